@@ -1,0 +1,225 @@
+import { z } from 'zod';
+import { parseDuration } from './duration';
+import { checkQuery, describeProblem, type QueryLanguage } from '../queries/grammar';
+
+/** The Alloy release rendered configs are written for unless the plan pins another. */
+export const DEFAULT_ALLOY_VERSION = 'v1.18.1';
+
+const duration = (fallback: string) =>
+  z
+    .string({ error: 'expected a duration such as "90s", "5m" or "1h"' })
+    .default(fallback)
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === null || ms <= 0) {
+        ctx.addIssue({ code: 'custom', message: `expected a duration such as "90s", "5m" or "1h", got ${JSON.stringify(text)}` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const name = (what: string) =>
+  z
+    .string({ error: `expected ${what}` })
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/, `expected ${what}: letters, digits, '-', '_' or '.', starting with a letter or digit`);
+
+const port = z.number({ error: 'expected a port number' }).int('expected a whole number').min(1).max(65535);
+
+const query = (language: QueryLanguage) =>
+  z.string({ error: `expected a ${language === 'logql' ? 'LogQL' : 'PromQL'} query string` }).superRefine((text, ctx) => {
+    const problem = checkQuery(language, text);
+    if (problem) ctx.addIssue({ code: 'custom', message: describeProblem(language, problem) });
+  });
+
+const httpUrl = z
+  .string({ error: 'expected an http(s) URL' })
+  .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'expected an http(s) URL such as "http://loki.internal:3100"');
+
+const arn = (service: string) =>
+  z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:\\d{12}:.+$`), `expected an ARN of ${service}`);
+
+const comparison = z.enum(['>', '>=', '<', '<=', '==', '!='], {
+  error: 'expected one of ">", ">=", "<", "<=", "==", "!="',
+});
+
+/** A check of the plan's own: the query's result (a single number) is compared with a threshold. */
+const customCheck = z
+  .object({
+    name: name('a check name'),
+    language: z.enum(['logql', 'promql'], { error: 'expected "logql" or "promql"' }),
+    query: z.string({ error: 'expected a query string' }),
+    /** How the value must compare with the threshold for the check to pass. */
+    op: comparison.default('>='),
+    threshold: z.number({ error: 'expected a number' }),
+    deadline: duration('2m'),
+  })
+  .strict()
+  .superRefine((check, ctx) => {
+    const problem = checkQuery(check.language, check.query);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['query'], message: describeProblem(check.language, problem) });
+  });
+
+const service = z
+  .object({
+    /** Short name used in reports and as the `service_name` label (e.g. "history"). */
+    name: name('a service name'),
+    /** The ECS service name in the cluster. */
+    ecsService: name('an ECS service name'),
+    /** Containers whose logs and metrics Alloy collects; default: every container but the collector. */
+    mainContainers: z.array(name('a container name')).min(1, 'expected at least one container name').optional(),
+    metricsPort: port.default(9090),
+    metricsPath: z.string().regex(/^\//, 'expected a path starting with "/"').default('/metrics'),
+    /** Name of the ADOT container; default: found by its image (aws-otel-collector). */
+    adotContainer: name('a container name').optional(),
+  })
+  .strict();
+
+const phase = z
+  .object({
+    name: name('a phase name'),
+    /** Phases after the last enabled one are left alone by a phased rollout (`phase: enabled`). */
+    enabled: z.boolean({ error: 'expected true or false' }).default(true),
+    services: z.array(service).min(1, 'expected at least one service in the phase'),
+  })
+  .strict();
+
+export const planSchema = z
+  .object({
+    version: z.literal(1, { error: 'expected 1 (the only plan format so far)' }).default(1),
+    cluster: name('an ECS cluster name'),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as "eu-west-1"'),
+    /** SSM parameter prefix for rendered Alloy configs; default /alloy-rollout/<cluster>. */
+    configPrefix: z
+      .string()
+      .regex(/^(\/[A-Za-z0-9_.-]+)+$/, 'expected an SSM path such as "/alloy-rollout/temporal-dev"')
+      .optional(),
+    loki: z
+      .object({
+        /** The Loki ECS service in the cluster; omit when Loki runs elsewhere (then only /ready is checked). */
+        service: name('an ECS service name').optional(),
+        desiredCount: z.number().int().min(1).max(100).default(1),
+        image: z.string().min(1).optional(),
+        /** How the orchestrator reaches Loki's HTTP API. */
+        url: httpUrl,
+        /** What Alloy pushes to; default: url + /loki/api/v1/push. */
+        pushUrl: httpUrl.optional(),
+        tenant: z.string().min(1).max(150).optional(),
+        /** Secrets Manager secret with {"username","password"} (basic) or {"token"} (bearer). */
+        authSecretArn: arn('secretsmanager').optional(),
+      })
+      .strict(),
+    amp: z
+      .object({
+        workspaceId: z.string().regex(/^ws-[A-Za-z0-9-]+$/, 'expected an AMP workspace id such as "ws-1234abcd-..."'),
+        /** Default: https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>/ */
+        queryUrl: httpUrl.optional(),
+        remoteWriteUrl: httpUrl.optional(),
+      })
+      .strict(),
+    alloy: z
+      .object({
+        version: z.string().regex(/^v\d+\.\d+\.\d+$/, 'expected an Alloy release such as "v1.18.1"').default(DEFAULT_ALLOY_VERSION),
+        /** Default: grafana/alloy:<version>. */
+        image: z.string().min(1).optional(),
+        /** Writes the config from SSM into the shared volume; must run on the task's architecture. */
+        initImage: z.string().min(1).default('public.ecr.aws/aws-cli/aws-cli:2.27.50'),
+        /** Default: the ADOT container's cpu/memory. */
+        cpu: z.number().int().min(0).optional(),
+        memory: z.number().int().min(6, 'expected at least 6 MiB (the ECS minimum)').optional(),
+        initCpu: z.number().int().min(0).default(16),
+        initMemory: z.number().int().min(6).default(32),
+        logSource: z.enum(['docker-api', 'file-tail'], { error: 'expected "docker-api" or "file-tail"' }).default('docker-api'),
+        /** Allow task-level cpu/memory to grow when the sidecars do not fit the current budget. */
+        allowResize: z.boolean().default(false),
+        logMaxSize: z.string().regex(/^\d+[kmg]$/, 'expected a size such as "10m"').default('10m'),
+        logMaxFile: z.number().int().min(1).max(100).default(5),
+      })
+      .strict()
+      .default({} as never),
+    phases: z.array(phase).min(1, 'expected at least one phase'),
+    verification: z
+      .object({
+        deploymentTimeout: duration('15m'),
+        soak: duration('2m'),
+        pollInterval: duration('10s'),
+        logs: z
+          .object({
+            /** Every new task must have lines in Loki within this time (the seeds ask for 30s). */
+            deadline: duration('30s'),
+            window: duration('5m'),
+            requiredLabels: z
+              .array(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'expected a Loki label name'))
+              .default(['service_name', 'cluster', 'container_name', 'task_id']),
+            /** Fraction of lines allowed to fail `| json` (0 = none). */
+            maxJsonErrorRatio: z.number().min(0).max(1).default(0),
+          })
+          .strict()
+          .default({} as never),
+        metrics: z
+          .object({
+            deadline: duration('2m'),
+            /** The service's series count after migration must reach this fraction of its baseline. */
+            minSeriesRatio: z.number().min(0).max(10).default(0.9),
+          })
+          .strict()
+          .default({} as never),
+        checks: z.array(customCheck).default([]),
+      })
+      .strict()
+      .default({} as never),
+    rollback: z
+      .object({
+        scope: z.enum(['service', 'all'], { error: 'expected "service" or "all"' }).default('all'),
+        /** Where the services' logs go back to; {cluster}, {service} and {container} are filled in. */
+        logGroupPattern: z
+          .string()
+          .regex(/^[A-Za-z0-9_./#{}-]+$/, 'expected a log group name pattern such as "/ecs/{cluster}/{container}"')
+          .default('/ecs/{cluster}/{container}'),
+        /** Retention for a log group the rollback has to create; existing groups keep theirs. */
+        retentionDays: z.number().int().positive().default(30),
+        verifyDeadline: duration('5m'),
+      })
+      .strict()
+      .default({} as never),
+    lock: z
+      .object({ ttl: duration('6h') })
+      .strict()
+      .default({} as never),
+  })
+  .strict()
+  .superRefine((plan, ctx) => {
+    const seen = new Map<string, string>();
+    const seenEcs = new Map<string, string>();
+    plan.phases.forEach((p, pi) => {
+      p.services.forEach((s, si) => {
+        const where = `phases[${pi}].services[${si}]`;
+        const clash = seen.get(s.name);
+        if (clash) ctx.addIssue({ code: 'custom', path: ['phases', pi, 'services', si, 'name'], message: `service "${s.name}" is already listed at ${clash}` });
+        else seen.set(s.name, where);
+        const ecsClash = seenEcs.get(s.ecsService);
+        if (ecsClash) ctx.addIssue({ code: 'custom', path: ['phases', pi, 'services', si, 'ecsService'], message: `ECS service "${s.ecsService}" is already listed at ${ecsClash}` });
+        else seenEcs.set(s.ecsService, where);
+      });
+    });
+    const phaseNames = new Set<string>();
+    let disabledSeen = false;
+    plan.phases.forEach((p, pi) => {
+      if (phaseNames.has(p.name)) ctx.addIssue({ code: 'custom', path: ['phases', pi, 'name'], message: `phase "${p.name}" is listed twice` });
+      phaseNames.add(p.name);
+      if (!p.enabled) disabledSeen = true;
+      else if (disabledSeen)
+        ctx.addIssue({ code: 'custom', path: ['phases', pi, 'enabled'], message: 'expected phases to be enabled in order: an enabled phase cannot follow a disabled one' });
+    });
+    if (plan.loki.service && plan.phases.some((p) => p.services.some((s) => s.ecsService === plan.loki.service)))
+      ctx.addIssue({ code: 'custom', path: ['loki', 'service'], message: 'the Loki service cannot also be a service to migrate' });
+  });
+
+// Export the query schema for the few places outside the plan that accept user queries.
+export const logqlQuery = query('logql');
+export const promqlQuery = query('promql');
+
+export type PlanInput = z.input<typeof planSchema>;
+export type Plan = z.output<typeof planSchema>;
+export type ServicePlan = Plan['phases'][number]['services'][number];
+export type PhasePlan = Plan['phases'][number];
+export type CustomCheck = Plan['verification']['checks'][number];

@@ -1,0 +1,41 @@
+import { parser as logqlParser } from '@grafana/lezer-logql';
+import { parser as promqlParser } from '@prometheus-io/lezer-promql';
+import type { Tree } from '@lezer/common';
+
+/** Where a query stopped making sense to the official grammar, or null when it parsed cleanly. */
+export interface GrammarProblem {
+  readonly offset: number;
+  readonly near: string;
+}
+
+function firstError(tree: Tree, text: string): GrammarProblem | null {
+  let found: GrammarProblem | null = null;
+  tree.iterate({
+    enter: (node) => {
+      if (found) return false;
+      if (node.type.isError) {
+        found = { offset: node.from, near: text.slice(node.from, node.from + 20) || '<end of query>' };
+        return false;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+export type QueryLanguage = 'logql' | 'promql';
+
+/**
+ * Parses a query with the grammar Grafana (LogQL) or Prometheus (PromQL) ships for its own editor.
+ * An empty query is a problem too: the grammars accept it, the servers do not.
+ */
+export function checkQuery(language: QueryLanguage, query: string): GrammarProblem | null {
+  if (query.trim() === '') return { offset: 0, near: '<empty query>' };
+  const tree = language === 'logql' ? logqlParser.parse(query) : promqlParser.parse(query);
+  return firstError(tree, query);
+}
+
+export function describeProblem(language: QueryLanguage, problem: GrammarProblem): string {
+  const name = language === 'logql' ? 'LogQL' : 'PromQL';
+  return `not valid ${name}: parse error at offset ${problem.offset} near ${JSON.stringify(problem.near)}`;
+}

@@ -1,0 +1,70 @@
+/**
+ * The report: one JSON document per execution, produced by the state machine, extended by
+ * `rehearse`, and read by the Action, the CLI and scripts outside the project. Field names are a
+ * public contract (DESIGN.md "The report"): add fields, never rename them.
+ */
+export type Verdict = 'passed' | 'failed' | 'pending' | 'error';
+
+export interface CheckEvidence {
+  /** The LogQL/PromQL (or API call) that measured, exactly as sent. */
+  readonly query?: string;
+  /** The window measured over, as ISO timestamps. */
+  readonly window?: { readonly start: string; readonly end: string };
+  /** What was seen: numbers, label sets, task ids. */
+  readonly values?: unknown;
+  /** What was required, in words or numbers. */
+  readonly threshold?: unknown;
+  readonly [key: string]: unknown;
+}
+
+export interface CheckResult {
+  readonly name: string;
+  readonly verdict: Verdict;
+  readonly message: string;
+  readonly evidence: CheckEvidence;
+  readonly durationMs: number;
+  readonly attempts?: number;
+}
+
+export type ServiceOutcome = 'migrated' | 'rolled-back' | 'skipped' | 'untouched' | 'planned' | 'failed';
+
+export interface ServiceReport {
+  readonly name: string;
+  readonly phase: string;
+  readonly ecsService?: string;
+  outcome: ServiceOutcome;
+  taskDefinitionBefore?: string;
+  taskDefinitionAfter?: string;
+  /** Observed at the end (rehearse) or inferred from the final task definition (state machine). */
+  finalCollector?: 'alloy' | 'adot';
+  finalLogDriver?: 'json-file' | 'awslogs';
+  logsReceivedBy?: 'loki' | 'cloudwatch' | 'none';
+  checks: CheckResult[];
+  /** Readable task-definition diff (plan mode). */
+  diff?: string;
+  warnings?: string[];
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+export type ReportStatus = 'SUCCEEDED' | 'ROLLED_BACK' | 'FAILED';
+
+export interface FailureCause {
+  readonly service?: string;
+  readonly check: string;
+  readonly message: string;
+  readonly evidence?: unknown;
+}
+
+export interface Report {
+  status: ReportStatus;
+  mode: 'migrate' | 'rollback' | 'plan';
+  cluster: string;
+  executionArn?: string;
+  lockReleased: boolean;
+  cause?: FailureCause;
+  loki?: { readonly checks: CheckResult[] };
+  services: ServiceReport[];
+  startedAt?: string;
+  finishedAt?: string;
+}

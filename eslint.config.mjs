@@ -1,0 +1,31 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'action/dist/', 'cdk.out/', 'coverage/', 'bin/', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.object.name='process'][callee.property.name='exit']", message: 'Return an exit code; only the CLI entry point exits.' },
+      ],
+    },
+  },
+  {
+    // core is pure: no AWS SDK, no network, no other layer of ours.
+    files: ['core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['@aws-sdk/*', '@smithy/*', '@actions/*', '../lambdas/*', '../action/*', '../cli/*', '../sandbox/*', '../infra/*', '../../lambdas/*', '../../action/*', '../../cli/*', '../../sandbox/*', '../../infra/*', 'node:http', 'node:https', 'node:child_process'] },
+      ],
+    },
+  },
+  {
+    files: ['cli/main.ts', 'bench/**/*.ts', 'test/**/*.ts', 'sandbox/main.ts', 'scripts/**/*.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+);
