@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/**
+ * The contract between the Action (or CLI), the state machine and the Lambdas.
+ *
+ * One state machine serves both levels: the parent execution (mode migrate | rollback | plan) and
+ * one child execution per service (mode service-migrate | service-rollback), started by the
+ * parent with `states:startExecution.sync:2` on the same state machine, so a rollout of hundreds
+ * of services stays far from the 25,000-event history limit and the Action may follow children
+ * with the same permissions.
+ */
+export const USER_MODES = ['migrate', 'rollback', 'plan'] as const;
+export type UserMode = (typeof USER_MODES)[number];
+
+export const executionInputSchema = z
+  .object({
+    mode: z.enum(USER_MODES, { error: 'expected mode "migrate", "rollback" or "plan"' }),
+    /** The plan document as the user wrote it (decoded YAML/JSON); every Lambda re-validates it. */
+    plan: z.record(z.string(), z.unknown(), { error: 'expected the plan document (a mapping)' }),
+    /** Restrict the run to these plan service names; default: all (up to `phase`). */
+    services: z.array(z.string().min(1)).optional(),
+    /** Migrate up to and including this phase; "enabled" means up to the last enabled phase. */
+    phase: z.string().min(1).optional(),
+    /** Free text recorded with the lock and the report (e.g. "github:org/repo run 42 attempt 1"). */
+    requestedBy: z.string().max(512).optional(),
+  })
+  .strict();
+
+export type ExecutionInput = z.infer<typeof executionInputSchema>;
+
+/**
+ * Every Lambda result carries one `progress` entry: the Action prints it as it happens, grouped
+ * per service, and keeps the evidence of checks for the summary.
+ */
+export interface Progress {
+  readonly service?: string;
+  /** Short machine name of the step, e.g. "register", "deployment", "logs", "metrics", "rollback". */
+  readonly step: string;
+  readonly status: 'ok' | 'pending' | 'failed' | 'skipped' | 'info';
+  readonly message: string;
+  readonly evidence?: unknown;
+}
+
+/** Errors the whole execution ends with (the Fail state's Error); the Cause is the compact cause JSON. */
+export const EXECUTION_FAILURES = {
+  /** A step failed and every touched service was put back on ADOT + CloudWatch, verified. */
+  RolledBack: 'RolledBack',
+  /** A step failed and the rollback could not be completed or verified: people must look. */
+  Failed: 'RolloutFailed',
+  /** Refused before anything changed (lock held, bad plan, Fargate...). */
+  Refused: 'RolloutRefused',
+} as const;
