@@ -1,0 +1,48 @@
+/**
+ * The Lambdas of the orchestrator, one per step. This list is the single source of truth for:
+ * the handler files (lambdas/handlers/<file>.ts exporting `handler`), the `${...}` substitution
+ * each one fills in statemachine/rollout.asl.json, which AWS permissions it needs (infra grants
+ * exactly these), and whether it must run in the VPC to reach Loki.
+ */
+export type Permission =
+  | 'lock-table' // DynamoDB PutItem/DeleteItem/GetItem on the lock table
+  | 'ecs-read' // DescribeClusters/Services/TaskDefinition, ListTasks/DescribeTasks, ListTagsForResource
+  | 'ecs-write' // RegisterTaskDefinition, TagResource, UpdateService (+ iam:PassRole for task roles)
+  | 'ssm-config' // PutParameter/GetParameter on the config prefix
+  | 'logs-groups' // CreateLogGroup, PutRetentionPolicy, DescribeLogGroups/Streams, FilterLogEvents on the services' groups
+  | 'amp-query' // aps:QueryMetrics on the workspace
+  | 'loki-secret'; // secretsmanager:GetSecretValue on the Loki credential secret
+
+export interface LambdaSpec {
+  /** CDK construct id and the stem of the substitution name (`${<id>FunctionArn}`). */
+  readonly id: string;
+  /** Handler file under lambdas/handlers/, without extension. */
+  readonly file: string;
+  readonly permissions: readonly Permission[];
+  /** Talks to Loki over HTTP, so it runs in the VPC subnets given to the construct. */
+  readonly inVpc: boolean;
+  readonly description: string;
+}
+
+export const LAMBDAS = [
+  { id: 'Lock', file: 'lock', permissions: ['lock-table'], inVpc: false, description: 'Acquire or release the per-cluster rollout lock' },
+  { id: 'Preflight', file: 'preflight', permissions: ['ecs-read', 'amp-query'], inVpc: false, description: 'Validate the plan, describe the cluster, record baselines' },
+  { id: 'Loki', file: 'loki', permissions: ['ecs-read', 'ecs-write', 'loki-secret'], inVpc: true, description: 'Roll out the Loki service, check /ready, canary round trip' },
+  { id: 'Register', file: 'register', permissions: ['ecs-read', 'ecs-write', 'ssm-config'], inVpc: false, description: 'Render the Alloy task definition and config, register them' },
+  { id: 'UpdateService', file: 'update-service', permissions: ['ecs-read', 'ecs-write'], inVpc: false, description: 'Point a service at a task definition' },
+  { id: 'Deployment', file: 'deployment', permissions: ['ecs-read'], inVpc: false, description: 'Read the state of a service deployment' },
+  { id: 'VerifyLogs', file: 'verify-logs', permissions: ['ecs-read', 'loki-secret'], inVpc: true, description: 'Check every new task ships labelled, parseable logs to Loki' },
+  { id: 'VerifyMetrics', file: 'verify-metrics', permissions: ['ecs-read', 'amp-query', 'loki-secret'], inVpc: true, description: 'Check up and series continuity in AMP, and plan checks' },
+  { id: 'Rollback', file: 'rollback', permissions: ['ecs-read', 'ecs-write', 'logs-groups'], inVpc: false, description: 'Put a service back on ADOT + awslogs' },
+  { id: 'VerifyCloudWatch', file: 'verify-cloudwatch', permissions: ['ecs-read', 'logs-groups'], inVpc: false, description: 'Check logs reach CloudWatch again after a rollback' },
+  { id: 'Finalize', file: 'finalize', permissions: ['lock-table'], inVpc: false, description: 'Release the lock and build the report' },
+] as const satisfies readonly LambdaSpec[];
+
+export type LambdaId = (typeof LAMBDAS)[number]['id'];
+
+/** Substitution names in the ASL besides the function ARNs. */
+export const ASL_SUBSTITUTIONS = { lockTable: 'LockTableName' } as const;
+
+export function functionArnSubstitution(id: string): string {
+  return `${id}FunctionArn`;
+}
