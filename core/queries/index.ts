@@ -1,0 +1,22 @@
+export { quoteString, selector, rangeOf } from './escape';
+export { LABELS, CANARY_STREAM_LABELS } from './labels';
+export {
+  type StreamScope,
+  streamLabelsSelector,
+  logLinesByTask,
+  jsonErrorsByTask,
+  canaryLines,
+} from './logql';
+export { seriesCountForService, upByTask } from './promql';
+export {
+  type Labels,
+  type MetricPoint,
+  type MetricSample,
+  type MetricSeries,
+  type LogEntry,
+  type LogStream,
+  type QueryData,
+  latestSamples,
+  parseSampleValue,
+} from './results';
+export { checkQuery, describeProblem, type GrammarProblem, type QueryLanguage } from './grammar';
