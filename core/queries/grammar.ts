@@ -1,6 +1,7 @@
 import { parser as logqlParser } from '@grafana/lezer-logql';
 import { parser as promqlParser } from '@prometheus-io/lezer-promql';
-import type { Tree } from '@lezer/common';
+// The grammars are ESM packages whose types name the ESM build of @lezer/common; match it.
+import type { Tree } from '@lezer/common' with { 'resolution-mode': 'import' };
 
 /** Where a query stopped making sense to the official grammar, or null when it parsed cleanly. */
 export interface GrammarProblem {
