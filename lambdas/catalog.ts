@@ -46,3 +46,9 @@ export const ASL_SUBSTITUTIONS = { lockTable: 'LockTableName' } as const;
 export function functionArnSubstitution(id: string): string {
   return `${id}FunctionArn`;
 }
+
+/**
+ * The lock table's key schema, shared by infra (which creates the table) and the lock Lambdas: one
+ * item per cluster, removed by DynamoDB's TTL once `expiresAt` (epoch seconds) has passed.
+ */
+export const LOCK_TABLE = { partitionKey: 'cluster', ttlAttribute: 'expiresAt' } as const;
