@@ -1,0 +1,95 @@
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { Report } from '../../core/report/types';
+import { HistoryInterpreter, type ExecutionEnd } from './history-events';
+import { HistoryReader } from './history-reader';
+import type { Clock, RequestPacer } from './pacer';
+import { ProgressPrinter } from './progress-printer';
+import type { ActionIO } from './types';
+
+export const DEFAULT_POLL_INTERVAL_MS = 5000;
+
+export interface FollowOptions {
+  readonly pollIntervalMs: number;
+  /** Stop following (not the execution) at this time (clock ms). */
+  readonly deadline?: number;
+}
+
+export interface FollowOutcome {
+  /** How the execution ended; absent when following stopped at the deadline. */
+  readonly end?: ExecutionEnd;
+  /** The full report, from the Finalize state's output. */
+  readonly report?: Report;
+  readonly childExecutions: readonly string[];
+}
+
+interface Followed {
+  readonly reader: HistoryReader;
+  readonly interpreter: HistoryInterpreter;
+  ended: boolean;
+}
+
+/**
+ * Follows an execution and the per-service child executions it starts, printing each step as it
+ * happens, until the execution ends or the deadline passes.
+ */
+export async function followExecution(
+  deps: {
+    readonly sfn: Pick<SFNClient, 'send'>;
+    readonly io: ActionIO;
+    readonly clock: Clock;
+    readonly pacer: RequestPacer;
+  },
+  executionArn: string,
+  options: FollowOptions,
+): Promise<FollowOutcome> {
+  const printer = new ProgressPrinter(deps.io);
+  const watch = (arn: string): Followed => ({
+    reader: new HistoryReader(deps.sfn, arn, deps.pacer),
+    interpreter: new HistoryInterpreter(arn),
+    ended: false,
+  });
+  const followed: Followed[] = [watch(executionArn)];
+  let end: ExecutionEnd | undefined;
+  let report: Report | undefined;
+
+  const sweep = async () => {
+    // Children found during the sweep are read in the same sweep (the array grows as we go).
+    for (let i = 0; i < followed.length; i++) {
+      const item = followed[i];
+      if (!item || item.ended) continue;
+      const updates = item.interpreter.interpret(await item.reader.readNew());
+      for (const update of updates) {
+        if (update.kind === 'progress') printer.progress(update.progress);
+        else if (update.kind === 'task-failed') printer.taskFailed(update.state, update.error, update.cause);
+        else if (update.kind === 'child') followed.push(watch(update.executionArn));
+        else if (update.kind === 'report') report = update.report;
+        else {
+          item.ended = true;
+          if (i === 0) end = update.end;
+        }
+      }
+    }
+  };
+
+  try {
+    for (;;) {
+      await sweep();
+      if (end) {
+        // The parent ends after its children; one more sweep prints what they said last.
+        if (followed.some((f) => !f.ended)) await sweep();
+        break;
+      }
+      const now = deps.clock.now();
+      if (options.deadline !== undefined && now >= options.deadline) break;
+      const untilDeadline = options.deadline === undefined ? Infinity : options.deadline - now;
+      await deps.clock.sleep(Math.min(options.pollIntervalMs, untilDeadline));
+    }
+  } finally {
+    printer.close();
+  }
+  return {
+    ...(end ? { end } : {}),
+    ...(report ? { report } : {}),
+    childExecutions: followed.slice(1).map((f) => f.reader.executionArn),
+  };
+}
