@@ -55,7 +55,7 @@ async function main(): Promise<number> {
     console.log(`wrote ${OUTFILE} (${Math.round(Buffer.byteLength(fresh) / 1024)} KiB)`);
     return 0;
   }
-  let committed = '';
+  let committed: string;
   try {
     committed = readFileSync(target, 'utf8');
   } catch {
