@@ -121,8 +121,11 @@ export const planSchema = z
         version: z.string().regex(/^v\d+\.\d+\.\d+$/, 'expected an Alloy release such as "v1.18.1"').default(DEFAULT_ALLOY_VERSION),
         /** Default: grafana/alloy:<version>. */
         image: z.string().min(1).optional(),
-        /** Writes the config from SSM into the shared volume; must run on the task's architecture. */
-        initImage: z.string().min(1).default('public.ecr.aws/aws-cli/aws-cli:2.27.50'),
+        /**
+         * Writes the config (injected by ECS from SSM as a secret variable) into the shared volume
+         * with `sh`; must run on the task's architecture (busybox is multi-arch).
+         */
+        initImage: z.string().min(1).default('public.ecr.aws/docker/library/busybox:1.37'),
         /** Default: the ADOT container's cpu/memory. */
         cpu: z.number().int().min(0).optional(),
         memory: z.number().int().min(6, 'expected at least 6 MiB (the ECS minimum)').optional(),
