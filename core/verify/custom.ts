@@ -1,0 +1,54 @@
+import type { CustomCheck } from '../plan/schema';
+import { isoWindow } from './evidence';
+import type { Assessment, TimeWindow } from './types';
+
+export type CustomCheckSpec = Pick<CustomCheck, 'name' | 'language' | 'query' | 'op' | 'threshold'>;
+
+/** The single number a plan check measured; `{ error }` when the query came back with an error body. */
+export type CustomValue = number | null | undefined | { readonly error: string };
+
+const COMPARE: Record<CustomCheckSpec['op'], (value: number, threshold: number) => boolean> = {
+  '>': (v, t) => v > t,
+  '>=': (v, t) => v >= t,
+  '<': (v, t) => v < t,
+  '<=': (v, t) => v <= t,
+  '==': (v, t) => v === t,
+  '!=': (v, t) => v !== t,
+};
+
+/**
+ * Compares the plan check's value with its threshold. No value (an empty result) is `pending`:
+ * a check never passes on nothing, even `< 100`. NaN (e.g. a ratio of 0/0 with no traffic yet)
+ * is no value either.
+ */
+export function assessCustom(check: CustomCheckSpec, value: CustomValue, window?: TimeWindow): Assessment {
+  const evidence = {
+    query: check.query,
+    language: check.language,
+    ...(window ? { window: isoWindow(window) } : {}),
+    threshold: `${check.op} ${check.threshold}`,
+  };
+  if (typeof value === 'object' && value !== null) {
+    return {
+      name: check.name,
+      verdict: 'error',
+      message: `could not measure ${check.name}: ${value.error}`,
+      evidence: { ...evidence, values: null, error: value.error },
+    };
+  }
+  if (value === null || value === undefined || Number.isNaN(value)) {
+    return {
+      name: check.name,
+      verdict: 'pending',
+      message: `${check.name}: the query returned no value yet`,
+      evidence: { ...evidence, values: null },
+    };
+  }
+  const ok = COMPARE[check.op](value, check.threshold);
+  return {
+    name: check.name,
+    verdict: ok ? 'passed' : 'failed',
+    message: `${check.name}: ${value} ${ok ? 'is' : 'is not'} ${check.op} ${check.threshold}`,
+    evidence: { ...evidence, values: value },
+  };
+}

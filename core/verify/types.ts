@@ -1,0 +1,27 @@
+import type { CheckEvidence, CheckResult, Verdict } from '../report/types';
+
+/**
+ * What a client brought back for one query: the data, or the reason it could not be had (an error
+ * body, a refused query). The query is kept either way because it is part of the evidence.
+ */
+export type Measurement<T> =
+  { readonly query: string; readonly data: T } | { readonly query: string; readonly error: string };
+
+/** A period in epoch milliseconds; evidence shows it as ISO timestamps. */
+export interface TimeWindow {
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+/**
+ * What an assessor decides, before `settle` adds how long the check has been running. A
+ * CheckResult is also an Assessment, so a settled result can be settled again.
+ */
+export interface Assessment {
+  readonly name: string;
+  readonly verdict: Verdict;
+  readonly message: string;
+  readonly evidence: CheckEvidence;
+}
+
+export type { CheckEvidence, CheckResult, Verdict };

@@ -1,0 +1,52 @@
+import { assessCustom, type CustomCheckSpec } from '../../../../core/verify/custom';
+
+const check: CustomCheckSpec = {
+  name: 'no-error-burst',
+  language: 'logql',
+  query: 'sum(count_over_time({level="error"}[5m]))',
+  op: '<',
+  threshold: 100,
+};
+
+describe('assessCustom', () => {
+  it('passes and fails on the comparison, with the evidence', () => {
+    const ok = assessCustom(check, 3, { startMs: 0, endMs: 300_000 });
+    expect(ok).toMatchObject({
+      name: 'no-error-burst',
+      verdict: 'passed',
+      evidence: {
+        query: check.query,
+        values: 3,
+        threshold: '< 100',
+        window: { end: '1970-01-01T00:05:00.000Z' },
+      },
+    });
+    const bad = assessCustom(check, 250);
+    expect(bad.verdict).toBe('failed');
+    expect(bad.message).toBe('no-error-burst: 250 is not < 100');
+  });
+
+  it.each([
+    ['>', 5, true],
+    ['>', 4, false],
+    ['>=', 4, true],
+    ['<=', 4, true],
+    ['<=', 5, false],
+    ['==', 4, true],
+    ['!=', 4, false],
+  ] as const)('%s with value %p against 4 passes: %p', (op, value, passes) => {
+    expect(assessCustom({ ...check, op, threshold: 4 }, value).verdict).toBe(passes ? 'passed' : 'failed');
+  });
+
+  it('is pending with no value, even for a check that "no value" would satisfy', () => {
+    expect(assessCustom(check, undefined).verdict).toBe('pending');
+    expect(assessCustom(check, null).verdict).toBe('pending');
+    expect(assessCustom(check, Number.NaN).verdict).toBe('pending');
+  });
+
+  it('is error when the query came back with an error', () => {
+    const result = assessCustom(check, { error: 'parse error' });
+    expect(result.verdict).toBe('error');
+    expect(result.evidence).toMatchObject({ error: 'parse error' });
+  });
+});
