@@ -32,6 +32,27 @@ function flatten(value: unknown, path: string, lastKey: string, out: Leaf[]): vo
   }
 }
 
+function sharedPrefix(a: string, b: string): number {
+  let n = 0;
+  while (n < a.length && a[n] === b[n]) n++;
+  return n;
+}
+
+/** On a tie, stay close to the previous line, so an added leaf stays with its container. */
+function preferRemoval(
+  table: number[][],
+  i: number,
+  j: number,
+  removed: string,
+  added: string,
+  previous: string,
+): boolean {
+  const skipRemoved = table[i + 1]?.[j] ?? 0;
+  const skipAdded = table[i]?.[j + 1] ?? 0;
+  if (skipRemoved !== skipAdded) return skipRemoved > skipAdded;
+  return sharedPrefix(removed, previous) >= sharedPrefix(added, previous);
+}
+
 /** Longest common subsequence of path lists, to interleave removed and added lines in place. */
 function merge(
   before: readonly Leaf[],
@@ -59,7 +80,7 @@ function merge(
       out.push({ path: b[0], before: b[1], after: a[1] });
       i++;
       j++;
-    } else if (b && (!a || (table[i + 1]?.[j] ?? 0) >= (table[i]?.[j + 1] ?? 0))) {
+    } else if (b && (!a || preferRemoval(table, i, j, b[0], a[0], out.at(-1)?.path ?? ''))) {
       out.push({ path: b[0], before: b[1] });
       i++;
     } else if (a) {
