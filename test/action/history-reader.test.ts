@@ -57,14 +57,12 @@ describe('HistoryReader', () => {
 
   it('gives up with ThrottledError after the last attempt', async () => {
     const { fake, reader } = setup();
-    fake.mock
-      .on(GetExecutionHistoryCommand)
-      .rejects(
-        Object.assign(new Error('Rate exceeded'), {
-          name: 'ThrottlingException',
-          $metadata: { httpStatusCode: 400 },
-        }),
-      );
+    fake.mock.on(GetExecutionHistoryCommand).rejects(
+      Object.assign(new Error('Rate exceeded'), {
+        name: 'ThrottlingException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
 
     await expect(reader.readNew()).rejects.toMatchObject({
       name: 'ThrottledError',
@@ -75,14 +73,12 @@ describe('HistoryReader', () => {
 
   it('does not retry an error that will not go away', async () => {
     const { fake, reader } = setup();
-    fake.mock
-      .on(GetExecutionHistoryCommand)
-      .rejects(
-        Object.assign(new Error('Execution Does Not Exist'), {
-          name: 'ExecutionDoesNotExist',
-          $metadata: { httpStatusCode: 400 },
-        }),
-      );
+    fake.mock.on(GetExecutionHistoryCommand).rejects(
+      Object.assign(new Error('Execution Does Not Exist'), {
+        name: 'ExecutionDoesNotExist',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
 
     await expect(reader.readNew()).rejects.toMatchObject({ name: 'ServiceNotFoundError' });
     expect(fake.mock).toHaveReceivedCommandTimes(GetExecutionHistoryCommand, 1);

@@ -249,14 +249,12 @@ describe('runRollout', () => {
 
   it('attaches when another step of the same attempt started the execution first', async () => {
     const { fake, go } = setup();
-    fake.mock
-      .on(StartExecutionCommand)
-      .rejects(
-        Object.assign(new Error('Execution Already Exists'), {
-          name: 'ExecutionAlreadyExists',
-          $metadata: { httpStatusCode: 400 },
-        }),
-      );
+    fake.mock.on(StartExecutionCommand).rejects(
+      Object.assign(new Error('Execution Already Exists'), {
+        name: 'ExecutionAlreadyExists',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     fake.at(0, PARENT, [executionSucceeded(succeededReport)]);
 
     const result = await go();
@@ -314,14 +312,12 @@ describe('runRollout', () => {
 
   it('turns access denied into a named error that says which permissions are needed', async () => {
     const { fake, go } = setup();
-    fake.mock
-      .on(StartExecutionCommand)
-      .rejects(
-        Object.assign(new Error('not authorized to perform: states:StartExecution'), {
-          name: 'AccessDeniedException',
-          $metadata: { httpStatusCode: 400 },
-        }),
-      );
+    fake.mock.on(StartExecutionCommand).rejects(
+      Object.assign(new Error('not authorized to perform: states:StartExecution'), {
+        name: 'AccessDeniedException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
 
     await expect(go()).rejects.toMatchObject({
       name: 'DependencyRejectedError',
