@@ -1,0 +1,65 @@
+import * as fs from 'node:fs';
+import { App, Duration, Validations } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { parsePlanOrThrow } from '../core/plan/parse';
+import type { LoadedConfig } from './app-config';
+import type { AlloyRolloutOrchestratorProps } from './orchestrator-props';
+import { AlloyRolloutStack } from './stack';
+
+export interface BuildAppOptions {
+  readonly outdir: string;
+  /** Account of the deploying credentials, used when the config names none. */
+  readonly defaultAccount?: string | undefined;
+  /** Overrides for the orchestrator (tests point it at other handler files). */
+  readonly orchestrator?: Partial<Omit<AlloyRolloutOrchestratorProps, 'plan' | 'target' | 'network'>>;
+}
+
+/**
+ * The app: one stack from a loaded config, with the AWS Solutions checks registered so that any
+ * unacknowledged finding stops synthesis.
+ */
+export function buildApp(loaded: LoadedConfig, options: BuildAppOptions): { app: App; stack: AlloyRolloutStack } {
+  const { config } = loaded;
+  const plan = parsePlanOrThrow(fs.readFileSync(loaded.planPath, 'utf8'), loaded.planPath);
+  const app = new App({ outdir: options.outdir });
+  const account = config.account ?? options.defaultAccount;
+  const stack = new AlloyRolloutStack(app, config.stackName, {
+    // The orchestrator lives in the cluster's region; the account may stay unresolved offline.
+    env: { region: plan.region, ...(account ? { account } : {}) },
+    description: `alloy-rollout orchestrator for ECS cluster ${plan.cluster}`,
+    network: config.network,
+    orchestrator: {
+      plan,
+      taskRoleArns: config.taskRoleArns,
+      executionRoleArns: config.executionRoleArns,
+      ...(config.stateMachineName ? { stateMachineName: config.stateMachineName } : {}),
+      ...(config.logRetentionDays ? { logRetention: config.logRetentionDays as RetentionDays } : {}),
+      ...(config.taskDefinitionFamilies ? { taskDefinitionFamilies: config.taskDefinitionFamilies } : {}),
+      ...options.orchestrator,
+    },
+    ...(config.github
+      ? {
+          github: {
+            repository: config.github.repository,
+            refs: config.github.refs,
+            environments: config.github.environments,
+            ...(config.github.providerArn ? { providerArn: config.github.providerArn } : {}),
+            ...(config.github.maxSessionHours ? { maxSessionDuration: Duration.hours(config.github.maxSessionHours) } : {}),
+          },
+        }
+      : {}),
+    ...(config.loki
+      ? {
+          loki: {
+            ...config.loki,
+            // The plan is what the Loki Lambda converges to, so start the service there.
+            ...(config.loki.image || plan.loki.image ? { image: config.loki.image ?? plan.loki.image } : {}),
+            desiredCount: config.loki.desiredCount ?? plan.loki.desiredCount,
+          },
+        }
+      : {}),
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack };
+}

@@ -1,0 +1,66 @@
+import type { Plan } from '../core/plan/schema';
+import { configPrefix, logGroupFor, orderedServices } from '../core/plan/resolve';
+import { PATTERNS, type PropProblems } from './validation';
+
+/**
+ * What the orchestrator may touch: everything its IAM policies are scoped to. Built from the plan
+ * (`targetFromPlan`) or written out by hand, and validated the same way either way.
+ */
+export interface RolloutTarget {
+  /** ECS cluster name (not ARN). */
+  readonly clusterName: string;
+  /** Region the cluster, AMP workspace and config parameters live in. */
+  readonly region: string;
+  /** ECS service names the rollout may describe and update (the Loki service included, if managed). */
+  readonly ecsServiceNames: readonly string[];
+  /** SSM path prefix under which rendered Alloy configs are written, e.g. "/alloy-rollout/temporal-dev". */
+  readonly configPrefix: string;
+  /** CloudWatch log group names (may contain `*`) that rollback re-creates and reads. */
+  readonly logGroupNames: readonly string[];
+  /** AMP workspace id, e.g. "ws-0a1b2c3d-...". */
+  readonly ampWorkspaceId: string;
+  /** Secrets Manager ARN of the Loki credential, when Loki needs one. */
+  readonly lokiSecretArn?: string;
+}
+
+/**
+ * Scope derived from a parsed plan. Log groups come from the plan's pattern: a service whose main
+ * containers are not listed gets `*` in place of `{container}` (its container names are only known
+ * once its task definition is described).
+ */
+export function targetFromPlan(plan: Plan): RolloutTarget {
+  const services = orderedServices(plan);
+  const logGroups = services.flatMap((s) =>
+    (s.mainContainers ?? ['*']).map((container) => logGroupFor(plan, s.name, container)),
+  );
+  const ecsServiceNames = services.map((s) => s.ecsService);
+  if (plan.loki.service) ecsServiceNames.push(plan.loki.service);
+  return {
+    clusterName: plan.cluster,
+    region: plan.region,
+    ecsServiceNames,
+    configPrefix: configPrefix(plan),
+    logGroupNames: [...new Set(logGroups)],
+    ampWorkspaceId: plan.amp.workspaceId,
+    ...(plan.loki.authSecretArn ? { lokiSecretArn: plan.loki.authSecretArn } : {}),
+  };
+}
+
+/** Checks every field of the target; problems go to the caller's collector so all are reported at once. */
+export function checkTarget(target: RolloutTarget, problems: PropProblems, where = 'target'): void {
+  const field = (name: string) => `${where}.${name}`;
+  problems.expect(typeof target.clusterName === 'string' && PATTERNS.name.test(target.clusterName), field('clusterName'), 'an ECS cluster name such as "temporal-dev"', target.clusterName);
+  problems.expect(typeof target.region === 'string' && PATTERNS.region.test(target.region), field('region'), 'an AWS region such as "eu-west-1"', target.region);
+  const services = Array.isArray(target.ecsServiceNames) ? target.ecsServiceNames : [];
+  problems.expect(services.length > 0, field('ecsServiceNames'), 'at least one ECS service name', target.ecsServiceNames);
+  services.forEach((name, i) => problems.expect(PATTERNS.name.test(name), field(`ecsServiceNames[${i}]`), 'an ECS service name (letters, digits, "-", "_", ".")', name));
+  problems.expect(typeof target.configPrefix === 'string' && PATTERNS.ssmPath.test(target.configPrefix), field('configPrefix'), 'an SSM path such as "/alloy-rollout/temporal-dev"', target.configPrefix);
+  const groups = Array.isArray(target.logGroupNames) ? target.logGroupNames : [];
+  problems.expect(groups.length > 0, field('logGroupNames'), 'at least one CloudWatch log group name', target.logGroupNames);
+  groups.forEach((name, i) =>
+    problems.expect(PATTERNS.logGroup.test(name) && name.replaceAll('*', '').length > 0, field(`logGroupNames[${i}]`), 'a log group name such as "/ecs/temporal-dev/temporal-history" ("*" only as part of a name)', name),
+  );
+  problems.expect(typeof target.ampWorkspaceId === 'string' && PATTERNS.ampWorkspace.test(target.ampWorkspaceId), field('ampWorkspaceId'), 'an AMP workspace id such as "ws-0a1b2c3d-..."', target.ampWorkspaceId);
+  if (target.lokiSecretArn !== undefined)
+    problems.expect(PATTERNS.secretArn.test(target.lokiSecretArn), field('lokiSecretArn'), 'a Secrets Manager secret ARN such as "arn:aws:secretsmanager:eu-west-1:123456789012:secret:loki-AbCdEf"', target.lokiSecretArn);
+}
