@@ -106,6 +106,8 @@ export const planSchema = z
         tenant: z.string().min(1).max(150).optional(),
         /** Secrets Manager secret with {"username","password"} (basic) or {"token"} (bearer). */
         authSecretArn: arn('secretsmanager').optional(),
+        /** How Alloy authenticates with authSecretArn's keys; absent means basic (username/password). */
+        authType: z.enum(['basic', 'bearer'], { error: 'expected "basic" or "bearer"' }).optional(),
       })
       .strict(),
     amp: z
