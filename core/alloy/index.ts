@@ -1,3 +1,5 @@
+export { renderServiceAlloyConfig, type AlloyTarget, type RenderedAlloy } from './render';
+export { describeAlloyConfig, type AlloyConfigSummary } from './describe';
 export {
   validateAlloy,
   SCHEMA_ALLOY_VERSION,
@@ -6,4 +8,5 @@ export {
   type ValidateOptions,
 } from './validate';
 export { parseAlloy, AlloySyntaxError } from './syntax/parser';
+export { LOKI_ENV } from './render/names';
 export type * from './syntax/ast';
