@@ -1,5 +1,6 @@
 import { UnmigratableError } from '../../../../core/errors';
 import {
+  arnOf,
   BASELINE_TAG,
   collectorOf,
   logDriverOf,
@@ -240,7 +241,7 @@ describe('examples/task-definitions with examples/plan.yaml', () => {
       const described = example(name);
       const result = migrate(described, planService(plan, name), plan);
       if (result.kind !== 'migrated') throw new Error(result.reason);
-      const arn = 'taskDefinition' in described ? described.taskDefinition.taskDefinitionArn : undefined;
+      const arn = arnOf(described);
       expect(arn).toMatch(/^arn:aws:ecs:eu-west-1:123456789012:task-definition\/temporal-dev-/);
       expect(result.taskDefinition.tags).toContainEqual({ key: BASELINE_TAG, value: arn });
       expect(result.taskDefinition).not.toHaveProperty('taskDefinitionArn');
