@@ -25,6 +25,9 @@ export interface SummaryInput {
   readonly note?: string;
 }
 
+/** Room for the service tables, below GitHub's 1 MiB limit per step summary. */
+export const SUMMARY_BUDGET_BYTES = 900_000;
+
 const STATUS_ICONS: Record<ActionStatus, string> = {
   SUCCEEDED: '✅',
   ROLLED_BACK: '↩️',
@@ -224,7 +227,22 @@ export function renderSummary(input: SummaryInput): string {
   }
   if (report.loki && report.loki.checks.length > 0)
     lines.push('### Loki', '', ...checksTable(report.loki.checks), '');
-  for (const service of report.services) lines.push(...serviceSection(service, input.mode));
+  // GitHub refuses a step summary above 1 MiB: past the budget, services are listed, not detailed.
+  let used = Buffer.byteLength(lines.join('\n'));
+  const brief: string[] = [];
+  for (const service of report.services) {
+    const section = serviceSection(service, input.mode);
+    const size = Buffer.byteLength(section.join('\n'));
+    if (brief.length === 0 && used + size <= SUMMARY_BUDGET_BYTES) {
+      lines.push(...section);
+      used += size;
+    } else brief.push(`${cell(service.name)} (${cell(service.outcome)})`);
+  }
+  if (brief.length > 0)
+    lines.push(
+      `The summary has no room for the details of ${brief.length} more service${brief.length === 1 ? '' : 's'}: ${brief.join(', ')}. The \`report\` output and the console have them.`,
+      '',
+    );
   const total = spanOf(report.startedAt, report.finishedAt);
   if (total) lines.push(`Total time: ${total}.`, '');
   return lines.join('\n');

@@ -169,3 +169,23 @@ describe('formatting helpers', () => {
     );
   });
 });
+
+describe('summary size', () => {
+  it('lists the services that do not fit under the step summary limit instead of detailing them', () => {
+    const bulky = { ...report.services[1]!, diff: 'x'.repeat(300_000) };
+    const big: Report = {
+      ...report,
+      services: Array.from({ length: 5 }, (_, i) => ({ ...bulky, name: `svc-${i}` })),
+    };
+
+    const summary = renderSummary({ ...base, report: big });
+
+    expect(Buffer.byteLength(summary)).toBeLessThan(1024 * 1024);
+    expect(summary).toContain('### svc-0 ');
+    expect(summary).toContain('### svc-1 ');
+    expect(summary).not.toContain('### svc-3 ');
+    expect(summary).toContain(
+      'no room for the details of 3 more services: svc-2 (rolled-back), svc-3 (rolled-back), svc-4 (rolled-back)',
+    );
+  });
+});
