@@ -82901,7 +82901,9 @@ var planSchema = external_exports.object({
     pushUrl: httpUrl2.optional(),
     tenant: external_exports.string().min(1).max(150).optional(),
     /** Secrets Manager secret with {"username","password"} (basic) or {"token"} (bearer). */
-    authSecretArn: arn("secretsmanager").optional()
+    authSecretArn: arn("secretsmanager").optional(),
+    /** How Alloy authenticates with authSecretArn's keys; absent means basic (username/password). */
+    authType: external_exports.enum(["basic", "bearer"], { error: 'expected "basic" or "bearer"' }).optional()
   }).strict(),
   amp: external_exports.object({
     workspaceId: external_exports.string().regex(/^ws-[A-Za-z0-9-]+$/, 'expected an AMP workspace id such as "ws-1234abcd-..."'),
@@ -83825,6 +83827,7 @@ async function startOrAttach(sfn, inputs, pacer) {
 }
 
 // action/src/summary.ts
+var SUMMARY_BUDGET_BYTES = 9e5;
 var STATUS_ICONS = {
   SUCCEEDED: "✅",
   ROLLED_BACK: "↩️",
@@ -83991,7 +83994,21 @@ function renderSummary(input2) {
   }
   if (report.loki && report.loki.checks.length > 0)
     lines.push("### Loki", "", ...checksTable(report.loki.checks), "");
-  for (const service2 of report.services) lines.push(...serviceSection(service2, input2.mode));
+  let used = Buffer.byteLength(lines.join("\n"));
+  const brief = [];
+  for (const service2 of report.services) {
+    const section = serviceSection(service2, input2.mode);
+    const size = Buffer.byteLength(section.join("\n"));
+    if (brief.length === 0 && used + size <= SUMMARY_BUDGET_BYTES) {
+      lines.push(...section);
+      used += size;
+    } else brief.push(`${cell(service2.name)} (${cell(service2.outcome)})`);
+  }
+  if (brief.length > 0)
+    lines.push(
+      `The summary has no room for the details of ${brief.length} more service${brief.length === 1 ? "" : "s"}: ${brief.join(", ")}. The \`report\` output and the console have them.`,
+      ""
+    );
   const total = spanOf(report.startedAt, report.finishedAt);
   if (total) lines.push(`Total time: ${total}.`, "");
   return lines.join("\n");
