@@ -4,7 +4,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { InputInvalidError } from '../../core/errors';
 import type { QueryData } from '../../core/queries/results';
-import { joinUrl, parseJsonBody, sendHttp, type FetchLike, type HttpCall } from './http';
+import { checkBaseUrl, joinUrl, parseJsonBody, sendHttp, type FetchLike, type HttpCall } from './http';
 import { describePrometheusError, toQueryData } from './query-format';
 import { toUnixSeconds, type TimeInput } from './time';
 
@@ -44,15 +44,11 @@ const SIGNING_SERVICE = 'aps';
  * form-encoded POST bodies, which keeps long PromQL out of URLs and logs.
  */
 export function createAmpClient(options: AmpClientOptions): AmpClient {
-  try {
-    new URL(options.baseUrl);
-  } catch (error) {
-    throw new InputInvalidError(
-      `AMP query URL ${JSON.stringify(options.baseUrl)} is not a URL: expected e.g. "https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-..."`,
-      {},
-      { cause: error },
-    );
-  }
+  checkBaseUrl(
+    options.baseUrl,
+    'AMP query URL',
+    'https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-...',
+  );
   const signer = new SignatureV4({
     service: SIGNING_SERVICE,
     region: options.region,
@@ -94,12 +90,12 @@ export function createAmpClient(options: AmpClientOptions): AmpClient {
   };
 
   return {
-    query(promql, time) {
+    async query(promql, time) {
       const form = new URLSearchParams({ query: promql });
       if (time !== undefined) form.set('time', toUnixSeconds(time));
       return post('/api/v1/query', form);
     },
-    queryRange(promql, range) {
+    async queryRange(promql, range) {
       if (!(range.stepMs > 0))
         throw new InputInvalidError(`queryRange needs a step above 0 ms, got ${range.stepMs}`);
       const form = new URLSearchParams({

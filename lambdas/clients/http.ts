@@ -1,4 +1,9 @@
-import { DependencyRejectedError, ThrottledError, TransientError } from '../../core/errors';
+import {
+  DependencyRejectedError,
+  InputInvalidError,
+  ThrottledError,
+  TransientError,
+} from '../../core/errors';
 
 /** The global fetch, or a stand-in with the same shape (tests, instrumentation). */
 export type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;
@@ -109,4 +114,18 @@ export function joinUrl(baseUrl: string, path: string): URL {
   base.pathname = `${base.pathname.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
   base.search = '';
   return base;
+}
+
+/** Checks a configured base URL once, when the client is built, so a typo names itself. */
+export function checkBaseUrl(text: string, what: string, example: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+    throw new InputInvalidError(
+      `${what} ${JSON.stringify(text)} is not an http(s) URL: expected e.g. "${example}"`,
+    );
 }

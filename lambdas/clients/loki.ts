@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { DependencyRejectedError, InputInvalidError, TransientError } from '../../core/errors';
 import { formatDuration } from '../../core/plan/duration';
 import type { Labels, QueryData } from '../../core/queries/results';
-import { joinUrl, parseJsonBody, sendHttp, trimBody, type FetchLike, type HttpCall } from './http';
+import {
+  checkBaseUrl,
+  joinUrl,
+  parseJsonBody,
+  sendHttp,
+  trimBody,
+  type FetchLike,
+  type HttpCall,
+} from './http';
 import { toQueryData } from './query-format';
 import { nanosOf, toNanos, type TimeInput } from './time';
 
@@ -90,16 +98,7 @@ function boundParams(params: URLSearchParams, bounds: LokiBounds | undefined): v
 }
 
 export function createLokiClient(options: LokiClientOptions): LokiClient {
-  // Validate once, here, so a bad URL names itself instead of failing every call.
-  try {
-    new URL(options.baseUrl);
-  } catch (error) {
-    throw new InputInvalidError(
-      `Loki URL ${JSON.stringify(options.baseUrl)} is not a URL: expected e.g. "http://loki:3100"`,
-      {},
-      { cause: error },
-    );
-  }
+  checkBaseUrl(options.baseUrl, 'Loki URL', 'http://loki:3100');
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (options.tenant) headers['X-Scope-OrgID'] = options.tenant;
   if (options.auth) headers['Authorization'] = authHeader(options.auth);
