@@ -1,3 +1,15 @@
+/**
+ * Grafana Alloy sidecar configs: render one per service, parse and validate any config against a
+ * component table copied from the Alloy v1.18.1 reference, and summarise a config for the sandbox.
+ *
+ * Conventions the rendered config relies on (the task-definition transform provides them):
+ * - the docker socket at /var/run/docker.sock and, for file-tail, /var/lib/docker/containers
+ *   mounted read-only, and --storage.path on a volume (log positions);
+ * - ECS_CONTAINER_METADATA_URI_V4, set by ECS in every container, for this task's ARN;
+ * - Loki credentials from plan.loki.authSecretArn as the variables LOKI_USERNAME/LOKI_PASSWORD
+ *   (basic, the default) or LOKI_BEARER_TOKEN (plan.loki.authType "bearer"), listed in `secrets`;
+ * - the HTTP listen address is a command-line flag of the task definition, not part of the config.
+ */
 export { renderServiceAlloyConfig, type AlloyTarget, type RenderedAlloy } from './render';
 export { describeAlloyConfig, type AlloyConfigSummary } from './describe';
 export {

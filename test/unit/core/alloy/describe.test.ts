@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AlloySyntaxError, describeAlloyConfig } from '../../../../core/alloy';
+
+const reference = (name: string) =>
+  readFileSync(join(__dirname, '../../../fixtures/alloy/reference', name), 'utf8');
+
+describe('describeAlloyConfig on configs it did not render', () => {
+  it('reads file sources, external labels and a missing metrics pipeline', () => {
+    const summary = describeAlloyConfig(reference('testdata-integration-loki-file.alloy'));
+    expect(summary.logs).toEqual({
+      source: 'file-tail',
+      pushUrl: 'http://loki:3100/loki/api/v1/push',
+      tenantId: null,
+      auth: 'none',
+      staticLabels: { test_name: 'readlogfile' },
+      mapped: { containerName: false, taskId: false, level: false },
+      dockerTaskFilter: false,
+      containers: null,
+    });
+    expect(summary.metrics).toMatchObject({
+      scrapeAddress: null,
+      scrapePath: null,
+      remoteWriteUrl: null,
+      taskIdMapped: false,
+    });
+  });
+
+  it('reads a docker source with an unfiltered discovery as not task-scoped', () => {
+    const summary = describeAlloyConfig(reference('testdata-integration-loki-docker.alloy'));
+    expect(summary.logs.source).toBe('docker-api');
+    expect(summary.logs.dockerTaskFilter).toBe(false);
+    expect(summary.logs.mapped.containerName).toBe(false);
+  });
+
+  it('reads basic auth and a tenant from loki.write', () => {
+    const summary = describeAlloyConfig(reference('testdata-promtail-remote-write-basic-auth.alloy'));
+    expect(summary.logs).toMatchObject({
+      auth: 'basic',
+      tenantId: 'sparrow',
+      staticLabels: { cluster: 'backyard-pine-treehouse-1', host: 'strawberry-pi' },
+    });
+  });
+
+  it('reads a static scrape target, its default path and remote write endpoint', () => {
+    const summary = describeAlloyConfig(reference('testdata-prometheus-metric-relabel.alloy'));
+    expect(summary.metrics).toMatchObject({
+      scrapeAddress: 'localhost:9090',
+      scrapePath: '/metrics',
+      jobName: 'prometheus1',
+      remoteWriteUrl: 'http://remote-write-url1',
+      sigv4Region: null,
+    });
+  });
+
+  it('throws a syntax error for text that is not Alloy', () => {
+    expect(() => describeAlloyConfig("loki.write 'x' {}")).toThrow(AlloySyntaxError);
+  });
+});
