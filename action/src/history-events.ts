@@ -98,6 +98,29 @@ export function parseCause(cause: string | undefined, error: string | undefined)
   return { check: error ?? 'execution', message: cause || error || 'no cause given' };
 }
 
+/**
+ * A failed task's cause comes wrapped: the Lambda runtime's {"errorType","errorMessage"}, or a
+ * child execution's DescribeExecution output with its own Error and Cause. Show what was thrown.
+ */
+export function unwrapCause(error: string, cause: string): { error: string; cause: string } {
+  const value = parseJson(cause);
+  if (!isRecord(value)) return { error, cause };
+  if (typeof value['errorMessage'] === 'string')
+    return {
+      error: typeof value['errorType'] === 'string' ? value['errorType'] : error,
+      cause: value['errorMessage'],
+    };
+  if (
+    typeof value['ExecutionArn'] === 'string' &&
+    (typeof value['Error'] === 'string' || typeof value['Cause'] === 'string')
+  )
+    return {
+      error: typeof value['Error'] === 'string' ? value['Error'] : error,
+      cause: typeof value['Cause'] === 'string' ? value['Cause'] : '',
+    };
+  return { error, cause };
+}
+
 function childArnOf(output: string | undefined, self: string): string | undefined {
   const value = parseJson(output);
   const arn = isRecord(value) ? value['ExecutionArn'] : undefined;
@@ -140,14 +163,8 @@ export class HistoryInterpreter {
   }
 
   private failed(error: string | undefined, cause: string | undefined): HistoryUpdate[] {
-    return [
-      {
-        kind: 'task-failed',
-        ...(this.state ? { state: this.state } : {}),
-        error: error ?? 'Error',
-        cause: cause ?? '',
-      },
-    ];
+    const readable = unwrapCause(error ?? 'Error', cause ?? '');
+    return [{ kind: 'task-failed', ...(this.state ? { state: this.state } : {}), ...readable }];
   }
 
   private interpretOne(event: HistoryEvent): HistoryUpdate[] {

@@ -78,6 +78,11 @@ export function describeFailure(
         `Rollout failed and the rollback did not complete or could not be verified - check the cluster now: ${where(cause)}.`,
       );
     case 'REFUSED':
+      if (cause?.check === 'lock')
+        return withCause(
+          'Rollout refused: the cluster is locked by another rollout',
+          `Rollout refused before anything changed: ${cause.message}. Wait for that rollout to end (its execution is in the Step Functions console), then run again.`,
+        );
       return withCause(
         titleOf('Rollout refused', cause),
         `Rollout refused before anything changed: ${where(cause)}.`,

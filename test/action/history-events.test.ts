@@ -95,6 +95,39 @@ describe('HistoryInterpreter', () => {
     ]);
   });
 
+  it('shows what a Lambda or a child execution threw, not the wrapping', () => {
+    const lambda = JSON.stringify({
+      errorType: 'LockHeldError',
+      errorMessage: 'rollout x already running',
+      trace: [],
+    });
+    const child = JSON.stringify({
+      ExecutionArn: CHILD,
+      Status: 'FAILED',
+      Error: 'RolledBack',
+      Cause: '{"check":"logs","message":"missing"}',
+    });
+
+    const updates = new HistoryInterpreter(PARENT).interpret(
+      numbered([
+        entered('Lock'),
+        taskFailed('Lambda.Unknown', lambda),
+        entered('MigrateService'),
+        taskFailed('States.TaskFailed', child),
+      ]),
+    );
+
+    expect(updates).toEqual([
+      { kind: 'task-failed', state: 'Lock', error: 'LockHeldError', cause: 'rollout x already running' },
+      {
+        kind: 'task-failed',
+        state: 'MigrateService',
+        error: 'RolledBack',
+        cause: '{"check":"logs","message":"missing"}',
+      },
+    ]);
+  });
+
   it('finds the full report in the Finalize output, bare or wrapped', () => {
     const fromLambda = new HistoryInterpreter(PARENT).interpret(
       numbered([

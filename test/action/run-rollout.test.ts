@@ -192,9 +192,9 @@ describe('runRollout', () => {
     const result = await go();
 
     expect(result.status).toBe('REFUSED');
-    expect(io.errors[0]?.title).toBe('Rollout refused: lock');
+    expect(io.errors[0]?.title).toBe('Rollout refused: the cluster is locked by another rollout');
     expect(io.errors[0]?.message).toContain(
-      `Rollout refused before anything changed: check "lock": rollout ${holder} already running`,
+      `Rollout refused before anything changed: rollout ${holder} already running. Wait for that rollout to end`,
     );
   });
 
