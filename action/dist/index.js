@@ -83308,6 +83308,21 @@ function parseCause(cause, error64) {
   }
   return { check: error64 ?? "execution", message: cause || error64 || "no cause given" };
 }
+function unwrapCause(error64, cause) {
+  const value = parseJson(cause);
+  if (!isRecord(value)) return { error: error64, cause };
+  if (typeof value["errorMessage"] === "string")
+    return {
+      error: typeof value["errorType"] === "string" ? value["errorType"] : error64,
+      cause: value["errorMessage"]
+    };
+  if (typeof value["ExecutionArn"] === "string" && (typeof value["Error"] === "string" || typeof value["Cause"] === "string"))
+    return {
+      error: typeof value["Error"] === "string" ? value["Error"] : error64,
+      cause: typeof value["Cause"] === "string" ? value["Cause"] : ""
+    };
+  return { error: error64, cause };
+}
 function childArnOf(output2, self) {
   const value = parseJson(output2);
   const arn2 = isRecord(value) ? value["ExecutionArn"] : void 0;
@@ -83342,14 +83357,8 @@ var HistoryInterpreter = class {
     return [{ kind: "child", executionArn: arn2 }];
   }
   failed(error64, cause) {
-    return [
-      {
-        kind: "task-failed",
-        ...this.state ? { state: this.state } : {},
-        error: error64 ?? "Error",
-        cause: cause ?? ""
-      }
-    ];
+    const readable = unwrapCause(error64 ?? "Error", cause ?? "");
+    return [{ kind: "task-failed", ...this.state ? { state: this.state } : {}, ...readable }];
   }
   interpretOne(event) {
     switch (event.type) {
@@ -83534,6 +83543,11 @@ function describeFailure(status, cause, timeoutMinutes) {
         `Rollout failed and the rollback did not complete or could not be verified - check the cluster now: ${where(cause)}.`
       );
     case "REFUSED":
+      if (cause?.check === "lock")
+        return withCause(
+          "Rollout refused: the cluster is locked by another rollout",
+          `Rollout refused before anything changed: ${cause.message}. Wait for that rollout to end (its execution is in the Step Functions console), then run again.`
+        );
       return withCause(
         titleOf("Rollout refused", cause),
         `Rollout refused before anything changed: ${where(cause)}.`
