@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { clientError, requireString } from './errors';
+import type { AwsJsonService } from './protocol';
+import { epochSeconds } from './protocol';
+
+interface Secret {
+  readonly arn: string;
+  readonly name: string;
+  readonly value: string;
+  readonly versionId: string;
+  readonly created: number;
+}
+
+/** Secrets Manager: CreateSecret (for seeding) and GetSecretValue by name or ARN. */
+export class SecretsManagerTwin {
+  private readonly secrets = new Map<string, Secret>();
+
+  constructor(
+    private readonly region: string,
+    private readonly account: string,
+    private readonly now: () => number,
+  ) {}
+
+  create(name: string, value: string): Secret {
+    if (this.find(name)) throw clientError('ResourceExistsException', `The operation failed because the secret ${name} already exists.`);
+    // Real ARNs end with a dash and six random characters.
+    const suffix = randomUUID().replace(/-/g, '').slice(0, 6);
+    const secret: Secret = { arn: `arn:aws:secretsmanager:${this.region}:${this.account}:secret:${name}-${suffix}`, name, value, versionId: randomUUID(), created: this.now() };
+    this.secrets.set(secret.arn, secret);
+    return secret;
+  }
+
+  private find(id: string): Secret | undefined {
+    const byArn = this.secrets.get(id);
+    if (byArn) return byArn;
+    // A partial ARN (without the random suffix) and the plain name both resolve, as in AWS.
+    return [...this.secrets.values()].find((s) => s.name === id || s.arn.replace(/-[A-Za-z0-9]{6}$/, '') === id);
+  }
+
+  service(): AwsJsonService {
+    return {
+      targetPrefix: 'secretsmanager',
+      contentType: 'application/x-amz-json-1.1',
+      operations: {
+        CreateSecret: (input) => {
+          const s = this.create(requireString(input, 'Name', 'InvalidParameterException'), typeof input['SecretString'] === 'string' ? input['SecretString'] : '');
+          return { ARN: s.arn, Name: s.name, VersionId: s.versionId };
+        },
+        GetSecretValue: (input) => {
+          const id = requireString(input, 'SecretId', 'InvalidParameterException');
+          const s = this.find(id);
+          if (!s) throw clientError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+          return { ARN: s.arn, Name: s.name, VersionId: s.versionId, SecretString: s.value, VersionStages: ['AWSCURRENT'], CreatedDate: epochSeconds(s.created) };
+        },
+      },
+    };
+  }
+}

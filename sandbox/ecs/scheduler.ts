@@ -1,0 +1,264 @@
+import type { SimClock } from '../clock';
+import { Arns, deploymentId, hexId, type Cluster, type Deployment, type Service, type Task, type TaskDefinition } from './model';
+
+/** Simulated durations of the ECS agent and scheduler, in simulated milliseconds. */
+export const ECS_TIMING = {
+  /** How often the service scheduler looks at each service. */
+  tickMs: 5_000,
+  /** PROVISIONING -> RUNNING for a healthy task (image pull, container start, health check). */
+  startMs: 20_000,
+  /** How long a task that cannot start lingers before it is STOPPED. */
+  failStartMs: 12_000,
+  /** DEACTIVATING -> STOPPED (load balancer deregistration, stop timeout). */
+  stopMs: 10_000,
+} as const;
+
+/** Why a task cannot start, decided by the workload simulation (logging, secrets, faults). */
+export interface StartProblem {
+  readonly reason: string;
+  readonly stopCode: 'TaskFailedToStart' | 'EssentialContainerExited';
+}
+
+export interface SchedulerHooks {
+  /** Called when a task is launched; a problem makes it fail and count towards the circuit breaker. */
+  startProblem(task: Task, td: TaskDefinition, service: Service, deployment: Deployment): StartProblem | undefined;
+  onRunning(task: Task, td: TaskDefinition): void;
+  onStopped(task: Task): void;
+}
+
+/**
+ * The service scheduler: rolling deployments that respect minimum healthy / maximum percent,
+ * task launches and stops on the simulated clock, and the deployment circuit breaker.
+ */
+export class Scheduler {
+  readonly tasks = new Map<string, Task>();
+  private readonly ticking = new Map<string, () => void>();
+
+  constructor(
+    private readonly arns: Arns,
+    private readonly clock: SimClock,
+    private readonly resolveTd: (arn: string) => TaskDefinition,
+    private readonly hooks: SchedulerHooks,
+  ) {}
+
+  event(service: Service, message: string): void {
+    service.events.unshift({ id: hexId(18).slice(0, 36), createdAt: this.clock.now(), message: `(service ${service.serviceName}) ${message}` });
+    if (service.events.length > 100) service.events.length = 100;
+  }
+
+  newDeployment(service: Service, taskDefinitionArn: string, failTasks?: string): Deployment {
+    const now = this.clock.now();
+    for (const d of service.deployments) if (d.status === 'PRIMARY') d.status = 'ACTIVE';
+    const deployment: Deployment = {
+      id: deploymentId(),
+      status: 'PRIMARY',
+      taskDefinitionArn,
+      desiredCount: service.desiredCount,
+      failedTasks: 0,
+      createdAt: now,
+      updatedAt: now,
+      rolloutState: 'IN_PROGRESS',
+      rolloutStateReason: 'ECS deployment ' + '' + 'in progress.',
+      ...(failTasks ? { failTasks } : {}),
+    };
+    service.deployments.unshift(deployment);
+    service.taskDefinitionArn = taskDefinitionArn;
+    this.event(service, `has started deployment ${deployment.id} with task definition ${taskDefinitionArn}.`);
+    this.watch(service);
+    return deployment;
+  }
+
+  /** Starts the periodic look at a service (idempotent). */
+  watch(service: Service): void {
+    const key = service.serviceArn;
+    if (this.ticking.has(key)) return;
+    this.ticking.set(
+      key,
+      this.clock.every(ECS_TIMING.tickMs, () => this.tick(service)),
+    );
+    this.tick(service);
+  }
+
+  unwatch(service: Service): void {
+    this.ticking.get(service.serviceArn)?.();
+    this.ticking.delete(service.serviceArn);
+  }
+
+  tasksOf(service: Service, deployment?: Deployment): Task[] {
+    return [...this.tasks.values()].filter((t) => t.serviceName === service.serviceName && t.clusterName === service.clusterName && (!deployment || t.deploymentId === deployment.id));
+  }
+
+  private live(tasks: Task[]): Task[] {
+    return tasks.filter((t) => t.desiredStatus === 'RUNNING');
+  }
+
+  private running(tasks: Task[]): Task[] {
+    return tasks.filter((t) => t.desiredStatus === 'RUNNING' && t.lastStatus === 'RUNNING');
+  }
+
+  /** One scheduling pass: stop what min-healthy allows, start what max-percent allows, settle states. */
+  tick(service: Service, cluster?: Cluster): void {
+    void cluster;
+    const primary = service.deployments.find((d) => d.status === 'PRIMARY');
+    if (!primary) return;
+    const now = this.clock.now();
+    const desired = service.desiredCount;
+    primary.desiredCount = desired;
+    const { minimumHealthyPercent, maximumPercent } = service.deploymentConfiguration;
+    const minHealthy = Math.ceil((desired * minimumHealthyPercent) / 100);
+    const maxTasks = Math.floor((desired * maximumPercent) / 100);
+    const old = service.deployments.filter((d) => d !== primary);
+    const allTasks = this.tasksOf(service);
+    const primaryLive = this.live(this.tasksOf(service, primary));
+
+    // Scale down the primary if desiredCount dropped.
+    let excess = primaryLive.length - desired;
+    for (const t of primaryLive) if (excess-- > 0) this.stop(t, 'Scaled down by the service scheduler', 'ServiceSchedulerInitiated');
+
+    // Stop old tasks while the healthy count stays at or above the minimum.
+    let healthy = this.running(allTasks).length;
+    for (const d of old) {
+      for (const t of this.live(this.tasksOf(service, d))) {
+        const isHealthy = t.lastStatus === 'RUNNING';
+        if (isHealthy && healthy - 1 < minHealthy) continue;
+        this.stop(t, `Task stopped by the service scheduler during deployment ${primary.id}`, 'ServiceSchedulerInitiated');
+        if (isHealthy) healthy -= 1;
+      }
+    }
+
+    // Start new tasks within the maximum percent (a FAILED deployment launches nothing more).
+    if (primary.rolloutState !== 'FAILED') {
+      let total = this.live(this.tasksOf(service)).length;
+      let primaryCount = this.live(this.tasksOf(service, primary)).length;
+      const started: string[] = [];
+      while (primaryCount < desired && total < Math.max(maxTasks, 1)) {
+        started.push(this.launch(service, primary).id);
+        total += 1;
+        primaryCount += 1;
+      }
+      if (started.length) this.event(service, `has started ${started.length} tasks: ${started.map((id) => `(task ${id})`).join(' ')}.`);
+    }
+
+    // Old deployments with no task left disappear, as in DescribeServices.
+    for (const d of old) if (this.live(this.tasksOf(service, d)).length === 0 && this.tasksOf(service, d).every((t) => t.lastStatus === 'STOPPED')) d.status = 'INACTIVE';
+    service.deployments = service.deployments.filter((d) => d.status !== 'INACTIVE');
+
+    if (primary.rolloutState === 'IN_PROGRESS') {
+      const runningPrimary = this.running(this.tasksOf(service, primary)).length;
+      const threshold = Math.min(200, Math.max(3, Math.ceil(desired * 0.5)));
+      if (service.deploymentConfiguration.deploymentCircuitBreaker.enable && primary.failedTasks >= threshold) {
+        primary.rolloutState = 'FAILED';
+        primary.rolloutStateReason = `ECS deployment circuit breaker: tasks failed to start.`;
+        primary.updatedAt = now;
+        this.event(service, `deployment ${primary.id} deployment failed: tasks failed to start.`);
+        if (service.deploymentConfiguration.deploymentCircuitBreaker.rollback) this.circuitBreakerRollback(service, primary);
+      } else if (runningPrimary >= desired && service.deployments.length === 1) {
+        primary.rolloutState = 'COMPLETED';
+        primary.rolloutStateReason = 'ECS deployment ' + primary.id + ' completed.';
+        primary.updatedAt = now;
+        this.event(service, `deployment ${primary.id} has completed.`);
+        this.event(service, 'has reached a steady state.');
+      }
+    }
+  }
+
+  /** What ECS does with rollback enabled: a new deployment back to the last completed task definition. */
+  private circuitBreakerRollback(service: Service, failed: Deployment): void {
+    const previous = service.deployments.find((d) => d !== failed && d.rolloutState === 'COMPLETED');
+    if (!previous) return;
+    this.event(service, `rolling back to deployment ${previous.id}.`);
+    this.newDeployment(service, previous.taskDefinitionArn);
+  }
+
+  private launch(service: Service, deployment: Deployment): Task {
+    const td = this.resolveTd(deployment.taskDefinitionArn);
+    const id = hexId();
+    const now = this.clock.now();
+    const cpu = Number(td.cpu ?? td.containerDefinitions.reduce((n, c) => n + (c.cpu ?? 0), 0));
+    const memory = Number(td.memory ?? td.containerDefinitions.reduce((n, c) => n + (c.memory ?? c.memoryReservation ?? 0), 0));
+    const task: Task = {
+      taskArn: this.arns.task(service.clusterName, id),
+      id,
+      clusterName: service.clusterName,
+      taskDefinitionArn: td.taskDefinitionArn,
+      serviceName: service.serviceName,
+      deploymentId: deployment.id,
+      containerInstanceArn: this.arns.containerInstance(service.clusterName, hexId()),
+      containers: td.containerDefinitions.map((c) => ({ name: c.name, image: c.image, essential: c.essential !== false, lastStatus: 'PENDING' })),
+      lastStatus: 'PROVISIONING',
+      desiredStatus: 'RUNNING',
+      createdAt: now,
+      cpu,
+      memory,
+    };
+    this.tasks.set(task.taskArn, task);
+    const problem = deployment.failTasks
+      ? { reason: deployment.failTasks, stopCode: 'EssentialContainerExited' as const }
+      : this.hooks.startProblem(task, td, service, deployment);
+    if (problem) {
+      this.clock.schedule(ECS_TIMING.failStartMs, () => {
+        if (task.desiredStatus !== 'RUNNING') return;
+        deployment.failedTasks += 1;
+        deployment.updatedAt = this.clock.now();
+        for (const c of task.containers) {
+          c.lastStatus = 'STOPPED';
+          if (c.essential) c.exitCode = 1;
+        }
+        this.finishStop(task, problem.reason, problem.stopCode);
+        this.event(service, `task ${task.id} failed to start: ${problem.reason}`);
+      });
+      task.lastStatus = 'PENDING';
+      return task;
+    }
+    this.clock.schedule(ECS_TIMING.startMs / 4, () => {
+      if (task.lastStatus === 'PROVISIONING') task.lastStatus = 'PENDING';
+    });
+    this.clock.schedule(ECS_TIMING.startMs, () => {
+      if (task.desiredStatus !== 'RUNNING') return;
+      task.lastStatus = 'RUNNING';
+      task.startedAt = this.clock.now();
+      for (const c of task.containers) c.lastStatus = 'RUNNING';
+      this.hooks.onRunning(task, td);
+    });
+    return task;
+  }
+
+  stop(task: Task, reason: string, stopCode: NonNullable<Task['stopCode']>): void {
+    if (task.desiredStatus === 'STOPPED') return;
+    task.desiredStatus = 'STOPPED';
+    task.stoppingAt = this.clock.now();
+    task.stoppedReason = reason;
+    task.stopCode = stopCode;
+    if (task.lastStatus !== 'RUNNING') {
+      this.finishStop(task, reason, stopCode);
+      return;
+    }
+    task.lastStatus = 'DEACTIVATING';
+    this.clock.schedule(ECS_TIMING.stopMs / 2, () => {
+      if (task.lastStatus === 'DEACTIVATING') task.lastStatus = 'STOPPING';
+    });
+    this.clock.schedule(ECS_TIMING.stopMs, () => this.finishStop(task, reason, stopCode));
+  }
+
+  private finishStop(task: Task, reason: string, stopCode: NonNullable<Task['stopCode']>): void {
+    if (task.lastStatus === 'STOPPED') return;
+    const wasRunning = task.startedAt !== undefined;
+    task.desiredStatus = 'STOPPED';
+    task.lastStatus = 'STOPPED';
+    task.stoppedAt = this.clock.now();
+    task.stoppedReason ??= reason;
+    task.stopCode ??= stopCode;
+    for (const c of task.containers) {
+      if (c.lastStatus !== 'STOPPED') c.exitCode = 0;
+      c.lastStatus = 'STOPPED';
+    }
+    if (wasRunning) this.hooks.onStopped(task);
+  }
+
+  stopAll(): void {
+    for (const stop of this.ticking.values()) stop();
+    this.ticking.clear();
+  }
+}
+
+export { Arns };

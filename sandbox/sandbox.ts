@@ -1,0 +1,220 @@
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { LOCK_TABLE } from '../lambdas/catalog';
+import { CloudWatchLogsTwin } from './aws/cloudwatch-logs';
+import { DynamoDbTwin } from './aws/dynamodb';
+import { SecretsManagerTwin } from './aws/secrets-manager';
+import { SsmTwin } from './aws/ssm';
+import { SimClock } from './clock';
+import { EcsTwin, throttlingError } from './ecs/api';
+import { applyEnv, sandboxEnv } from './env';
+import { FaultInjector, type Fault } from './faults';
+import { createLokiHandler, LokiStore } from './loki';
+import { listen, type Route } from './server';
+import { substitute, substitutions } from './sfn/definition';
+import { handlerResolver, type LambdaHandler } from './sfn/lambda-runner';
+import { SfnTwin } from './sfn/twin';
+import { readAlloyShipping, type AlloyShipping } from './workload/alloy-summary';
+import { Workload, type ScrapeTarget } from './workload/workload';
+
+export const SANDBOX_ACCOUNT = '000000000000';
+export const DEFAULT_LOCK_TABLE = 'alloy-rollout-locks';
+export const ORCHESTRATOR_NAME = 'alloy-rollout';
+
+/** Anything that scrapes task metrics (the real Prometheus the sandbox starts, or a test double). */
+export interface MetricsBackend {
+  readonly url: string;
+  setTargets(targets: ScrapeTarget[]): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface SandboxOptions {
+  /** 0 picks a free port (tests); the CLI default is 4566. */
+  readonly port?: number;
+  readonly clockSpeed?: number;
+  readonly faults?: readonly Fault[];
+  readonly region?: string;
+  readonly lockTableName?: string;
+  /** Plan service name -> ECS service name, so faults and labels can use plan names. */
+  readonly serviceAliases?: Readonly<Record<string, string>>;
+  /** Repository root holding lambdas/ and statemachine/ (default: this checkout). */
+  readonly root?: string;
+  /** Starts the metrics backend once the server's address is known (e.g. a real Prometheus). */
+  readonly metrics?: (sandboxUrl: string) => Promise<MetricsBackend>;
+  /** Simulated time between log lines of a container. */
+  readonly logPeriodMs?: number;
+  /** Extra Lambda handlers by function name (tests of other definitions). */
+  readonly lambdaHandlers?: Readonly<Record<string, LambdaHandler>>;
+  /** Reads a rendered Alloy config into what a simulated sidecar ships. */
+  readonly describeAlloy?: (config: string) => AlloyShipping;
+}
+
+export interface Sandbox {
+  readonly url: string;
+  readonly port: number;
+  readonly region: string;
+  readonly account: string;
+  readonly lockTableName: string;
+  /** AWS_ENDPOINT_URL_* and friends pointing at this sandbox. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly clock: SimClock;
+  readonly faults: FaultInjector;
+  readonly ecs: EcsTwin;
+  readonly logs: CloudWatchLogsTwin;
+  readonly ssm: SsmTwin;
+  readonly dynamodb: DynamoDbTwin;
+  readonly secrets: SecretsManagerTwin;
+  readonly sfn: SfnTwin;
+  readonly loki: LokiStore;
+  readonly workload: Workload;
+  readonly metricsBackend?: MetricsBackend;
+  /** Registers statemachine/rollout.asl.json (substituted as the infra would) and returns its ARN. */
+  deployOrchestrator(name?: string): Promise<string>;
+  /** Writes a lock item as another running rollout would. */
+  holdLock(cluster: string, holder?: string): void;
+  stop(): Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const region = options.region ?? 'eu-west-1';
+  const account = SANDBOX_ACCOUNT;
+  const root = options.root ?? path.resolve(__dirname, '..');
+  const lockTableName = options.lockTableName ?? DEFAULT_LOCK_TABLE;
+  const clock = new SimClock({ speed: options.clockSpeed ?? 1 });
+  const now = () => clock.now();
+  const faults = new FaultInjector(options.faults ?? [], options.serviceAliases ?? {});
+  const logs = new CloudWatchLogsTwin(region, account, now);
+  const ssm = new SsmTwin(region, account, now);
+  const secrets = new SecretsManagerTwin(region, account, now);
+  const dynamodb = new DynamoDbTwin(region, account, now);
+  dynamodb.createTable({ name: lockTableName, partitionKey: LOCK_TABLE.partitionKey });
+  const loki = new LokiStore({ now });
+  const reverseAliases = new Map(Object.entries(options.serviceAliases ?? {}).map(([plan, ecs]) => [ecs, plan]));
+
+  let address = '127.0.0.1:0';
+  let metricsBackend: MetricsBackend | undefined;
+  let targetsChain = Promise.resolve();
+  const workload = new Workload({
+    clock,
+    logs,
+    ssm,
+    secrets,
+    loki: { ready: () => !faults.has('loki-not-ready'), push: (streams, tenant) => loki.push(streams, tenant ? { tenant } : {}) },
+    faults,
+    describeAlloy: options.describeAlloy ?? readAlloyShipping,
+    metricsAddress: () => address,
+    onTargets: (targets) => {
+      const backend = metricsBackend;
+      if (backend) targetsChain = targetsChain.then(() => backend.setTargets(targets)).catch(() => undefined);
+    },
+    serviceLabel: (ecsService) => reverseAliases.get(ecsService) ?? ecsService,
+    ...(options.logPeriodMs !== undefined ? { logPeriodMs: options.logPeriodMs } : {}),
+  });
+  const ecs = new EcsTwin({
+    region,
+    account,
+    clock,
+    hooks: workload,
+    before: () => {
+      if (faults.ecsThrottle()) throw throttlingError();
+    },
+  });
+
+  const env0: Record<string, string> = {};
+  let restoreEnv: (() => void) | undefined;
+  const sfn = new SfnTwin({
+    region,
+    account,
+    clock,
+    lambda: handlerResolver(root, options.lambdaHandlers),
+    // The handlers build SDK clients from the environment, as in Lambda: point them here.
+    beforeInvoke: () => {
+      restoreEnv ??= applyEnv(env0);
+    },
+  });
+
+  const lokiHandler = createLokiHandler(loki, {
+    now,
+    faults: {
+      notReady: () => faults.has('loki-not-ready'),
+      // Queries see the injected errors; the sidecars' pushes are in-process and unaffected.
+      nextHttpError: (p) => (p.startsWith('/loki/api/v1/push') ? null : faults.lokiHttpError()),
+    },
+  });
+  const metricsRoute: Route = (req, res) => {
+    const m = /^\/_tasks\/([0-9a-f]+)\/metrics$/.exec(req.url ?? '');
+    if (!m) return false;
+    const body = workload.metrics(m[1] as string);
+    if (body === undefined) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('no metrics\n');
+    } else {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+      res.end(body);
+    }
+    return true;
+  };
+
+  const http = await listen(options.port ?? 0, [ecs.api(), logs.service(), ssm.service(), dynamodb.service(), secrets.service(), sfn.api()], [lokiHandler, metricsRoute]);
+  address = `127.0.0.1:${http.port}`;
+  const url = `http://${address}`;
+  Object.assign(env0, sandboxEnv(url, region, lockTableName));
+  if (options.metrics) {
+    try {
+      metricsBackend = await options.metrics(url);
+    } catch (error) {
+      await http.close();
+      clock.stop();
+      throw error;
+    }
+  }
+
+  let stopped = false;
+  const sandbox: Sandbox = {
+    url,
+    port: http.port,
+    region,
+    account,
+    lockTableName,
+    env: env0,
+    clock,
+    faults,
+    ecs,
+    logs,
+    ssm,
+    dynamodb,
+    secrets,
+    sfn,
+    loki,
+    workload,
+    ...(metricsBackend ? { metricsBackend } : {}),
+    async deployOrchestrator(name = ORCHESTRATOR_NAME) {
+      const text = await readFile(path.join(root, 'statemachine', 'rollout.asl.json'), 'utf8');
+      const definition = substitute(text, substitutions(region, account, lockTableName));
+      return sfn.createStateMachine(name, definition, `arn:aws:iam::${account}:role/alloy-rollout-state-machine`).arn;
+    },
+    holdLock(cluster, holder = `arn:aws:states:${region}:${account}:execution:${ORCHESTRATOR_NAME}:another-rollout`) {
+      const expires = Math.floor(clock.now() / 1000) + 6 * 3600;
+      dynamodb.putItem(lockTableName, {
+        [LOCK_TABLE.partitionKey]: { S: cluster },
+        [LOCK_TABLE.ttlAttribute]: { N: String(expires) },
+        executionArn: { S: holder },
+        owner: { S: holder },
+        acquiredAt: { S: new Date(clock.now()).toISOString() },
+      });
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      sfn.stop();
+      ecs.stop();
+      workload.stop();
+      clock.stop();
+      await targetsChain;
+      await metricsBackend?.stop();
+      await http.close();
+      restoreEnv?.();
+    },
+  };
+  return sandbox;
+}

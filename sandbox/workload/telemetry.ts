@@ -1,0 +1,40 @@
+/** What a simulated application container writes and exposes. */
+
+const MESSAGES = [
+  'history shard acquired',
+  'workflow task processed',
+  'activity task dispatched',
+  'persistence request completed',
+  'membership ring changed',
+  'poller started',
+] as const;
+const LEVELS = ['info', 'info', 'debug', 'info', 'warn', 'info'] as const;
+
+/** One JSON log line as Temporal's zap logger writes it, or a broken line when asked to. */
+export function logLine(seq: number, service: string, container: string, nowMs: number, broken: boolean): { line: string; level: string } {
+  const level = LEVELS[seq % LEVELS.length] as string;
+  const msg = MESSAGES[seq % MESSAGES.length] as string;
+  if (broken) return { line: `${new Date(nowMs).toISOString()} ${level.toUpperCase()} ${msg} service=${service} {"truncated": `, level };
+  return { line: JSON.stringify({ level, ts: new Date(nowMs).toISOString(), msg, service, container, seq }), level };
+}
+
+const OPERATIONS = ['StartWorkflowExecution', 'PollWorkflowTaskQueue', 'RespondWorkflowTaskCompleted'] as const;
+
+/** Prometheus text exposition of a task's metrics; counters grow with the number of ticks. */
+export function metricsText(service: string, ticks: number): string {
+  const lines = [
+    '# HELP service_requests Requests handled, by operation.',
+    '# TYPE service_requests counter',
+    ...OPERATIONS.map((op, i) => `service_requests{operation="${op}",service_role="${service}"} ${ticks * (i + 3)}`),
+    '# HELP service_errors Requests that failed, by operation.',
+    '# TYPE service_errors counter',
+    ...OPERATIONS.map((op) => `service_errors{operation="${op}",service_role="${service}"} 0`),
+    '# HELP persistence_latency_seconds Persistence latency.',
+    '# TYPE persistence_latency_seconds gauge',
+    `persistence_latency_seconds{service_role="${service}"} 0.012`,
+    '# HELP num_goroutines Goroutines.',
+    '# TYPE num_goroutines gauge',
+    `num_goroutines{service_role="${service}"} ${200 + (ticks % 7)}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
