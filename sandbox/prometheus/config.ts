@@ -16,7 +16,10 @@ export const SCRAPE_JOB = 'sandbox';
  * prometheus.yml for the AMP stand-in: one job fed by file-based discovery, so targets change
  * without a restart (Prometheus watches the file and re-reads it on every rename into place).
  */
-export function renderPrometheusConfig(options: { scrapeIntervalSeconds: number; targetsFile: string }): string {
+export function renderPrometheusConfig(options: {
+  scrapeIntervalSeconds: number;
+  targetsFile: string;
+}): string {
   const interval = `${options.scrapeIntervalSeconds}s`;
   return stringify({
     global: { scrape_interval: interval, scrape_timeout: interval, evaluation_interval: interval },
@@ -39,14 +42,20 @@ const ADDRESS = /^[a-zA-Z0-9.-]+:\d{1,5}$/;
 export function renderTargetsFile(targets: readonly ScrapeTarget[]): string {
   const groups = targets.map((target, index) => {
     if (!ADDRESS.test(target.address)) {
-      throw new InputInvalidError(`targets[${index}].address must be host:port (e.g. 127.0.0.1:9100), got ${JSON.stringify(target.address)}`);
+      throw new InputInvalidError(
+        `targets[${index}].address must be host:port (e.g. 127.0.0.1:9100), got ${JSON.stringify(target.address)}`,
+      );
     }
     if (!target.metricsPath.startsWith('/')) {
-      throw new InputInvalidError(`targets[${index}].metricsPath must start with "/", got ${JSON.stringify(target.metricsPath)}`);
+      throw new InputInvalidError(
+        `targets[${index}].metricsPath must start with "/", got ${JSON.stringify(target.metricsPath)}`,
+      );
     }
     for (const name of Object.keys(target.labels)) {
       if (!LABEL_NAME.test(name) || name.startsWith('__')) {
-        throw new InputInvalidError(`targets[${index}].labels: ${JSON.stringify(name)} is not a usable label name (expected [a-zA-Z_][a-zA-Z0-9_]* without a leading "__")`);
+        throw new InputInvalidError(
+          `targets[${index}].labels: ${JSON.stringify(name)} is not a usable label name (expected [a-zA-Z_][a-zA-Z0-9_]* without a leading "__")`,
+        );
       }
     }
     return { targets: [target.address], labels: { ...target.labels, __metrics_path__: target.metricsPath } };

@@ -74,7 +74,11 @@ function spawnWatchdog(childPid: number): ChildProcess {
   const watchdog = spawn('/bin/sh', ['-c', script], {
     detached: true,
     stdio: 'ignore',
-    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', PARENT: String(process.pid), CHILD: String(childPid) },
+    env: {
+      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      PARENT: String(process.pid),
+      CHILD: String(childPid),
+    },
   });
   watchdog.unref();
   return watchdog;
@@ -97,7 +101,12 @@ interface Launched {
   log: LogTail;
 }
 
-async function launch(binary: string, dir: string, configFile: string, sink: WriteStream | null): Promise<Launched> {
+async function launch(
+  binary: string,
+  dir: string,
+  configFile: string,
+  sink: WriteStream | null,
+): Promise<Launched> {
   let lastLog = '';
   for (let attempt = 1; attempt <= TIMINGS.portAttempts; attempt++) {
     const port = await findFreePort();
@@ -121,14 +130,21 @@ async function launch(binary: string, dir: string, configFile: string, sink: Wri
     const deadline = Date.now() + TIMINGS.readyTimeoutMs;
     while (Date.now() < deadline) {
       const failed = await Promise.race([spawnError, delay(TIMINGS.pollMs).then(() => null)]);
-      if (failed) throw new InputInvalidError(`cannot run ${binary}: ${failed.message} (install the Debian package: apt-get install -y prometheus)`, {}, { cause: failed });
+      if (failed)
+        throw new InputInvalidError(
+          `cannot run ${binary}: ${failed.message} (install the Debian package: apt-get install -y prometheus)`,
+          {},
+          { cause: failed },
+        );
       if (child.exitCode !== null || child.signalCode !== null) break;
       if (await isReady(url)) return { child, port, url, log };
     }
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGKILL');
       await exited(child);
-      throw new TransientError(`Prometheus did not become ready on ${url} within ${TIMINGS.readyTimeoutMs} ms; last log:\n${log.value}`);
+      throw new TransientError(
+        `Prometheus did not become ready on ${url} within ${TIMINGS.readyTimeoutMs} ms; last log:\n${log.value}`,
+      );
     }
     lastLog = log.value;
     // Someone took the port between our probe and Prometheus' bind: try another one.
@@ -145,7 +161,9 @@ async function launch(binary: string, dir: string, configFile: string, sink: Wri
 export async function startPrometheus(options: StartPrometheusOptions): Promise<PrometheusHandle> {
   const scrapeIntervalSeconds = options.scrapeIntervalSeconds ?? 1;
   if (!Number.isInteger(scrapeIntervalSeconds) || scrapeIntervalSeconds < 1) {
-    throw new InputInvalidError(`scrapeIntervalSeconds must be a whole number of seconds >= 1, got ${scrapeIntervalSeconds}`);
+    throw new InputInvalidError(
+      `scrapeIntervalSeconds must be a whole number of seconds >= 1, got ${scrapeIntervalSeconds}`,
+    );
   }
   await mkdir(join(options.dir, 'data'), { recursive: true });
   const configFile = join(options.dir, 'prometheus.yml');
@@ -209,7 +227,9 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
       }
       await delay(TIMINGS.pollMs);
     }
-    throw new TransientError(`Prometheus at ${url} saw ${seen} healthy target(s) after ${timeoutMs} ms, expected ${count}`);
+    throw new TransientError(
+      `Prometheus at ${url} saw ${seen} healthy target(s) after ${timeoutMs} ms, expected ${count}`,
+    );
   };
 
   return {

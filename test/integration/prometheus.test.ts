@@ -64,7 +64,9 @@ describe('startPrometheus (real Prometheus)', () => {
     metrics = createServer((req, res) => {
       if (req.url === '/custom/metrics') {
         res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
-        res.end('# TYPE temporal_requests_total counter\ntemporal_requests_total{operation="StartWorkflow"} 42\n');
+        res.end(
+          '# TYPE temporal_requests_total counter\ntemporal_requests_total{operation="StartWorkflow"} 42\n',
+        );
       } else {
         res.writeHead(404);
         res.end();
@@ -77,7 +79,9 @@ describe('startPrometheus (real Prometheus)', () => {
     expect(handle.url).toBe(`http://127.0.0.1:${handle.port}`);
     expect(isAlive(handle.pid)).toBe(true);
 
-    await handle.setTargets([{ address, metricsPath: '/custom/metrics', labels: { service_name: 'history', task_id: 'abc123' } }]);
+    await handle.setTargets([
+      { address, metricsPath: '/custom/metrics', labels: { service_name: 'history', task_id: 'abc123' } },
+    ]);
     await handle.waitForTargets(1, { timeoutMs: 20_000 });
 
     const up = await eventually(handle, 'up{service_name="history", task_id="abc123"}');
@@ -99,7 +103,9 @@ describe('startPrometheus (real Prometheus)', () => {
     expect(isAlive(pid)).toBe(false);
     // stop() is idempotent and still resolves.
     await expect(handle.stop()).resolves.toBeUndefined();
-    expect(await readFile(join(dir, 'prometheus.log'), 'utf8')).toMatch(/Server is ready to receive web requests/);
+    expect(await readFile(join(dir, 'prometheus.log'), 'utf8')).toMatch(
+      /Server is ready to receive web requests/,
+    );
   });
 
   it('takes Prometheus down when the process that started it is killed outright', async () => {
@@ -121,7 +127,9 @@ describe('startPrometheus (real Prometheus)', () => {
           const match = /PID (\d+)/.exec(out);
           if (match) resolvePid(Number(match[1]));
         });
-        parent.once('exit', (code) => reject(new Error(`the starter exited (${code}) before Prometheus was ready: ${out}`)));
+        parent.once('exit', (code) =>
+          reject(new Error(`the starter exited (${code}) before Prometheus was ready: ${out}`)),
+        );
       });
       expect(isAlive(prometheusPid)).toBe(true);
       parent.kill('SIGKILL');
