@@ -19,6 +19,8 @@ export interface FollowOutcome {
   readonly end?: ExecutionEnd;
   /** The full report, from the Finalize state's output. */
   readonly report?: Report;
+  /** Why following stopped early (the execution's history could not be read any more). */
+  readonly lost?: Error;
   readonly childExecutions: readonly string[];
 }
 
@@ -57,7 +59,19 @@ export async function followExecution(
     for (let i = 0; i < followed.length; i++) {
       const item = followed[i];
       if (!item || item.ended) continue;
-      const updates = item.interpreter.interpret(await item.reader.readNew());
+      let events;
+      try {
+        events = await item.reader.readNew();
+      } catch (error) {
+        if (i === 0) throw error;
+        // A child that cannot be read is not worth losing the rollout over: the report still has it.
+        item.ended = true;
+        deps.io.warning(
+          `Cannot read ${item.reader.executionArn}: ${(error as Error).message}; its steps will only show in the report.`,
+        );
+        continue;
+      }
+      const updates = item.interpreter.interpret(events);
       for (const update of updates) {
         if (update.kind === 'progress') printer.progress(update.progress);
         else if (update.kind === 'task-failed') printer.taskFailed(update.state, update.error, update.cause);
@@ -71,6 +85,7 @@ export async function followExecution(
     }
   };
 
+  let lost: Error | undefined;
   try {
     for (;;) {
       await sweep();
@@ -84,12 +99,15 @@ export async function followExecution(
       const untilDeadline = options.deadline === undefined ? Infinity : options.deadline - now;
       await deps.clock.sleep(Math.min(options.pollIntervalMs, untilDeadline));
     }
+  } catch (error) {
+    lost = error as Error;
   } finally {
     printer.close();
   }
   return {
     ...(end ? { end } : {}),
     ...(report ? { report } : {}),
+    ...(lost ? { lost } : {}),
     childExecutions: followed.slice(1).map((f) => f.reader.executionArn),
   };
 }

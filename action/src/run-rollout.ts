@@ -6,7 +6,7 @@ import { conclude, describeFailure, servicesWithOutcome, type Conclusion } from 
 import { DEFAULT_PACER, RequestPacer, type Clock, type PacerOptions } from './pacer';
 import { startOrAttach } from './start';
 import { renderSummary } from './summary';
-import type { ActionInputs, ActionIO, ActionResult } from './types';
+import type { ActionFailure, ActionInputs, ActionIO, ActionResult } from './types';
 
 export interface RolloutDeps {
   readonly sfn: Pick<SFNClient, 'send'>;
@@ -105,11 +105,12 @@ export async function runRollout(inputs: ActionInputs, deps: RolloutDeps): Promi
   const conclusion: Conclusion = followed.end
     ? conclude(followed.end, followed.report)
     : { status: 'RUNNING' };
-  const failure = describeFailure(
-    conclusion.status,
-    conclusion.cause,
-    followed.end ? undefined : inputs.timeoutMinutes,
-  );
+  const failure: ActionFailure | undefined = followed.lost
+    ? {
+        title: 'Lost track of the execution',
+        message: `Stopped following: ${followed.lost.message}. The execution was not stopped and goes on; re-run this job to follow it again.`,
+      }
+    : describeFailure(conclusion.status, conclusion.cause, followed.end ? undefined : inputs.timeoutMinutes);
   const result: ActionResult = {
     ...base,
     status: conclusion.status,

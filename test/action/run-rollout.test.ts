@@ -327,3 +327,43 @@ describe('runRollout', () => {
     });
   });
 });
+
+describe('runRollout when the history cannot be read', () => {
+  const denied = () =>
+    Object.assign(new Error('User is not authorized to perform: states:GetExecutionHistory'), {
+      name: 'AccessDeniedException',
+      $metadata: { httpStatusCode: 400 },
+    });
+
+  it('keeps following the parent when a child execution cannot be read', async () => {
+    const { fake, io, go } = setup();
+    fake.mock
+      .on(GetExecutionHistoryCommand, { executionArn: CHILD })
+      .rejects(denied())
+      .on(GetExecutionHistoryCommand, { executionArn: PARENT })
+      .callsFake(fake.history);
+    fake.at(0, PARENT, [childSubmitted(CHILD)]).at(1, PARENT, [executionSucceeded(succeededReport)]);
+
+    const result = await go();
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(io.lines.filter((l) => l.startsWith('warning:'))).toEqual([
+      expect.stringContaining(
+        `warning: Cannot read ${CHILD}: reading the history of ${CHILD}: access denied`,
+      ),
+    ]);
+  });
+
+  it('fails the job, still writing outputs and summary, when the parent history stops being readable', async () => {
+    const { fake, io, go } = setup();
+    fake.mock.on(GetExecutionHistoryCommand).rejects(denied());
+
+    const result = await go();
+
+    expect(result.status).toBe('RUNNING');
+    expect(result.failure?.title).toBe('Lost track of the execution');
+    expect(io.errors[0]?.message).toContain('The execution was not stopped and goes on');
+    expect(io.outputs['execution-arn']).toBe(PARENT);
+    expect(io.summary).toContain('Stopped following: reading the history of');
+  });
+});
