@@ -83632,7 +83632,18 @@ async function followExecution(deps, executionArn, options) {
     for (let i5 = 0; i5 < followed.length; i5++) {
       const item = followed[i5];
       if (!item || item.ended) continue;
-      const updates = item.interpreter.interpret(await item.reader.readNew());
+      let events;
+      try {
+        events = await item.reader.readNew();
+      } catch (error64) {
+        if (i5 === 0) throw error64;
+        item.ended = true;
+        deps.io.warning(
+          `Cannot read ${item.reader.executionArn}: ${error64.message}; its steps will only show in the report.`
+        );
+        continue;
+      }
+      const updates = item.interpreter.interpret(events);
       for (const update of updates) {
         if (update.kind === "progress") printer.progress(update.progress);
         else if (update.kind === "task-failed") printer.taskFailed(update.state, update.error, update.cause);
@@ -83645,6 +83656,7 @@ async function followExecution(deps, executionArn, options) {
       }
     }
   };
+  let lost;
   try {
     for (; ; ) {
       await sweep();
@@ -83657,12 +83669,15 @@ async function followExecution(deps, executionArn, options) {
       const untilDeadline = options.deadline === void 0 ? Infinity : options.deadline - now;
       await deps.clock.sleep(Math.min(options.pollIntervalMs, untilDeadline));
     }
+  } catch (error64) {
+    lost = error64;
   } finally {
     printer.close();
   }
   return {
     ...end2 ? { end: end2 } : {},
     ...report ? { report } : {},
+    ...lost ? { lost } : {},
     childExecutions: followed.slice(1).map((f5) => f5.reader.executionArn)
   };
 }
@@ -84091,11 +84106,10 @@ async function runRollout(inputs, deps) {
     ...deadline !== void 0 ? { deadline } : {}
   });
   const conclusion = followed.end ? conclude(followed.end, followed.report) : { status: "RUNNING" };
-  const failure2 = describeFailure(
-    conclusion.status,
-    conclusion.cause,
-    followed.end ? void 0 : inputs.timeoutMinutes
-  );
+  const failure2 = followed.lost ? {
+    title: "Lost track of the execution",
+    message: `Stopped following: ${followed.lost.message}. The execution was not stopped and goes on; re-run this job to follow it again.`
+  } : describeFailure(conclusion.status, conclusion.cause, followed.end ? void 0 : inputs.timeoutMinutes);
   const result = {
     ...base,
     status: conclusion.status,
