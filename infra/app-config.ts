@@ -6,18 +6,33 @@ import { InputInvalidError } from '../core/errors';
 import { formatPath } from '../core/plan/parse';
 
 /** Values CloudWatch Logs accepts as a retention (days). */
-const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+const RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 const ids = (prefix: string, what: string) =>
-  z.array(z.string().regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), `expected ${what} id such as "${prefix}-0123456789abcdef0"`));
+  z.array(
+    z
+      .string()
+      .regex(
+        new RegExp(`^${prefix}-[0-9a-f]{8,17}$`),
+        `expected ${what} id such as "${prefix}-0123456789abcdef0"`,
+      ),
+  );
 
 /** The deployment settings of `npm run synth` / `cdk deploy`: one file, checked before anything is built. */
 export const appConfigSchema = z
   .object({
     /** CloudFormation stack name. */
-    stackName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'expected a stack name (letters, digits, "-")').default('AlloyRollout'),
+    stackName: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'expected a stack name (letters, digits, "-")')
+      .default('AlloyRollout'),
     /** Default: the account of the credentials `cdk deploy` runs with; none (environment-agnostic) offline. */
-    account: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id').optional(),
+    account: z
+      .string()
+      .regex(/^\d{12}$/, 'expected a 12-digit AWS account id')
+      .optional(),
     /** The plan the orchestrator is scoped to, relative to this file. */
     planFile: z.string().min(1, 'expected the path of the plan (YAML or JSON)'),
     taskRoleArns: z.array(z.string()).default([]),
@@ -32,7 +47,10 @@ export const appConfigSchema = z
     stateMachineName: z.string().optional(),
     logRetentionDays: z
       .number()
-      .refine((n) => (RETENTION_DAYS as readonly number[]).includes(n), `expected one of ${RETENTION_DAYS.join(', ')}`)
+      .refine(
+        (n) => (RETENTION_DAYS as readonly number[]).includes(n),
+        `expected one of ${RETENTION_DAYS.join(', ')}`,
+      )
       .optional(),
     taskDefinitionFamilies: z.array(z.string()).optional(),
     github: z
@@ -48,9 +66,19 @@ export const appConfigSchema = z
     loki: z
       .object({
         ecsInstanceSecurityGroupId: z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'expected a security group id'),
-        grafanaSecurityGroupId: z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'expected a security group id').optional(),
+        grafanaSecurityGroupId: z
+          .string()
+          .regex(/^sg-[0-9a-f]{8,17}$/, 'expected a security group id')
+          .optional(),
         serviceConnectNamespace: z.string().min(1, 'expected the Service Connect namespace name or ARN'),
-        dnsNamespace: z.object({ name: z.string().min(1), id: z.string().regex(/^ns-[a-z0-9]+$/, 'expected a Cloud Map namespace id such as "ns-abc123"'), arn: z.string().min(1) }).strict().optional(),
+        dnsNamespace: z
+          .object({
+            name: z.string().min(1),
+            id: z.string().regex(/^ns-[a-z0-9]+$/, 'expected a Cloud Map namespace id such as "ns-abc123"'),
+            arn: z.string().min(1),
+          })
+          .strict()
+          .optional(),
         cpu: z.number().int().optional(),
         memoryMiB: z.number().int().optional(),
         desiredCount: z.number().int().optional(),
@@ -80,16 +108,30 @@ export function loadAppConfig(file: string): LoadedConfig {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (cause) {
-    throw new InputInvalidError(`${file}: cannot be read; expected the infra config (JSON or YAML)`, {}, { cause });
+    throw new InputInvalidError(
+      `${file}: cannot be read; expected the infra config (JSON or YAML)`,
+      {},
+      { cause },
+    );
   }
   const doc = parseDocument(text, { uniqueKeys: true });
-  if (doc.errors.length > 0) throw new InputInvalidError(`${file}: not valid JSON/YAML: ${doc.errors[0]?.message.split('\n')[0] ?? ''}`);
+  if (doc.errors.length > 0)
+    throw new InputInvalidError(
+      `${file}: not valid JSON/YAML: ${doc.errors[0]?.message.split('\n')[0] ?? ''}`,
+    );
   const result = appConfigSchema.safeParse(doc.toJS());
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${formatPath(i.path) || '(document)'}: ${i.message}`);
-    throw new InputInvalidError(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n  - ${problems.join('\n  - ')}`, { problems });
+    throw new InputInvalidError(
+      `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n  - ${problems.join('\n  - ')}`,
+      { problems },
+    );
   }
-  return { config: result.data, planPath: path.resolve(path.dirname(file), result.data.planFile), source: file };
+  return {
+    config: result.data,
+    planPath: path.resolve(path.dirname(file), result.data.planFile),
+    source: file,
+  };
 }
 
 /** The environment the app reads, in one place (read when the app starts, never at import). */
@@ -99,8 +141,12 @@ export interface AppEnvironment {
   readonly defaultAccount: string | undefined;
 }
 
-export function readAppEnvironment(contextConfig: unknown, env: NodeJS.ProcessEnv = process.env): AppEnvironment {
-  const fromContext = typeof contextConfig === 'string' && contextConfig.length > 0 ? contextConfig : undefined;
+export function readAppEnvironment(
+  contextConfig: unknown,
+  env: NodeJS.ProcessEnv = process.env,
+): AppEnvironment {
+  const fromContext =
+    typeof contextConfig === 'string' && contextConfig.length > 0 ? contextConfig : undefined;
   return {
     configFile: path.resolve(fromContext ?? env.ALLOY_ROLLOUT_INFRA_CONFIG ?? DEFAULT_CONFIG_FILE),
     defaultAccount: env.CDK_DEFAULT_ACCOUNT,

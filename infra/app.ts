@@ -6,5 +6,8 @@ import { buildApp } from './build-app';
 // The config file comes from `-c config=<file>`, ALLOY_ROLLOUT_INFRA_CONFIG, or infra/config.example.json.
 const context = new App().node.tryGetContext('config') as unknown;
 const environment = readAppEnvironment(context);
-const { app } = buildApp(loadAppConfig(environment.configFile), { outdir: 'cdk.out', defaultAccount: environment.defaultAccount });
+const { app } = buildApp(loadAppConfig(environment.configFile), {
+  outdir: 'cdk.out',
+  defaultAccount: environment.defaultAccount,
+});
 app.synth();

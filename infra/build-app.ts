@@ -15,15 +15,28 @@ export interface BuildAppOptions {
   readonly orchestrator?: Partial<Omit<AlloyRolloutOrchestratorProps, 'plan' | 'target' | 'network'>>;
 }
 
+/** Optional fields as exactOptionalPropertyTypes wants them: absent rather than undefined. */
+type Compact<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
+  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
+};
+
+function compact<T extends object>(value: T): Compact<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Compact<T>;
+}
+
 /**
  * The app: one stack from a loaded config, with the AWS Solutions checks registered so that any
  * unacknowledged finding stops synthesis.
  */
-export function buildApp(loaded: LoadedConfig, options: BuildAppOptions): { app: App; stack: AlloyRolloutStack } {
+export function buildApp(
+  loaded: LoadedConfig,
+  options: BuildAppOptions,
+): { app: App; stack: AlloyRolloutStack } {
   const { config } = loaded;
   const plan = parsePlanOrThrow(fs.readFileSync(loaded.planPath, 'utf8'), loaded.planPath);
   const app = new App({ outdir: options.outdir });
   const account = config.account ?? options.defaultAccount;
+  const lokiImage = config.loki?.image ?? plan.loki.image;
   const stack = new AlloyRolloutStack(app, config.stackName, {
     // The orchestrator lives in the cluster's region; the account may stay unresolved offline.
     env: { region: plan.region, ...(account ? { account } : {}) },
@@ -45,16 +58,18 @@ export function buildApp(loaded: LoadedConfig, options: BuildAppOptions): { app:
             refs: config.github.refs,
             environments: config.github.environments,
             ...(config.github.providerArn ? { providerArn: config.github.providerArn } : {}),
-            ...(config.github.maxSessionHours ? { maxSessionDuration: Duration.hours(config.github.maxSessionHours) } : {}),
+            ...(config.github.maxSessionHours
+              ? { maxSessionDuration: Duration.hours(config.github.maxSessionHours) }
+              : {}),
           },
         }
       : {}),
     ...(config.loki
       ? {
           loki: {
-            ...config.loki,
+            ...compact(config.loki),
             // The plan is what the Loki Lambda converges to, so start the service there.
-            ...(config.loki.image || plan.loki.image ? { image: config.loki.image ?? plan.loki.image } : {}),
+            ...(lokiImage ? { image: lokiImage } : {}),
             desiredCount: config.loki.desiredCount ?? plan.loki.desiredCount,
           },
         }

@@ -1,11 +1,22 @@
 import { Duration, Token } from 'aws-cdk-lib';
-import { Effect, OidcProviderNative, PolicyStatement, Role, WebIdentityPrincipal, type IOidcProvider } from 'aws-cdk-lib/aws-iam';
+import {
+  Effect,
+  OidcProviderNative,
+  PolicyStatement,
+  Role,
+  WebIdentityPrincipal,
+  type IOidcProvider,
+} from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResources } from './nag';
 import { PATTERNS, PropProblems } from './validation';
 
 /** GitHub Actions' token issuer and the audience configure-aws-credentials asks for. */
-export const GITHUB_OIDC = { url: 'https://token.actions.githubusercontent.com', host: 'token.actions.githubusercontent.com', audience: 'sts.amazonaws.com' } as const;
+export const GITHUB_OIDC = {
+  url: 'https://token.actions.githubusercontent.com',
+  host: 'token.actions.githubusercontent.com',
+  audience: 'sts.amazonaws.com',
+} as const;
 
 export interface GitHubOidcRoleProps {
   /** "owner/repo": the only repository trusted. */
@@ -25,8 +36,15 @@ export interface GitHubOidcRoleProps {
 }
 
 /** The `sub` claims trusted: one per ref and per environment, of the one repository. */
-export function trustedSubjects(repository: string, refs: readonly string[], environments: readonly string[]): string[] {
-  return [...refs.map((ref) => `repo:${repository}:ref:${ref}`), ...environments.map((env) => `repo:${repository}:environment:${env}`)];
+export function trustedSubjects(
+  repository: string,
+  refs: readonly string[],
+  environments: readonly string[],
+): string[] {
+  return [
+    ...refs.map((ref) => `repo:${repository}:ref:${ref}`),
+    ...environments.map((env) => `repo:${repository}:environment:${env}`),
+  ];
 }
 
 /**
@@ -42,12 +60,41 @@ export class GitHubOidcRole extends Construct {
     const refs = props.refs ?? [];
     const environments = props.environments ?? [];
     const problems = new PropProblems('GitHubOidcRole');
-    problems.expect(PATTERNS.githubRepository.test(props.repository ?? ''), 'repository', 'a GitHub repository as "owner/repo"', props.repository);
-    problems.expect(refs.length + environments.length > 0, 'refs/environments', 'at least one ref (e.g. "refs/heads/main") or environment to trust', [...refs, ...environments]);
-    refs.forEach((ref, i) => problems.expect(/^refs\/(heads|tags)\/[^\s:]+$/.test(ref) && ref !== 'refs/heads/*', `refs[${i}]`, 'a ref such as "refs/heads/main" or "refs/tags/v*" (not every branch)', ref));
-    environments.forEach((env, i) => problems.expect(/^[^\s:*]{1,255}$/.test(env), `environments[${i}]`, 'a GitHub environment name without "*" or ":"', env));
+    problems.expect(
+      PATTERNS.githubRepository.test(props.repository ?? ''),
+      'repository',
+      'a GitHub repository as "owner/repo"',
+      props.repository,
+    );
+    problems.expect(
+      refs.length + environments.length > 0,
+      'refs/environments',
+      'at least one ref (e.g. "refs/heads/main") or environment to trust',
+      [...refs, ...environments],
+    );
+    refs.forEach((ref, i) =>
+      problems.expect(
+        /^refs\/(heads|tags)\/[^\s:]+$/.test(ref) && ref !== 'refs/heads/*',
+        `refs[${i}]`,
+        'a ref such as "refs/heads/main" or "refs/tags/v*" (not every branch)',
+        ref,
+      ),
+    );
+    environments.forEach((env, i) =>
+      problems.expect(
+        /^[^\s:*]{1,255}$/.test(env),
+        `environments[${i}]`,
+        'a GitHub environment name without "*" or ":"',
+        env,
+      ),
+    );
     if (props.providerArn !== undefined)
-      problems.expect(Token.isUnresolved(props.providerArn) || PATTERNS.oidcProviderArn.test(props.providerArn), 'providerArn', 'an IAM OIDC provider ARN such as "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"', props.providerArn);
+      problems.expect(
+        Token.isUnresolved(props.providerArn) || PATTERNS.oidcProviderArn.test(props.providerArn),
+        'providerArn',
+        'an IAM OIDC provider ARN such as "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"',
+        props.providerArn,
+      );
     const hours = props.maxSessionDuration?.toHours({ integral: false }) ?? 3;
     problems.expect(hours >= 1 && hours <= 12, 'maxSessionDuration', 'between 1 and 12 hours', hours);
     problems.throwIfAny();
@@ -67,7 +114,12 @@ export class GitHubOidcRole extends Construct {
       }),
     });
     const statements = [
-      new PolicyStatement({ sid: 'StartRollouts', effect: Effect.ALLOW, actions: ['states:StartExecution'], resources: [props.stateMachineArn] }),
+      new PolicyStatement({
+        sid: 'StartRollouts',
+        effect: Effect.ALLOW,
+        actions: ['states:StartExecution'],
+        resources: [props.stateMachineArn],
+      }),
       new PolicyStatement({
         sid: 'FollowRollouts',
         effect: Effect.ALLOW,
@@ -77,7 +129,8 @@ export class GitHubOidcRole extends Construct {
     ];
     for (const statement of statements) this.role.addToPrincipalPolicy(statement);
     acknowledgeWildcardResources(this.role, statements, {
-      FollowRollouts: 'Execution names are derived from each workflow run; the pattern covers executions (and child executions) of this one state machine only.',
+      FollowRollouts:
+        'Execution names are derived from each workflow run; the pattern covers executions (and child executions) of this one state machine only.',
     });
   }
 }

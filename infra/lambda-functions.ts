@@ -45,7 +45,8 @@ const VPC_ENI_ACTIONS = [
   'ec2:UnassignPrivateIpAddresses',
 ];
 
-const pascal = (text: string) => text.replace(/(^|-)([a-z])/g, (_m, _dash: string, c: string) => c.toUpperCase());
+const pascal = (text: string) =>
+  text.replace(/(^|-)([a-z])/g, (_m, _dash: string, c: string) => c.toUpperCase());
 
 /**
  * One NodejsFunction per catalog entry, each with its own role, its own log group and, when it
@@ -68,7 +69,14 @@ export class RolloutFunctions extends Construct {
       if (!policies.has(category)) {
         const statements =
           category === 'vpc-access'
-            ? [new PolicyStatement({ sid: 'LambdaVpcNetworkInterfaces', effect: Effect.ALLOW, actions: VPC_ENI_ACTIONS, resources: ['*'] })]
+            ? [
+                new PolicyStatement({
+                  sid: 'LambdaVpcNetworkInterfaces',
+                  effect: Effect.ALLOW,
+                  actions: VPC_ENI_ACTIONS,
+                  resources: ['*'],
+                }),
+              ]
             : PERMISSION_STATEMENTS[category](props.scope);
         let policy: ManagedPolicy | undefined;
         if (statements.length > 0) {
@@ -89,7 +97,10 @@ export class RolloutFunctions extends Construct {
         description: `alloy-rollout ${spec.id} Lambda: ${spec.permissions.join(', ')}`,
       });
       logGroup.grantWrite(role);
-      const categories: Array<Permission | 'vpc-access'> = [...spec.permissions, ...(spec.inVpc ? (['vpc-access'] as const) : [])];
+      const categories: Array<Permission | 'vpc-access'> = [
+        ...spec.permissions,
+        ...(spec.inVpc ? (['vpc-access'] as const) : []),
+      ];
       for (const category of categories) {
         const policy = policyFor(category);
         if (policy) role.addManagedPolicy(policy);
@@ -131,6 +142,10 @@ export class RolloutFunctions extends Construct {
     }
     this.functions = functions;
     this.roles = roles;
-    this.permissionPolicies = new Map([...policies].filter((entry): entry is [Permission | 'vpc-access', ManagedPolicy] => entry[1] !== undefined));
+    this.permissionPolicies = new Map(
+      [...policies].filter(
+        (entry): entry is [Permission | 'vpc-access', ManagedPolicy] => entry[1] !== undefined,
+      ),
+    );
   }
 }

@@ -75,58 +75,146 @@ const STATE_MACHINE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
  * Checks the props and fills in defaults, reporting every problem at once (InputInvalidError).
  * `stackRegion` is the stack's region when it is known at synth time.
  */
-export function resolveOrchestratorProps(props: AlloyRolloutOrchestratorProps, stackRegion: string): ResolvedOrchestratorProps {
+export function resolveOrchestratorProps(
+  props: AlloyRolloutOrchestratorProps,
+  stackRegion: string,
+): ResolvedOrchestratorProps {
   const problems = new PropProblems('AlloyRolloutOrchestrator');
   let target: RolloutTarget | undefined;
-  if (props.plan && props.target) problems.add('plan/target', 'expected either a parsed plan or a target, not both');
+  if (props.plan && props.target)
+    problems.add('plan/target', 'expected either a parsed plan or a target, not both');
   else if (props.plan) {
     if (typeof props.plan !== 'object' || typeof props.plan.cluster !== 'string')
-      problems.add('plan.cluster', 'missing; expected a plan parsed with parsePlanOrThrow (it names the ECS cluster)');
+      problems.add(
+        'plan.cluster',
+        'missing; expected a plan parsed with parsePlanOrThrow (it names the ECS cluster)',
+      );
     else target = targetFromPlan(props.plan);
   } else if (props.target) target = props.target;
-  else problems.add('plan/target', 'missing; expected a parsed plan (`plan`) or the cluster, services and workspace (`target`)');
+  else
+    problems.add(
+      'plan/target',
+      'missing; expected a parsed plan (`plan`) or the cluster, services and workspace (`target`)',
+    );
   if (target) checkTarget(target, problems, props.plan ? 'plan' : 'target');
 
   if (target && !Token.isUnresolved(stackRegion) && target.region !== stackRegion)
-    problems.add('region', `the stack is in ${stackRegion} but the cluster is in ${target.region}; expected the orchestrator in the cluster's region`);
+    problems.add(
+      'region',
+      `the stack is in ${stackRegion} but the cluster is in ${target.region}; expected the orchestrator in the cluster's region`,
+    );
 
   const passRoleArns = [...(props.taskRoleArns ?? []), ...(props.executionRoleArns ?? [])];
-  problems.expect(passRoleArns.length > 0, 'taskRoleArns/executionRoleArns', 'at least one IAM role ARN the task definitions use', passRoleArns);
+  problems.expect(
+    passRoleArns.length > 0,
+    'taskRoleArns/executionRoleArns',
+    'at least one IAM role ARN the task definitions use',
+    passRoleArns,
+  );
   // Tokens (roles created in the same app) are checked by CloudFormation instead.
   const isRoleArn = (arn: string) => Token.isUnresolved(arn) || PATTERNS.roleArn.test(arn);
-  (props.taskRoleArns ?? []).forEach((arn, i) => problems.expect(isRoleArn(arn), `taskRoleArns[${i}]`, 'an IAM role ARN such as "arn:aws:iam::123456789012:role/temporal-task"', arn));
+  (props.taskRoleArns ?? []).forEach((arn, i) =>
+    problems.expect(
+      isRoleArn(arn),
+      `taskRoleArns[${i}]`,
+      'an IAM role ARN such as "arn:aws:iam::123456789012:role/temporal-task"',
+      arn,
+    ),
+  );
   (props.executionRoleArns ?? []).forEach((arn, i) =>
-    problems.expect(isRoleArn(arn), `executionRoleArns[${i}]`, 'an IAM role ARN such as "arn:aws:iam::123456789012:role/temporal-execution"', arn),
+    problems.expect(
+      isRoleArn(arn),
+      `executionRoleArns[${i}]`,
+      'an IAM role ARN such as "arn:aws:iam::123456789012:role/temporal-execution"',
+      arn,
+    ),
   );
 
-  if (props.account !== undefined) problems.expect(PATTERNS.account.test(props.account), 'account', 'a 12-digit AWS account id', props.account);
-  problems.expect(Boolean(props.network?.vpc), 'network.vpc', 'the VPC the Loki-facing Lambdas run in', props.network?.vpc);
-  problems.expect((props.network?.securityGroups?.length ?? 0) > 0, 'network.securityGroups', 'at least one security group allowed to reach Loki', props.network?.securityGroups);
+  if (props.account !== undefined)
+    problems.expect(
+      PATTERNS.account.test(props.account),
+      'account',
+      'a 12-digit AWS account id',
+      props.account,
+    );
+  problems.expect(
+    Boolean(props.network?.vpc),
+    'network.vpc',
+    'the VPC the Loki-facing Lambdas run in',
+    props.network?.vpc,
+  );
+  problems.expect(
+    (props.network?.securityGroups?.length ?? 0) > 0,
+    'network.securityGroups',
+    'at least one security group allowed to reach Loki',
+    props.network?.securityGroups,
+  );
 
   const families = props.taskDefinitionFamilies ?? ORCHESTRATOR_DEFAULTS.taskDefinitionFamilies;
-  problems.expect(families.length > 0, 'taskDefinitionFamilies', 'at least one family (or leave it out for all)', families);
-  families.forEach((f, i) => problems.expect(f === '*' || PATTERNS.name.test(f), `taskDefinitionFamilies[${i}]`, 'a task definition family name or "*"', f));
+  problems.expect(
+    families.length > 0,
+    'taskDefinitionFamilies',
+    'at least one family (or leave it out for all)',
+    families,
+  );
+  families.forEach((f, i) =>
+    problems.expect(
+      f === '*' || PATTERNS.name.test(f),
+      `taskDefinitionFamilies[${i}]`,
+      'a task definition family name or "*"',
+      f,
+    ),
+  );
 
   const stateMachineName = props.stateMachineName ?? `alloy-rollout-${target?.clusterName ?? 'cluster'}`;
-  problems.expect(STATE_MACHINE_NAME.test(stateMachineName), 'stateMachineName', 'up to 80 letters, digits, "-" or "_"', stateMachineName);
+  problems.expect(
+    STATE_MACHINE_NAME.test(stateMachineName),
+    'stateMachineName',
+    'up to 80 letters, digits, "-" or "_"',
+    stateMachineName,
+  );
 
   const lambdaTimeout = props.lambdaTimeout ?? Duration.seconds(ORCHESTRATOR_DEFAULTS.lambdaTimeoutSeconds);
-  problems.expect(lambdaTimeout.toSeconds() >= 1 && lambdaTimeout.toSeconds() <= 900, 'lambdaTimeout', 'between 1 second and 15 minutes', lambdaTimeout.toHumanString());
+  problems.expect(
+    lambdaTimeout.toSeconds() >= 1 && lambdaTimeout.toSeconds() <= 900,
+    'lambdaTimeout',
+    'between 1 second and 15 minutes',
+    lambdaTimeout.toHumanString(),
+  );
   const lambdaMemorySize = props.lambdaMemorySize ?? ORCHESTRATOR_DEFAULTS.lambdaMemorySize;
-  problems.expect(Number.isInteger(lambdaMemorySize) && lambdaMemorySize >= 128 && lambdaMemorySize <= 10240, 'lambdaMemorySize', 'a whole number of MiB between 128 and 10240', lambdaMemorySize);
+  problems.expect(
+    Number.isInteger(lambdaMemorySize) && lambdaMemorySize >= 128 && lambdaMemorySize <= 10240,
+    'lambdaMemorySize',
+    'a whole number of MiB between 128 and 10240',
+    lambdaMemorySize,
+  );
 
   const handlersDir = props.handlersDir ?? ORCHESTRATOR_DEFAULTS.handlersDir;
   for (const spec of LAMBDAS) {
     const file = path.join(handlersDir, `${spec.file}.ts`);
-    if (!fs.existsSync(file)) problems.add(`handlersDir (${spec.id})`, `${file} does not exist; expected the handler file exporting \`handler\``);
+    if (!fs.existsSync(file))
+      problems.add(
+        `handlersDir (${spec.id})`,
+        `${file} does not exist; expected the handler file exporting \`handler\``,
+      );
   }
   const definitionFile = props.definitionFile ?? ORCHESTRATOR_DEFAULTS.definitionFile;
-  if (!fs.existsSync(definitionFile)) problems.add('definitionFile', `${definitionFile} does not exist; expected the ASL JSON file`);
+  if (!fs.existsSync(definitionFile))
+    problems.add('definitionFile', `${definitionFile} does not exist; expected the ASL JSON file`);
   const depsLockFilePath = props.depsLockFilePath ?? ORCHESTRATOR_DEFAULTS.depsLockFilePath;
-  if (!fs.existsSync(depsLockFilePath)) problems.add('depsLockFilePath', `${depsLockFilePath} does not exist; expected the package-lock.json next to node_modules`);
+  if (!fs.existsSync(depsLockFilePath))
+    problems.add(
+      'depsLockFilePath',
+      `${depsLockFilePath} does not exist; expected the package-lock.json next to node_modules`,
+    );
   // esbuild runs from the lock file's directory (where node_modules is) and only bundles entries under it.
   const relativeHandlers = path.relative(path.dirname(depsLockFilePath), handlersDir);
-  problems.expect(!relativeHandlers.startsWith('..') && !path.isAbsolute(relativeHandlers), 'handlersDir', `a directory under ${path.dirname(depsLockFilePath)}`, handlersDir);
+  problems.expect(
+    !relativeHandlers.startsWith('..') && !path.isAbsolute(relativeHandlers),
+    'handlersDir',
+    `a directory under ${path.dirname(depsLockFilePath)}`,
+    handlersDir,
+  );
 
   problems.throwIfAny();
   // Every branch that leaves `target` undefined has recorded a problem, so throwIfAny has thrown.

@@ -64,7 +64,8 @@ export class AlloyRolloutOrchestrator extends Construct {
     this.functionRoles = lambdas.roles;
 
     const substitutions: Record<string, string> = { [ASL_SUBSTITUTIONS.lockTable]: this.lockTable.tableName };
-    for (const [lambdaId, fn] of lambdas.functions) substitutions[functionArnSubstitution(lambdaId)] = fn.functionArn;
+    for (const [lambdaId, fn] of lambdas.functions)
+      substitutions[functionArnSubstitution(lambdaId)] = fn.functionArn;
 
     const machine = new RolloutStateMachine(this, 'Rollout', {
       stateMachineName: resolved.stateMachineName,

@@ -18,7 +18,13 @@ export interface PermissionScope {
 export const ECS_TASKS_SERVICE = 'ecs-tasks.amazonaws.com';
 
 const allow = (sid: string, actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
-  new PolicyStatement({ sid, effect: Effect.ALLOW, actions, resources, ...(conditions ? { conditions } : {}) });
+  new PolicyStatement({
+    sid,
+    effect: Effect.ALLOW,
+    actions,
+    resources,
+    ...(conditions ? { conditions } : {}),
+  });
 
 /**
  * The one place a catalog permission category becomes IAM statements. A file-based state machine
@@ -34,7 +40,11 @@ export const PERMISSION_STATEMENTS: Record<Permission, (scope: PermissionScope) 
     const services = target.ecsServiceNames.map((s) => arns.ecsService(target.clusterName, s));
     const taskDefinitions = taskDefinitionFamilies.map((f) => arns.ecsTaskDefinitions(f));
     return [
-      allow('EcsDescribeClusterAndServices', ['ecs:DescribeClusters', 'ecs:DescribeServices'], [cluster, ...services]),
+      allow(
+        'EcsDescribeClusterAndServices',
+        ['ecs:DescribeClusters', 'ecs:DescribeServices'],
+        [cluster, ...services],
+      ),
       // DescribeTaskDefinition supports no resource-level permission: "*" is the only valid resource.
       allow('EcsDescribeTaskDefinition', ['ecs:DescribeTaskDefinition'], ['*']),
       // ListTasks authorises on the cluster through the ecs:cluster condition key.
@@ -65,7 +75,11 @@ export const PERMISSION_STATEMENTS: Record<Permission, (scope: PermissionScope) 
   ],
 
   'ssm-config': ({ arns, target }) => [
-    allow('SsmConfigParameters', ['ssm:GetParameter', 'ssm:PutParameter'], [arns.ssmParametersUnder(target.configPrefix)]),
+    allow(
+      'SsmConfigParameters',
+      ['ssm:GetParameter', 'ssm:PutParameter'],
+      [arns.ssmParametersUnder(target.configPrefix)],
+    ),
   ],
 
   'logs-groups': ({ arns, target }) => [
@@ -93,14 +107,24 @@ export const PERMISSION_STATEMENTS: Record<Permission, (scope: PermissionScope) 
  * acknowledgements; a wildcard in a statement not listed here fails the AwsSolutions check.
  */
 export const WILDCARD_REASONS: Readonly<Record<string, string>> = {
-  EcsDescribeTaskDefinition: 'ecs:DescribeTaskDefinition supports no resource-level permissions, so "*" is the only valid resource (read-only).',
-  EcsRegisterTaskDefinition: 'ecs:RegisterTaskDefinition supports no resource-level permissions, so "*" is the only valid resource; the roles a definition can carry are limited by the conditional iam:PassRole statement.',
-  EcsListTasksInCluster: 'ecs:ListTasks authorises on the ecs:cluster condition key, which pins it to the one cluster (read-only).',
-  EcsDescribeTasksInCluster: "Task ids exist only at run time; the resource and the ecs:cluster condition keep it to the one cluster's tasks (read-only).",
-  EcsReadTags: 'The plan names services, not task definition families; reading tags (the baseline task definition ARN) needs every family unless taskDefinitionFamilies narrows it.',
-  EcsTagTaskDefinitions: 'The rollout tags the task definitions it registers with their baseline ARN; families are not in the plan unless taskDefinitionFamilies narrows them.',
-  SsmConfigParameters: "Per-service Alloy config parameters are created at run time under the plan's config prefix only.",
-  ServiceLogGroups: 'The log-group:<name>:* form is how CloudWatch Logs authorises stream-level calls (DescribeLogStreams, FilterLogEvents) in these named groups; a "*" inside a name stands for container names only known from the task definition.',
-  DescribeLogGroups: 'logs:DescribeLogGroups is a list call authorised on the account-wide log-group namespace; it reveals names only, no log data.',
-  LambdaVpcNetworkInterfaces: 'Lambda needs these EC2 network-interface actions to run in the VPC; they support no resource-level permissions (what AWSLambdaVPCAccessExecutionRole grants, written out instead of attaching the managed policy).',
+  EcsDescribeTaskDefinition:
+    'ecs:DescribeTaskDefinition supports no resource-level permissions, so "*" is the only valid resource (read-only).',
+  EcsRegisterTaskDefinition:
+    'ecs:RegisterTaskDefinition supports no resource-level permissions, so "*" is the only valid resource; the roles a definition can carry are limited by the conditional iam:PassRole statement.',
+  EcsListTasksInCluster:
+    'ecs:ListTasks authorises on the ecs:cluster condition key, which pins it to the one cluster (read-only).',
+  EcsDescribeTasksInCluster:
+    "Task ids exist only at run time; the resource and the ecs:cluster condition keep it to the one cluster's tasks (read-only).",
+  EcsReadTags:
+    'The plan names services, not task definition families; reading tags (the baseline task definition ARN) needs every family unless taskDefinitionFamilies narrows it.',
+  EcsTagTaskDefinitions:
+    'The rollout tags the task definitions it registers with their baseline ARN; families are not in the plan unless taskDefinitionFamilies narrows them.',
+  SsmConfigParameters:
+    "Per-service Alloy config parameters are created at run time under the plan's config prefix only.",
+  ServiceLogGroups:
+    'The log-group:<name>:* form is how CloudWatch Logs authorises stream-level calls (DescribeLogStreams, FilterLogEvents) in these named groups; a "*" inside a name stands for container names only known from the task definition.',
+  DescribeLogGroups:
+    'logs:DescribeLogGroups is a list call authorised on the account-wide log-group namespace; it reveals names only, no log data.',
+  LambdaVpcNetworkInterfaces:
+    'Lambda needs these EC2 network-interface actions to run in the VPC; they support no resource-level permissions (what AWSLambdaVPCAccessExecutionRole grants, written out instead of attaching the managed policy).',
 };

@@ -17,8 +17,16 @@ export interface NetworkIds {
   readonly securityGroupIds: readonly string[];
 }
 
-export interface StackLokiProps
-  extends Omit<LokiServiceProps, 'vpc' | 'cluster' | 'subnets' | 'ecsInstanceSecurityGroup' | 'grafanaSecurityGroup' | 'additionalClientSecurityGroups' | 'dnsNamespace'> {
+export interface StackLokiProps extends Omit<
+  LokiServiceProps,
+  | 'vpc'
+  | 'cluster'
+  | 'subnets'
+  | 'ecsInstanceSecurityGroup'
+  | 'grafanaSecurityGroup'
+  | 'additionalClientSecurityGroups'
+  | 'dnsNamespace'
+> {
   readonly ecsInstanceSecurityGroupId: string;
   readonly grafanaSecurityGroupId?: string;
   /** A Cloud Map private DNS namespace to also publish `loki.<name>` in. */
@@ -46,7 +54,9 @@ export class AlloyRolloutStack extends Stack {
     // Only ids are known and subnets are always selected explicitly, so the VPC's own subnet lists
     // stay empty; fromVpcAttributes still wants a zone list, which nothing reads.
     const vpc = Vpc.fromVpcAttributes(this, 'Vpc', { vpcId: network.vpcId, availabilityZones: ['unused'] });
-    const subnets = { subnets: network.subnetIds.map((subnetId, i) => Subnet.fromSubnetId(this, `Subnet${i}`, subnetId)) };
+    const subnets = {
+      subnets: network.subnetIds.map((subnetId, i) => Subnet.fromSubnetId(this, `Subnet${i}`, subnetId)),
+    };
     const securityGroups = network.securityGroupIds.map((sgId, i) =>
       SecurityGroup.fromSecurityGroupId(this, `LambdaSecurityGroup${i}`, sgId, { mutable: false }),
     );
@@ -62,9 +72,21 @@ export class AlloyRolloutStack extends Stack {
         cluster: Cluster.fromClusterAttributes(this, 'Cluster', { clusterName, vpc, securityGroups: [] }),
         vpc,
         subnets,
-        ecsInstanceSecurityGroup: SecurityGroup.fromSecurityGroupId(this, 'EcsInstances', ecsInstanceSecurityGroupId, { mutable: false }),
+        ecsInstanceSecurityGroup: SecurityGroup.fromSecurityGroupId(
+          this,
+          'EcsInstances',
+          ecsInstanceSecurityGroupId,
+          { mutable: false },
+        ),
         ...(grafanaSecurityGroupId
-          ? { grafanaSecurityGroup: SecurityGroup.fromSecurityGroupId(this, 'Grafana', grafanaSecurityGroupId, { mutable: false }) }
+          ? {
+              grafanaSecurityGroup: SecurityGroup.fromSecurityGroupId(
+                this,
+                'Grafana',
+                grafanaSecurityGroupId,
+                { mutable: false },
+              ),
+            }
           : {}),
         ...(dnsNamespace
           ? {

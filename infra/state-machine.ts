@@ -38,17 +38,27 @@ export function readDefinition(file: string, substitutions: Readonly<Record<stri
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (cause) {
-    throw new InputInvalidError(`state machine definition ${file}: cannot be read; expected the ASL JSON file`, {}, { cause });
+    throw new InputInvalidError(
+      `state machine definition ${file}: cannot be read; expected the ASL JSON file`,
+      {},
+      { cause },
+    );
   }
   try {
     JSON.parse(text);
   } catch (cause) {
-    throw new InputInvalidError(`state machine definition ${file}: not valid JSON (${(cause as Error).message})`, {}, { cause });
+    throw new InputInvalidError(
+      `state machine definition ${file}: not valid JSON (${(cause as Error).message})`,
+      {},
+      { cause },
+    );
   }
   const missing = placeholdersIn(text).filter((name) => !(name in substitutions));
   if (missing.length > 0)
     throw new InputInvalidError(
-      `state machine definition ${file}: no value for ${missing.map((m) => `\${${m}}`).join(', ')}; expected only ${Object.keys(substitutions)
+      `state machine definition ${file}: no value for ${missing.map((m) => `\${${m}}`).join(', ')}; expected only ${Object.keys(
+        substitutions,
+      )
         .map((k) => `\${${k}}`)
         .join(', ')}`,
       { missing },
@@ -84,8 +94,16 @@ export class RolloutStateMachine extends Construct {
     allow('InvokeRolloutLambdas', ['lambda:InvokeFunction'], [...props.functionArns]);
     // Per-service work runs as child executions of this same state machine (startExecution.sync:2).
     allow('StartChildExecutions', ['states:StartExecution'], [arns.stateMachine(stateMachineName)]);
-    allow('FollowChildExecutions', ['states:DescribeExecution', 'states:StopExecution'], [arns.stateMachineExecutions(stateMachineName)]);
-    allow('SyncExecutionEventsRule', ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'], [arns.eventsRule(SYNC_EVENTS_RULE)]);
+    allow(
+      'FollowChildExecutions',
+      ['states:DescribeExecution', 'states:StopExecution'],
+      [arns.stateMachineExecutions(stateMachineName)],
+    );
+    allow(
+      'SyncExecutionEventsRule',
+      ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+      [arns.eventsRule(SYNC_EVENTS_RULE)],
+    );
 
     // Vended-logs prefix: Step Functions log delivery keeps the resource policy small under it.
     this.logGroup = new LogGroup(this, 'Logs', {
@@ -105,7 +123,8 @@ export class RolloutStateMachine extends Construct {
     });
 
     acknowledgeWildcardResources(this.role, statements, {
-      FollowChildExecutions: 'Child execution names are made at run time; the pattern covers executions of this one state machine only (startExecution.sync:2 describes and stops them).',
+      FollowChildExecutions:
+        'Child execution names are made at run time; the pattern covers executions of this one state machine only (startExecution.sync:2 describes and stops them).',
     });
     Validations.of(this.role).acknowledge({
       id: `${NAG_RULES.wildcard}[Resource::*]`,

@@ -49,18 +49,65 @@ export function targetFromPlan(plan: Plan): RolloutTarget {
 /** Checks every field of the target; problems go to the caller's collector so all are reported at once. */
 export function checkTarget(target: RolloutTarget, problems: PropProblems, where = 'target'): void {
   const field = (name: string) => `${where}.${name}`;
-  problems.expect(typeof target.clusterName === 'string' && PATTERNS.name.test(target.clusterName), field('clusterName'), 'an ECS cluster name such as "temporal-dev"', target.clusterName);
-  problems.expect(typeof target.region === 'string' && PATTERNS.region.test(target.region), field('region'), 'an AWS region such as "eu-west-1"', target.region);
-  const services = Array.isArray(target.ecsServiceNames) ? target.ecsServiceNames : [];
-  problems.expect(services.length > 0, field('ecsServiceNames'), 'at least one ECS service name', target.ecsServiceNames);
-  services.forEach((name, i) => problems.expect(PATTERNS.name.test(name), field(`ecsServiceNames[${i}]`), 'an ECS service name (letters, digits, "-", "_", ".")', name));
-  problems.expect(typeof target.configPrefix === 'string' && PATTERNS.ssmPath.test(target.configPrefix), field('configPrefix'), 'an SSM path such as "/alloy-rollout/temporal-dev"', target.configPrefix);
-  const groups = Array.isArray(target.logGroupNames) ? target.logGroupNames : [];
-  problems.expect(groups.length > 0, field('logGroupNames'), 'at least one CloudWatch log group name', target.logGroupNames);
-  groups.forEach((name, i) =>
-    problems.expect(PATTERNS.logGroup.test(name) && name.replaceAll('*', '').length > 0, field(`logGroupNames[${i}]`), 'a log group name such as "/ecs/temporal-dev/temporal-history" ("*" only as part of a name)', name),
+  problems.expect(
+    typeof target.clusterName === 'string' && PATTERNS.name.test(target.clusterName),
+    field('clusterName'),
+    'an ECS cluster name such as "temporal-dev"',
+    target.clusterName,
   );
-  problems.expect(typeof target.ampWorkspaceId === 'string' && PATTERNS.ampWorkspace.test(target.ampWorkspaceId), field('ampWorkspaceId'), 'an AMP workspace id such as "ws-0a1b2c3d-..."', target.ampWorkspaceId);
+  problems.expect(
+    typeof target.region === 'string' && PATTERNS.region.test(target.region),
+    field('region'),
+    'an AWS region such as "eu-west-1"',
+    target.region,
+  );
+  const services = Array.isArray(target.ecsServiceNames) ? target.ecsServiceNames : [];
+  problems.expect(
+    services.length > 0,
+    field('ecsServiceNames'),
+    'at least one ECS service name',
+    target.ecsServiceNames,
+  );
+  services.forEach((name, i) =>
+    problems.expect(
+      PATTERNS.name.test(name),
+      field(`ecsServiceNames[${i}]`),
+      'an ECS service name (letters, digits, "-", "_", ".")',
+      name,
+    ),
+  );
+  problems.expect(
+    typeof target.configPrefix === 'string' && PATTERNS.ssmPath.test(target.configPrefix),
+    field('configPrefix'),
+    'an SSM path such as "/alloy-rollout/temporal-dev"',
+    target.configPrefix,
+  );
+  const groups = Array.isArray(target.logGroupNames) ? target.logGroupNames : [];
+  problems.expect(
+    groups.length > 0,
+    field('logGroupNames'),
+    'at least one CloudWatch log group name',
+    target.logGroupNames,
+  );
+  groups.forEach((name, i) =>
+    problems.expect(
+      PATTERNS.logGroup.test(name) && name.replaceAll('*', '').length > 0,
+      field(`logGroupNames[${i}]`),
+      'a log group name such as "/ecs/temporal-dev/temporal-history" ("*" only as part of a name)',
+      name,
+    ),
+  );
+  problems.expect(
+    typeof target.ampWorkspaceId === 'string' && PATTERNS.ampWorkspace.test(target.ampWorkspaceId),
+    field('ampWorkspaceId'),
+    'an AMP workspace id such as "ws-0a1b2c3d-..."',
+    target.ampWorkspaceId,
+  );
   if (target.lokiSecretArn !== undefined)
-    problems.expect(PATTERNS.secretArn.test(target.lokiSecretArn), field('lokiSecretArn'), 'a Secrets Manager secret ARN such as "arn:aws:secretsmanager:eu-west-1:123456789012:secret:loki-AbCdEf"', target.lokiSecretArn);
+    problems.expect(
+      PATTERNS.secretArn.test(target.lokiSecretArn),
+      field('lokiSecretArn'),
+      'a Secrets Manager secret ARN such as "arn:aws:secretsmanager:eu-west-1:123456789012:secret:loki-AbCdEf"',
+      target.lokiSecretArn,
+    );
 }

@@ -1,5 +1,12 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { Peer, Port, SecurityGroup, type ISecurityGroup, type IVpc, type SubnetSelection } from 'aws-cdk-lib/aws-ec2';
+import {
+  Peer,
+  Port,
+  SecurityGroup,
+  type ISecurityGroup,
+  type IVpc,
+  type SubnetSelection,
+} from 'aws-cdk-lib/aws-ec2';
 import {
   AppProtocol,
   Compatibility,
@@ -105,7 +112,11 @@ export class LokiService extends Construct {
 
     this.configParameter = new StringParameter(this, 'Config', {
       description: 'Loki configuration (single binary, S3 + TSDB, schema v13, compactor retention)',
-      stringValue: renderLokiConfig({ bucketName: this.bucket.bucketName, region: Stack.of(this).region, retentionDays: settings.retentionDays }),
+      stringValue: renderLokiConfig({
+        bucketName: this.bucket.bucketName,
+        region: Stack.of(this).region,
+        retentionDays: settings.retentionDays,
+      }),
       tier: ParameterTier.STANDARD,
     });
 
@@ -114,13 +125,23 @@ export class LokiService extends Construct {
       description: 'Loki: HTTP 3100 from ECS instances, Grafana and the listed clients; HTTPS out to S3',
       allowAllOutbound: false,
     });
-    const clients: Array<[ISecurityGroup, string]> = [[props.ecsInstanceSecurityGroup, 'ECS instances (Alloy sidecars)']];
+    const clients: Array<[ISecurityGroup, string]> = [
+      [props.ecsInstanceSecurityGroup, 'ECS instances (Alloy sidecars)'],
+    ];
     if (props.grafanaSecurityGroup) clients.push([props.grafanaSecurityGroup, 'Grafana']);
     (props.additionalClientSecurityGroups ?? []).forEach((sg) => clients.push([sg, 'orchestrator clients']));
     // Ingress rules only: the clients' own security groups are not ours to change.
     for (const [sg, who] of clients)
-      this.securityGroup.addIngressRule(Peer.securityGroupId(sg.securityGroupId), Port.tcp(LOKI_DEFAULTS.httpPort), `Loki HTTP from ${who}`);
-    this.securityGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(443), 'S3 (through the gateway endpoint) over HTTPS');
+      this.securityGroup.addIngressRule(
+        Peer.securityGroupId(sg.securityGroupId),
+        Port.tcp(LOKI_DEFAULTS.httpPort),
+        `Loki HTTP from ${who}`,
+      );
+    this.securityGroup.addEgressRule(
+      Peer.anyIpv4(),
+      Port.tcp(443),
+      'S3 (through the gateway endpoint) over HTTPS',
+    );
 
     this.taskRole = new Role(this, 'TaskRole', {
       assumedBy: new ServicePrincipal('ecs-tasks.amazonaws.com'),
@@ -128,7 +149,12 @@ export class LokiService extends Construct {
     });
     // The seeds' policy: list the bucket, read/write/delete its objects; nothing else.
     const bucketStatements = [
-      new PolicyStatement({ sid: 'LokiBucketList', effect: Effect.ALLOW, actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }),
+      new PolicyStatement({
+        sid: 'LokiBucketList',
+        effect: Effect.ALLOW,
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+      }),
       new PolicyStatement({
         sid: 'LokiBucketObjects',
         effect: Effect.ALLOW,
@@ -138,7 +164,8 @@ export class LokiService extends Construct {
     ];
     for (const statement of bucketStatements) this.taskRole.addToPrincipalPolicy(statement);
     acknowledgeWildcardResources(this.taskRole, bucketStatements, {
-      LokiBucketObjects: 'Loki names chunk and index objects at run time; the pattern is limited to objects of its own bucket, and the compactor must delete them to enforce retention.',
+      LokiBucketObjects:
+        'Loki names chunk and index objects at run time; the pattern is limited to objects of its own bucket, and the compactor must delete them to enforce retention.',
     });
 
     this.taskDefinition = new TaskDefinition(this, 'Task', {
@@ -151,7 +178,9 @@ export class LokiService extends Construct {
       taskRole: this.taskRole,
     });
     this.taskDefinition.addVolume({ name: 'loki-config' });
-    const logGroup = new LogGroup(this, 'ContainerLogs', { retention: props.containerLogRetention ?? RetentionDays.TWO_WEEKS });
+    const logGroup = new LogGroup(this, 'ContainerLogs', {
+      retention: props.containerLogRetention ?? RetentionDays.TWO_WEEKS,
+    });
 
     const init = this.taskDefinition.addContainer('config', {
       image: ContainerImage.fromRegistry(settings.initImage),
@@ -172,9 +201,18 @@ export class LokiService extends Construct {
       cpu: settings.cpu - 16,
       memoryLimitMiB: settings.memoryMiB - 32,
       command: [`-config.file=${CONFIG_FILE}`],
-      portMappings: [{ name: LOKI_DEFAULTS.serviceConnectName, containerPort: LOKI_DEFAULTS.httpPort, appProtocol: AppProtocol.http }],
+      portMappings: [
+        {
+          name: LOKI_DEFAULTS.serviceConnectName,
+          containerPort: LOKI_DEFAULTS.httpPort,
+          appProtocol: AppProtocol.http,
+        },
+      ],
       healthCheck: {
-        command: ['CMD-SHELL', `wget -q -O /dev/null http://localhost:${LOKI_DEFAULTS.httpPort}/ready || exit 1`],
+        command: [
+          'CMD-SHELL',
+          `wget -q -O /dev/null http://localhost:${LOKI_DEFAULTS.httpPort}/ready || exit 1`,
+        ],
         interval: Duration.seconds(30),
         timeout: Duration.seconds(5),
         retries: 3,
@@ -199,10 +237,23 @@ export class LokiService extends Construct {
       circuitBreaker: { enable: true, rollback: true },
       serviceConnectConfiguration: {
         namespace: props.serviceConnectNamespace,
-        services: [{ portMappingName: LOKI_DEFAULTS.serviceConnectName, dnsName: LOKI_DEFAULTS.serviceConnectName, port: LOKI_DEFAULTS.httpPort }],
+        services: [
+          {
+            portMappingName: LOKI_DEFAULTS.serviceConnectName,
+            dnsName: LOKI_DEFAULTS.serviceConnectName,
+            port: LOKI_DEFAULTS.httpPort,
+          },
+        ],
       },
       ...(props.dnsNamespace
-        ? { cloudMapOptions: { name: LOKI_DEFAULTS.serviceConnectName, cloudMapNamespace: props.dnsNamespace, dnsRecordType: DnsRecordType.A, dnsTtl: Duration.seconds(10) } }
+        ? {
+            cloudMapOptions: {
+              name: LOKI_DEFAULTS.serviceConnectName,
+              cloudMapNamespace: props.dnsNamespace,
+              dnsRecordType: DnsRecordType.A,
+              dnsTtl: Duration.seconds(10),
+            },
+          }
         : {}),
     });
 
@@ -231,15 +282,61 @@ function checkLokiProps(props: LokiServiceProps): LokiSettings {
   };
   problems.expect(Boolean(props.cluster), 'cluster', 'the ECS cluster Loki runs in', props.cluster);
   problems.expect(Boolean(props.vpc), 'vpc', "the cluster's VPC", props.vpc);
-  problems.expect(Boolean(props.ecsInstanceSecurityGroup), 'ecsInstanceSecurityGroup', "the ECS container instances' security group", props.ecsInstanceSecurityGroup);
-  problems.expect(typeof props.serviceConnectNamespace === 'string' && props.serviceConnectNamespace.length > 0, 'serviceConnectNamespace', 'the Service Connect namespace name or ARN', props.serviceConnectNamespace);
-  if (props.serviceName !== undefined) problems.expect(PATTERNS.name.test(props.serviceName), 'serviceName', 'an ECS service name', props.serviceName);
-  problems.expect(Number.isInteger(settings.cpu) && settings.cpu >= 128 && settings.cpu <= 16384, 'cpu', 'CPU units between 128 and 16384', settings.cpu);
-  problems.expect(Number.isInteger(settings.memoryMiB) && settings.memoryMiB >= 256 && settings.memoryMiB <= 122880, 'memoryMiB', 'MiB between 256 and 122880', settings.memoryMiB);
-  problems.expect(Number.isInteger(settings.desiredCount) && settings.desiredCount >= 1 && settings.desiredCount <= 3, 'desiredCount', 'between 1 and 3 tasks (seeds: 1 in development, 1-3 in production)', settings.desiredCount);
-  problems.expect(Number.isInteger(settings.retentionDays) && settings.retentionDays >= 1 && settings.retentionDays <= 3650, 'retentionDays', 'a whole number of days between 1 and 3650', settings.retentionDays);
-  problems.expect(settings.image.trim().length > 0, 'image', 'a Loki image such as "grafana/loki:3.0.0"', settings.image);
-  problems.expect(settings.initImage.trim().length > 0, 'initImage', 'an image with `sh`', settings.initImage);
+  problems.expect(
+    Boolean(props.ecsInstanceSecurityGroup),
+    'ecsInstanceSecurityGroup',
+    "the ECS container instances' security group",
+    props.ecsInstanceSecurityGroup,
+  );
+  problems.expect(
+    typeof props.serviceConnectNamespace === 'string' && props.serviceConnectNamespace.length > 0,
+    'serviceConnectNamespace',
+    'the Service Connect namespace name or ARN',
+    props.serviceConnectNamespace,
+  );
+  if (props.serviceName !== undefined)
+    problems.expect(
+      PATTERNS.name.test(props.serviceName),
+      'serviceName',
+      'an ECS service name',
+      props.serviceName,
+    );
+  problems.expect(
+    Number.isInteger(settings.cpu) && settings.cpu >= 128 && settings.cpu <= 16384,
+    'cpu',
+    'CPU units between 128 and 16384',
+    settings.cpu,
+  );
+  problems.expect(
+    Number.isInteger(settings.memoryMiB) && settings.memoryMiB >= 256 && settings.memoryMiB <= 122880,
+    'memoryMiB',
+    'MiB between 256 and 122880',
+    settings.memoryMiB,
+  );
+  problems.expect(
+    Number.isInteger(settings.desiredCount) && settings.desiredCount >= 1 && settings.desiredCount <= 3,
+    'desiredCount',
+    'between 1 and 3 tasks (seeds: 1 in development, 1-3 in production)',
+    settings.desiredCount,
+  );
+  problems.expect(
+    Number.isInteger(settings.retentionDays) && settings.retentionDays >= 1 && settings.retentionDays <= 3650,
+    'retentionDays',
+    'a whole number of days between 1 and 3650',
+    settings.retentionDays,
+  );
+  problems.expect(
+    settings.image.trim().length > 0,
+    'image',
+    'a Loki image such as "grafana/loki:3.0.0"',
+    settings.image,
+  );
+  problems.expect(
+    settings.initImage.trim().length > 0,
+    'initImage',
+    'an image with `sh`',
+    settings.initImage,
+  );
   problems.throwIfAny();
   return settings;
 }
