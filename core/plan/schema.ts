@@ -140,7 +140,7 @@ export const planSchema = z
         logMaxFile: z.number().int().min(1).max(100).default(5),
       })
       .strict()
-      .default({} as never),
+      .prefault({}),
     phases: z.array(phase).min(1, 'expected at least one phase'),
     verification: z
       .object({
@@ -159,7 +159,7 @@ export const planSchema = z
             maxJsonErrorRatio: z.number().min(0).max(1).default(0),
           })
           .strict()
-          .default({} as never),
+          .prefault({}),
         metrics: z
           .object({
             deadline: duration('2m'),
@@ -167,11 +167,11 @@ export const planSchema = z
             minSeriesRatio: z.number().min(0).max(10).default(0.9),
           })
           .strict()
-          .default({} as never),
+          .prefault({}),
         checks: z.array(customCheck).default([]),
       })
       .strict()
-      .default({} as never),
+      .prefault({}),
     rollback: z
       .object({
         scope: z.enum(['service', 'all'], { error: 'expected "service" or "all"' }).default('all'),
@@ -185,11 +185,11 @@ export const planSchema = z
         verifyDeadline: duration('5m'),
       })
       .strict()
-      .default({} as never),
+      .prefault({}),
     lock: z
       .object({ ttl: duration('6h') })
       .strict()
-      .default({} as never),
+      .prefault({}),
   })
   .strict()
   .superRefine((plan, ctx) => {
