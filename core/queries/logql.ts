@@ -34,3 +34,24 @@ export function canaryLines(marker: string, extraSelector: Readonly<Record<strin
   if (marker === '') throw new InputInvalidError('expected a non-empty canary marker');
   return `${selector({ ...CANARY_STREAM_LABELS, ...extraSelector })} |= ${quoteString(marker)}`;
 }
+
+/** The canary's line text: the marker alone would also match any line that happens to quote it. */
+export function canaryLineText(marker: string): string {
+  return `alloy-rollout canary ${marker}`;
+}
+
+/**
+ * The stream the Loki step pushes for the canary round trip, labelled so that `canaryLines` with
+ * the same marker and extra labels reads it back. Shaped for Loki's JSON push API.
+ */
+export function canaryPushStream(
+  marker: string,
+  timestampNs: string,
+  extraLabels: Readonly<Record<string, string>> = {},
+): { stream: Record<string, string>; values: [string, string][] } {
+  if (marker === '') throw new InputInvalidError('expected a non-empty canary marker');
+  return {
+    stream: { ...CANARY_STREAM_LABELS, ...extraLabels },
+    values: [[timestampNs, canaryLineText(marker)]],
+  };
+}

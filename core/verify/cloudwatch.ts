@@ -74,6 +74,7 @@ export function assessCloudWatch(input: CloudWatchInput): Assessment {
   }
 
   const verdict = worstVerdict(verdicts);
+  const shownTasks = capList(expected).items;
   return {
     name: input.name ?? 'cloudwatch',
     verdict,
@@ -86,9 +87,10 @@ export function assessCloudWatch(input: CloudWatchInput): Assessment {
       source: input.streams.query,
       window: isoWindow({ startMs: input.rollbackStartedAtMs, endMs: input.nowMs }),
       values: {
-        expectedTaskIds: capList(expected).items,
+        expectedTaskIds: shownTasks,
+        expectedTaskCount: expected.length,
         newestEventByTask: Object.fromEntries(
-          expected.map((id) => {
+          shownTasks.map((id) => {
             const newest = newestByTask.get(id);
             return [id, newest === undefined ? null : new Date(newest).toISOString()];
           }),

@@ -1,4 +1,5 @@
 import type { CustomCheck } from '../plan/schema';
+import { latestSamples, type QueryData } from '../queries/results';
 import { isoWindow } from './evidence';
 import type { Assessment, TimeWindow } from './types';
 
@@ -51,4 +52,24 @@ export function assessCustom(check: CustomCheckSpec, value: CustomValue, window?
     message: `${check.name}: ${value} ${ok ? 'is' : 'is not'} ${check.op} ${check.threshold}`,
     evidence: { ...evidence, values: value },
   };
+}
+
+/**
+ * The single number a plan check's query gave: its only sample (the newest point for a range
+ * query). Nothing is no value (pending); several series are refused, because comparing one of
+ * them at random with the threshold would prove nothing: the query should aggregate (sum, max...).
+ */
+export function singleValue(data: QueryData): CustomValue {
+  if (data.resultType === 'streams')
+    return {
+      error: 'the query returned log lines, not a number: wrap it in a metric query such as count_over_time',
+    };
+  if (data.resultType === 'string') return { error: 'the query returned a string, not a number' };
+  const samples = latestSamples(data);
+  if (samples.length === 0) return undefined;
+  if (samples.length > 1)
+    return {
+      error: `the query returned ${samples.length} series, expected one number: aggregate it (sum, max, ...)`,
+    };
+  return samples[0]!.value;
 }

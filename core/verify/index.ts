@@ -2,7 +2,7 @@ export type { Assessment, Measurement, TimeWindow, CheckEvidence, CheckResult, V
 export { taskIdOf, worstVerdict, EVIDENCE_LIST_LIMIT } from './evidence';
 export { assessLogs, type LogsInput } from './logs';
 export { assessMetrics, type MetricsInput } from './metrics';
-export { assessCustom, type CustomCheckSpec, type CustomValue } from './custom';
+export { assessCustom, singleValue, type CustomCheckSpec, type CustomValue } from './custom';
 export { assessCloudWatch, type CloudWatchInput, type LogStreamSeen } from './cloudwatch';
 export {
   assessDeployment,

@@ -126,6 +126,7 @@ export function assessLogs(input: LogsInput): Assessment {
   }
 
   const verdict = worstVerdict(verdicts);
+  const shownTasks = capList(expected).items;
   const message =
     verdict === 'passed'
       ? `all ${expected.length} tasks of ${input.service} ship labelled, parseable logs to Loki (${totalLines} lines, ${errorLines} not JSON)`
@@ -144,10 +145,11 @@ export function assessLogs(input: LogsInput): Assessment {
       },
       window: isoWindow(input.window),
       values: {
-        expectedTaskIds: capList(expected).items,
-        linesByTask: lines ? Object.fromEntries(expected.map((id) => [id, lines.get(id) ?? 0])) : null,
+        expectedTaskIds: shownTasks,
+        expectedTaskCount: expected.length,
+        linesByTask: lines ? Object.fromEntries(shownTasks.map((id) => [id, lines.get(id) ?? 0])) : null,
         jsonErrorsByTask: jsonErrors
-          ? Object.fromEntries(expected.map((id) => [id, jsonErrors.get(id) ?? 0]))
+          ? Object.fromEntries(shownTasks.map((id) => [id, jsonErrors.get(id) ?? 0]))
           : null,
         jsonErrorRatio: jsonErrorRatio ?? null,
         tasksWithoutLines: capList(tasksWithoutLines).items,

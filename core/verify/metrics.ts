@@ -110,6 +110,7 @@ export function assessMetrics(input: MetricsInput): Assessment {
   }
 
   const verdict = worstVerdict(verdicts);
+  const shownTasks = capList(expected).items;
   const message =
     verdict === 'passed'
       ? [`up is 1 for all ${expected.length} tasks of ${input.service}`, ...problems].join('; ') +
@@ -125,8 +126,11 @@ export function assessMetrics(input: MetricsInput): Assessment {
       queries: { up: input.up.query, seriesCount: input.seriesCount.query },
       ...(input.window ? { window: isoWindow(input.window) } : {}),
       values: {
-        expectedTaskIds: capList(expected).items,
-        upByTask: upSamples ? Object.fromEntries(expected.map((id) => [id, upByTask.get(id) ?? null])) : null,
+        expectedTaskIds: shownTasks,
+        expectedTaskCount: expected.length,
+        upByTask: upSamples
+          ? Object.fromEntries(shownTasks.map((id) => [id, upByTask.get(id) ?? null]))
+          : null,
         tasksWithoutUp: capList(tasksWithoutUp).items,
         tasksDown: capList(tasksDown).items,
         seriesContinuity: continuity,

@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { hostileText } from './arbitraries';
 import { checkQuery } from '../../../../core/queries/grammar';
 import {
+  canaryLineText,
+  canaryPushStream,
   canaryLines,
   jsonErrorsByTask,
   logLinesByTask,
@@ -66,5 +68,15 @@ describe('LogQL builders', () => {
         (marker, cluster) => checkQuery('logql', canaryLines(marker, { cluster })) === null,
       ),
     );
+  });
+
+  it('pushes the canary under the labels canaryLines selects, with the marker in the line', () => {
+    const stream = canaryPushStream('run-42', '1767268800000000000', { cluster: 'temporal-dev' });
+    expect(stream).toEqual({
+      stream: { source: 'alloy-rollout-canary', cluster: 'temporal-dev' },
+      values: [['1767268800000000000', 'alloy-rollout canary run-42']],
+    });
+    expect(canaryLineText('run-42')).toContain('run-42');
+    expect(() => canaryPushStream('', '1')).toThrow(/non-empty canary marker/);
   });
 });
