@@ -110,14 +110,17 @@ export function unwrapCause(error: string, cause: string): { error: string; caus
       error: typeof value['errorType'] === 'string' ? value['errorType'] : error,
       cause: value['errorMessage'],
     };
-  if (
-    typeof value['ExecutionArn'] === 'string' &&
-    (typeof value['Error'] === 'string' || typeof value['Cause'] === 'string')
-  )
-    return {
-      error: typeof value['Error'] === 'string' ? value['Error'] : error,
-      cause: typeof value['Cause'] === 'string' ? value['Cause'] : '',
-    };
+  // startExecution.sync output is DescribeExecution's: PascalCase in AWS, camelCase from SDK-shaped twins.
+  const pick = (upper: string, lower: string) => {
+    const found = value[upper] ?? value[lower];
+    return typeof found === 'string' ? found : undefined;
+  };
+  if (pick('ExecutionArn', 'executionArn') !== undefined) {
+    const childError = pick('Error', 'error');
+    const childCause = pick('Cause', 'cause');
+    if (childError !== undefined || childCause !== undefined)
+      return { error: childError ?? error, cause: childCause ?? '' };
+  }
   return { error, cause };
 }
 

@@ -128,6 +128,21 @@ describe('HistoryInterpreter', () => {
     ]);
   });
 
+  it('reads a child failure in the SDK casing too', () => {
+    const child = JSON.stringify({
+      executionArn: CHILD,
+      status: 'FAILED',
+      error: 'RolledBack',
+      cause: 'logs missing',
+    });
+
+    const updates = new HistoryInterpreter(PARENT).interpret(
+      numbered([taskFailed('States.TaskFailed', child)]),
+    );
+
+    expect(updates).toEqual([{ kind: 'task-failed', error: 'RolledBack', cause: 'logs missing' }]);
+  });
+
   it('finds the full report in the Finalize output, bare or wrapped', () => {
     const fromLambda = new HistoryInterpreter(PARENT).interpret(
       numbered([
