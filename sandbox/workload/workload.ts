@@ -119,7 +119,7 @@ export class Workload implements SchedulerHooks {
       if (param) shipping = this.o.describeAlloy(param.value);
     }
     const onAlloy = shape.collector === 'alloy';
-    const exposesMetrics = !(onAlloy && (this.o.faults.forService('no-metrics', service) || !shipping));
+    const exposesMetrics = !(onAlloy && (this.o.faults.forService('no-metrics', service) || !shipping?.metrics));
     const period = Math.max(this.o.logPeriodMs ?? 5_000, MIN_REAL_PERIOD_MS * this.o.clock.speed);
     const entry: RunningTask = {
       task,
@@ -158,7 +158,7 @@ export class Workload implements SchedulerHooks {
         const prefix = log.options?.['awslogs-stream-prefix'];
         const stream = prefix ? `${prefix}/${c.name}/${task.id}` : task.id;
         if (this.o.logs.hasGroup(group)) this.o.logs.append(group, stream, lines.map((l, i) => ({ timestamp: now + i, message: l.line })));
-      } else if (log?.logDriver === 'json-file' && entry.shipping && !this.o.faults.forService('no-logs', ecsService)) {
+      } else if (log?.logDriver === 'json-file' && entry.shipping?.shipsLogs && (entry.shipping.containers?.includes(c.name) ?? true) && !this.o.faults.forService('no-logs', ecsService)) {
         const missing = this.o.faults.forService('missing-label', ecsService)?.label;
         for (const [i, l] of lines.entries()) {
           const labels: Record<string, string> = { ...entry.shipping.staticLabels };
@@ -196,8 +196,19 @@ export class Workload implements SchedulerHooks {
       .map((e) => ({
         address: this.o.metricsAddress(),
         metricsPath: `/_tasks/${e.task.id}/metrics`,
-        labels: { cluster: e.task.clusterName, service_name: this.o.serviceLabel(e.task.serviceName ?? ''), task_id: e.task.id },
+        labels: this.metricLabels(e),
       }));
+  }
+
+  /**
+   * ADOT keeps the labels the team's pipeline gives (cluster, service, task); Alloy adds what its
+   * config declares (static labels, task_id when mapped).
+   */
+  private metricLabels(e: RunningTask): Record<string, string> {
+    const base = { cluster: e.task.clusterName, service_name: this.o.serviceLabel(e.task.serviceName ?? '') };
+    const alloy = e.shipping?.metrics;
+    if (e.shape.collector !== 'alloy' || !alloy) return { ...base, task_id: e.task.id };
+    return { ...base, ...alloy.staticLabels, ...(alloy.taskIdMapped ? { task_id: e.task.id } : {}) };
   }
 
   private publishTargets(): void {
