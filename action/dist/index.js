@@ -82930,7 +82930,7 @@ var planSchema = external_exports.object({
     allowResize: external_exports.boolean().default(false),
     logMaxSize: external_exports.string().regex(/^\d+[kmg]$/, 'expected a size such as "10m"').default("10m"),
     logMaxFile: external_exports.number().int().min(1).max(100).default(5)
-  }).strict().default({}),
+  }).strict().prefault({}),
   phases: external_exports.array(phase).min(1, "expected at least one phase"),
   verification: external_exports.object({
     deploymentTimeout: duration3("15m"),
@@ -82943,14 +82943,14 @@ var planSchema = external_exports.object({
       requiredLabels: external_exports.array(external_exports.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "expected a Loki label name")).default(["service_name", "cluster", "container_name", "task_id"]),
       /** Fraction of lines allowed to fail `| json` (0 = none). */
       maxJsonErrorRatio: external_exports.number().min(0).max(1).default(0)
-    }).strict().default({}),
+    }).strict().prefault({}),
     metrics: external_exports.object({
       deadline: duration3("2m"),
       /** The service's series count after migration must reach this fraction of its baseline. */
       minSeriesRatio: external_exports.number().min(0).max(10).default(0.9)
-    }).strict().default({}),
+    }).strict().prefault({}),
     checks: external_exports.array(customCheck).default([])
-  }).strict().default({}),
+  }).strict().prefault({}),
   rollback: external_exports.object({
     scope: external_exports.enum(["service", "all"], { error: 'expected "service" or "all"' }).default("all"),
     /** Where the services' logs go back to; {cluster}, {service} and {container} are filled in. */
@@ -82958,8 +82958,8 @@ var planSchema = external_exports.object({
     /** Retention for a log group the rollback has to create; existing groups keep theirs. */
     retentionDays: external_exports.number().int().positive().default(30),
     verifyDeadline: duration3("5m")
-  }).strict().default({}),
-  lock: external_exports.object({ ttl: duration3("6h") }).strict().default({})
+  }).strict().prefault({}),
+  lock: external_exports.object({ ttl: duration3("6h") }).strict().prefault({})
 }).strict().superRefine((plan, ctx) => {
   const seen = /* @__PURE__ */ new Map();
   const seenEcs = /* @__PURE__ */ new Map();
@@ -83316,11 +83316,16 @@ function unwrapCause(error64, cause) {
       error: typeof value["errorType"] === "string" ? value["errorType"] : error64,
       cause: value["errorMessage"]
     };
-  if (typeof value["ExecutionArn"] === "string" && (typeof value["Error"] === "string" || typeof value["Cause"] === "string"))
-    return {
-      error: typeof value["Error"] === "string" ? value["Error"] : error64,
-      cause: typeof value["Cause"] === "string" ? value["Cause"] : ""
-    };
+  const pick2 = (upper, lower) => {
+    const found = value[upper] ?? value[lower];
+    return typeof found === "string" ? found : void 0;
+  };
+  if (pick2("ExecutionArn", "executionArn") !== void 0) {
+    const childError = pick2("Error", "error");
+    const childCause = pick2("Cause", "cause");
+    if (childError !== void 0 || childCause !== void 0)
+      return { error: childError ?? error64, cause: childCause ?? "" };
+  }
   return { error: error64, cause };
 }
 function childArnOf(output2, self) {
