@@ -50,3 +50,44 @@ export const EXECUTION_FAILURES = {
   /** Refused before anything changed (lock held, bad plan, Fargate...). */
   Refused: 'RolloutRefused',
 } as const;
+
+/** Modes of the per-service child executions the parent starts (never given by users). */
+export const CHILD_MODES = ['service-migrate', 'service-rollback'] as const;
+export type ChildMode = (typeof CHILD_MODES)[number];
+
+/** One service as Preflight recorded it: what the child works on. */
+export const workItemSchema = z.object({
+  name: z.string().min(1),
+  phase: z.string().min(1),
+  ecsService: z.string().min(1),
+  /** The service's task definition when Preflight described it. */
+  taskDefinitionArn: z.string().min(1),
+  /** The ADOT + awslogs revision to return to (the current one for legacy services, the tag for migrated ones). */
+  baselineArn: z.string().min(1),
+  /** Series the service exported before the migration (continuity check); null when not measured. */
+  seriesBaseline: z.number().nullable().default(null),
+});
+export type WorkItem = z.infer<typeof workItemSchema>;
+
+/** Wait-state durations (Wait SecondsPath needs whole seconds), computed once from the plan by Preflight. */
+export const timingSchema = z.object({
+  pollSeconds: z.number().int().min(1),
+  soakSeconds: z.number().int().min(0),
+});
+export type Timing = z.infer<typeof timingSchema>;
+
+/** Input of a child execution, built by the parent's MigrateService / RollbackServiceChild states. */
+export const childExecutionInputSchema = z
+  .object({
+    mode: z.enum(CHILD_MODES, { error: 'expected mode "service-migrate" or "service-rollback"' }),
+    plan: z.record(z.string(), z.unknown()),
+    service: workItemSchema,
+    timing: timingSchema,
+    parentExecutionArn: z.string().min(1),
+    /** The parent's mode: a manual rollback reverts (keeping app images), a failed migration re-applies the baseline. */
+    reason: z.enum(['migrate', 'rollback']).optional(),
+    /** Links the child to its parent in the console. */
+    AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: z.string().optional(),
+  })
+  .strict();
+export type ChildExecutionInput = z.infer<typeof childExecutionInputSchema>;

@@ -1,0 +1,181 @@
+import { EXECUTION_FAILURES, type UserMode, type WorkItem } from '../execution';
+import type { CheckResult, FailureCause, Report, ServiceReport } from '../report/types';
+import { causeText, describeCaught } from './cause';
+import type { Caught } from './state';
+
+/** How the execution ends: nothing for success, else the Fail state's Error and compact Cause. */
+export interface ExecutionEnd {
+  readonly error: string;
+  readonly cause: string;
+}
+
+export interface PlannedService {
+  readonly name: string;
+  readonly phase: string;
+  readonly ecsService: string;
+}
+
+/** Everything Finalize knows, already read from the state document. */
+export interface FinalizeFacts {
+  readonly mode: UserMode;
+  readonly cluster: string;
+  readonly executionArn: string;
+  readonly lockReleased: boolean;
+  readonly startedAt?: string | undefined;
+  readonly finishedAt: string;
+  /** Every plan service in rollout order (empty when the plan itself was refused). */
+  readonly planned: readonly PlannedService[];
+  /** Lock or Preflight failed: nothing changed. */
+  readonly refusal?: Caught | undefined;
+  /** A step after Preflight failed (LokiDeploy/LokiPoll error, or a child execution). */
+  readonly failure?: Caught | undefined;
+  /** SelectRollback itself failed: the other services could not be rolled back. */
+  readonly rollbackSelectionError?: Caught | undefined;
+  readonly loki?:
+    | {
+        readonly verdict?: string | undefined;
+        readonly checks?: readonly CheckResult[] | undefined;
+        readonly cause?: FailureCause | undefined;
+      }
+    | undefined;
+  readonly work: readonly WorkItem[];
+  /** Entries Preflight decided (skipped, planned with a diff). */
+  readonly preflightReports: readonly ServiceReport[];
+  /** Outputs of the service-migrate children that succeeded, in order. */
+  readonly migrated: readonly unknown[];
+  /** Results of the service-rollback children: `{ output }` or a caught error. */
+  readonly rollbacks: readonly unknown[];
+}
+
+function isReport(value: unknown): value is ServiceReport {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { name?: unknown }).name === 'string' &&
+    typeof (value as { outcome?: unknown }).outcome === 'string'
+  );
+}
+
+function isCaught(value: unknown): value is Caught {
+  return (
+    value !== null && typeof value === 'object' && typeof (value as { Error?: unknown }).Error === 'string'
+  );
+}
+
+function failedCheck(cause: FailureCause): CheckResult {
+  return {
+    name: cause.check,
+    verdict: 'failed',
+    message: cause.message,
+    evidence: { values: cause.evidence },
+    durationMs: 0,
+  };
+}
+
+/** The report (and how the execution ends) from what the run did. Pure: Finalize only adds the lock release. */
+export function assembleReport(facts: FinalizeFacts): { report: Report; end: ExecutionEnd | null } {
+  const services = new Map<string, ServiceReport>();
+  for (const p of facts.planned)
+    services.set(p.name, {
+      name: p.name,
+      phase: p.phase,
+      ecsService: p.ecsService,
+      outcome: 'untouched',
+      checks: [],
+    });
+  const merge = (entry: ServiceReport) => {
+    const before = services.get(entry.name);
+    services.set(
+      entry.name,
+      before ? { ...before, ...entry, checks: [...before.checks, ...entry.checks] } : entry,
+    );
+  };
+  const baselineOf = (name: string) => facts.work.find((w) => w.name === name)?.baselineArn;
+  facts.preflightReports.forEach(merge);
+  facts.migrated.filter(isReport).forEach(merge);
+
+  let end: ExecutionEnd | null = null;
+  let cause: FailureCause | undefined;
+  let rollbackFailed = false;
+
+  if (facts.refusal) {
+    const described = describeCaught(facts.refusal);
+    cause = described.cause;
+    end = { error: EXECUTION_FAILURES.Refused, cause: causeText(cause) };
+  } else {
+    if (facts.loki?.verdict === 'failed' && facts.loki.cause) cause = facts.loki.cause;
+    let failedError: string | undefined;
+    if (facts.failure) {
+      const described = describeCaught(facts.failure);
+      cause = described.cause;
+      failedError = described.error;
+      const name = cause.service;
+      if (name && services.has(name)) {
+        const rolledBack = described.error === EXECUTION_FAILURES.RolledBack;
+        const before = baselineOf(name);
+        merge({
+          name,
+          phase: services.get(name)?.phase ?? '',
+          outcome: rolledBack ? 'rolled-back' : 'failed',
+          checks: [failedCheck(cause)],
+          ...(before ? { taskDefinitionBefore: before } : {}),
+          ...(rolledBack
+            ? {
+                finalCollector: 'adot' as const,
+                finalLogDriver: 'awslogs' as const,
+                logsReceivedBy: 'cloudwatch' as const,
+              }
+            : {}),
+        });
+        if (!rolledBack) rollbackFailed = true;
+      } else if (described.error === EXECUTION_FAILURES.Failed) {
+        // A failure that names no service of ours (Loki, an unexpected error) touched nothing to roll back.
+        rollbackFailed = true;
+      }
+    }
+    if (facts.rollbackSelectionError) {
+      rollbackFailed = true;
+      cause ??= describeCaught(facts.rollbackSelectionError).cause;
+    }
+    for (const result of facts.rollbacks) {
+      const output = (result as { output?: unknown }).output;
+      if (isReport(output)) merge(output);
+      else if (isCaught(result)) {
+        rollbackFailed = true;
+        const described = describeCaught(result);
+        cause ??= described.cause;
+        const name = described.cause.service;
+        if (name && services.has(name))
+          merge({
+            name,
+            phase: services.get(name)?.phase ?? '',
+            outcome: 'failed',
+            checks: [failedCheck(described.cause)],
+          });
+      }
+    }
+    if (rollbackFailed) {
+      cause ??= { check: 'rollback', message: 'a rollback could not be completed or verified' };
+      end = { error: EXECUTION_FAILURES.Failed, cause: causeText(cause) };
+    } else if (cause || failedError) {
+      cause ??= { check: 'error', message: failedError ?? 'unknown failure' };
+      end = { error: EXECUTION_FAILURES.RolledBack, cause: causeText(cause) };
+    }
+  }
+
+  const status: Report['status'] =
+    end === null ? 'SUCCEEDED' : end.error === EXECUTION_FAILURES.RolledBack ? 'ROLLED_BACK' : 'FAILED';
+  const report: Report = {
+    status,
+    mode: facts.mode,
+    cluster: facts.cluster,
+    executionArn: facts.executionArn,
+    lockReleased: facts.lockReleased,
+    ...(cause ? { cause } : {}),
+    ...(facts.loki?.checks ? { loki: { checks: [...facts.loki.checks] } } : {}),
+    services: [...services.values()],
+    ...(facts.startedAt ? { startedAt: facts.startedAt } : {}),
+    finishedAt: facts.finishedAt,
+  };
+  return { report, end };
+}

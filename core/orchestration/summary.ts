@@ -1,0 +1,34 @@
+import type { WorkItem } from '../execution';
+import type { CheckResult, ServiceReport } from '../report/types';
+
+/**
+ * What a child hands its parent for the report: the service's outcome, revisions and checks.
+ * The collector and driver are inferred from the revision the service ended on (the sandbox's
+ * rehearse observes them instead).
+ */
+export function serviceSummary(input: {
+  readonly service: WorkItem;
+  readonly outcome: 'migrated' | 'rolled-back';
+  readonly taskDefinitionAfter: string;
+  readonly checks: readonly (CheckResult | undefined)[];
+  readonly startedAt?: string | undefined;
+  readonly finishedAt: string;
+  readonly warnings?: readonly string[] | undefined;
+}): ServiceReport {
+  const migrated = input.outcome === 'migrated';
+  return {
+    name: input.service.name,
+    phase: input.service.phase,
+    ecsService: input.service.ecsService,
+    outcome: input.outcome,
+    taskDefinitionBefore: input.service.taskDefinitionArn,
+    taskDefinitionAfter: input.taskDefinitionAfter,
+    finalCollector: migrated ? 'alloy' : 'adot',
+    finalLogDriver: migrated ? 'json-file' : 'awslogs',
+    logsReceivedBy: migrated ? 'loki' : 'cloudwatch',
+    checks: input.checks.filter((c): c is CheckResult => c !== undefined),
+    ...(input.warnings && input.warnings.length > 0 ? { warnings: [...input.warnings] } : {}),
+    ...(input.startedAt ? { startedAt: input.startedAt } : {}),
+    finishedAt: input.finishedAt,
+  };
+}

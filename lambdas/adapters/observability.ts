@@ -1,0 +1,48 @@
+import { RolloutError, ThrottledError, TransientError } from '../../core/errors';
+import { ampBaseUrl } from '../../core/plan/resolve';
+import type { Plan } from '../../core/plan/schema';
+import { latestSamples, type QueryData } from '../../core/queries';
+import type { Measurement } from '../../core/verify';
+import { createAmpClient, type AmpClient } from '../clients/amp';
+import type { AwsClients } from '../clients/aws';
+import { createLokiClient, type LokiClient } from '../clients/loki';
+import { loadLokiAuth } from '../clients/secrets';
+
+/** Loki as the plan says to reach it: URL, tenant, and credentials from Secrets Manager when given. */
+export async function lokiClientFor(plan: Plan, aws: AwsClients): Promise<LokiClient> {
+  const auth = plan.loki.authSecretArn
+    ? await loadLokiAuth(plan.loki.authSecretArn, aws.secrets, plan.loki.authType)
+    : undefined;
+  return createLokiClient({ baseUrl: plan.loki.url, tenant: plan.loki.tenant, auth });
+}
+
+export function ampClientFor(plan: Plan): AmpClient {
+  return createAmpClient({ baseUrl: ampBaseUrl(plan), region: plan.region });
+}
+
+/**
+ * Runs one query as a measurement. Throttling and transient faults are thrown, for the state's
+ * Retry; anything else (a refused query, an error body) becomes the measurement's error, which
+ * the assessor turns into an `error` verdict, polled until the deadline.
+ */
+export async function measure<T>(query: string, run: () => Promise<T>): Promise<Measurement<T>> {
+  try {
+    return { query, data: await run() };
+  } catch (err) {
+    if (err instanceof ThrottledError || err instanceof TransientError) throw err;
+    if (err instanceof RolloutError) return { query, error: err.message };
+    throw err;
+  }
+}
+
+/** A metric query's samples (instant vector, matrix or scalar alike). */
+export function samplesOf(data: QueryData) {
+  return latestSamples(data);
+}
+
+/** The single number of a query (the sum of its samples), or null when the result is empty. */
+export function singleValue(data: QueryData): number | null {
+  const samples = latestSamples(data);
+  if (samples.length === 0) return null;
+  return samples.reduce((sum, s) => sum + s.value, 0);
+}

@@ -1,0 +1,110 @@
+import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import { USER_MODES, workItemSchema, type Progress } from '../../core/execution';
+import {
+  assembleReport,
+  caughtSchema,
+  checkResultSchema,
+  failureCauseSchema,
+  flattenDone,
+  LOCK_ATTRIBUTES,
+  RELEASE_CONDITION,
+  type ExecutionEnd,
+} from '../../core/orchestration';
+import { validatePlan } from '../../core/plan/parse';
+import { orderedServices } from '../../core/plan/resolve';
+import type { CheckResult, FailureCause, Report, ServiceReport } from '../../core/report/types';
+import { translateAwsError } from '../adapters/aws-errors';
+import { createAwsClients } from '../clients/aws';
+import { readEnv } from '../env';
+import { parseEvent, taskEventSchema } from '../event';
+
+/** Finalize must run on any state, including one whose input was refused: every field is optional. */
+const stateSchema = z.looseObject({
+  mode: z.enum(USER_MODES).catch('migrate'),
+  plan: z.unknown(),
+  lock: z.looseObject({ acquiredAt: z.string().optional() }).optional(),
+  refusal: caughtSchema.optional(),
+  failure: caughtSchema.optional(),
+  finalizeNote: caughtSchema.optional(),
+  loki: z
+    .looseObject({
+      verdict: z.string().optional(),
+      checks: z.array(checkResultSchema).optional(),
+      cause: failureCauseSchema.optional(),
+    })
+    .optional(),
+  preflight: z
+    .looseObject({ work: z.array(workItemSchema).default([]), reports: z.array(z.any()).default([]) })
+    .optional(),
+  run: z.looseObject({ done: z.unknown() }).optional(),
+  rollbackRun: z.looseObject({ done: z.unknown() }).optional(),
+});
+const eventSchema = taskEventSchema(['finalize'], stateSchema);
+
+export type FinalizeResult = Report & { readonly progress: Progress; readonly end: ExecutionEnd | null };
+
+/**
+ * Releases the lock (only ours: idempotent, so Retry is safe) and returns the report. Runs on
+ * every path of the parent, including refusals, so it reads the state defensively.
+ */
+export async function handler(event: unknown): Promise<FinalizeResult> {
+  const env = readEnv();
+  const { executionArn, state } = parseEvent(eventSchema, event, 'Finalize');
+  const parsed = validatePlan(state.plan);
+  const raw = (state.plan ?? {}) as { cluster?: unknown; region?: unknown };
+  const cluster = parsed.ok ? parsed.plan.cluster : typeof raw.cluster === 'string' ? raw.cluster : 'unknown';
+  const region = parsed.ok ? parsed.plan.region : typeof raw.region === 'string' ? raw.region : undefined;
+
+  let lockReleased = true;
+  if (state.lock && env.lockTableName && region) {
+    const { dynamodb } = createAwsClients(region);
+    try {
+      await dynamodb.send(
+        new DeleteItemCommand({
+          TableName: env.lockTableName,
+          Key: { [LOCK_ATTRIBUTES.key]: { S: cluster } },
+          ConditionExpression: RELEASE_CONDITION,
+          ExpressionAttributeValues: { ':me': { S: executionArn } },
+        }),
+      );
+    } catch (err) {
+      // Already released (a retried Finalize) or taken over after expiry: not ours to delete.
+      if ((err as { name?: string }).name !== 'ConditionalCheckFailedException')
+        throw translateAwsError(err, 'dynamodb:DeleteItem (lock)');
+    }
+  } else if (state.lock) {
+    lockReleased = false;
+  }
+
+  const { report, end } = assembleReport({
+    mode: state.mode,
+    cluster,
+    executionArn,
+    lockReleased,
+    startedAt: state.lock?.acquiredAt,
+    finishedAt: new Date().toISOString(),
+    planned: parsed.ok
+      ? orderedServices(parsed.plan).map((s) => ({ name: s.name, phase: s.phase, ecsService: s.ecsService }))
+      : [],
+    refusal: state.refusal,
+    failure: state.failure,
+    rollbackSelectionError: state.finalizeNote,
+    loki: state.loki && {
+      verdict: state.loki.verdict,
+      checks: state.loki.checks as CheckResult[] | undefined,
+      cause: state.loki.cause as FailureCause | undefined,
+    },
+    work: state.preflight?.work ?? [],
+    preflightReports: (state.preflight?.reports ?? []) as ServiceReport[],
+    migrated: flattenDone(state.run?.done ?? []),
+    rollbacks: flattenDone(state.rollbackRun?.done ?? []),
+  });
+  const progress: Progress = {
+    step: 'finalize',
+    status: report.status === 'SUCCEEDED' ? 'ok' : 'failed',
+    message: `${report.mode} ${report.status}${report.cause ? `: ${report.cause.message}` : ''}; lock ${lockReleased ? 'released' : 'NOT released (expires by itself)'}`,
+    evidence: { cause: report.cause },
+  };
+  return { ...report, progress, end };
+}

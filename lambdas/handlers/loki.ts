@@ -1,0 +1,256 @@
+import { z } from 'zod';
+import { InputInvalidError } from '../../core/errors';
+import type { Progress } from '../../core/execution';
+import {
+  causeText,
+  checkResultSchema,
+  deploymentTargetSchema,
+  nextWindow,
+  pollWindowSchema,
+  settleStep,
+  type DeploymentTarget,
+  type PollWindow,
+  type StepVerdict,
+} from '../../core/orchestration';
+import type { Plan } from '../../core/plan/schema';
+import { canaryLines, CANARY_STREAM_LABELS } from '../../core/queries';
+import type { CheckResult, FailureCause } from '../../core/report/types';
+import { toRegisterInput } from '../../core/taskdef';
+import { assessDeployment, type Assessment } from '../../core/verify';
+import {
+  describeService,
+  describeTaskDefinition,
+  registerTaskDefinition,
+  updateService,
+} from '../adapters/ecs';
+import { lokiClientFor } from '../adapters/observability';
+import { createAwsClients, type AwsClients } from '../clients/aws';
+import type { LokiClient } from '../clients/loki';
+import { toNanos } from '../clients/time';
+import { parseEvent, taskEventSchema } from '../event';
+import { loadPlan, planField } from '../shared';
+
+const STAGES = ['deployment', 'ready', 'canary', 'done'] as const;
+type Stage = (typeof STAGES)[number];
+
+const lokiStateSchema = z.looseObject({
+  stage: z.enum(STAGES),
+  target: deploymentTargetSchema.nullable(),
+  window: pollWindowSchema,
+  canary: z.object({ marker: z.string(), pushedAtMs: z.number() }).optional(),
+  checks: z.array(checkResultSchema),
+});
+const eventSchema = taskEventSchema(
+  ['deploy', 'poll'],
+  z.looseObject({ plan: planField, loki: lokiStateSchema.optional() }),
+);
+
+export interface LokiResult {
+  readonly verdict: StepVerdict;
+  readonly stage: Stage;
+  readonly target: DeploymentTarget | null;
+  readonly window: PollWindow;
+  readonly canary?: { readonly marker: string; readonly pushedAtMs: number };
+  readonly checks: CheckResult[];
+  readonly cause?: FailureCause;
+  readonly causeText?: string;
+  readonly progress: Progress;
+}
+
+/** Brings the Loki service to the plan's count and image; returns the deployment to watch (or none). */
+async function deploy(plan: Plan, aws: AwsClients, nowMs: number): Promise<LokiResult> {
+  const name = plan.loki.service;
+  if (!name) {
+    const window = nextWindow(undefined, nowMs, plan.verification.deploymentTimeout);
+    return {
+      verdict: 'pending',
+      stage: 'ready',
+      target: null,
+      window,
+      checks: [],
+      progress: {
+        step: 'loki',
+        status: 'info',
+        message: 'Loki runs outside the cluster: only /ready and the canary are checked',
+      },
+    };
+  }
+  const service = await describeService(aws.ecs, plan.cluster, name);
+  let taskDefinitionArn = service.taskDefinition ?? '';
+  let changedImage = false;
+  if (plan.loki.image) {
+    const current = await describeTaskDefinition(aws.ecs, taskDefinitionArn);
+    const body = toRegisterInput(current);
+    const container =
+      body.containerDefinitions.find((c) => /(^|\/)loki(:|@|$)/.test(c.image ?? '')) ??
+      body.containerDefinitions[0];
+    if (container && container.image !== plan.loki.image) {
+      container.image = plan.loki.image;
+      taskDefinitionArn = await registerTaskDefinition(aws.ecs, body);
+      changedImage = true;
+    }
+  }
+  const window = nextWindow(undefined, nowMs, plan.verification.deploymentTimeout);
+  const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
+  if (!changedImage && service.desiredCount === plan.loki.desiredCount) {
+    const target = { taskDefinitionArn, deploymentId: primary?.id ?? null, window };
+    return {
+      verdict: 'pending',
+      stage: 'deployment',
+      target,
+      window,
+      checks: [],
+      progress: {
+        step: 'loki',
+        status: 'ok',
+        message: `${name} already at ${plan.loki.desiredCount} task(s) of ${taskDefinitionArn}`,
+      },
+    };
+  }
+  const deploymentId = await updateService(aws.ecs, {
+    cluster: plan.cluster,
+    service: name,
+    taskDefinition: taskDefinitionArn,
+    desiredCount: plan.loki.desiredCount,
+  });
+  return {
+    verdict: 'pending',
+    stage: 'deployment',
+    target: { taskDefinitionArn, deploymentId, window },
+    window,
+    checks: [],
+    progress: {
+      step: 'loki',
+      status: 'ok',
+      message: `${name} updated to ${plan.loki.desiredCount} task(s) of ${taskDefinitionArn}`,
+      evidence: { deploymentId },
+    },
+  };
+}
+
+function found(data: Awaited<ReturnType<LokiClient['queryRange']>>, marker: string): number {
+  if (data.resultType !== 'streams') return 0;
+  return data.streams.reduce((n, s) => n + s.entries.filter((e) => e.line.includes(marker)).length, 0);
+}
+
+/**
+ * One poll: advances deployment -> /ready -> canary as far as it can in one call (each stage has
+ * its own window), so a healthy Loki costs one poll.
+ */
+async function poll(
+  plan: Plan,
+  aws: AwsClients,
+  prior: z.infer<typeof lokiStateSchema>,
+  executionArn: string,
+): Promise<LokiResult> {
+  let { stage, window, canary } = prior;
+  const checks = [...prior.checks] as CheckResult[];
+  const target = prior.target;
+  let loki: LokiClient | undefined;
+  const settleAt = (assessment: Assessment) => settleStep(assessment, window, Date.now());
+  const result = (verdict: StepVerdict, check: CheckResult): LokiResult => {
+    const status: Progress['status'] =
+      verdict === 'passed' ? 'ok' : verdict === 'failed' ? 'failed' : 'pending';
+    const base = {
+      verdict,
+      stage,
+      target,
+      window,
+      ...(canary ? { canary } : {}),
+      checks,
+      progress: { step: check.name, status, message: check.message, evidence: check.evidence },
+    };
+    if (verdict !== 'failed') return base;
+    const cause: FailureCause = {
+      service: 'loki',
+      check: check.name,
+      message: check.message,
+      evidence: check.evidence,
+    };
+    return { ...base, checks: [...checks, check], cause, causeText: causeText(cause) };
+  };
+  window = { ...window, attempts: window.attempts + 1 };
+
+  if (stage === 'deployment' && target) {
+    const service = await describeService(aws.ecs, plan.cluster, plan.loki.service ?? '');
+    const { verdict, check } = settleAt(
+      assessDeployment({
+        name: 'loki-deployment',
+        service,
+        expectedTaskDefinition: target.taskDefinitionArn,
+      }),
+    );
+    if (verdict !== 'passed') return result(verdict, check);
+    checks.push(check);
+    stage = 'ready';
+    window = nextWindow(undefined, Date.now(), plan.verification.deploymentTimeout);
+  }
+  if (stage === 'ready' || stage === 'deployment') {
+    loki ??= await lokiClientFor(plan, aws);
+    const readiness = await loki.ready();
+    const { verdict, check } = settleAt({
+      name: 'loki-ready',
+      verdict: readiness.ready ? 'passed' : 'pending',
+      message: readiness.ready
+        ? `Loki /ready answered ${readiness.status ?? ''} ${readiness.detail}`.trim()
+        : `Loki not ready: ${readiness.detail}`,
+      evidence: {
+        query: `GET ${plan.loki.url.replace(/\/+$/, '')}/ready`,
+        values: { status: readiness.status, body: readiness.detail },
+      },
+    });
+    if (verdict !== 'passed') return result(verdict, check);
+    checks.push(check);
+    stage = 'canary';
+    window = nextWindow(undefined, Date.now(), plan.verification.logs.deadline);
+  }
+  loki ??= await lokiClientFor(plan, aws);
+  if (!canary) {
+    const pushedAtMs = Date.now();
+    // Unique per execution and attempt, so an old canary line can never pass a new run.
+    const marker = `alloy-rollout-canary ${executionArn.split(':').pop() ?? 'run'} ${pushedAtMs}`;
+    await loki.push([
+      { stream: { ...CANARY_STREAM_LABELS, cluster: plan.cluster }, values: [[toNanos(pushedAtMs), marker]] },
+    ]);
+    canary = { marker, pushedAtMs };
+  }
+  const query = canaryLines(canary.marker, { cluster: plan.cluster });
+  const endMs = Date.now() + 1000;
+  const data = await loki.queryRange(query, {
+    start: canary.pushedAtMs - 60_000,
+    end: endMs,
+    limit: 10,
+    direction: 'backward',
+  });
+  const lines = found(data, canary.marker);
+  const { verdict, check } = settleAt({
+    name: 'loki-canary',
+    verdict: lines > 0 ? 'passed' : 'pending',
+    message:
+      lines > 0 ? `canary line read back by LogQL (${lines} line)` : 'canary line pushed but not found yet',
+    evidence: {
+      query,
+      window: {
+        start: new Date(canary.pushedAtMs - 60_000).toISOString(),
+        end: new Date(endMs).toISOString(),
+      },
+      values: { lines },
+      threshold: '>= 1 line with the marker',
+    },
+  });
+  if (verdict !== 'passed') return result(verdict, check);
+  checks.push(check);
+  stage = 'done';
+  return result('passed', check);
+}
+
+/** `deploy`: Loki service to its count/image. `poll`: deployment, /ready, canary round trip. */
+export async function handler(event: unknown): Promise<LokiResult> {
+  const { action, executionArn, state } = parseEvent(eventSchema, event, 'Loki');
+  const plan = loadPlan(state.plan);
+  const aws = createAwsClients(plan.region);
+  if (action === 'deploy') return deploy(plan, aws, Date.now());
+  if (!state.loki)
+    throw new InputInvalidError('Loki: bad event: state.loki is missing; expected the result of LokiDeploy');
+  return poll(plan, aws, state.loki, executionArn);
+}

@@ -1,0 +1,196 @@
+import type { Service } from '@aws-sdk/client-ecs';
+import { InputInvalidError, RolloutError, UnmigratableError, UnrevertableError } from '../../core/errors';
+import { executionInputSchema, type Progress, type Timing, type WorkItem } from '../../core/execution';
+import { timingFromPlan } from '../../core/orchestration';
+import { orderedServices, type OrderedService } from '../../core/plan/resolve';
+import type { Plan } from '../../core/plan/schema';
+import { seriesCountForService } from '../../core/queries';
+import type { ServiceReport } from '../../core/report/types';
+import { BASELINE_TAG, collectorOf, migrate, type DescribedTaskDefinition } from '../../core/taskdef';
+import { describeService, describeTaskDefinition } from '../adapters/ecs';
+import { ampClientFor, measure, singleValue } from '../adapters/observability';
+import { createAwsClients } from '../clients/aws';
+import { parseEvent, taskEventSchema } from '../event';
+import { loadPlan } from '../shared';
+
+const eventSchema = taskEventSchema(['preflight'], executionInputSchema.passthrough());
+
+export interface PreflightResult {
+  readonly cluster: string;
+  readonly timing: Timing;
+  /** Services the run works on, in order: migrate (legacy ones) or rollback (migrated ones). */
+  readonly work: WorkItem[];
+  readonly count: number;
+  /** Entries decided here: skipped services, and in plan mode each service's diff. */
+  readonly reports: ServiceReport[];
+  readonly progress: Progress;
+}
+
+/** Which plan services this run covers: the named ones, or every phase up to `phase`. */
+export function selectServices(
+  plan: Plan,
+  mode: string,
+  names: readonly string[] | undefined,
+  phase: string | undefined,
+): OrderedService[] {
+  const all = orderedServices(plan);
+  if (names && names.length > 0) {
+    const unknown = names.filter((n) => !all.some((s) => s.name === n));
+    if (unknown.length > 0)
+      throw new InputInvalidError(
+        `services ${unknown.map((n) => JSON.stringify(n)).join(', ')} are not in the plan; expected some of ${all.map((s) => s.name).join(', ')}`,
+        { unknown },
+      );
+    return all.filter((s) => names.includes(s.name));
+  }
+  if (mode === 'rollback' && phase === undefined) return all;
+  if (phase === undefined || phase === 'enabled') return all.filter((s) => s.phaseEnabled);
+  const index = plan.phases.findIndex((p) => p.name === phase);
+  if (index < 0)
+    throw new InputInvalidError(
+      `phase "${phase}" is not in the plan; expected one of ${plan.phases.map((p) => p.name).join(', ')} or "enabled"`,
+      { phase },
+    );
+  const allowed = new Set(plan.phases.slice(0, index + 1).map((p) => p.name));
+  return all.filter((s) => allowed.has(s.phase));
+}
+
+function isFargate(service: Service): boolean {
+  return (
+    service.launchType === 'FARGATE' ||
+    (service.capacityProviderStrategy ?? []).some((c) => c.capacityProvider?.startsWith('FARGATE') ?? false)
+  );
+}
+
+function baselineTagOf(td: DescribedTaskDefinition): string | undefined {
+  return td.tags?.find((t) => t.key === BASELINE_TAG)?.value;
+}
+
+/**
+ * Everything that can refuse the run is checked here, before anything changes: the plan, the
+ * services and their task definitions (Fargate, migratable at all). Problems of every service are
+ * gathered into one refusal, so the user fixes them in one go.
+ */
+export async function handler(event: unknown): Promise<PreflightResult> {
+  const { state } = parseEvent(eventSchema, event, 'Preflight');
+  const plan = loadPlan(state.plan);
+  const aws = createAwsClients(plan.region);
+  const selected = selectServices(plan, state.mode, state.services, state.phase);
+  const work: WorkItem[] = [];
+  const reports: ServiceReport[] = [];
+  const problems: { service: string; message: string; reason?: unknown }[] = [];
+
+  for (const svc of selected) {
+    const service = await describeService(aws.ecs, plan.cluster, svc.ecsService);
+    const currentArn = service.taskDefinition;
+    if (!currentArn)
+      throw new InputInvalidError(`ECS service "${svc.ecsService}" has no task definition`, {
+        service: svc.name,
+      });
+    if (isFargate(service) && state.mode !== 'rollback') {
+      problems.push({
+        service: svc.name,
+        message: 'runs on Fargate: Fargate has no json-file log driver and no host docker socket',
+        reason: 'fargate',
+      });
+      continue;
+    }
+    const current = await describeTaskDefinition(aws.ecs, currentArn);
+    const collector = collectorOf(current);
+    const base = { name: svc.name, phase: svc.phase, ecsService: svc.ecsService, checks: [] };
+    if (state.mode === 'rollback') {
+      if (collector !== 'alloy') {
+        reports.push({
+          ...base,
+          outcome: 'skipped',
+          taskDefinitionBefore: currentArn,
+          warnings: [`already on ${collector === 'adot' ? 'ADOT' : 'no collector'}: nothing to roll back`],
+        });
+        continue;
+      }
+      const baselineArn = baselineTagOf(current);
+      if (!baselineArn) {
+        problems.push({
+          service: svc.name,
+          message: `${currentArn} runs Alloy but has no ${BASELINE_TAG} tag: the baseline is unknown`,
+          reason: 'no-baseline',
+        });
+        continue;
+      }
+      work.push({
+        name: svc.name,
+        phase: svc.phase,
+        ecsService: svc.ecsService,
+        taskDefinitionArn: currentArn,
+        baselineArn,
+        seriesBaseline: null,
+      });
+      continue;
+    }
+    try {
+      const result = migrate(current, svc, plan, { baselineArn: currentArn });
+      if (result.kind === 'already-migrated') {
+        reports.push({
+          ...base,
+          outcome: 'skipped',
+          taskDefinitionBefore: baselineTagOf(current) ?? currentArn,
+          taskDefinitionAfter: currentArn,
+          finalCollector: 'alloy',
+          warnings: [result.reason],
+        });
+        continue;
+      }
+      if (state.mode === 'plan') {
+        reports.push({
+          ...base,
+          outcome: 'planned',
+          taskDefinitionBefore: currentArn,
+          diff: result.diff,
+          warnings: result.warnings,
+        });
+        continue;
+      }
+    } catch (err) {
+      if (err instanceof UnmigratableError) {
+        problems.push({ service: svc.name, message: err.message, reason: err.details.reason });
+        continue;
+      }
+      throw err;
+    }
+    const series = await measure(seriesCountForService(svc.name), () =>
+      ampClientFor(plan).query(seriesCountForService(svc.name)),
+    );
+    work.push({
+      name: svc.name,
+      phase: svc.phase,
+      ecsService: svc.ecsService,
+      taskDefinitionArn: currentArn,
+      baselineArn: currentArn,
+      seriesBaseline: 'data' in series ? singleValue(series.data) : null,
+    });
+  }
+
+  if (problems.length > 0) {
+    const text = problems.map((p) => `${p.service}: ${p.message}`).join('; ');
+    const ErrorClass: new (m: string, d: Record<string, unknown>) => RolloutError =
+      state.mode === 'rollback' ? UnrevertableError : UnmigratableError;
+    throw new ErrorClass(`refused before anything changed: ${text}`, { problems });
+  }
+  const verb = state.mode === 'rollback' ? 'to roll back' : state.mode === 'plan' ? 'planned' : 'to migrate';
+  return {
+    cluster: plan.cluster,
+    timing: timingFromPlan(plan),
+    work,
+    count: work.length,
+    reports,
+    progress: {
+      step: 'preflight',
+      status: 'ok',
+      message: `${state.mode === 'plan' ? reports.filter((r) => r.outcome === 'planned').length : work.length} service(s) ${verb}, ${reports.filter((r) => r.outcome === 'skipped').length} skipped`,
+      evidence: {
+        work: work.map((w) => ({ name: w.name, baseline: w.baselineArn, seriesBaseline: w.seriesBaseline })),
+        skipped: reports.filter((r) => r.outcome === 'skipped').map((r) => r.name),
+      },
+    },
+  };
+}

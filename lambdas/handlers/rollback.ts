@@ -1,0 +1,206 @@
+import { z } from 'zod';
+import { UnrevertableError } from '../../core/errors';
+import { CHILD_MODES, USER_MODES, workItemSchema, type Progress, type WorkItem } from '../../core/execution';
+import {
+  causeText,
+  caughtSchema,
+  decideRollback,
+  describeCaught,
+  failureCauseSchema,
+  flattenDone,
+  nextWindow,
+  selectRollbackTargets,
+  type DeploymentTarget,
+} from '../../core/orchestration';
+import type { FailureCause, ServiceReport } from '../../core/report/types';
+import { BASELINE_TAG, collectorOf, revert, toRegisterInput } from '../../core/taskdef';
+import {
+  describeService,
+  describeTaskDefinition,
+  registerTaskDefinition,
+  updateService,
+} from '../adapters/ecs';
+import { awslogsGroupsOf, ensureLogGroups } from '../adapters/log-groups';
+import { createAwsClients } from '../clients/aws';
+import { parseEvent, taskEventSchema } from '../event';
+import { loadPlan, planField, servicePlanOf } from '../shared';
+
+const failedStep = z.looseObject({ verdict: z.string(), cause: failureCauseSchema.optional() }).optional();
+const selectSchema = taskEventSchema(
+  ['select'],
+  z.looseObject({
+    plan: planField,
+    preflight: z.looseObject({ work: z.array(workItemSchema) }),
+    run: z.looseObject({ done: z.unknown() }).optional(),
+    failure: caughtSchema,
+  }),
+);
+const applySchema = taskEventSchema(
+  ['apply'],
+  z.looseObject({
+    mode: z.enum([...CHILD_MODES, ...USER_MODES]),
+    plan: planField,
+    service: workItemSchema,
+    reason: z.enum(['migrate', 'rollback']).optional(),
+    failure: caughtSchema.optional(),
+    deployment: failedStep,
+    logs: failedStep,
+    metrics: failedStep,
+  }),
+);
+
+export interface SelectResult {
+  readonly targets: WorkItem[];
+  readonly index: 0;
+  readonly count: number;
+  readonly done: [];
+  readonly progress: Progress;
+}
+
+export type ApplyResult = DeploymentTarget & {
+  readonly startedAtMs: number;
+  /** The revision the service ran when the rollback started. */
+  readonly rolledBackFrom: string;
+  readonly logGroups: string[];
+  /** After a failed migration: why; the child then fails with this cause once the rollback is verified. */
+  readonly cause?: FailureCause;
+  readonly causeText?: string;
+  readonly progress: Progress;
+};
+
+/** Why the migration of this service failed, from the caught error or the step that failed. */
+function originalCause(state: {
+  service: WorkItem;
+  failure?: z.infer<typeof caughtSchema> | undefined;
+  deployment?: z.infer<typeof failedStep>;
+  logs?: z.infer<typeof failedStep>;
+  metrics?: z.infer<typeof failedStep>;
+}): FailureCause {
+  if (state.failure) return describeCaught(state.failure, state.service.name).cause;
+  for (const step of [state.deployment, state.logs, state.metrics]) {
+    if (step?.verdict === 'failed' && step.cause)
+      return { ...step.cause, service: step.cause.service ?? state.service.name } as FailureCause;
+  }
+  return {
+    service: state.service.name,
+    check: 'error',
+    message: 'the migration failed without a recorded cause',
+  };
+}
+
+/**
+ * `select` (parent): which services go back after a child failed. `apply` (child): puts one
+ * service back on ADOT + awslogs (the baseline revision, re-registered if it was deregistered,
+ * or for a manual rollback `revert(current, baseline)` keeping newer app images), makes sure its
+ * log groups exist, and starts the deployment DeploymentPoll then watches.
+ */
+export async function handler(event: unknown): Promise<SelectResult | ApplyResult> {
+  return (event as { action?: unknown } | null)?.action === 'select' ? select(event) : apply(event);
+}
+
+async function select(event: unknown): Promise<SelectResult> {
+  const { state } = parseEvent(selectSchema, event, 'Rollback');
+  const plan = loadPlan(state.plan);
+  const failure = describeCaught(state.failure);
+  const done = flattenDone(state.run?.done ?? []) as Pick<ServiceReport, 'name' | 'outcome'>[];
+  const targets = selectRollbackTargets({
+    scope: plan.rollback.scope,
+    work: state.preflight.work,
+    done,
+    failedService: failure.cause.service,
+  });
+  return {
+    targets,
+    index: 0,
+    count: targets.length,
+    done: [],
+    progress: {
+      step: 'rollback',
+      status: 'info',
+      message:
+        targets.length > 0
+          ? `rolling back ${targets.map((t) => t.name).join(', ')} (scope ${plan.rollback.scope})`
+          : `no other service to roll back (scope ${plan.rollback.scope})`,
+      evidence: { cause: failure.cause, scope: plan.rollback.scope },
+    },
+  };
+}
+
+async function apply(event: unknown): Promise<ApplyResult> {
+  const { state } = parseEvent(applySchema, event, 'Rollback');
+  const plan = loadPlan(state.plan);
+  const svc = servicePlanOf(plan, state.service.name);
+  const aws = createAwsClients(plan.region);
+  const startedAtMs = Date.now();
+  const service = await describeService(aws.ecs, plan.cluster, svc.ecsService);
+  const currentArn = service.taskDefinition ?? state.service.taskDefinitionArn;
+  const current = await describeTaskDefinition(aws.ecs, currentArn);
+  const baselineArn = current.tags?.find((t) => t.key === BASELINE_TAG)?.value ?? state.service.baselineArn;
+  const baseline = await describeTaskDefinition(aws.ecs, baselineArn);
+  const action = decideRollback({
+    reason: state.reason ?? 'migrate',
+    currentArn,
+    currentCollector: collectorOf(current),
+    baselineArn,
+    baselineStatus: baseline.taskDefinition.status,
+  });
+
+  let taskDefinitionArn = currentArn;
+  let deploymentId: string | null = null;
+  let targetBody = toRegisterInput(current);
+  if (action.kind !== 'nothing') {
+    if (action.kind === 'baseline') {
+      taskDefinitionArn = action.taskDefinitionArn;
+      targetBody = toRegisterInput(baseline);
+    } else {
+      if (action.kind === 'revert') {
+        const reverted = revert(current, baseline);
+        targetBody = reverted.taskDefinition;
+      } else {
+        targetBody = toRegisterInput(baseline);
+      }
+      if (targetBody.containerDefinitions.length === 0)
+        throw new UnrevertableError(`baseline ${baselineArn} has no containers`, { baselineArn });
+      taskDefinitionArn = await registerTaskDefinition(aws.ecs, targetBody);
+    }
+  }
+  // Log groups first: tasks of the baseline fail to start when their awslogs group is missing.
+  const logGroups = awslogsGroupsOf(targetBody, plan, svc.name);
+  const ensured = await ensureLogGroups(aws.logs, logGroups, plan.rollback.retentionDays);
+  if (action.kind !== 'nothing')
+    deploymentId = await updateService(aws.ecs, {
+      cluster: plan.cluster,
+      service: svc.ecsService,
+      taskDefinition: taskDefinitionArn,
+    });
+
+  const cause = state.mode === 'service-migrate' ? originalCause(state) : undefined;
+  const window = nextWindow(undefined, startedAtMs, plan.verification.deploymentTimeout);
+  const what =
+    action.kind === 'nothing'
+      ? `${svc.ecsService} already on ADOT + awslogs (${currentArn})`
+      : `${svc.ecsService} back to ${taskDefinitionArn} (${action.kind})`;
+  return {
+    taskDefinitionArn,
+    deploymentId,
+    window,
+    startedAtMs,
+    rolledBackFrom: currentArn,
+    logGroups,
+    ...(cause ? { cause, causeText: causeText(cause) } : {}),
+    progress: {
+      service: svc.name,
+      step: 'rollback',
+      status: 'ok',
+      message: `${what}; log groups created: ${ensured.created.length > 0 ? ensured.created.join(', ') : 'none'}`,
+      evidence: {
+        action: action.kind,
+        from: currentArn,
+        to: taskDefinitionArn,
+        deploymentId,
+        logGroups: ensured,
+        cause,
+      },
+    },
+  };
+}

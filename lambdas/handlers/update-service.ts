@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import type { Progress } from '../../core/execution';
+import { nextWindow, type DeploymentTarget } from '../../core/orchestration';
+import { describeService, updateService } from '../adapters/ecs';
+import { createAwsClients } from '../clients/aws';
+import { parseEvent, taskEventSchema } from '../event';
+import { loadPlan, planField, servicePlanOf, workItemField } from '../shared';
+
+const eventSchema = taskEventSchema(
+  ['migrate'],
+  z.looseObject({
+    plan: planField,
+    service: workItemField,
+    register: z.looseObject({ taskDefinitionArn: z.string().min(1) }),
+  }),
+);
+
+export type UpdateServiceResult = DeploymentTarget & { readonly progress: Progress };
+
+/** Points the service at the registered revision; a service already on it starts no deployment. */
+export async function handler(event: unknown): Promise<UpdateServiceResult> {
+  const { state } = parseEvent(eventSchema, event, 'UpdateService');
+  const plan = loadPlan(state.plan);
+  const svc = servicePlanOf(plan, state.service.name);
+  const aws = createAwsClients(plan.region);
+  const taskDefinitionArn = state.register.taskDefinitionArn;
+  const window = nextWindow(undefined, Date.now(), plan.verification.deploymentTimeout);
+  const service = await describeService(aws.ecs, plan.cluster, svc.ecsService);
+  const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
+  if (service.taskDefinition === taskDefinitionArn && primary?.taskDefinition === taskDefinitionArn) {
+    return {
+      taskDefinitionArn,
+      deploymentId: primary.id ?? null,
+      window,
+      progress: {
+        service: svc.name,
+        step: 'update-service',
+        status: 'skipped',
+        message: `${svc.ecsService} already runs ${taskDefinitionArn}`,
+      },
+    };
+  }
+  const deploymentId = await updateService(aws.ecs, {
+    cluster: plan.cluster,
+    service: svc.ecsService,
+    taskDefinition: taskDefinitionArn,
+  });
+  return {
+    taskDefinitionArn,
+    deploymentId,
+    window,
+    progress: {
+      service: svc.name,
+      step: 'update-service',
+      status: 'ok',
+      message: `${svc.ecsService} updated to ${taskDefinitionArn} (deployment ${deploymentId ?? 'unknown'})`,
+      evidence: { deploymentId, taskDefinitionArn },
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { workItemSchema } from '../../core/execution';
+import {
+  deploymentTargetSchema,
+  nextWindow,
+  pollWindowSchema,
+  settleStep,
+  type StepResult,
+} from '../../core/orchestration';
+import { jsonErrorsByTask, logLinesByTask, streamLabelsSelector } from '../../core/queries';
+import { assessLogs } from '../../core/verify';
+import { runningTasksOf } from '../adapters/ecs';
+import { lokiClientFor, measure, samplesOf } from '../adapters/observability';
+import { createAwsClients } from '../clients/aws';
+import { parseEvent, taskEventSchema } from '../event';
+import { loadPlan, planField, servicePlanOf, stepResult } from '../shared';
+
+const eventSchema = taskEventSchema(
+  ['logs'],
+  z.looseObject({
+    plan: planField,
+    service: workItemSchema,
+    update: deploymentTargetSchema,
+    logs: z.looseObject({ window: pollWindowSchema }).optional(),
+  }),
+);
+
+/**
+ * Every running task of the new deployment has lines in Loki under its own task_id, the streams
+ * carry the required labels, and JSON lines parse. Polled until the plan's logs deadline.
+ */
+export async function handler(event: unknown): Promise<StepResult> {
+  const { state } = parseEvent(eventSchema, event, 'VerifyLogs');
+  const plan = loadPlan(state.plan);
+  const svc = servicePlanOf(plan, state.service.name);
+  const aws = createAwsClients(plan.region);
+  const tasks = await runningTasksOf(aws.ecs, plan.cluster, svc.ecsService, state.update.taskDefinitionArn);
+  const loki = await lokiClientFor(plan, aws);
+  const nowMs = Date.now();
+  const windowMs = plan.verification.logs.window;
+  const scope = { cluster: plan.cluster, service: svc.name };
+  const linesQuery = logLinesByTask(scope, windowMs);
+  const errorsQuery = jsonErrorsByTask(scope, windowMs);
+  const selector = streamLabelsSelector(scope);
+  const lines = await measure(linesQuery, async () => samplesOf(await loki.query(linesQuery, nowMs)));
+  const jsonErrors = await measure(errorsQuery, async () => samplesOf(await loki.query(errorsQuery, nowMs)));
+  const streams = await measure(selector, () => loki.series([selector], nowMs - windowMs, nowMs));
+  const window = nextWindow(state.logs?.window, nowMs, plan.verification.logs.deadline);
+  const assessment = assessLogs({
+    name: 'logs',
+    service: svc.name,
+    window: { startMs: nowMs - windowMs, endMs: nowMs },
+    expectedTaskIds: tasks.map((t) => t.taskArn),
+    requiredLabels: plan.verification.logs.requiredLabels,
+    maxJsonErrorRatio: plan.verification.logs.maxJsonErrorRatio,
+    linesByTask: lines,
+    jsonErrorsByTask: jsonErrors,
+    streams,
+  });
+  const { verdict, check } = settleStep(assessment, window, nowMs);
+  return stepResult({ service: svc.name, step: 'logs', verdict, check, window });
+}

@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { workItemSchema } from '../../core/execution';
+import {
+  checkResultSchema,
+  deploymentTargetSchema,
+  nextWindow,
+  pollWindowSchema,
+  serviceSummary,
+  settleStep,
+  type StepResult,
+} from '../../core/orchestration';
+import type { Plan } from '../../core/plan/schema';
+import { seriesCountForService, upByTask } from '../../core/queries';
+import type { CheckResult } from '../../core/report/types';
+import {
+  assessCustom,
+  assessMetrics,
+  worstVerdict,
+  type Assessment,
+  type CustomValue,
+} from '../../core/verify';
+import { runningTasksOf } from '../adapters/ecs';
+import { ampClientFor, lokiClientFor, measure, samplesOf, singleValue } from '../adapters/observability';
+import { createAwsClients, type AwsClients } from '../clients/aws';
+import { parseEvent, taskEventSchema } from '../event';
+import { loadPlan, planField, servicePlanOf, stepResult } from '../shared';
+
+const withCheck = z.looseObject({ check: checkResultSchema }).optional();
+const eventSchema = taskEventSchema(
+  ['metrics'],
+  z.looseObject({
+    plan: planField,
+    service: workItemSchema,
+    update: deploymentTargetSchema,
+    metrics: z.looseObject({ window: pollWindowSchema }).optional(),
+    deployment: withCheck,
+    logs: withCheck,
+    register: z
+      .looseObject({ startedAt: z.string().optional(), warnings: z.array(z.string()).optional() })
+      .optional(),
+  }),
+);
+
+/** The plan's own checks, each one number compared with its threshold. */
+async function customAssessments(plan: Plan, aws: AwsClients, nowMs: number): Promise<Assessment[]> {
+  if (plan.verification.checks.length === 0) return [];
+  const amp = ampClientFor(plan);
+  const loki = plan.verification.checks.some((c) => c.language === 'logql')
+    ? await lokiClientFor(plan, aws)
+    : undefined;
+  const out: Assessment[] = [];
+  for (const check of plan.verification.checks) {
+    const run = () =>
+      check.language === 'logql' && loki ? loki.query(check.query, nowMs) : amp.query(check.query, nowMs);
+    const measured = await measure(check.query, run);
+    const value: CustomValue = 'data' in measured ? singleValue(measured.data) : { error: measured.error };
+    out.push(assessCustom(check, value));
+  }
+  return out;
+}
+
+/**
+ * `up` for every new task and series continuity in AMP, then the plan's own checks; polled
+ * until the metrics deadline. The last step of a migration: on passed it returns the summary.
+ */
+export async function handler(event: unknown): Promise<StepResult> {
+  const { state } = parseEvent(eventSchema, event, 'VerifyMetrics');
+  const plan = loadPlan(state.plan);
+  const svc = servicePlanOf(plan, state.service.name);
+  const aws = createAwsClients(plan.region);
+  const tasks = await runningTasksOf(aws.ecs, plan.cluster, svc.ecsService, state.update.taskDefinitionArn);
+  const amp = ampClientFor(plan);
+  const nowMs = Date.now();
+  const upQuery = upByTask(svc.name);
+  const seriesQuery = seriesCountForService(svc.name);
+  const up = await measure(upQuery, async () => samplesOf(await amp.query(upQuery, nowMs)));
+  const seriesCount = await measure(seriesQuery, async () => samplesOf(await amp.query(seriesQuery, nowMs)));
+  const metrics = assessMetrics({
+    name: 'metrics',
+    service: svc.name,
+    expectedTaskIds: tasks.map((t) => t.taskArn),
+    up,
+    seriesCount,
+    baselineSeriesCount: state.service.seriesBaseline,
+    minSeriesRatio: plan.verification.metrics.minSeriesRatio,
+  });
+  const custom = await customAssessments(plan, aws, nowMs);
+  const all = [metrics, ...custom];
+  const failing = all.filter((a) => a.verdict !== 'passed');
+  const combined: Assessment = {
+    name: 'metrics',
+    verdict: worstVerdict(all.map((a) => a.verdict)),
+    message:
+      failing.length === 0
+        ? all.map((a) => a.message).join('; ')
+        : failing.map((a) => `${a.name}: ${a.message}`).join('; '),
+    evidence: {
+      ...metrics.evidence,
+      checks: custom.map((c) => ({
+        name: c.name,
+        verdict: c.verdict,
+        message: c.message,
+        evidence: c.evidence,
+      })),
+    },
+  };
+  const allowance = Math.max(
+    plan.verification.metrics.deadline,
+    ...plan.verification.checks.map((c) => c.deadline),
+  );
+  const window = nextWindow(state.metrics?.window, nowMs, allowance);
+  const { verdict, check } = settleStep(combined, window, nowMs);
+  const result = stepResult({ service: svc.name, step: 'metrics', verdict, check, window });
+  if (verdict !== 'passed') return result;
+  const customChecks: CheckResult[] = custom.map((c) => ({ ...c, durationMs: check.durationMs }));
+  return {
+    ...result,
+    summary: serviceSummary({
+      service: state.service,
+      outcome: 'migrated',
+      taskDefinitionAfter: state.update.taskDefinitionArn,
+      checks: [
+        state.deployment?.check as CheckResult | undefined,
+        state.logs?.check as CheckResult | undefined,
+        check,
+        ...customChecks,
+      ],
+      startedAt: state.register?.startedAt,
+      finishedAt: new Date(nowMs).toISOString(),
+      warnings: state.register?.warnings,
+    }),
+  };
+}
