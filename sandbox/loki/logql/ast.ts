@@ -56,6 +56,11 @@ export type SampleExpr =
       readonly selector: LogSelector;
       readonly rangeNs: number;
       readonly offsetNs: number;
+      /**
+       * Loki's parser hint "errors were asked for": parser errors on these series do not fail
+       * the query (they are grouped away by the enclosing `sum`).
+       */
+      readonly preserveErrors: boolean;
     }
   | {
       readonly kind: 'aggregate';

@@ -1,7 +1,7 @@
 import { compareLabels, formatLabels, type LabelSet } from '../labels';
 import { lowerBound, type LokiStore } from '../store';
 import type { CompareOp, Grouping, LogSelector, Query, SampleExpr, VectorOp } from './ast';
-import { ERROR_LABEL, runPipeline } from './pipeline';
+import { ERROR_LABEL, PRESERVE_ERROR_LABEL, runPipeline } from './pipeline';
 import { badQuery } from './query-error';
 
 export type Direction = 'forward' | 'backward';
@@ -193,7 +193,9 @@ export class Evaluator {
             const [tsNs, line, metadata] = stream.entries[i] as (typeof stream.entries)[number];
             if (tsNs > to) break;
             this.count(line);
-            const processed = runPipeline(expr.selector.stages, stream.labels, metadata, line);
+            const processed = runPipeline(expr.selector.stages, stream.labels, metadata, line, {
+              preserveErrors: expr.preserveErrors,
+            });
             if (!processed) continue;
             const key = formatLabels(processed.labels);
             let series = out.get(key);
@@ -246,7 +248,9 @@ export class Evaluator {
       }
       if (count === 0) continue;
       // Errors are not allowed in metrics unless a label filter removed them (Loki's rule).
-      if (series.labels[ERROR_LABEL] !== undefined) throw pipelineError(series.labels);
+      if (series.labels[ERROR_LABEL] !== undefined && series.labels[PRESERVE_ERROR_LABEL] !== 'true') {
+        throw pipelineError(series.labels);
+      }
       const value =
         expr.op === 'count_over_time'
           ? count

@@ -164,6 +164,34 @@ export function makeMatcher(name: string, op: MatchOp, value: string): LabelMatc
   return { name, op, value, matches: (v) => !re.test(v) };
 }
 
+function labelFilterNames(filter: LabelFilter): string[] {
+  switch (filter.kind) {
+    case 'and':
+    case 'or':
+      return [...labelFilterNames(filter.left), ...labelFilterNames(filter.right)];
+    case 'match':
+      return [filter.matcher.name];
+    default:
+      return [filter.name];
+  }
+}
+
+/**
+ * Loki's NewParserHint: parser errors are "specifically requested", and so do not fail a metric
+ * query, when `__error__` is among the labels the query needs and Loki knows that list, which is
+ * only when a `sum` (with `by`, or with no grouping) directly wraps the range aggregation.
+ * `sum by (task_id) (count_over_time({...} | json | __error__!="" [5m]))` therefore works, while
+ * the same count_over_time on its own fails with a pipeline error, as in Loki.
+ */
+function preservesErrors(selector: LogSelector, outerSum: Grouping | undefined): boolean {
+  if (outerSum === undefined || outerSum.without) return false;
+  const required = selector.stages.flatMap((stage) =>
+    stage.kind === 'labels' ? labelFilterNames(stage.filter) : [],
+  );
+  const hints = [...required, ...outerSum.labels];
+  return hints.includes('__error__');
+}
+
 class Builder {
   constructor(private readonly text: string) {}
 
@@ -349,16 +377,17 @@ class Builder {
     return value;
   }
 
-  private metric(node: SyntaxNode): SampleExpr {
+  /** `outerSum`: the grouping of a `sum` directly around a range aggregation (see rangeAggregation). */
+  private metric(node: SyntaxNode, outerSum?: Grouping): SampleExpr {
     const parts = children(node);
     const [part] = parts;
     if (!part) throw unsupported(JSON.stringify(this.src(node)));
     // `( expr )`: the parenthesised MetricExpr is the only named child.
     const named = parts.filter((p) => p.name !== '(' && p.name !== ')');
-    if (named.length === 1 && named[0]?.name === 'MetricExpr') return this.metric(named[0]);
+    if (named.length === 1 && named[0]?.name === 'MetricExpr') return this.metric(named[0], outerSum);
     switch (part.name) {
       case 'RangeAggregationExpr':
-        return this.rangeAggregation(part);
+        return this.rangeAggregation(part, outerSum);
       case 'VectorAggregationExpr':
         return this.vectorAggregation(part);
       case 'BinOpExpr':
@@ -372,7 +401,7 @@ class Builder {
     }
   }
 
-  private rangeAggregation(node: SyntaxNode): SampleExpr {
+  private rangeAggregation(node: SyntaxNode, outerSum?: Grouping): SampleExpr {
     const opNode = this.only(node, 'RangeOp').firstChild;
     const op = opNode ? RANGE_OPS[opNode.name] : undefined;
     if (!op)
@@ -395,7 +424,14 @@ class Builder {
     if (offsetNs === null)
       throw badQuery(`parse error : invalid offset ${JSON.stringify(this.src(offset as SyntaxNode))}`);
     const selector = this.selector(this.only(range, 'Selector'), range.getChild('PipelineExpr'));
-    return { kind: 'range', op, selector, rangeNs, offsetNs };
+    return {
+      kind: 'range',
+      op,
+      selector,
+      rangeNs,
+      offsetNs,
+      preserveErrors: preservesErrors(selector, outerSum),
+    };
   }
 
   private vectorAggregation(node: SyntaxNode): SampleExpr {
@@ -421,7 +457,9 @@ class Builder {
       collect(labels);
       grouping = { without: groupingNode.getChild('Without') !== null, labels: names };
     }
-    return { kind: 'aggregate', op, grouping, inner: this.metric(this.only(node, 'MetricExpr')) };
+    // Loki pushes a sum's grouping down into the range aggregation it wraps (and only a sum's).
+    const pushDown = op === 'sum' ? (grouping ?? { without: false, labels: [] }) : undefined;
+    return { kind: 'aggregate', op, grouping, inner: this.metric(this.only(node, 'MetricExpr'), pushDown) };
   }
 
   private binary(node: SyntaxNode): SampleExpr {

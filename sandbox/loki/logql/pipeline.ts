@@ -5,6 +5,7 @@ import { JSON_PARSER_ERROR, extractJson, extractLogfmt } from './parsers';
 
 export const ERROR_LABEL = '__error__';
 export const ERROR_DETAILS_LABEL = '__error_details__';
+export const PRESERVE_ERROR_LABEL = '__preserve_error__';
 const LABEL_FILTER_ERROR = 'LabelFilterErr';
 
 /** What a pipeline made of one entry: its label set after parsing, or nothing when filtered out. */
@@ -135,6 +136,7 @@ export function runPipeline(
   streamLabels: LabelSet,
   metadata: LabelSet | undefined,
   line: string,
+  options: { preserveErrors?: boolean } = {},
 ): Processed | null {
   const lbs = new LabelsBuilder(metadata ? { ...streamLabels, ...metadata } : streamLabels);
   const isBase = (name: string): boolean => streamLabels[name] !== undefined;
@@ -148,7 +150,10 @@ export function runPipeline(
         break;
       case 'json': {
         const problem = extractJson(line, isBase, set);
-        if (problem !== null) lbs.setError(JSON_PARSER_ERROR, problem);
+        if (problem !== null) {
+          lbs.setError(JSON_PARSER_ERROR, problem);
+          if (options.preserveErrors) set(PRESERVE_ERROR_LABEL, 'true');
+        }
         break;
       }
       case 'logfmt':

@@ -305,6 +305,32 @@ describe('LogQL metric queries', () => {
     expect(matrix(query)).toEqual(expected);
   });
 
+  describe("parser errors in metric queries follow Loki's parser hints", () => {
+    it('lets a sum that asks for __error__ count the unparseable lines', () => {
+      expect(
+        matrix('sum by (task_id) (count_over_time({service_name="history"} | json | __error__!="" [1m]))'),
+      ).toEqual({
+        '{"task_id":"t1"}': [[at(T0 + 60_000), '1']],
+      });
+      expect(
+        matrix('sum(count_over_time({service_name="history"} | json | __error__="JSONParserErr" [2m]))'),
+      ).toEqual({
+        '{}': [
+          [at(T0 + 60_000), '1'],
+          [at(T0 + 120_000), '1'],
+        ],
+      });
+    });
+
+    it.each([
+      'count_over_time({service_name="history"} | json | __error__!="" [1m])',
+      'max by (task_id) (count_over_time({service_name="history"} | json | __error__!="" [1m]))',
+      'sum without (msg) (count_over_time({service_name="history"} | json | __error__!="" [1m]))',
+    ])('fails %s with a pipeline error, as Loki does without the hint', (query) => {
+      expect(() => range(query)).toThrow(/^pipeline error: 'JSONParserErr'/);
+    });
+  });
+
   it('counts an entry exactly at t but not one exactly at t - range (window (t-range, t])', () => {
     const store = new LokiStore({ now: () => T0 });
     store.push([
