@@ -121,7 +121,7 @@ describe('resolveOrchestratorProps', () => {
   });
 
   it('refuses a missing cluster, naming the field', () => {
-    const { clusterName: _omitted, ...rest } = target;
+    const rest = Object.fromEntries(Object.entries(target).filter(([key]) => key !== 'clusterName'));
     expect(problemsOf({ target: rest as RolloutTarget })).toMatch(
       /target\.clusterName: expected an ECS cluster name such as "temporal-dev", got nothing/,
     );

@@ -1,0 +1,86 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { SecurityGroup, Vpc } from 'aws-cdk-lib/aws-ec2';
+import { Cluster } from 'aws-cdk-lib/aws-ecs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { LokiService, type LokiServiceProps } from '../../infra/loki/loki-service';
+
+function build(props: Partial<LokiServiceProps> = {}) {
+  const app = new App();
+  const stack = new Stack(app, 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const vpc = Vpc.fromVpcAttributes(stack, 'Vpc', {
+    vpcId: 'vpc-0123456789abcdef0',
+    availabilityZones: ['eu-west-1a'],
+    privateSubnetIds: ['subnet-0123456789abcdef0'],
+  });
+  const cluster = Cluster.fromClusterAttributes(stack, 'Cluster', {
+    clusterName: 'temporal-dev',
+    vpc,
+    securityGroups: [],
+  });
+  const loki = new LokiService(stack, 'Loki', {
+    cluster,
+    vpc,
+    ecsInstanceSecurityGroup: SecurityGroup.fromSecurityGroupId(stack, 'Ecs', 'sg-0123456789abcdef1', {
+      mutable: false,
+    }),
+    serviceConnectNamespace: 'temporal-dev',
+    ...props,
+  });
+  return { app, loki, template: Template.fromStack(stack) };
+}
+
+describe('LokiService', () => {
+  // One synthesis for the default-settings assertions.
+  let built: ReturnType<typeof build>;
+  beforeAll(() => {
+    built = build({ retentionDays: 14, cpu: 1024, memoryMiB: 2048 });
+  }, 60_000);
+
+  it('passes the AWS Solutions checks with its acknowledgements', () => {
+    expect(new AwsSolutionsChecks(built.app).validateScope(built.app).violations).toEqual([]);
+  });
+
+  it('follows the retention and sizing it is given', () => {
+    built.template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: [
+          {
+            Id: 'expire-after-retention',
+            Status: 'Enabled',
+            ExpirationInDays: 15,
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+          },
+        ],
+      },
+    });
+    built.template.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '1024', Memory: '2048' });
+    built.template.hasResourceProperties('AWS::SSM::Parameter', { Type: 'String', Tier: 'Standard' });
+  });
+
+  it('accepts only the ECS instances on 3100 when no Grafana or other client is given, and adds no rule to their group', () => {
+    built.template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupIngress: [
+        {
+          IpProtocol: 'tcp',
+          FromPort: 3100,
+          ToPort: 3100,
+          SourceSecurityGroupId: 'sg-0123456789abcdef1',
+          Description: 'Loki HTTP from ECS instances (Alloy sidecars)',
+        },
+      ],
+    });
+    built.template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+    built.template.resourceCountIs('AWS::EC2::SecurityGroupEgress', 0);
+  });
+
+  it('registers no Cloud Map DNS record unless a DNS namespace is given', () => {
+    built.template.resourceCountIs('AWS::ServiceDiscovery::Service', 0);
+  });
+
+  it('refuses out-of-range settings and a missing namespace, naming each', () => {
+    expect(() => build({ retentionDays: 0, desiredCount: 4, cpu: 10, serviceConnectNamespace: '' })).toThrow(
+      /LokiService: 4 problems in props[\s\S]*serviceConnectNamespace: expected the Service Connect namespace[\s\S]*cpu: expected CPU units between 128 and 16384, got 10[\s\S]*desiredCount: expected between 1 and 3 tasks[\s\S]*retentionDays: expected a whole number of days/,
+    );
+  });
+});
