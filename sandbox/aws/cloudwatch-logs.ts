@@ -39,9 +39,10 @@ function pageOf<T>(items: readonly T[], token: unknown, limit: number): { page: 
 export function compileFilterPattern(pattern: string | undefined): (message: string) => boolean {
   const text = (pattern ?? '').trim();
   if (text === '') return () => true;
-  const json = /^\{\s*\$\.([A-Za-z0-9_.]+)\s*(=|!=)\s*("?)([^"]*)\3\s*\}$/.exec(text);
+  const json = /^\{\s*\$\.([A-Za-z0-9_.]+)\s*(=|!=)\s*(?:"([^"]*)"|([^"\s{}&|()]+))\s*\}$/.exec(text);
   if (json) {
-    const [, path, op, , expected] = json as unknown as [string, string, string, string, string];
+    const [, path, op, quoted, bare] = json as unknown as [string, string, string, string | undefined, string | undefined];
+    const expected = quoted ?? bare ?? '';
     return (message) => {
       let value: unknown;
       try {

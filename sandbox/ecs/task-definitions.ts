@@ -91,12 +91,12 @@ export class TaskDefinitionRegistry {
     this.revisions.set(family, revision);
     const requires = Array.isArray(input['requiresCompatibilities']) ? (input['requiresCompatibilities'] as string[]) : [];
     const td: TaskDefinition = {
-      ...structuredClone(body),
+      ...(JSON.parse(JSON.stringify(body)) as Record<string, unknown>),
       taskDefinitionArn: this.arns.taskDefinition(family, revision),
       family,
       revision,
       status: 'ACTIVE',
-      containerDefinitions: structuredClone(input['containerDefinitions'] as ContainerDefinition[]).map((c) => ({ essential: true, ...c })),
+      containerDefinitions: (JSON.parse(JSON.stringify(input['containerDefinitions'])) as ContainerDefinition[]).map((c) => ({ essential: true, ...c })),
       compatibilities: requires.includes('FARGATE') ? ['EC2', 'FARGATE'] : ['EC2'],
       registeredAt: this.now(),
     };

@@ -58,7 +58,7 @@ export interface WaitSpec {
  * WaitStateEntered/WaitStateExited. Returns the rewritten definition and the original waits by name.
  */
 export function rewriteWaits(def: Definition): { definition: Definition; waits: Map<string, WaitSpec> } {
-  const copy = structuredClone(def);
+  const copy = jsonCopy(def);
   const waits = new Map<string, WaitSpec>();
   for (const m of machines(copy)) {
     for (const [name, state] of Object.entries(m.States)) {
@@ -105,4 +105,13 @@ export function readPath(value: unknown, path: string): unknown {
   if (!path.startsWith('$')) return undefined;
   const parts = [...path.slice(1).matchAll(/\.([^.[\]]+)|\[(\d+)\]|\['([^']+)'\]/g)].map((m) => m[1] ?? m[3] ?? Number(m[2]));
   return parts.reduce<unknown>((o, k) => (o !== null && typeof o === 'object' ? (o as Record<string | number, unknown>)[k] : undefined), value);
+}
+
+/**
+ * A deep copy through JSON. Not structuredClone: its objects come from the host realm, and
+ * aws-local-stepfunctions only resolves nested `.$` keys in objects whose prototype is its own
+ * realm's Object.prototype (which differs under test runners that use vm contexts).
+ */
+export function jsonCopy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }

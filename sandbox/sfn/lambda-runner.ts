@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { LAMBDAS } from '../../lambdas/catalog';
+import { jsonCopy } from './definition';
 
 export type LambdaHandler = (event: unknown, context: unknown) => Promise<unknown>;
 
@@ -65,7 +66,7 @@ export async function invoke(handler: LambdaHandler, functionName: string, event
   };
   let result: unknown;
   try {
-    result = await handler(structuredClone(event), context);
+    result = await handler(jsonCopy(event), context);
   } catch (error) {
     const err = error instanceof Error ? error : new Error(String(error));
     throw new LambdaInvocationFailure(err.name || 'Error', err.message);

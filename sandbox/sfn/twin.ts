@@ -276,13 +276,19 @@ export class SfnTwin {
     }
     await child.done;
     const v2 = resource.endsWith(':2');
-    const describe = this.describe(child);
-    const output = {
-      ...describe,
+    // The integration's output: DescribeExecution in PascalCase; `:2` parses Input/Output as JSON.
+    const output: Record<string, unknown> = {
+      ExecutionArn: child.arn,
+      StateMachineArn: child.machine.arn,
+      Name: child.name,
+      Status: child.status,
+      StartDate: child.start,
+      ...(child.stop ? { StopDate: child.stop } : {}),
       Input: v2 ? JSON.parse(child.input) : child.input,
-      ...(child.output !== undefined ? { Output: v2 ? JSON.parse(child.output) : child.output } : {}),
-      StartDate: new Date(child.start).getTime(),
-      ...(child.stop ? { StopDate: new Date(child.stop).getTime() } : {}),
+      InputDetails: { Included: true },
+      ...(child.output !== undefined ? { Output: v2 ? JSON.parse(child.output) : child.output, OutputDetails: { Included: true } } : {}),
+      ...(child.error !== undefined ? { Error: child.error } : {}),
+      ...(child.cause !== undefined ? { Cause: child.cause } : {}),
     };
     const text = JSON.stringify(output);
     if (child.status === 'SUCCEEDED') {

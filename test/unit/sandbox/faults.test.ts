@@ -1,0 +1,54 @@
+import { FaultInjector, parseFault, parseFaults } from '../../../sandbox/faults';
+
+describe('parseFault', () => {
+  it.each([
+    ['history:deployment-fails', { kind: 'deployment-fails', service: 'history' }],
+    ['history:rollback-deployment-fails-once', { kind: 'rollback-deployment-fails-once', service: 'history' }],
+    ['history:no-logs', { kind: 'no-logs', service: 'history' }],
+    ['history:missing-label=level', { kind: 'missing-label', service: 'history', label: 'level' }],
+    ['benchmark-worker:broken-json', { kind: 'broken-json', service: 'benchmark-worker' }],
+    ['history:no-metrics', { kind: 'no-metrics', service: 'history' }],
+    ['loki:not-ready', { kind: 'loki-not-ready' }],
+    ['loki:http-429x3', { kind: 'loki-http', status: 429, times: 3 }],
+    ['loki:http-500x2', { kind: 'loki-http', status: 500, times: 2 }],
+    ['ecs:throttlex3', { kind: 'ecs-throttle', times: 3 }],
+    ['lock:held', { kind: 'lock-held' }],
+  ])('reads %s', (spec, expected) => {
+    expect(parseFault(spec)).toEqual(expected);
+  });
+
+  it.each([
+    ['history', 'missing "<target>:"'],
+    ['history:explode', 'unknown service fault "explode"'],
+    ['history:missing-label=1abc', 'is not a Loki label name'],
+    ['loki:http-404x1', 'status must be 429 or 5xx'],
+    ['loki:http-429', 'missing the count'],
+    ['ecs:throttlex0', 'count must be a whole number'],
+    ['lock:free', 'unknown lock fault'],
+    [':no-logs', 'missing "<target>:"'],
+  ])('refuses %s, naming the problem and the grammar', (spec, why) => {
+    expect(() => parseFault(spec)).toThrow(expect.objectContaining({ name: 'InputInvalidError', message: expect.stringContaining(why) }));
+    expect(() => parseFault(spec)).toThrow(/expected one of: <service>:deployment-fails/);
+  });
+});
+
+describe('FaultInjector', () => {
+  it('counts down counted faults and then serves normally', () => {
+    const f = new FaultInjector(parseFaults(['ecs:throttlex2', 'loki:http-503x1']));
+    expect([f.ecsThrottle(), f.ecsThrottle(), f.ecsThrottle()]).toEqual([true, true, false]);
+    expect(f.lokiHttpError()).toEqual({ status: 503, body: 'Service Unavailable\n' });
+    expect(f.lokiHttpError()).toBeNull();
+  });
+
+  it('matches services by ECS name or by plan name through aliases', () => {
+    const f = new FaultInjector(parseFaults(['history:no-logs']), { history: 'temporal-dev-temporal-history' });
+    expect(f.forService('no-logs', 'temporal-dev-temporal-history')).toEqual({ kind: 'no-logs', service: 'history' });
+    expect(f.forService('no-logs', 'temporal-dev-temporal-matching')).toBeUndefined();
+    expect(f.forService('broken-json', 'temporal-dev-temporal-history')).toBeUndefined();
+  });
+
+  it('fires a once-only fault once', () => {
+    const f = new FaultInjector(parseFaults(['svc:rollback-deployment-fails-once']));
+    expect([f.fireOnce('rollback-deployment-fails-once', 'svc'), f.fireOnce('rollback-deployment-fails-once', 'svc')]).toEqual([true, false]);
+  });
+});
