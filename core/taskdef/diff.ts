@@ -38,55 +38,84 @@ function sharedPrefix(a: string, b: string): number {
   return n;
 }
 
-/** On a tie, stay close to the previous line, so an added leaf stays with its container. */
-function preferRemoval(
-  table: number[][],
-  i: number,
-  j: number,
-  removed: string,
-  added: string,
-  previous: string,
-): boolean {
-  const skipRemoved = table[i + 1]?.[j] ?? 0;
-  const skipAdded = table[i]?.[j + 1] ?? 0;
-  if (skipRemoved !== skipAdded) return skipRemoved > skipAdded;
-  return sharedPrefix(removed, previous) >= sharedPrefix(added, previous);
+type Entry = { path: string; before?: string; after?: string };
+
+/** Internal keys: a path repeated in one document (duplicate names) gets an occurrence suffix. */
+function uniqueKeys(leaves: readonly Leaf[]): string[] {
+  const seen = new Map<string, number>();
+  return leaves.map(([path]) => {
+    const n = (seen.get(path) ?? 0) + 1;
+    seen.set(path, n);
+    return n === 1 ? path : `${path}#${n}`;
+  });
 }
 
-/** Longest common subsequence of path lists, to interleave removed and added lines in place. */
-function merge(
-  before: readonly Leaf[],
-  after: readonly Leaf[],
-): Array<{ path: string; before?: string; after?: string }> {
-  const n = before.length;
-  const m = after.length;
-  const table: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      const row = table[i] as number[];
-      row[j] =
-        before[i]?.[0] === after[j]?.[0]
-          ? (table[i + 1]?.[j + 1] ?? 0) + 1
-          : Math.max(table[i + 1]?.[j] ?? 0, row[j + 1] ?? 0);
+/** Indexes (into `values`) of a longest strictly increasing subsequence, O(n log n). */
+function longestIncreasing(values: readonly number[]): number[] {
+  const tails: number[] = [];
+  const previous: number[] = new Array<number>(values.length).fill(-1);
+  values.forEach((value, k) => {
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((values[tails[mid] as number] as number) < value) lo = mid + 1;
+      else hi = mid;
     }
-  }
-  const out: Array<{ path: string; before?: string; after?: string }> = [];
+    if (lo > 0) previous[k] = tails[lo - 1] as number;
+    tails[lo] = k;
+  });
+  const out: number[] = [];
+  for (let k = tails.at(-1) ?? -1; k >= 0; k = previous[k] as number) out.push(k);
+  return out.reverse();
+}
+
+/**
+ * Lines of both documents in one order. Paths are (nearly) unique, so the longest common
+ * subsequence is the longest increasing run of matched positions; between two anchors, removed
+ * and added lines are interleaved so each stays next to the lines of its own container.
+ * A path present in both but moved is compared where it now stands.
+ */
+function merge(before: readonly Leaf[], after: readonly Leaf[]): Entry[] {
+  const keysBefore = uniqueKeys(before);
+  const keysAfter = uniqueKeys(after);
+  const positionBefore = new Map(keysBefore.map((key, i) => [key, i]));
+  const matched = keysAfter.flatMap((key, j) => {
+    const i = positionBefore.get(key);
+    return i === undefined ? [] : [{ i, j }];
+  });
+  const anchors = longestIncreasing(matched.map((m) => m.i)).map(
+    (k) => matched[k] as { i: number; j: number },
+  );
+  const inAfter = new Set(keysAfter);
+  const out: Entry[] = [];
   let i = 0;
   let j = 0;
-  while (i < n || j < m) {
-    const b = before[i];
-    const a = after[j];
-    if (b && a && b[0] === a[0]) {
-      out.push({ path: b[0], before: b[1], after: a[1] });
-      i++;
-      j++;
-    } else if (b && (!a || preferRemoval(table, i, j, b[0], a[0], out.at(-1)?.path ?? ''))) {
-      out.push({ path: b[0], before: b[1] });
-      i++;
-    } else if (a) {
-      out.push({ path: a[0], after: a[1] });
-      j++;
+  for (const anchor of [...anchors, { i: before.length, j: after.length }]) {
+    const removed = before.slice(i, anchor.i).filter((_, k) => !inAfter.has(keysBefore[i + k] as string));
+    const added = after.slice(j, anchor.j).map(([path, value], k): Entry => {
+      const was = positionBefore.get(keysAfter[j + k] as string);
+      return was === undefined
+        ? { path, after: value }
+        : { path, before: before[was]?.[1] as string, after: value };
+    });
+    while (removed.length > 0 || added.length > 0) {
+      const previous = out.at(-1)?.path ?? '';
+      const r = removed[0];
+      const a = added[0];
+      if (r && (!a || sharedPrefix(r[0], previous) >= sharedPrefix(a.path, previous))) {
+        out.push({ path: r[0], before: r[1] });
+        removed.shift();
+      } else if (a) {
+        out.push(a);
+        added.shift();
+      }
     }
+    const b = before[anchor.i];
+    const a = after[anchor.j];
+    if (b && a) out.push({ path: a[0], before: b[1], after: a[1] });
+    i = anchor.i + 1;
+    j = anchor.j + 1;
   }
   return out;
 }

@@ -26,20 +26,20 @@ function refuse(reason: string, family: string, message: string): UnrevertableEr
   });
 }
 
-interface Record_ {
+interface MigrationRecord {
   adot?: string;
   main?: string[];
   resizedCpu?: [string, string];
   resizedMemory?: [string, string];
 }
 
-function readRecord(sidecar: ContainerDefinition): Record_ {
+function readRecord(sidecar: ContainerDefinition): MigrationRecord {
   const labels = sidecar.dockerLabels ?? {};
   const pair = (value: string | undefined): [string, string] | undefined => {
     const m = value ? /^(.*)->(.*)$/.exec(value) : null;
     return m ? [m[1] ?? '', m[2] ?? ''] : undefined;
   };
-  const out: Record_ = {};
+  const out: MigrationRecord = {};
   const adot = labels[RECORD_LABELS.adotContainer];
   if (adot) out.adot = adot;
   const main = labels[RECORD_LABELS.mainContainers];

@@ -172,4 +172,55 @@ describe('diffTaskDefinitions', () => {
       ].join('\n'),
     );
   });
+
+  it('reports a moved container once, by its order and its changed fields only', () => {
+    const after: TaskDefinitionInput = {
+      family: 'f',
+      containerDefinitions: [
+        { name: 'b', image: 'y:1' },
+        { ...before.containerDefinitions[0], name: 'a', image: 'x:2' },
+      ],
+    };
+    expect(diffTaskDefinitions(before, after)).toBe(
+      '~ containers: a, b -> b, a\n~ containerDefinitions[a].image: "x:1" -> "x:2"\n',
+    );
+  });
+
+  it('tells repeated names apart', () => {
+    const twice: TaskDefinitionInput = {
+      family: 'f',
+      containerDefinitions: [
+        {
+          name: 'a',
+          environment: [
+            { name: 'K', value: '1' },
+            { name: 'K', value: '2' },
+          ],
+        },
+      ],
+    };
+    const once: TaskDefinitionInput = {
+      family: 'f',
+      containerDefinitions: [{ name: 'a', environment: [{ name: 'K', value: '1' }] }],
+    };
+    expect(diffTaskDefinitions(twice, once)).toBe(
+      '- containerDefinitions[a].environment[K].name: "K"\n- containerDefinitions[a].environment[K].value: "2"\n',
+    );
+  });
+
+  it('handles large definitions (thousands of lines)', () => {
+    const big = (tag: string): TaskDefinitionInput => ({
+      family: 'f',
+      containerDefinitions: Array.from({ length: 20 }, (_, c) => ({
+        name: `c${c}`,
+        environment: Array.from({ length: 200 }, (_, e) => ({
+          name: `E${e}`,
+          value: e % 50 === 0 ? tag : 'same',
+        })),
+      })),
+    });
+    const lines = diffTaskDefinitions(big('one'), big('two')).trim().split('\n');
+    expect(lines).toHaveLength(20 * 4);
+    expect(lines[0]).toBe('~ containerDefinitions[c0].environment[E0].value: "one" -> "two"');
+  });
 });

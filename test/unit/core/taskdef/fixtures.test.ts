@@ -253,6 +253,24 @@ describe('examples/task-definitions with examples/plan.yaml', () => {
   );
 });
 
+describe('every reference fixture that can migrate once narrowed to EC2', () => {
+  it.each(REFERENCE_FIXTURES.filter((n) => n !== 'adot-cfn-ec2-bridge.json'))('%s round-trips', (name) => {
+    const original: TaskDefinitionInput = { ...fixture(name), requiresCompatibilities: ['EC2'] };
+    const result = migrate(
+      original,
+      service(),
+      planWith({ cpu: 10, memory: 200, initCpu: 0, initMemory: 6 }),
+    );
+    if (result.kind !== 'migrated') throw new Error(result.reason);
+    expect(result.taskDefinition.containerDefinitions.some((c) => c.name === result.adotContainer)).toBe(
+      false,
+    );
+    expect(JSON.stringify(revert(result.taskDefinition, original).taskDefinition)).toBe(
+      JSON.stringify(original),
+    );
+  });
+});
+
 it('uses every reference fixture', () => {
   expect(REFERENCE_FIXTURES.map((n) => fixture(n).family)).toHaveLength(6);
 });
