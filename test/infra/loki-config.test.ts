@@ -32,10 +32,9 @@ describe('renderLokiConfig', () => {
   it('enforces the retention with the compactor', () => {
     expect(config.compactor).toMatchObject({ retention_enabled: true, delete_request_store: 's3' });
     expect(config.limits_config.retention_period).toBe('168h');
-    const thirty = parse(renderLokiConfig({ bucketName: 'b', region: 'r', retentionDays: 30 })) as Record<
-      string,
-      any
-    >;
+    const thirty = parse(
+      renderLokiConfig({ bucketName: 'b', region: 'r', retentionDays: 30 }),
+    ) as LokiConfigDoc;
     expect(thirty.limits_config.retention_period).toBe('720h');
   });
 
