@@ -82,6 +82,18 @@ interface Point {
   readonly bytes: number;
 }
 
+/** Index of the first point strictly after `tsNs` (binary search; points are sorted). */
+function firstAfter(points: readonly Point[], tsNs: bigint): number {
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((points[mid] as Point).tsNs <= tsNs) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 interface PreparedSeries {
   readonly labels: LabelSet;
   readonly points: Point[];
@@ -240,8 +252,8 @@ export class Evaluator {
     for (const series of prepared.values()) {
       let count = 0;
       let bytes = 0;
-      for (const point of series.points) {
-        if (point.tsNs <= start) continue;
+      for (let i = firstAfter(series.points, start); i < series.points.length; i++) {
+        const point = series.points[i] as Point;
         if (point.tsNs > end) break;
         count++;
         bytes += point.bytes;
