@@ -1,4 +1,5 @@
 import { clientError } from './errors';
+import { RESERVED_WORDS } from './dynamodb-reserved';
 
 /** A DynamoDB AttributeValue as it travels in the JSON protocol. */
 export type AttributeValue = { S: string } | { N: string } | { BOOL: boolean } | { NULL: true } | { M: Record<string, AttributeValue> } | { L: AttributeValue[] } | { SS: string[] } | { NS: string[] };
@@ -46,7 +47,11 @@ export function parseCondition(expression: string): Condition {
   const operand = (): Operand => {
     const t = next();
     if (t.startsWith(':')) return { kind: 'value', ref: t };
-    if (/^[#A-Za-z_]/.test(t) && !['AND', 'OR', 'NOT'].includes(t.toUpperCase())) return { kind: 'path', names: t.split('.') };
+    if (/^[#A-Za-z_]/.test(t) && !['AND', 'OR', 'NOT'].includes(t.toUpperCase())) {
+      const reserved = t.split('.').find((n) => !n.startsWith('#') && RESERVED_WORDS.has(n.toUpperCase()));
+      if (reserved) throw invalid(expression, `Attribute name is a reserved keyword; reserved keyword: ${reserved}`);
+      return { kind: 'path', names: t.split('.') };
+    }
     throw invalid(expression, `Syntax error; token: "${t}"`);
   };
   const primary = (): Condition => {

@@ -15,7 +15,8 @@ describe('DynamoDB condition expressions', () => {
     ['#o = :o AND NOT (#e > :now)', true],
     ['begins_with(#o, :p)', true],
     ['#e >= :now', false],
-    ['owner <> :o', false],
+    ['#o <> :o', false],
+    ['expiresAt < :now', true],
   ])('%s is %s', (expression, expected) => {
     expect(check(expression)).toBe(expected);
   });
@@ -24,6 +25,13 @@ describe('DynamoDB condition expressions', () => {
     const absent = (expression: string) => evaluateCondition(parseCondition(expression), undefined, { expression, names, values });
     expect(absent('attribute_not_exists(#c)')).toBe(true);
     expect(absent('#e < :now')).toBe(false);
+  });
+
+  it('rejects reserved words used as attribute names, as DynamoDB does', () => {
+    expect(() => parseCondition('attribute_not_exists(cluster)')).toThrow(
+      expect.objectContaining({ name: 'ValidationException', message: expect.stringContaining('Attribute name is a reserved keyword; reserved keyword: cluster') }),
+    );
+    expect(() => parseCondition('owner = :me')).toThrow(/reserved keyword: owner/);
   });
 
   it('names undefined placeholders and syntax errors as ValidationException', () => {
