@@ -26,6 +26,11 @@ export function isOurSidecar(c: ContainerDefinition): boolean {
   );
 }
 
+/** Any Grafana Alloy container (ours, or one a team added by other means). */
+export function isAlloyContainer(c: ContainerDefinition): boolean {
+  return isOurSidecar(c) || ALLOY_IMAGE.test(c.image ?? '');
+}
+
 export function isOurInit(c: ContainerDefinition): boolean {
   return (
     c.dockerLabels?.[RECORD_LABELS.role] === ROLE.init ||
@@ -42,10 +47,10 @@ export function isEssential(c: ContainerDefinition): boolean {
   return c.essential !== false;
 }
 
-/** Which collector a definition runs: our Alloy sidecar wins (a migrated definition), then ADOT. */
+/** Which collector a definition runs: an Alloy container wins (a migrated definition), then ADOT. */
 export function collectorOf(td: AnyTaskDefinition): 'alloy' | 'adot' | 'none' {
   const body = bodyOf(td);
-  if (body.containerDefinitions.some(isOurSidecar)) return 'alloy';
+  if (body.containerDefinitions.some(isAlloyContainer)) return 'alloy';
   if (adotCandidates(body).length > 0) return 'adot';
   return 'none';
 }
@@ -61,7 +66,7 @@ export function logDriverOf(
   const body = bodyOf(td);
   const selected = containers
     ? body.containerDefinitions.filter((c) => containers.includes(c.name))
-    : body.containerDefinitions.filter((c) => !isAdotImage(c.image) && !isOurSidecar(c) && !isOurInit(c));
+    : body.containerDefinitions.filter((c) => !isAdotImage(c.image) && !isAlloyContainer(c) && !isOurInit(c));
   const drivers = new Set(
     selected.flatMap((c) => (c.logConfiguration ? [c.logConfiguration.logDriver] : [])),
   );

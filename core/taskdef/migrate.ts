@@ -3,7 +3,7 @@ import { configParameterName } from '../plan/resolve';
 import { renderServiceAlloyConfig } from '../alloy';
 import type { AnyTaskDefinition, ContainerDefinition, ResourceBudget, TaskDefinitionInput } from './types';
 import { arnOf, toRegisterInput } from './register-input';
-import { adotCandidates, isEssential, isOurSidecar } from './detect';
+import { adotCandidates, isAlloyContainer, isEssential } from './detect';
 import { ALLOY_CONTAINER, ALLOY_INIT_CONTAINER, BASELINE_TAG, RECORD_LABELS } from './names';
 import {
   collectorPorts,
@@ -124,11 +124,12 @@ export function migrate(
   const family = td.family;
   const containers = td.containerDefinitions;
 
-  const ours = containers.find(isOurSidecar);
-  if (ours)
+  // Any Alloy container counts: adding a second collector would ship every line twice.
+  const alloy = containers.find(isAlloyContainer);
+  if (alloy)
     return {
       kind: 'already-migrated',
-      reason: `task definition family "${family}" already runs the Alloy sidecar "${ours.name}"`,
+      reason: `task definition family "${family}" already runs the Alloy sidecar "${alloy.name}"`,
     };
 
   const refusals: Refusal[] = [];

@@ -151,6 +151,20 @@ describe('migrate refusals (details.reason)', () => {
     });
   });
 
+  it('treats a definition that already runs any Alloy container as migrated', () => {
+    const input = td({
+      containerDefinitions: [
+        app(),
+        adot(),
+        { name: 'collector', image: 'grafana/alloy:v1.12.2', essential: false },
+      ],
+    });
+    expect(migrate(input, service(), plan)).toEqual({
+      kind: 'already-migrated',
+      reason: expect.stringContaining('"collector"'),
+    });
+  });
+
   it('file-tail mounts the docker log directory read-only and a storage volume', () => {
     const result = migrate(td(), service(), planWith({ logSource: 'file-tail' }));
     if (result.kind !== 'migrated') throw new Error(result.reason);
