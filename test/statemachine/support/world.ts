@@ -1,0 +1,272 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ContainerDefinition } from '../../../core/taskdef';
+
+/**
+ * A small in-memory Temporal cluster for the scenario tests: task definitions, services whose
+ * deployments complete or fail on demand, running tasks, and what Loki, AMP and CloudWatch Logs
+ * would see from them. Faults are set per test.
+ */
+export interface Faults {
+  /** ECS service name -> outcome of deployments onto an Alloy revision. */
+  deployment?: Record<string, 'FAILED' | 'STUCK'>;
+  /** ECS service name -> outcome of deployments back onto an ADOT revision. */
+  rollbackDeployment?: Record<string, 'FAILED'>;
+  /** Plan service names whose Alloy tasks ship nothing to Loki. */
+  logsMissing?: string[];
+  /** A label Alloy fails to set on a service's streams. */
+  labelMissing?: { service: string; label: string };
+  /** Plan service names whose lines do not parse as JSON. */
+  jsonBroken?: string[];
+  /** Plan service names whose metrics never reach AMP after the migration. */
+  metricsMissing?: string[];
+  lokiNotReady?: boolean;
+  canaryLost?: boolean;
+  /** HTTP statuses returned, one per request, by the next Loki calls (e.g. [429, 503]). */
+  lokiStatuses?: number[];
+  /** The next N DescribeServices calls are throttled. */
+  ecsThrottles?: number;
+}
+
+interface StoredTd {
+  body: Record<string, unknown> & { family: string; containerDefinitions: ContainerDefinition[] };
+  tags: { key?: string; value?: string }[];
+  status: 'ACTIVE' | 'INACTIVE';
+}
+
+export interface FakeDeployment {
+  id: string;
+  status: 'PRIMARY' | 'ACTIVE';
+  taskDefinition: string;
+  rolloutState: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+  rolloutStateReason?: string;
+  desiredCount: number;
+  runningCount: number;
+  pendingCount: number;
+  failedTasks: number;
+}
+
+export interface FakeService {
+  serviceName: string;
+  serviceArn: string;
+  status: 'ACTIVE';
+  launchType: 'EC2' | 'FARGATE';
+  taskDefinition: string;
+  desiredCount: number;
+  runningCount: number;
+  deployments: FakeDeployment[];
+  tasks: { taskArn: string; taskDefinitionArn: string; startedBy: string }[];
+  /** The plan's name for it (service_name label), when it is a plan service. */
+  planName?: string;
+}
+
+const ACCOUNT = '123456789012';
+const REGION = 'eu-west-1';
+export const CLUSTER = 'temporal-dev';
+export const LOKI_SERVICE = 'temporal-dev-loki';
+
+export const PLAN_SERVICES = [
+  { name: 'worker', ecsService: 'temporal-dev-temporal-worker' },
+  { name: 'history', ecsService: 'temporal-dev-temporal-history' },
+  { name: 'matching', ecsService: 'temporal-dev-temporal-matching' },
+  { name: 'frontend', ecsService: 'temporal-dev-temporal-frontend' },
+  { name: 'benchmark-worker', ecsService: 'temporal-dev-benchmark-worker' },
+] as const;
+
+export class World {
+  nowMs = Date.UTC(2026, 10, 23, 12, 0, 0);
+  faults: Faults = {};
+  readonly taskDefinitions = new Map<string, StoredTd>();
+  readonly services = new Map<string, FakeService>();
+  readonly ssm = new Map<string, string>();
+  readonly logGroups = new Map<string, { retentionInDays?: number }>();
+  readonly lock = new Map<string, Record<string, string>>();
+  readonly canaryLines: string[] = [];
+  readonly calls: string[] = [];
+  private counter = 0;
+
+  constructor() {
+    for (const s of PLAN_SERVICES) {
+      const described = JSON.parse(readFileSync(join(__dirname, '../../../examples/task-definitions', `${s.name}.json`), 'utf8')) as {
+        taskDefinition: StoredTd['body'] & { taskDefinitionArn: string };
+        tags?: StoredTd['tags'];
+      };
+      const { taskDefinitionArn, revision: _r, status: _s, requiresAttributes: _a, compatibilities: _c, registeredAt: _t, registeredBy: _b, ...body } = described.taskDefinition as Record<string, unknown> & { taskDefinitionArn: string };
+      this.taskDefinitions.set(taskDefinitionArn, { body: body as StoredTd['body'], tags: described.tags ?? [], status: 'ACTIVE' });
+      this.addService(s.ecsService, taskDefinitionArn, 2, s.name);
+      for (const c of (body as StoredTd['body']).containerDefinitions) {
+        const group = c.logConfiguration?.options?.['awslogs-group'];
+        if (group) this.logGroups.set(group, { retentionInDays: 14 });
+      }
+    }
+    const lokiTd = `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/temporal-dev-loki:3`;
+    this.taskDefinitions.set(lokiTd, {
+      body: { family: 'temporal-dev-loki', networkMode: 'awsvpc', containerDefinitions: [{ name: 'loki', image: 'grafana/loki:3.5.3', essential: true, memory: 1024 }] },
+      tags: [],
+      status: 'ACTIVE',
+    });
+    this.addService(LOKI_SERVICE, lokiTd, 1);
+  }
+
+  /** Every call of Date.now() moves the clock one second: deadlines are reached in a few polls. */
+  tick(): number {
+    this.nowMs += 1000;
+    return this.nowMs;
+  }
+
+  private addService(name: string, taskDefinition: string, count: number, planName?: string): void {
+    const service: FakeService = {
+      serviceName: name,
+      serviceArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:service/${CLUSTER}/${name}`,
+      status: 'ACTIVE',
+      launchType: 'EC2',
+      taskDefinition,
+      desiredCount: count,
+      runningCount: count,
+      deployments: [],
+      tasks: [],
+      ...(planName ? { planName } : {}),
+    };
+    service.deployments = [this.deployment(taskDefinition, count, 'COMPLETED')];
+    service.tasks = this.startTasks(taskDefinition, count, service.deployments[0]!.id);
+    this.services.set(name, service);
+  }
+
+  private deployment(taskDefinition: string, count: number, state: FakeDeployment['rolloutState']): FakeDeployment {
+    this.counter += 1;
+    const done = state === 'COMPLETED';
+    return { id: `ecs-svc/${1000 + this.counter}`, status: 'PRIMARY', taskDefinition, rolloutState: state, desiredCount: count, runningCount: done ? count : 0, pendingCount: done ? 0 : count, failedTasks: 0 };
+  }
+
+  private startTasks(taskDefinitionArn: string, count: number, startedBy: string) {
+    return Array.from({ length: count }, () => {
+      this.counter += 1;
+      return { taskArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:task/${CLUSTER}/${(0xabc000 + this.counter).toString(16)}f00d${this.counter}`, taskDefinitionArn, startedBy };
+    });
+  }
+
+  service(name: string): FakeService {
+    const s = this.services.get(name);
+    if (!s) throw new Error(`no service ${name}`);
+    return s;
+  }
+
+  servicePlanName(planName: string): FakeService {
+    const s = [...this.services.values()].find((x) => x.planName === planName);
+    if (!s) throw new Error(`no plan service ${planName}`);
+    return s;
+  }
+
+  collectorOf(taskDefinitionArn: string): 'alloy' | 'adot' | 'none' {
+    const td = this.taskDefinitions.get(taskDefinitionArn);
+    if (!td) return 'none';
+    if (td.body.containerDefinitions.some((c) => c.name === 'alloy')) return 'alloy';
+    if (td.body.containerDefinitions.some((c) => (c.image ?? '').includes('aws-otel-collector'))) return 'adot';
+    return 'none';
+  }
+
+  // ---- ECS ----
+  registerTaskDefinition(input: StoredTd['body'] & { tags?: StoredTd['tags'] }): string {
+    const { tags, ...body } = input;
+    const revisions = [...this.taskDefinitions.keys()].filter((arn) => arn.includes(`/${body.family}:`)).map((arn) => Number(arn.split(':').pop()));
+    const arn = `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${body.family}:${Math.max(0, ...revisions) + 1}`;
+    this.taskDefinitions.set(arn, { body: JSON.parse(JSON.stringify(body)), tags: tags ?? [], status: 'ACTIVE' });
+    this.calls.push(`register ${arn}`);
+    return arn;
+  }
+
+  describeTaskDefinition(arn: string) {
+    const td = this.taskDefinitions.get(arn);
+    if (!td) return undefined;
+    return { taskDefinition: { ...JSON.parse(JSON.stringify(td.body)), taskDefinitionArn: arn, revision: Number(arn.split(':').pop()), status: td.status }, tags: td.tags };
+  }
+
+  updateService(name: string, taskDefinition: string, desiredCount?: number): FakeService {
+    const s = this.service(name);
+    if (desiredCount !== undefined) s.desiredCount = desiredCount;
+    s.taskDefinition = taskDefinition;
+    s.deployments = [this.deployment(taskDefinition, s.desiredCount, 'IN_PROGRESS'), ...s.deployments.map((d) => ({ ...d, status: 'ACTIVE' as const }))];
+    this.calls.push(`update ${name} ${taskDefinition}`);
+    return s;
+  }
+
+  /** Deployments move on when someone looks: completed (tasks replaced), failed or stuck per the faults. */
+  describeService(name: string): FakeService | undefined {
+    const s = this.services.get(name);
+    if (!s) return undefined;
+    const primary = s.deployments[0];
+    if (primary && primary.rolloutState === 'IN_PROGRESS') {
+      const toAlloy = this.collectorOf(primary.taskDefinition) === 'alloy';
+      const fault = toAlloy ? this.faults.deployment?.[name] : this.faults.rollbackDeployment?.[name];
+      if (fault === 'FAILED') {
+        primary.rolloutState = 'FAILED';
+        primary.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
+        primary.failedTasks = 3;
+      } else if (fault !== 'STUCK') {
+        primary.rolloutState = 'COMPLETED';
+        primary.runningCount = primary.desiredCount;
+        primary.pendingCount = 0;
+        s.deployments = [primary];
+        s.tasks = this.startTasks(primary.taskDefinition, primary.desiredCount, primary.id);
+        s.runningCount = primary.desiredCount;
+      }
+    }
+    return JSON.parse(JSON.stringify(s)) as FakeService;
+  }
+
+  // ---- what the collectors deliver ----
+  private alloyTasksOf(planName: string) {
+    const s = [...this.services.values()].find((x) => x.planName === planName);
+    return s ? s.tasks.filter((t) => this.collectorOf(t.taskDefinitionArn) === 'alloy') : [];
+  }
+
+  lokiLinesByTask(planName: string) {
+    if (this.faults.logsMissing?.includes(planName)) return [];
+    return this.alloyTasksOf(planName).map((t) => ({ metric: { task_id: t.taskArn.split('/').pop()! }, value: [this.nowMs / 1000, '42'] }));
+  }
+
+  lokiJsonErrorsByTask(planName: string) {
+    if (!this.faults.jsonBroken?.includes(planName)) return [];
+    return this.alloyTasksOf(planName).map((t) => ({ metric: { task_id: t.taskArn.split('/').pop()! }, value: [this.nowMs / 1000, '7'] }));
+  }
+
+  lokiSeries(planName: string) {
+    if (this.faults.logsMissing?.includes(planName)) return [];
+    const s = this.servicePlanName(planName);
+    const container = s.serviceName.replace('temporal-dev-', '');
+    return this.alloyTasksOf(planName).map((t) => {
+      const labels: Record<string, string> = { service_name: planName, cluster: CLUSTER, container_name: container, task_id: t.taskArn.split('/').pop()!, level: 'info' };
+      if (this.faults.labelMissing?.service === planName) delete labels[this.faults.labelMissing.label];
+      return labels;
+    });
+  }
+
+  ampUp(planName: string) {
+    if (this.faults.metricsMissing?.includes(planName)) return [];
+    return this.alloyTasksOf(planName).map((t) => ({ metric: { __name__: 'up', service_name: planName, task_id: t.taskArn.split('/').pop()! }, value: [this.nowMs / 1000, '1'] }));
+  }
+
+  ampSeriesCount(planName: string) {
+    const s = [...this.services.values()].find((x) => x.planName === planName);
+    if (!s) return [];
+    const onAlloy = this.collectorOf(s.taskDefinition) === 'alloy';
+    if (onAlloy && this.faults.metricsMissing?.includes(planName)) return [];
+    return [{ metric: {}, value: [this.nowMs / 1000, '120'] }];
+  }
+
+  /** awslogs: every running task whose revision logs to the group writes a line now. */
+  cloudWatchEvents(group: string, sinceMs: number) {
+    const events: { logStreamName: string; timestamp: number; message: string }[] = [];
+    for (const s of this.services.values()) {
+      for (const t of s.tasks) {
+        const td = this.taskDefinitions.get(t.taskDefinitionArn);
+        for (const c of td?.body.containerDefinitions ?? []) {
+          const o = c.logConfiguration?.options;
+          if (c.logConfiguration?.logDriver !== 'awslogs' || o?.['awslogs-group'] !== group || !this.logGroups.has(group)) continue;
+          if (this.nowMs >= sinceMs) events.push({ logStreamName: `${o['awslogs-stream-prefix'] ?? 'ecs'}/${c.name}/${t.taskArn.split('/').pop()}`, timestamp: this.nowMs, message: '{"level":"info"}' });
+        }
+      }
+    }
+    return events;
+  }
+}
