@@ -56,9 +56,20 @@ export interface ExecutionRecord {
   cause?: string;
 }
 
+export interface LambdaCall {
+  readonly state: string;
+  readonly input: unknown;
+  readonly output?: unknown;
+  readonly error?: string;
+}
+
 export interface RunResult extends ExecutionRecord {
   /** The parent first, then each child in the order they started. */
   readonly executions: ExecutionRecord[];
+  /** Every Lambda invocation, in order (retries included). */
+  readonly calls: LambdaCall[];
+  /** The output of the state named Finalize: the report. */
+  readonly report: Record<string, any> | undefined;
 }
 
 /**
@@ -66,12 +77,15 @@ export interface RunResult extends ExecutionRecord {
  * ({"errorType","errorMessage",...}); the local runner would pass the bare message, so the
  * handlers are wrapped to behave like the Lambda runtime (and JSON round trips like it).
  */
-function asLambda(fn: Handler): (input: unknown) => Promise<unknown> {
+function asLambda(fn: Handler, state: string, calls: LambdaCall[]): (input: unknown) => Promise<unknown> {
   return async (input) => {
     try {
-      return JSON.parse(JSON.stringify((await fn(JSON.parse(JSON.stringify(input)))) ?? null));
+      const output: unknown = JSON.parse(JSON.stringify((await fn(JSON.parse(JSON.stringify(input)))) ?? null));
+      calls.push({ state, input, output });
+      return output;
     } catch (err) {
       const e = err as Error;
+      calls.push({ state, input, error: e.name });
       const wrapped = new Error(JSON.stringify({ errorType: e.name, errorMessage: e.message }));
       wrapped.name = e.name;
       throw wrapped;
@@ -84,6 +98,7 @@ export async function runRollout(input: unknown, options: { executionName?: stri
   const definition = loadDefinition();
   const machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
   const executions: ExecutionRecord[] = [];
+  const calls: LambdaCall[] = [];
   const taskHandlers: Record<string, (input: unknown) => Promise<unknown>> = {};
   const waits: Record<string, number> = {};
   const retries: Record<string, number> = {};
@@ -94,7 +109,7 @@ export async function runRollout(input: unknown, options: { executionName?: stri
     const record: ExecutionRecord = { executionArn, input: executionInput, events: [] };
     executions.push(record);
     const execution = machine.run(executionInput as never, {
-      overrides: { taskResourceLocalHandlers: taskHandlers, waitTimeOverrides: waits, retryIntervalOverrides: retries },
+      overrides: { taskResourceLocalHandlers: taskHandlers as never, waitTimeOverrides: waits, retryIntervalOverrides: retries },
       context: { StateMachine: { Id: STATE_MACHINE_ARN }, Execution: { Id: executionArn, Name: name } } as never,
     });
     const collecting = (async () => {
@@ -134,10 +149,11 @@ export async function runRollout(input: unknown, options: { executionName?: stri
     else {
       const spec = LAMBDAS.find((l) => state.Resource?.endsWith(`:function:alloy-rollout-${l.id}`));
       if (!spec) throw new Error(`state ${name} calls ${state.Resource}, which is no catalog Lambda`);
-      taskHandlers[name] = asLambda(HANDLERS[spec.file]);
+      taskHandlers[name] = asLambda(HANDLERS[spec.file], name, calls);
     }
   }
 
   const parent = await start(input, options.executionName ?? 'run-1');
-  return { ...parent, executions };
+  const report = calls.filter((c) => c.state === 'Finalize' && c.output).pop()?.output as Record<string, any> | undefined;
+  return { ...parent, executions, calls, report };
 }
