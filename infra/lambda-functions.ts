@@ -5,10 +5,13 @@ import { Effect, ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from '
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { InputInvalidError } from '../core/errors';
 import { LAMBDAS, type LambdaId, type Permission } from '../lambdas/catalog';
 import { acknowledgeWildcardResources } from './nag';
 import { PERMISSION_STATEMENTS, WILDCARD_REASONS, type PermissionScope } from './permissions';
+import { estimatePolicyChars, MANAGED_POLICY_MAX_CHARS } from './policy-size';
 
 /** Where Lambdas that reach Loki run. */
 export interface LambdaNetwork {
@@ -79,6 +82,13 @@ export class RolloutFunctions extends Construct {
               ]
             : PERMISSION_STATEMENTS[category](props.scope);
         let policy: ManagedPolicy | undefined;
+        const size = estimatePolicyChars(Stack.of(this), statements);
+        if (size > MANAGED_POLICY_MAX_CHARS)
+          throw new InputInvalidError(
+            `the ${category} policy would be about ${size} characters and IAM allows ${MANAGED_POLICY_MAX_CHARS} per managed policy; ` +
+              `expected fewer services or log groups per stack (this one lists ${props.scope.target.ecsServiceNames.length} services and ${props.scope.target.logGroupNames.length} log groups): split the plan across stacks`,
+            { category, size },
+          );
         if (statements.length > 0) {
           policy = new ManagedPolicy(this, `${pascal(category)}Policy`, {
             description: `alloy-rollout Lambdas: ${category}`,
@@ -90,6 +100,12 @@ export class RolloutFunctions extends Construct {
       }
       return policies.get(category);
     };
+    const categoriesOf = (spec: (typeof LAMBDAS)[number]): Array<Permission | 'vpc-access'> => [
+      ...spec.permissions,
+      ...(spec.inVpc ? (['vpc-access'] as const) : []),
+    ];
+    // Every policy first: a plan too large for IAM fails before any bundling starts.
+    for (const spec of LAMBDAS) categoriesOf(spec).forEach(policyFor);
     for (const spec of LAMBDAS) {
       const logGroup = new LogGroup(this, `${spec.id}Logs`, { retention: props.logRetention });
       const role = new Role(this, `${spec.id}Role`, {
@@ -97,11 +113,7 @@ export class RolloutFunctions extends Construct {
         description: `alloy-rollout ${spec.id} Lambda: ${spec.permissions.join(', ')}`,
       });
       logGroup.grantWrite(role);
-      const categories: Array<Permission | 'vpc-access'> = [
-        ...spec.permissions,
-        ...(spec.inVpc ? (['vpc-access'] as const) : []),
-      ];
-      for (const category of categories) {
+      for (const category of categoriesOf(spec)) {
         const policy = policyFor(category);
         if (policy) role.addManagedPolicy(policy);
       }

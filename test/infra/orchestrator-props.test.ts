@@ -9,6 +9,9 @@ import {
   resolveOrchestratorProps,
   type AlloyRolloutOrchestratorProps,
 } from '../../infra/orchestrator-props';
+import { ScopedArns } from '../../infra/arns';
+import { PERMISSION_STATEMENTS } from '../../infra/permissions';
+import { estimatePolicyChars, MANAGED_POLICY_MAX_CHARS } from '../../infra/policy-size';
 import { targetFromPlan, type RolloutTarget } from '../../infra/target';
 import { handlersForSynth, REPO_ROOT, type HandlersDir } from './support';
 
@@ -211,5 +214,44 @@ describe('AlloyRolloutOrchestrator', () => {
         }),
     ).toThrow(/taskRoleArns\[0\]/);
     expect(stack.node.tryFindChild('O')?.node.children ?? []).toHaveLength(0);
+  });
+});
+
+describe('policy size', () => {
+  it('refuses, before bundling anything, a plan whose services do not fit one IAM policy', () => {
+    const { stack, network: net } = network();
+    const many = {
+      ...target,
+      ecsServiceNames: Array.from({ length: 80 }, (_, i) => `temporal-dev-service-number-${i}`),
+    };
+    expect(
+      () =>
+        new AlloyRolloutOrchestrator(stack, 'O', {
+          target: many,
+          network: net,
+          taskRoleArns: [ROLE],
+          handlersDir: handlers.dir,
+        }),
+    ).toThrow(
+      /the ecs-read policy would be about \d+ characters and IAM allows 6144 per managed policy; expected fewer services or log groups per stack \(this one lists 80 services/,
+    );
+    // No function was created (bundling would have added NodejsFunction children).
+    expect(stack.node.findAll().some((c) => c.constructor.name === 'NodejsFunction')).toBe(false);
+  });
+
+  it('accepts the example plan, whose policies are well under the limit', () => {
+    const { stack } = network();
+    expect(
+      estimatePolicyChars(
+        stack,
+        PERMISSION_STATEMENTS['ecs-read']({
+          arns: new ScopedArns('aws', 'eu-west-1', '123456789012'),
+          target,
+          lockTableArn: 'arn:aws:dynamodb:eu-west-1:123456789012:table/t',
+          passRoleArns: [ROLE],
+          taskDefinitionFamilies: ['*'],
+        }),
+      ),
+    ).toBeLessThan(MANAGED_POLICY_MAX_CHARS / 2);
   });
 });
