@@ -1,0 +1,235 @@
+import { billedMs, analyseHistory, type ExecutionStats, type ExecutionTrace } from './history';
+import type { RehearsalRecord } from './rehearsal';
+import { median, round, sum } from './stats';
+import { SimulatedTime } from './time-model';
+
+/** Wait states whose time is the ECS deployment itself, and the soak; every other Wait waits for data. */
+export const DEPLOYMENT_WAITS = new Set(['DeploymentWait', 'RollbackDeploymentWait', 'LokiWait']);
+export const SOAK_WAITS = new Set(['Soak']);
+
+export interface Analysed {
+  readonly trace: ExecutionTrace;
+  readonly stats: ExecutionStats;
+  readonly mode: string;
+  readonly service?: { readonly name: string; readonly ecsService: string };
+}
+
+export function analyse(record: RehearsalRecord): {
+  parent: Analysed;
+  children: Analysed[];
+  time: SimulatedTime;
+} {
+  const all = record.executions.map((trace): Analysed => {
+    const startedInput = trace.events.find((e) => e.type === 'ExecutionStarted')?.data;
+    const input = startedInput
+      ? (JSON.parse(startedInput) as { mode?: string; service?: { name: string; ecsService: string } })
+      : {};
+    return {
+      trace,
+      stats: analyseHistory(trace.events),
+      mode: input.mode ?? '',
+      ...(input.service ? { service: input.service } : {}),
+    };
+  });
+  const parent = all.find((a) => a.trace.parentArn === undefined);
+  if (!parent) throw new Error(`the rehearsal ${record.scenario} recorded no parent execution`);
+  const children = all.filter((a) => a !== parent);
+  const time = new SimulatedTime(
+    record.clockSpeed,
+    all.flatMap((a) => a.stats.waits),
+  );
+  return { parent, children, time };
+}
+
+const seconds = (ms: number) => round(ms / 1000, 1);
+
+export interface ServiceOverhead {
+  readonly service: string;
+  readonly totalSeconds: number;
+  readonly deploymentSeconds: number;
+  readonly soakSeconds: number;
+  readonly dataWaitSeconds: number;
+  readonly unavoidableSeconds: number;
+  readonly overheadSeconds: number;
+  readonly overheadRatio: number | null;
+  /** Of the overhead: time polling the deployment after ECS had finished it (poll interval granularity). */
+  readonly deploymentDetectionSeconds: number;
+  /** Of the overhead: Lambda run time inside the child execution. */
+  readonly lambdaSeconds: number;
+}
+
+/** Figure 1: what each service's migration costs beyond the ECS deployment, the soak and the data waits. */
+export function overheadPerService(record: RehearsalRecord) {
+  const { children, time } = analyse(record);
+  const rows: ServiceOverhead[] = [];
+  for (const child of children.filter((c) => c.mode === 'service-migrate' && c.service)) {
+    const { trace, stats } = child;
+    const service = child.service as { name: string; ecsService: string };
+    const stop = trace.stopMs ?? trace.startMs;
+    const total = time.between(trace.startMs, stop);
+    const deployment = record.deployments.find(
+      (d) => d.service === service.ecsService && d.startedMs >= trace.startMs && d.startedMs <= stop,
+    );
+    // ECS runs on the simulated clock throughout, so its own duration is wall time times the speed.
+    const deploymentMs =
+      deployment?.endedMs !== undefined ? (deployment.endedMs - deployment.startedMs) * record.clockSpeed : 0;
+    const waitMs = (names: (n: string) => boolean) =>
+      sum(stats.waits.filter((w) => names(w.state)).map((w) => time.between(w.start, w.end)));
+    const soak = waitMs((n) => SOAK_WAITS.has(n));
+    const dataWaits = waitMs((n) => !SOAK_WAITS.has(n) && !DEPLOYMENT_WAITS.has(n));
+    const deploymentWaits = waitMs((n) => DEPLOYMENT_WAITS.has(n));
+    const unavoidable = deploymentMs + soak + dataWaits;
+    const overhead = total - unavoidable;
+    rows.push({
+      service: service.name,
+      totalSeconds: seconds(total),
+      deploymentSeconds: seconds(deploymentMs),
+      soakSeconds: seconds(soak),
+      dataWaitSeconds: seconds(dataWaits),
+      unavoidableSeconds: seconds(unavoidable),
+      overheadSeconds: seconds(overhead),
+      overheadRatio: unavoidable > 0 ? round(overhead / unavoidable, 3) : null,
+      deploymentDetectionSeconds: seconds(Math.max(0, deploymentWaits - deploymentMs)),
+      lambdaSeconds: round(sum(stats.lambdaInvocations.map((i) => i.durationMs)) / 1000, 3),
+    });
+  }
+  const overheads = rows.map((r) => r.overheadSeconds);
+  const ratios = rows.map((r) => r.overheadRatio).filter((r): r is number => r !== null);
+  return {
+    services: rows,
+    medianOverheadSeconds: overheads.length ? round(median(overheads), 1) : null,
+    medianOverheadRatio: ratios.length ? round(median(ratios), 3) : null,
+  };
+}
+
+export interface UsageFigures {
+  readonly stateTransitions: number;
+  readonly lambdaInvocations: number;
+  readonly lambdaBilledMs: number;
+  readonly awsApiCalls: number;
+  readonly httpQueries: number;
+}
+
+function usageOf(items: readonly Analysed[], requests: RehearsalRecord['requests']): UsageFigures {
+  const aws = requests.filter((r) => !r.operation.startsWith('HTTP '));
+  return {
+    stateTransitions: sum(items.map((i) => i.stats.stateTransitions)),
+    lambdaInvocations: sum(items.map((i) => i.stats.lambdaInvocations.length)),
+    lambdaBilledMs: sum(items.map((i) => billedMs(i.stats.lambdaInvocations))),
+    awsApiCalls: aws.length,
+    httpQueries: requests.length - aws.length,
+  };
+}
+
+/** States of the parent that run once per service (its loop), by name. */
+export const PARENT_LOOP_STATES = new Set(['ServicesNext', 'MigrateService', 'ServiceDone']);
+
+/**
+ * Figure 3 inputs: usage per migrated service (its child execution, its share of the parent's
+ * loop, the requests made while it ran) and the once-per-rollout rest.
+ */
+export function usagePerService(record: RehearsalRecord): {
+  services: number;
+  perService: UsageFigures;
+  fixed: UsageFigures;
+  total: UsageFigures;
+} {
+  const { parent, children } = analyse(record);
+  const migrated = children.filter((c) => c.mode === 'service-migrate');
+  const n = Math.max(1, migrated.length);
+  const product = record.requests.filter(
+    (r) =>
+      r.origin === undefined && r.atMs >= record.rolloutWall.startMs && r.atMs <= record.rolloutWall.endMs,
+  );
+  const inChild = product.filter((r) =>
+    migrated.some((c) => r.atMs >= c.trace.startMs && r.atMs <= (c.trace.stopMs ?? Infinity)),
+  );
+  const loopTransitions = parent.trace.events.filter(
+    (e) => e.type.endsWith('StateEntered') && PARENT_LOOP_STATES.has(e.stateName ?? ''),
+  ).length;
+  const childUsage = usageOf(migrated, inChild);
+  const total = usageOf([parent, ...children], product);
+  const perService: UsageFigures = {
+    stateTransitions: round((childUsage.stateTransitions + loopTransitions) / n, 2),
+    lambdaInvocations: round(childUsage.lambdaInvocations / n, 2),
+    lambdaBilledMs: round(childUsage.lambdaBilledMs / n, 0),
+    awsApiCalls: round(childUsage.awsApiCalls / n, 2),
+    httpQueries: round(childUsage.httpQueries / n, 2),
+  };
+  const fixed: UsageFigures = {
+    stateTransitions: total.stateTransitions - childUsage.stateTransitions - loopTransitions,
+    lambdaInvocations: total.lambdaInvocations - childUsage.lambdaInvocations,
+    lambdaBilledMs: total.lambdaBilledMs - childUsage.lambdaBilledMs,
+    awsApiCalls: total.awsApiCalls - childUsage.awsApiCalls,
+    httpQueries: total.httpQueries - childUsage.httpQueries,
+  };
+  return { services: migrated.length, perService, fixed, total };
+}
+
+/** Figure 2: from the first bad evidence to the rollback's first UpdateService and to CloudWatch verified again. */
+export function detectAndRollBack(record: RehearsalRecord, faultyService: string) {
+  const { children, time } = analyse(record);
+  const badFrom = record.lokiFirstLineMs[faultyService];
+  if (badFrom === undefined)
+    return {
+      error: `no line of ${faultyService} reached Loki, so there is no moment the evidence turned bad`,
+    };
+  const firstUpdate = record.requests.find(
+    (r) => r.origin === undefined && r.operation === 'ECS.UpdateService' && r.atMs > badFrom,
+  );
+  const verified = children
+    .filter((c) => c.mode === 'service-rollback')
+    .map(
+      (c) =>
+        c.trace.events
+          .filter((e) => e.type === 'TaskStateExited' && e.stateName === 'VerifyCloudWatch')
+          .at(-1)?.timestampMs,
+    )
+    .filter((t): t is number => t !== undefined)
+    .sort((a, b) => a - b);
+  const failedCheck = children
+    .filter((c) => c.service?.name === faultyService && c.mode === 'service-migrate')
+    .flatMap((c) =>
+      c.trace.events.filter((e) => e.type === 'TaskStateExited' && /^Verify/.test(e.stateName ?? '')),
+    )
+    .at(-1);
+  return {
+    status: record.result.status,
+    failedState: failedCheck?.stateName ?? null,
+    toVerdictSeconds: failedCheck ? seconds(time.between(badFrom, failedCheck.timestampMs)) : null,
+    toFirstRollbackUpdateSeconds: firstUpdate ? seconds(time.between(badFrom, firstUpdate.atMs)) : null,
+    toFirstCloudWatchVerifiedSeconds:
+      verified[0] !== undefined ? seconds(time.between(badFrom, verified[0])) : null,
+    toAllCloudWatchVerifiedSeconds: verified.length
+      ? seconds(time.between(badFrom, verified[verified.length - 1] as number))
+      : null,
+    servicesRolledBack: record.result.rolledBackServices,
+  };
+}
+
+/** Figure 6: Step Functions requests per simulated minute while the Action follows the rollout. */
+export function followingCost(record: RehearsalRecord) {
+  const { time } = analyse(record);
+  const minutes = time.between(record.rolloutWall.startMs, record.rolloutWall.endMs) / 60_000;
+  const requests = sum(Object.values(record.followerCalls));
+  return {
+    requests,
+    byOperation: record.followerCalls,
+    rolloutSimulatedMinutes: round(minutes, 2),
+    requestsPerMinute: minutes > 0 ? round(requests / minutes, 1) : null,
+  };
+}
+
+/** Figure 4 inputs: events per execution and the largest state payload of the parent. */
+export function historySizes(record: RehearsalRecord) {
+  const { parent, children } = analyse(record);
+  const childEvents = children.map((c) => c.stats.events);
+  return {
+    services: record.services,
+    parentEvents: parent.stats.events,
+    childEventsMax: childEvents.length ? Math.max(...childEvents) : 0,
+    childEventsMedian: childEvents.length ? median(childEvents) : 0,
+    parentMaxPayloadBytes: parent.stats.maxPayloadBytes,
+    executions: 1 + children.length,
+  };
+}

@@ -1,0 +1,171 @@
+import type { BundleFigure, BundlesResult } from './bundles';
+import { renderTable } from './table';
+
+type Json = Record<string, unknown>;
+
+const kib = (bytes: number | undefined) => (bytes === undefined ? null : `${(bytes / 1024).toFixed(0)} KiB`);
+const usd = (n: unknown) => (typeof n === 'number' ? `$${n.toFixed(4)}` : null);
+const get = (o: unknown, ...keys: string[]): unknown =>
+  keys.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Json)[k] : undefined), o);
+const val = (v: unknown): string | number | null =>
+  typeof v === 'number' || typeof v === 'string'
+    ? v
+    : v === null || v === undefined
+      ? null
+      : JSON.stringify(v);
+
+function bundleRow(b: BundleFigure): (string | number | null)[] {
+  if (b.missing) return [b.name, 'missing', null, null, null];
+  return [
+    b.name,
+    kib(b.bytes),
+    kib(b.gzipBytes),
+    b.load?.requireMedianMs ?? null,
+    b.load?.processMedianMs ?? null,
+  ];
+}
+
+/** The results as the tables a reader compares; every figure's method is in results.json. */
+export function printResults(r: Json): string {
+  const out: string[] = [];
+  const machine = r['machine'] as Json;
+  out.push(
+    `alloy-rollout benchmarks (${val(r['mode'])}) on Node ${val(machine['node'])}, ${val(machine['cpus'])} cores (${val(machine['cpuModel'])}), clock speed x${val(r['clockSpeed'])}`,
+  );
+
+  const rehearsal = r['rehearsal'] as Json | undefined;
+  if (rehearsal)
+    out.push(
+      `full rehearsal: ${val(rehearsal['status'])} in ${val(rehearsal['wallSeconds'])} s wall${rehearsal['failure'] ? ` (${val(rehearsal['failure'])})` : ''}`,
+    );
+  const overhead = r['overhead'] as Json | undefined;
+  if (overhead) {
+    out.push('', '1. Orchestration overhead per service (simulated seconds)');
+    const rows = (overhead['services'] as Json[]).map((s) =>
+      [
+        s['service'],
+        s['totalSeconds'],
+        s['deploymentSeconds'],
+        s['soakSeconds'],
+        s['dataWaitSeconds'],
+        s['overheadSeconds'],
+        s['overheadRatio'],
+        s['deploymentDetectionSeconds'],
+        s['lambdaSeconds'],
+      ].map(val),
+    );
+    out.push(
+      renderTable(
+        [
+          'service',
+          'total',
+          'ecs deploy',
+          'soak',
+          'data waits',
+          'overhead',
+          'ratio',
+          'of which deploy polling',
+          'lambda',
+        ],
+        rows,
+      ),
+    );
+    out.push(
+      `median overhead ${val(overhead['medianOverheadSeconds'])} s, ratio ${val(overhead['medianOverheadRatio'])}`,
+    );
+  }
+  const rollback = r['rollback'] as Json | undefined;
+  if (rollback) {
+    out.push(
+      '',
+      `2. Time to detect and roll back (${val(rollback['fault'])}, simulated seconds from the first bad line in Loki)`,
+    );
+    out.push(
+      renderTable(
+        [
+          'status',
+          'failed check',
+          'to verdict',
+          'to 1st rollback UpdateService',
+          'to 1st CloudWatch verified',
+          'to all verified',
+        ],
+        [
+          [
+            rollback['status'],
+            rollback['failedState'],
+            rollback['toVerdictSeconds'],
+            rollback['toFirstRollbackUpdateSeconds'],
+            rollback['toFirstCloudWatchVerifiedSeconds'],
+            rollback['toAllCloudWatchVerifiedSeconds'],
+          ].map(val),
+        ],
+      ),
+    );
+    if (rollback['error']) out.push(`${String(rollback['error'])} (${val(rollback['failure'])})`);
+  }
+  const cost = r['cost'] as Json | undefined;
+  if (cost) {
+    out.push('', '3. Cost per migrated service');
+    const row = (name: string, u: unknown) =>
+      [
+        name,
+        get(u, 'stateTransitions'),
+        get(u, 'lambdaInvocations'),
+        get(u, 'lambdaBilledMs'),
+        get(u, 'awsApiCalls'),
+        get(u, 'httpQueries'),
+      ].map(val);
+    out.push(
+      renderTable(
+        ['', 'transitions', 'lambda calls', 'billed ms', 'AWS API calls', 'Loki/AMP queries'],
+        [row('per service', cost['perService']), row('per rollout (fixed)', cost['fixed'])],
+      ),
+    );
+    const c = get(cost, 'hundredServices', 'cost');
+    out.push(
+      `100 services: Step Functions ${usd(get(c, 'stepFunctionsUsd'))} + Lambda ${usd(get(c, 'lambdaComputeUsd'))} compute + ${usd(get(c, 'lambdaRequestsUsd'))} requests = ${usd(get(c, 'totalUsd'))} (${val(get(r, 'prices', 'note'))}, ${val(get(r, 'prices', 'lambdaMemoryMb'))} MB)`,
+    );
+  }
+  const scale = r['scale'] as Json | undefined;
+  if (scale) {
+    out.push('', '4. Scale');
+    const row = (s: unknown) =>
+      [
+        get(s, 'services'),
+        get(s, 'parentEvents'),
+        get(s, 'childEventsMax'),
+        get(s, 'parentMaxPayloadBytes'),
+      ].map(val);
+    out.push(
+      renderTable(
+        ['services', 'parent events', 'max child events', 'max parent payload B'],
+        [row(scale['small']), row(scale['large'])],
+      ),
+    );
+    out.push(
+      `${val(get(scale, 'large', 'services'))} services: ${val(scale['status'])} in ${val(scale['wallSeconds'])} s wall; largest rollout: ${val(scale['largestRolloutByEvents'])} by the 25,000-event limit, ${val(scale['largestRolloutByPayload'])} by the 256 KiB state payload`,
+    );
+  }
+  const bundles = r['bundles'] as BundlesResult | undefined;
+  if (bundles) {
+    out.push(
+      '',
+      `5. Bundles (load = median require ms in a fresh process; an empty process takes ${bundles.emptyProcessMedianMs} ms)`,
+    );
+    out.push(
+      renderTable(
+        ['bundle', 'size', 'gzip', 'require ms', 'process ms'],
+        [...bundles.lambdas, bundles.action].map(bundleRow),
+      ),
+    );
+  }
+  const following = r['following'] as Json | undefined;
+  if (following) {
+    out.push('', '6. Following cost');
+    out.push(
+      `${val(following['requests'])} Step Functions requests over ${val(following['rolloutSimulatedMinutes'])} simulated minutes = ${val(following['requestsPerMinute'])} per minute ${val(following['byOperation'])}`,
+    );
+  }
+  return out.join('\n');
+}
