@@ -3,7 +3,8 @@ import { testPlan } from './support/plan';
 import { runRollout, type RunResult } from './support/runner';
 import { PLAN_SERVICES, type Faults, type World } from './support/world';
 
-const originals = (world: World) => new Map(PLAN_SERVICES.map((s) => [s.ecsService, world.service(s.ecsService).taskDefinition]));
+const originals = (world: World) =>
+  new Map(PLAN_SERVICES.map((s) => [s.ecsService, world.service(s.ecsService).taskDefinition]));
 
 function expectAllOnBaseline(world: World, before: Map<string, string>) {
   for (const s of PLAN_SERVICES) {
@@ -22,12 +23,32 @@ describe('rollout state machine: a failure at each checkpoint rolls every touche
 
   // history is the second service: worker (migrated before it) must be rolled back too (scope all).
   const cases: { name: string; faults: Faults; service: string; check: string }[] = [
-    { name: 'deployment FAILED', faults: { deployment: { 'temporal-dev-temporal-history': 'FAILED' } }, service: 'history', check: 'deployment' },
-    { name: 'deployment past its deadline', faults: { deployment: { 'temporal-dev-temporal-history': 'STUCK' } }, service: 'history', check: 'deployment' },
+    {
+      name: 'deployment FAILED',
+      faults: { deployment: { 'temporal-dev-temporal-history': 'FAILED' } },
+      service: 'history',
+      check: 'deployment',
+    },
+    {
+      name: 'deployment past its deadline',
+      faults: { deployment: { 'temporal-dev-temporal-history': 'STUCK' } },
+      service: 'history',
+      check: 'deployment',
+    },
     { name: 'logs missing', faults: { logsMissing: ['history'] }, service: 'history', check: 'logs' },
-    { name: 'a required label missing', faults: { labelMissing: { service: 'history', label: 'task_id' } }, service: 'history', check: 'logs' },
+    {
+      name: 'a required label missing',
+      faults: { labelMissing: { service: 'history', label: 'task_id' } },
+      service: 'history',
+      check: 'logs',
+    },
     { name: 'JSON lines broken', faults: { jsonBroken: ['history'] }, service: 'history', check: 'logs' },
-    { name: 'metrics missing', faults: { metricsMissing: ['history'] }, service: 'history', check: 'metrics' },
+    {
+      name: 'metrics missing',
+      faults: { metricsMissing: ['history'] },
+      service: 'history',
+      check: 'metrics',
+    },
   ];
 
   it.each(cases)('$name', async ({ faults, service, check }) => {
@@ -40,9 +61,21 @@ describe('rollout state machine: a failure at each checkpoint rolls every touche
     expect(causeOf(run)).toMatchObject({ service, check });
     expectAllOnBaseline(w, before);
     expect(w.lock.size).toBe(0);
-    expect(run.report).toMatchObject({ status: 'ROLLED_BACK', lockReleased: true, cause: { service, check } });
-    const outcomes = Object.fromEntries((run.report?.services as { name: string; outcome: string }[]).map((s) => [s.name, s.outcome]));
-    expect(outcomes).toEqual({ worker: 'rolled-back', history: 'rolled-back', matching: 'untouched', frontend: 'untouched', 'benchmark-worker': 'untouched' });
+    expect(run.report).toMatchObject({
+      status: 'ROLLED_BACK',
+      lockReleased: true,
+      cause: { service, check },
+    });
+    const outcomes = Object.fromEntries(
+      (run.report?.services as { name: string; outcome: string }[]).map((s) => [s.name, s.outcome]),
+    );
+    expect(outcomes).toEqual({
+      worker: 'rolled-back',
+      history: 'rolled-back',
+      matching: 'untouched',
+      frontend: 'untouched',
+      'benchmark-worker': 'untouched',
+    });
   });
 
   it.each([
@@ -68,14 +101,19 @@ describe('rollout state machine: a failure at each checkpoint rolls every touche
     w.faults = { logsMissing: ['history'] };
     const run = await runRollout({ mode: 'migrate', plan: testPlan((p) => (p.rollback.scope = 'service')) });
     expect(run.error).toBe('RolledBack');
-    expect(w.service('temporal-dev-temporal-history').taskDefinition).toBe(before.get('temporal-dev-temporal-history'));
+    expect(w.service('temporal-dev-temporal-history').taskDefinition).toBe(
+      before.get('temporal-dev-temporal-history'),
+    );
     expect(w.collectorOf(w.service('temporal-dev-temporal-worker').taskDefinition)).toBe('alloy');
     expect(w.lock.size).toBe(0);
   });
 
   it('a rollback whose deployment fails ends RolloutFailed and still releases the lock', async () => {
     const w = world();
-    w.faults = { logsMissing: ['history'], rollbackDeployment: { 'temporal-dev-temporal-history': 'FAILED' } };
+    w.faults = {
+      logsMissing: ['history'],
+      rollbackDeployment: { 'temporal-dev-temporal-history': 'FAILED' },
+    };
     const run = await runRollout({ mode: 'migrate', plan: testPlan() });
     expect(run.error).toBe('RolloutFailed');
     expect(run.report).toMatchObject({ status: 'FAILED', lockReleased: true });

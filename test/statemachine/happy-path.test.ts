@@ -1,30 +1,81 @@
-import { installFakes } from './support/fakes';
+import { useWorld } from './support/env';
 import { testPlan } from './support/plan';
-import { runRollout } from './support/runner';
-import { PLAN_SERVICES, World } from './support/world';
+import { loadDefinition, runRollout } from './support/runner';
+import { PLAN_SERVICES } from './support/world';
 
 describe('rollout state machine: happy path', () => {
-  let world: World;
-  let uninstall: () => void;
-  beforeEach(() => {
-    process.env.LOCK_TABLE_NAME = 'alloy-rollout-lock';
-    process.env.AWS_ACCESS_KEY_ID = 'AKIDEXAMPLE';
-    process.env.AWS_SECRET_ACCESS_KEY = 'secret';
-    world = new World();
-    uninstall = installFakes(world);
-  });
-  afterEach(() => uninstall());
+  const world = useWorld();
 
-  it('migrates Loki first, then every service in plan order, and releases the lock', async () => {
+  it('migrates Loki first, then every service in plan order, one child each, and releases the lock', async () => {
+    const w = world();
     const run = await runRollout({ mode: 'migrate', plan: testPlan() });
     expect(run.error).toBeUndefined();
     expect(run.status).toBe('SUCCEEDED');
-    const report = run.output as { status: string; services: { name: string; outcome: string; taskDefinitionAfter: string }[]; lockReleased: boolean };
-    expect(report.status).toBe('SUCCEEDED');
-    expect(report.lockReleased).toBe(true);
-    expect(report.services.map((s) => [s.name, s.outcome])).toEqual(PLAN_SERVICES.map((s) => [s.name, 'migrated']));
-    for (const s of PLAN_SERVICES) expect(world.collectorOf(world.service(s.ecsService).taskDefinition)).toBe('alloy');
-    expect(world.lock.size).toBe(0);
-    console.log(run.executions.map((e) => `${e.executionArn.split(':').pop()} ${e.status} ${e.events.length}`).join('\n'), run.cause);
+    // The execution output is the report, the same document the Finalize state returned.
+    expect(run.output).toEqual(run.report);
+    expect(run.report).toMatchObject({
+      status: 'SUCCEEDED',
+      mode: 'migrate',
+      cluster: 'temporal-dev',
+      lockReleased: true,
+    });
+    const services = run.report?.services as {
+      name: string;
+      outcome: string;
+      taskDefinitionBefore: string;
+      taskDefinitionAfter: string;
+      checks: { name: string; verdict: string }[];
+    }[];
+    expect(services.map((s) => [s.name, s.outcome])).toEqual(PLAN_SERVICES.map((s) => [s.name, 'migrated']));
+    for (const s of services) {
+      expect(s.checks.map((c) => [c.name, c.verdict])).toEqual([
+        ['deployment', 'passed'],
+        ['logs', 'passed'],
+        ['metrics', 'passed'],
+        ['no-error-burst', 'passed'],
+      ]);
+      expect(s.taskDefinitionAfter).not.toBe(s.taskDefinitionBefore);
+    }
+    for (const s of PLAN_SERVICES)
+      expect(w.collectorOf(w.service(s.ecsService).taskDefinition)).toBe('alloy');
+    expect(w.ssm.get('/alloy-rollout/temporal-dev/history/config.alloy')).toContain('loki.write');
+    expect((run.report?.loki as { checks: { name: string }[] }).checks.map((c) => c.name)).toEqual([
+      'loki-deployment',
+      'loki-ready',
+      'loki-canary',
+    ]);
+    // Loki before any service: the first register comes after the canary was read back.
+    const firstRegister = w.calls.findIndex((c) => c.startsWith('register'));
+    const lastLokiQuery = w.calls.findIndex((c) => c === 'loki /loki/api/v1/query_range');
+    expect(lastLokiQuery).toBeGreaterThan(-1);
+    expect(lastLokiQuery).toBeLessThan(firstRegister);
+    expect(w.lock.size).toBe(0);
+  });
+
+  it('keeps history small: a fixed number of events per child, and six per service in the parent', async () => {
+    const one = await runRollout(
+      { mode: 'migrate', plan: testPlan(), services: ['worker'] },
+      { executionName: 'one' },
+    );
+    world().lock.clear();
+    const all = await runRollout(
+      {
+        mode: 'migrate',
+        plan: testPlan(),
+        services: ['history', 'matching', 'frontend', 'benchmark-worker'],
+      },
+      { executionName: 'four' },
+    );
+    const children = [...one.executions.slice(1), ...all.executions.slice(1)];
+    expect(children).toHaveLength(5);
+    // Route, Register, UpdateService, one poll of each check, ServiceMigrated: 26 events here.
+    for (const c of children) expect(c.events).toHaveLength(26);
+    const definition = loadDefinition();
+    const lambdaEntries = children[0]!.events.filter(
+      (e) => e.type === 'StateEntered' && definition.States[e.state ?? '']?.Resource?.includes(':function:'),
+    ).length;
+    expect(lambdaEntries).toBe(5);
+    // The parent: MigrateService, ServiceDone, ServicesNext per service; the rest is fixed.
+    expect((all.events.length - one.events.length) / 3).toBe(6);
   });
 });

@@ -6,7 +6,13 @@ import {
   PutRetentionPolicyCommand,
   ResourceAlreadyExistsException,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
@@ -30,46 +36,93 @@ export function installFakes(world: World): () => void {
   ecs.on(DescribeServicesCommand).callsFake((input: { services: string[] }) => {
     if ((world.faults.ecsThrottles ?? 0) > 0) {
       world.faults.ecsThrottles = (world.faults.ecsThrottles ?? 0) - 1;
-      throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+      throw Object.assign(new Error('Rate exceeded'), {
+        name: 'ThrottlingException',
+        $metadata: { httpStatusCode: 400 },
+      });
     }
     const name = input.services[0]!;
     const s = world.describeService(name);
-    return s ? { services: [s], failures: [] } : { services: [], failures: [{ arn: `arn:aws:ecs:eu-west-1:123456789012:service/${CLUSTER}/${name}`, reason: 'MISSING' }] };
+    return s
+      ? { services: [s], failures: [] }
+      : {
+          services: [],
+          failures: [
+            { arn: `arn:aws:ecs:eu-west-1:123456789012:service/${CLUSTER}/${name}`, reason: 'MISSING' },
+          ],
+        };
   });
   ecs.on(DescribeTaskDefinitionCommand).callsFake((input: { taskDefinition: string }) => {
     const td = world.describeTaskDefinition(input.taskDefinition);
-    if (!td) throw Object.assign(new Error('Unable to describe task definition.'), { name: 'ClientException' });
+    if (!td)
+      throw Object.assign(new Error('Unable to describe task definition.'), { name: 'ClientException' });
     return td;
   });
   ecs.on(RegisterTaskDefinitionCommand).callsFake((input) => {
     const arn = world.registerTaskDefinition(input);
     return { taskDefinition: { taskDefinitionArn: arn } };
   });
-  ecs.on(UpdateServiceCommand).callsFake((input: { service: string; taskDefinition: string; desiredCount?: number }) => ({ service: world.updateService(input.service, input.taskDefinition, input.desiredCount) }));
-  ecs.on(ListTasksCommand).callsFake((input: { serviceName: string }) => ({ taskArns: world.service(input.serviceName).tasks.map((t) => t.taskArn) }));
+  ecs
+    .on(UpdateServiceCommand)
+    .callsFake((input: { service: string; taskDefinition: string; desiredCount?: number }) => ({
+      service: world.updateService(input.service, input.taskDefinition, input.desiredCount),
+    }));
+  ecs
+    .on(ListTasksCommand)
+    .callsFake((input: { serviceName: string }) => ({
+      taskArns: world.service(input.serviceName).tasks.map((t) => t.taskArn),
+    }));
   ecs.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({
-    tasks: [...world.services.values()].flatMap((s) => s.tasks).filter((t) => input.tasks.includes(t.taskArn)).map((t) => ({ ...t, lastStatus: 'RUNNING' })),
+    tasks: [...world.services.values()]
+      .flatMap((s) => s.tasks)
+      .filter((t) => input.tasks.includes(t.taskArn))
+      .map((t) => ({ ...t, lastStatus: 'RUNNING' })),
   }));
 
-  ddb.on(PutItemCommand).callsFake((input: { Item: Record<string, { S?: string; N?: string }>; ExpressionAttributeValues: Record<string, { S?: string; N?: string }> }) => {
-    const key = input.Item.cluster!.S!;
-    const held = world.lock.get(key);
-    const me = input.ExpressionAttributeValues[':me']!.S;
-    const now = Number(input.ExpressionAttributeValues[':now']!.N);
-    if (held && Number(held.expiresAt) >= now && held.owner !== me) throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
-    world.lock.set(key, Object.fromEntries(Object.entries(input.Item).map(([k, v]) => [k, String(v.S ?? v.N)])));
-    return {};
-  });
+  ddb
+    .on(PutItemCommand)
+    .callsFake(
+      (input: {
+        Item: Record<string, { S?: string; N?: string }>;
+        ExpressionAttributeValues: Record<string, { S?: string; N?: string }>;
+      }) => {
+        const key = input.Item.cluster!.S!;
+        const held = world.lock.get(key);
+        const me = input.ExpressionAttributeValues[':me']!.S;
+        const now = Number(input.ExpressionAttributeValues[':now']!.N);
+        if (held && Number(held.expiresAt) >= now && held.owner !== me)
+          throw new ConditionalCheckFailedException({
+            message: 'The conditional request failed',
+            $metadata: {},
+          });
+        world.lock.set(
+          key,
+          Object.fromEntries(Object.entries(input.Item).map(([k, v]) => [k, String(v.S ?? v.N)])),
+        );
+        return {};
+      },
+    );
   ddb.on(GetItemCommand).callsFake((input: { Key: { cluster: { S: string } } }) => {
     const item = world.lock.get(input.Key.cluster.S);
     return item ? { Item: Object.fromEntries(Object.entries(item).map(([k, v]) => [k, { S: v }])) } : {};
   });
-  ddb.on(DeleteItemCommand).callsFake((input: { Key: { cluster: { S: string } }; ExpressionAttributeValues: Record<string, { S: string }> }) => {
-    const item = world.lock.get(input.Key.cluster.S);
-    if (!item || item.owner !== input.ExpressionAttributeValues[':me']!.S) throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
-    world.lock.delete(input.Key.cluster.S);
-    return {};
-  });
+  ddb
+    .on(DeleteItemCommand)
+    .callsFake(
+      (input: {
+        Key: { cluster: { S: string } };
+        ExpressionAttributeValues: Record<string, { S: string }>;
+      }) => {
+        const item = world.lock.get(input.Key.cluster.S);
+        if (!item || item.owner !== input.ExpressionAttributeValues[':me']!.S)
+          throw new ConditionalCheckFailedException({
+            message: 'The conditional request failed',
+            $metadata: {},
+          });
+        world.lock.delete(input.Key.cluster.S);
+        return {};
+      },
+    );
 
   ssm.on(PutParameterCommand).callsFake((input: { Name: string; Value: string }) => {
     world.ssm.set(input.Name, input.Value);
@@ -77,10 +130,13 @@ export function installFakes(world: World): () => void {
   });
 
   logs.on(DescribeLogGroupsCommand).callsFake((input: { logGroupNamePrefix: string }) => ({
-    logGroups: [...world.logGroups.entries()].filter(([n]) => n.startsWith(input.logGroupNamePrefix)).map(([logGroupName, g]) => ({ logGroupName, ...g })),
+    logGroups: [...world.logGroups.entries()]
+      .filter(([n]) => n.startsWith(input.logGroupNamePrefix))
+      .map(([logGroupName, g]) => ({ logGroupName, ...g })),
   }));
   logs.on(CreateLogGroupCommand).callsFake((input: { logGroupName: string }) => {
-    if (world.logGroups.has(input.logGroupName)) throw new ResourceAlreadyExistsException({ message: 'exists', $metadata: {} });
+    if (world.logGroups.has(input.logGroupName))
+      throw new ResourceAlreadyExistsException({ message: 'exists', $metadata: {} });
     world.logGroups.set(input.logGroupName, {});
     return {};
   });
@@ -88,9 +144,17 @@ export function installFakes(world: World): () => void {
     world.logGroups.set(input.logGroupName, { retentionInDays: input.retentionInDays });
     return {};
   });
-  logs.on(FilterLogEventsCommand).callsFake((input: { logGroupName: string; startTime: number }) => ({ events: world.cloudWatchEvents(input.logGroupName, input.startTime) }));
+  logs
+    .on(FilterLogEventsCommand)
+    .callsFake((input: { logGroupName: string; startTime: number }) => ({
+      events: world.cloudWatchEvents(input.logGroupName, input.startTime),
+    }));
 
-  const fetchSpy = jest.spyOn(globalThis, 'fetch').mockImplementation(async (url: string | URL | Request, init?: RequestInit) => fakeHttp(world, new URL(String(url)), init));
+  const fetchSpy = jest
+    .spyOn(globalThis, 'fetch')
+    .mockImplementation(async (url: string | URL | Request, init?: RequestInit) =>
+      fakeHttp(world, new URL(String(url)), init),
+    );
   const nowSpy = jest.spyOn(Date, 'now').mockImplementation(() => world.tick());
   return () => {
     ecs.restore();
@@ -102,28 +166,52 @@ export function installFakes(world: World): () => void {
   };
 }
 
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 const vector = (result: unknown[]) => json({ status: 'success', data: { resultType: 'vector', result } });
 const serviceOf = (query: string) => /service_name="([^"]+)"/.exec(query)?.[1] ?? '';
 
 function fakeHttp(world: World, url: URL, init?: RequestInit): Response {
   if (url.hostname.startsWith('loki')) {
     world.calls.push(`loki ${url.pathname}`);
-    const status = world.faults.lokiStatuses?.shift();
-    if (status !== undefined) return new Response(status === 429 ? 'Too Many Requests' : 'upstream error', { status });
-    if (url.pathname === '/ready') return world.faults.lokiNotReady ? new Response('Ingester not ready: waiting for 15s after being ready', { status: 503 }) : new Response('ready', { status: 200 });
+    // /ready reports 5xx as "not ready" by design; the injected statuses hit the API calls.
+    const status = url.pathname === '/ready' ? undefined : world.faults.lokiStatuses?.shift();
+    if (status !== undefined)
+      return new Response(status === 429 ? 'Too Many Requests' : 'upstream error', { status });
+    if (url.pathname === '/ready')
+      return world.faults.lokiNotReady
+        ? new Response('Ingester not ready: waiting for 15s after being ready', { status: 503 })
+        : new Response('ready', { status: 200 });
     if (url.pathname === '/loki/api/v1/push') {
       const body = JSON.parse(String(init?.body)) as { streams: { values: [string, string][] }[] };
-      if (!world.faults.canaryLost) for (const s of body.streams) for (const [, line] of s.values) world.canaryLines.push(line);
+      if (!world.faults.canaryLost)
+        for (const s of body.streams) for (const [, line] of s.values) world.canaryLines.push(line);
       return new Response(null, { status: 204 });
     }
     const query = url.searchParams.get('query') ?? '';
     if (url.pathname === '/loki/api/v1/query_range') {
       const marker = /\|= "(.*)"$/.exec(query)?.[1] ?? '';
       const lines = world.canaryLines.filter((l) => l.includes(marker));
-      return json({ status: 'success', data: { resultType: 'streams', result: lines.length ? [{ stream: { source: 'alloy-rollout-canary' }, values: lines.map((l) => [String(world.nowMs * 1e6), l]) }] : [] } });
+      return json({
+        status: 'success',
+        data: {
+          resultType: 'streams',
+          result: lines.length
+            ? [
+                {
+                  stream: { source: 'alloy-rollout-canary' },
+                  values: lines.map((l) => [String(world.nowMs * 1e6), l]),
+                },
+              ]
+            : [],
+        },
+      });
     }
-    if (url.pathname === '/loki/api/v1/series') return json({ status: 'success', data: world.lokiSeries(serviceOf(url.searchParams.get('match[]') ?? '')) });
+    if (url.pathname === '/loki/api/v1/series')
+      return json({
+        status: 'success',
+        data: world.lokiSeries(serviceOf(url.searchParams.get('match[]') ?? '')),
+      });
     if (url.pathname === '/loki/api/v1/query') {
       if (query.includes('__error__')) return vector(world.lokiJsonErrorsByTask(serviceOf(query)));
       if (query.includes('service_name=')) return vector(world.lokiLinesByTask(serviceOf(query)));

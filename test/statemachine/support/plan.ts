@@ -4,11 +4,17 @@ import { parse } from 'yaml';
 
 /** The example plan (the seeds' cluster), with short deadlines so failures are reached in a few polls. */
 export function testPlan(overrides: (plan: Record<string, any>) => void = () => {}): Record<string, unknown> {
-  const plan = parse(readFileSync(join(__dirname, '../../../examples/plan.yaml'), 'utf8')) as Record<string, any>;
+  const plan = parse(readFileSync(join(__dirname, '../../../examples/plan.yaml'), 'utf8')) as Record<
+    string,
+    any
+  >;
   plan.verification.deploymentTimeout = '20s';
   plan.verification.logs.deadline = '10s';
   plan.verification.metrics = { ...plan.verification.metrics, deadline: '10s' };
-  plan.verification.checks = plan.verification.checks.map((c: Record<string, unknown>) => ({ ...c, deadline: '10s' }));
+  plan.verification.checks = plan.verification.checks.map((c: Record<string, unknown>) => ({
+    ...c,
+    deadline: '10s',
+  }));
   plan.rollback.verifyDeadline = '10s';
   overrides(plan);
   return plan;

@@ -41,7 +41,11 @@ interface AslState {
 /** The definition with its substitutions filled the way the infra fills them. */
 export function loadDefinition(): { States: Record<string, AslState> } & Record<string, unknown> {
   let text = readFileSync(ASL_PATH, 'utf8');
-  for (const l of LAMBDAS) text = text.replaceAll(`\${${functionArnSubstitution(l.id)}}`, `arn:aws:lambda:eu-west-1:123456789012:function:alloy-rollout-${l.id}`);
+  for (const l of LAMBDAS)
+    text = text.replaceAll(
+      `\${${functionArnSubstitution(l.id)}}`,
+      `arn:aws:lambda:eu-west-1:123456789012:function:alloy-rollout-${l.id}`,
+    );
   text = text.replaceAll('${LockTableName}', 'alloy-rollout-lock');
   return JSON.parse(text) as { States: Record<string, AslState> };
 }
@@ -80,7 +84,9 @@ export interface RunResult extends ExecutionRecord {
 function asLambda(fn: Handler, state: string, calls: LambdaCall[]): (input: unknown) => Promise<unknown> {
   return async (input) => {
     try {
-      const output: unknown = JSON.parse(JSON.stringify((await fn(JSON.parse(JSON.stringify(input)))) ?? null));
+      const output: unknown = JSON.parse(
+        JSON.stringify((await fn(JSON.parse(JSON.stringify(input)))) ?? null),
+      );
       calls.push({ state, input, output });
       return output;
     } catch (err) {
@@ -94,9 +100,14 @@ function asLambda(fn: Handler, state: string, calls: LambdaCall[]): (input: unkn
 }
 
 /** Runs the real definition: real handlers for every Lambda state, children as nested executions. */
-export async function runRollout(input: unknown, options: { executionName?: string } = {}): Promise<RunResult> {
+export async function runRollout(
+  input: unknown,
+  options: { executionName?: string } = {},
+): Promise<RunResult> {
   const definition = loadDefinition();
-  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
+  const machine = new StateMachine(definition as never, {
+    validationOptions: { checkArn: true, checkPaths: true },
+  });
   const executions: ExecutionRecord[] = [];
   const calls: LambdaCall[] = [];
   const taskHandlers: Record<string, (input: unknown) => Promise<unknown>> = {};
@@ -109,11 +120,22 @@ export async function runRollout(input: unknown, options: { executionName?: stri
     const record: ExecutionRecord = { executionArn, input: executionInput, events: [] };
     executions.push(record);
     const execution = machine.run(executionInput as never, {
-      overrides: { taskResourceLocalHandlers: taskHandlers as never, waitTimeOverrides: waits, retryIntervalOverrides: retries },
-      context: { StateMachine: { Id: STATE_MACHINE_ARN }, Execution: { Id: executionArn, Name: name } } as never,
+      overrides: {
+        taskResourceLocalHandlers: taskHandlers as never,
+        waitTimeOverrides: waits,
+        retryIntervalOverrides: retries,
+      },
+      context: {
+        StateMachine: { Id: STATE_MACHINE_ARN },
+        Execution: { Id: executionArn, Name: name },
+      } as never,
     });
     const collecting = (async () => {
-      for await (const event of execution.eventLogs) record.events.push({ type: event.type, ...('state' in event && event.state ? { state: (event.state as { name: string }).name } : {}) });
+      for await (const event of execution.eventLogs)
+        record.events.push({
+          type: event.type,
+          ...('state' in event && event.state ? { state: (event.state as { name: string }).name } : {}),
+        });
     })();
     try {
       record.output = await execution.result;
@@ -132,11 +154,20 @@ export async function runRollout(input: unknown, options: { executionName?: stri
   // Step Functions reports it (States.TaskFailed with the DescribeExecution output as Cause).
   const child = async (request: unknown) => {
     const { Input, StateMachineArn } = request as { Input: unknown; StateMachineArn: string };
-    if (StateMachineArn !== STATE_MACHINE_ARN) throw new Error(`child started on ${StateMachineArn}, expected the same state machine`);
+    if (StateMachineArn !== STATE_MACHINE_ARN)
+      throw new Error(`child started on ${StateMachineArn}, expected the same state machine`);
     children += 1;
     const record = await start(Input, `child-${children}`);
-    if (record.status === 'SUCCEEDED') return { ExecutionArn: record.executionArn, Status: 'SUCCEEDED', Output: record.output };
-    const failure = new Error(JSON.stringify({ ExecutionArn: record.executionArn, Status: 'FAILED', Error: record.error, Cause: record.cause }));
+    if (record.status === 'SUCCEEDED')
+      return { ExecutionArn: record.executionArn, Status: 'SUCCEEDED', Output: record.output };
+    const failure = new Error(
+      JSON.stringify({
+        ExecutionArn: record.executionArn,
+        Status: 'FAILED',
+        Error: record.error,
+        Cause: record.cause,
+      }),
+    );
     failure.name = 'States.TaskFailed';
     throw failure;
   };
@@ -154,6 +185,7 @@ export async function runRollout(input: unknown, options: { executionName?: stri
   }
 
   const parent = await start(input, options.executionName ?? 'run-1');
-  const report = calls.filter((c) => c.state === 'Finalize' && c.output).pop()?.output as Record<string, any> | undefined;
+  const report = calls.filter((c) => c.state === 'Finalize' && c.output).pop()?.output as
+    Record<string, any> | undefined;
   return { ...parent, executions, calls, report };
 }

@@ -22,7 +22,7 @@ export interface Faults {
   metricsMissing?: string[];
   lokiNotReady?: boolean;
   canaryLost?: boolean;
-  /** HTTP statuses returned, one per request, by the next Loki calls (e.g. [429, 503]). */
+  /** HTTP statuses returned, one per request, by the next Loki API calls other than /ready (e.g. [429, 503]). */
   lokiStatuses?: number[];
   /** The next N DescribeServices calls are throttled. */
   ecsThrottles?: number;
@@ -87,12 +87,27 @@ export class World {
 
   constructor() {
     for (const s of PLAN_SERVICES) {
-      const described = JSON.parse(readFileSync(join(__dirname, '../../../examples/task-definitions', `${s.name}.json`), 'utf8')) as {
+      const described = JSON.parse(
+        readFileSync(join(__dirname, '../../../examples/task-definitions', `${s.name}.json`), 'utf8'),
+      ) as {
         taskDefinition: StoredTd['body'] & { taskDefinitionArn: string };
         tags?: StoredTd['tags'];
       };
-      const { taskDefinitionArn, revision: _r, status: _s, requiresAttributes: _a, compatibilities: _c, registeredAt: _t, registeredBy: _b, ...body } = described.taskDefinition as Record<string, unknown> & { taskDefinitionArn: string };
-      this.taskDefinitions.set(taskDefinitionArn, { body: body as StoredTd['body'], tags: described.tags ?? [], status: 'ACTIVE' });
+      const {
+        taskDefinitionArn,
+        revision: _r,
+        status: _s,
+        requiresAttributes: _a,
+        compatibilities: _c,
+        registeredAt: _t,
+        registeredBy: _b,
+        ...body
+      } = described.taskDefinition as Record<string, unknown> & { taskDefinitionArn: string };
+      this.taskDefinitions.set(taskDefinitionArn, {
+        body: body as StoredTd['body'],
+        tags: described.tags ?? [],
+        status: 'ACTIVE',
+      });
       this.addService(s.ecsService, taskDefinitionArn, 2, s.name);
       for (const c of (body as StoredTd['body']).containerDefinitions) {
         const group = c.logConfiguration?.options?.['awslogs-group'];
@@ -101,7 +116,11 @@ export class World {
     }
     const lokiTd = `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/temporal-dev-loki:3`;
     this.taskDefinitions.set(lokiTd, {
-      body: { family: 'temporal-dev-loki', networkMode: 'awsvpc', containerDefinitions: [{ name: 'loki', image: 'grafana/loki:3.5.3', essential: true, memory: 1024 }] },
+      body: {
+        family: 'temporal-dev-loki',
+        networkMode: 'awsvpc',
+        containerDefinitions: [{ name: 'loki', image: 'grafana/loki:3.5.3', essential: true, memory: 1024 }],
+      },
       tags: [],
       status: 'ACTIVE',
     });
@@ -132,16 +151,33 @@ export class World {
     this.services.set(name, service);
   }
 
-  private deployment(taskDefinition: string, count: number, state: FakeDeployment['rolloutState']): FakeDeployment {
+  private deployment(
+    taskDefinition: string,
+    count: number,
+    state: FakeDeployment['rolloutState'],
+  ): FakeDeployment {
     this.counter += 1;
     const done = state === 'COMPLETED';
-    return { id: `ecs-svc/${1000 + this.counter}`, status: 'PRIMARY', taskDefinition, rolloutState: state, desiredCount: count, runningCount: done ? count : 0, pendingCount: done ? 0 : count, failedTasks: 0 };
+    return {
+      id: `ecs-svc/${1000 + this.counter}`,
+      status: 'PRIMARY',
+      taskDefinition,
+      rolloutState: state,
+      desiredCount: count,
+      runningCount: done ? count : 0,
+      pendingCount: done ? 0 : count,
+      failedTasks: 0,
+    };
   }
 
   private startTasks(taskDefinitionArn: string, count: number, startedBy: string) {
     return Array.from({ length: count }, () => {
       this.counter += 1;
-      return { taskArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:task/${CLUSTER}/${(0xabc000 + this.counter).toString(16)}f00d${this.counter}`, taskDefinitionArn, startedBy };
+      return {
+        taskArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:task/${CLUSTER}/${(0xabc000 + this.counter).toString(16)}f00d${this.counter}`,
+        taskDefinitionArn,
+        startedBy,
+      };
     });
   }
 
@@ -161,16 +197,23 @@ export class World {
     const td = this.taskDefinitions.get(taskDefinitionArn);
     if (!td) return 'none';
     if (td.body.containerDefinitions.some((c) => c.name === 'alloy')) return 'alloy';
-    if (td.body.containerDefinitions.some((c) => (c.image ?? '').includes('aws-otel-collector'))) return 'adot';
+    if (td.body.containerDefinitions.some((c) => (c.image ?? '').includes('aws-otel-collector')))
+      return 'adot';
     return 'none';
   }
 
   // ---- ECS ----
   registerTaskDefinition(input: StoredTd['body'] & { tags?: StoredTd['tags'] }): string {
     const { tags, ...body } = input;
-    const revisions = [...this.taskDefinitions.keys()].filter((arn) => arn.includes(`/${body.family}:`)).map((arn) => Number(arn.split(':').pop()));
+    const revisions = [...this.taskDefinitions.keys()]
+      .filter((arn) => arn.includes(`/${body.family}:`))
+      .map((arn) => Number(arn.split(':').pop()));
     const arn = `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${body.family}:${Math.max(0, ...revisions) + 1}`;
-    this.taskDefinitions.set(arn, { body: JSON.parse(JSON.stringify(body)), tags: tags ?? [], status: 'ACTIVE' });
+    this.taskDefinitions.set(arn, {
+      body: JSON.parse(JSON.stringify(body)),
+      tags: tags ?? [],
+      status: 'ACTIVE',
+    });
     this.calls.push(`register ${arn}`);
     return arn;
   }
@@ -178,14 +221,25 @@ export class World {
   describeTaskDefinition(arn: string) {
     const td = this.taskDefinitions.get(arn);
     if (!td) return undefined;
-    return { taskDefinition: { ...JSON.parse(JSON.stringify(td.body)), taskDefinitionArn: arn, revision: Number(arn.split(':').pop()), status: td.status }, tags: td.tags };
+    return {
+      taskDefinition: {
+        ...JSON.parse(JSON.stringify(td.body)),
+        taskDefinitionArn: arn,
+        revision: Number(arn.split(':').pop()),
+        status: td.status,
+      },
+      tags: td.tags,
+    };
   }
 
   updateService(name: string, taskDefinition: string, desiredCount?: number): FakeService {
     const s = this.service(name);
     if (desiredCount !== undefined) s.desiredCount = desiredCount;
     s.taskDefinition = taskDefinition;
-    s.deployments = [this.deployment(taskDefinition, s.desiredCount, 'IN_PROGRESS'), ...s.deployments.map((d) => ({ ...d, status: 'ACTIVE' as const }))];
+    s.deployments = [
+      this.deployment(taskDefinition, s.desiredCount, 'IN_PROGRESS'),
+      ...s.deployments.map((d) => ({ ...d, status: 'ACTIVE' as const })),
+    ];
     this.calls.push(`update ${name} ${taskDefinition}`);
     return s;
   }
@@ -222,12 +276,18 @@ export class World {
 
   lokiLinesByTask(planName: string) {
     if (this.faults.logsMissing?.includes(planName)) return [];
-    return this.alloyTasksOf(planName).map((t) => ({ metric: { task_id: t.taskArn.split('/').pop()! }, value: [this.nowMs / 1000, '42'] }));
+    return this.alloyTasksOf(planName).map((t) => ({
+      metric: { task_id: t.taskArn.split('/').pop()! },
+      value: [this.nowMs / 1000, '42'],
+    }));
   }
 
   lokiJsonErrorsByTask(planName: string) {
     if (!this.faults.jsonBroken?.includes(planName)) return [];
-    return this.alloyTasksOf(planName).map((t) => ({ metric: { task_id: t.taskArn.split('/').pop()! }, value: [this.nowMs / 1000, '7'] }));
+    return this.alloyTasksOf(planName).map((t) => ({
+      metric: { task_id: t.taskArn.split('/').pop()! },
+      value: [this.nowMs / 1000, '7'],
+    }));
   }
 
   lokiSeries(planName: string) {
@@ -235,7 +295,13 @@ export class World {
     const s = this.servicePlanName(planName);
     const container = s.serviceName.replace('temporal-dev-', '');
     return this.alloyTasksOf(planName).map((t) => {
-      const labels: Record<string, string> = { service_name: planName, cluster: CLUSTER, container_name: container, task_id: t.taskArn.split('/').pop()!, level: 'info' };
+      const labels: Record<string, string> = {
+        service_name: planName,
+        cluster: CLUSTER,
+        container_name: container,
+        task_id: t.taskArn.split('/').pop()!,
+        level: 'info',
+      };
       if (this.faults.labelMissing?.service === planName) delete labels[this.faults.labelMissing.label];
       return labels;
     });
@@ -243,7 +309,10 @@ export class World {
 
   ampUp(planName: string) {
     if (this.faults.metricsMissing?.includes(planName)) return [];
-    return this.alloyTasksOf(planName).map((t) => ({ metric: { __name__: 'up', service_name: planName, task_id: t.taskArn.split('/').pop()! }, value: [this.nowMs / 1000, '1'] }));
+    return this.alloyTasksOf(planName).map((t) => ({
+      metric: { __name__: 'up', service_name: planName, task_id: t.taskArn.split('/').pop()! },
+      value: [this.nowMs / 1000, '1'],
+    }));
   }
 
   ampSeriesCount(planName: string) {
@@ -262,8 +331,18 @@ export class World {
         const td = this.taskDefinitions.get(t.taskDefinitionArn);
         for (const c of td?.body.containerDefinitions ?? []) {
           const o = c.logConfiguration?.options;
-          if (c.logConfiguration?.logDriver !== 'awslogs' || o?.['awslogs-group'] !== group || !this.logGroups.has(group)) continue;
-          if (this.nowMs >= sinceMs) events.push({ logStreamName: `${o['awslogs-stream-prefix'] ?? 'ecs'}/${c.name}/${t.taskArn.split('/').pop()}`, timestamp: this.nowMs, message: '{"level":"info"}' });
+          if (
+            c.logConfiguration?.logDriver !== 'awslogs' ||
+            o?.['awslogs-group'] !== group ||
+            !this.logGroups.has(group)
+          )
+            continue;
+          if (this.nowMs >= sinceMs)
+            events.push({
+              logStreamName: `${o['awslogs-stream-prefix'] ?? 'ecs'}/${c.name}/${t.taskArn.split('/').pop()}`,
+              timestamp: this.nowMs,
+              message: '{"level":"info"}',
+            });
         }
       }
     }
