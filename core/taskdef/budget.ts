@@ -93,3 +93,43 @@ export function checkBudget(input: BudgetInput): BudgetCheck {
     fittingMemory,
   };
 }
+
+/** Smallest sidecar we carve down to; below this Alloy would not keep up with a Temporal service. */
+export const ALLOY_FLOOR = { cpu: 64, memory: 128 } as const;
+
+export interface SidecarSizeInput {
+  readonly taskCpu: string | undefined;
+  readonly taskMemory: string | undefined;
+  readonly containers: readonly ContainerDefinition[];
+  readonly adot: ContainerDefinition;
+  readonly init: { readonly cpu: number; readonly memory: number };
+}
+
+/**
+ * Default Alloy size when the plan sets none: the collector's own. Real definitions often spend the
+ * whole task budget on the app plus the collector; then the init container's small share is carved
+ * out of Alloy's, so the swap needs no more than ADOT had (the reference temporal-history task:
+ * ADOT 128/256 -> Alloy 112/224 + init 16/32). Returns null for a dimension that needs no carving
+ * or cannot be carved without going under ALLOY_FLOOR (the budget check then reports the numbers).
+ */
+export function carvedSidecarSize(input: SidecarSizeInput): { cpu: number | null; memory: number | null } {
+  const task = { cpu: parseTaskCpu(input.taskCpu), memory: parseTaskMemory(input.taskMemory) };
+  const used = sumResources(input.containers);
+  const adotCpu = containerCpu(input.adot);
+  const adotMemory = containerMemory(input.adot);
+  const carve = (
+    limit: number | null,
+    usedNow: number,
+    adotShare: number,
+    initShare: number,
+    floor: number,
+  ) => {
+    if (limit === null || usedNow + initShare <= limit) return null;
+    const carved = adotShare - (usedNow + initShare - limit);
+    return carved >= floor && carved < adotShare ? carved : null;
+  };
+  return {
+    cpu: carve(task.cpu, used.cpu, adotCpu, input.init.cpu, ALLOY_FLOOR.cpu),
+    memory: carve(task.memory, used.memory, adotMemory, input.init.memory, ALLOY_FLOOR.memory),
+  };
+}

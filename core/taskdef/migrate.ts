@@ -20,7 +20,7 @@ import {
   newVolumes,
   sidecarContainer,
 } from './alloy-containers';
-import { checkBudget } from './budget';
+import { carvedSidecarSize, checkBudget } from './budget';
 import { REFUSAL_REASONS as R, unmigratable, type Refusal } from './refusal';
 import { diffTaskDefinitions } from './diff';
 
@@ -218,13 +218,30 @@ export function migrate(
     [RECORD_LABELS.adotContainer]: adot.name,
     [RECORD_LABELS.mainContainers]: mainContainers.join(','),
   };
+  const carved = carvedSidecarSize({
+    taskCpu: td.cpu,
+    taskMemory: td.memory,
+    containers,
+    adot,
+    init: { cpu: plan.alloy.initCpu, memory: plan.alloy.initMemory },
+  });
+  const defaultMemory = alloyMemory(plan, adot, td.memory);
+  const cpu = plan.alloy.cpu ?? carved.cpu ?? adot.cpu;
+  const memory =
+    plan.alloy.memory === undefined && carved.memory !== null && defaultMemory?.key === 'memory'
+      ? { key: 'memory' as const, value: carved.memory }
+      : defaultMemory;
+  if (cpu !== (plan.alloy.cpu ?? adot.cpu) || memory !== defaultMemory)
+    warnings.push(
+      `Alloy sized ${cpu ?? 0} cpu / ${memory?.value ?? 0} MiB so that it and the init container (${plan.alloy.initCpu}/${plan.alloy.initMemory}) fit in what ${adot.name} had (${adot.cpu ?? 0}/${adot.memory ?? adot.memoryReservation ?? 0}); set alloy.cpu/alloy.memory to choose otherwise`,
+    );
   const shared = {
     plan,
     configValueFrom: configParameterValueFrom(td, plan, parameter),
     environment: rendered.environment,
     secrets: rendered.secrets,
-    cpu: plan.alloy.cpu ?? adot.cpu,
-    memory: alloyMemory(plan, adot, td.memory),
+    cpu,
+    memory,
     labels,
   };
   const init = initContainer(shared);

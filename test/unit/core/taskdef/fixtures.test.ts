@@ -50,8 +50,19 @@ describe('temporal-history.json (EC2/awsvpc/ARM64)', () => {
   const original = fixture('temporal-history.json');
   const svc = service({ name: 'history', mainContainers: ['temporal-history'] });
 
-  it('refuses with the numbers when init + Alloy overrun the fully allocated task', () => {
-    const r = refusal(() => migrate(original, svc, planWith()));
+  it('by default carves the init share out of what ADOT had, so the fully allocated task still fits', () => {
+    const result = migrate(original, svc, planWith());
+    if (result.kind !== 'migrated') throw new Error(result.reason);
+    expect(container(result.taskDefinition, 'alloy')).toMatchObject({ cpu: 112, memory: 224 });
+    expect(container(result.taskDefinition, 'alloy-init')).toMatchObject({ cpu: 16, memory: 32 });
+    expect(result.taskDefinition.cpu).toBe('4096');
+    expect(result.taskDefinition.memory).toBe('8192');
+    expect(result.warnings.join('\n')).toContain('Alloy sized 112 cpu / 224 MiB');
+    expect(revert(result.taskDefinition, original).taskDefinition).toEqual(original);
+  });
+
+  it('refuses with the numbers when the plan sizes Alloy past the fully allocated task', () => {
+    const r = refusal(() => migrate(original, svc, planWith({ cpu: 128, memory: 256 })));
     expect(r.reason).toBe('budget');
     expect(r.message).toContain('temporal-dev-temporal-history');
     expect(r.message).toContain('4112 units, task allows 4096');
@@ -59,7 +70,7 @@ describe('temporal-history.json (EC2/awsvpc/ARM64)', () => {
   });
 
   it('grows the task and says so when the plan allows resizing, and revert restores the originals', () => {
-    const result = migrate(original, svc, planWith({ allowResize: true }));
+    const result = migrate(original, svc, planWith({ allowResize: true, cpu: 128, memory: 256 }));
     if (result.kind !== 'migrated') throw new Error(result.reason);
     expect(result.taskDefinition.cpu).toBe('4112');
     expect(result.taskDefinition.memory).toBe('8224');

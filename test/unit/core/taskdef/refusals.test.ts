@@ -97,7 +97,11 @@ describe('migrate refusals (details.reason)', () => {
     [REFUSAL_REASONS.noExecutionRole, td({ executionRoleArn: undefined as unknown as string }), {}],
     [
       REFUSAL_REASONS.budget,
-      td({ cpu: '256', memory: '512', containerDefinitions: [app({ cpu: 128, memory: 256 }), adot()] }),
+      td({
+        cpu: '256',
+        memory: '512',
+        containerDefinitions: [app({ cpu: 192, memory: 384 }), adot({ cpu: 64, memory: 128 })],
+      }),
       {},
     ],
   ])('%s', (reason, input, svc) => {
@@ -117,7 +121,11 @@ describe('migrate refusals (details.reason)', () => {
 
   it('a budget refusal names the numbers and the way out', () => {
     const { message } = reasonOf(
-      td({ cpu: '256', memory: '512', containerDefinitions: [app({ cpu: 128, memory: 256 }), adot()] }),
+      td({
+        cpu: '256',
+        memory: '512',
+        containerDefinitions: [app({ cpu: 192, memory: 384 }), adot({ cpu: 64, memory: 128 })],
+      }),
     );
     expect(message).toContain('cpu: containers would need 272 units, task allows 256');
     expect(message).toContain('memory: containers would need 544 MiB, task allows 512');

@@ -78,7 +78,11 @@ describe('revert', () => {
 
   it('keeps a resized task size that was changed again after the migration, with a warning', () => {
     const history = fixture('temporal-history.json');
-    const result = migrate(history, service({ name: 'history' }), planWith({ allowResize: true }));
+    const result = migrate(
+      history,
+      service({ name: 'history' }),
+      planWith({ allowResize: true, cpu: 128, memory: 256 }),
+    );
     if (result.kind !== 'migrated') throw new Error(result.reason);
     const later = { ...result.taskDefinition, cpu: '8192' };
     const back = revert(later, history);
