@@ -19,6 +19,7 @@ const isIntrinsic = (value: unknown): boolean =>
  * policy fails at synthesis with a clear message rather than half-way through a deployment.
  */
 export function estimatePolicyChars(stack: Stack, statements: readonly PolicyStatement[]): number {
+  if (statements.length === 0) return 0;
   const resolved: unknown = stack.resolve(new PolicyDocument({ statements: [...statements] }).toJSON());
   const text = JSON.stringify(resolved, (_key, value: unknown) =>
     isIntrinsic(value) ? nagResourceText(value) : value,

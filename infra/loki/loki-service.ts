@@ -239,6 +239,9 @@ export class LokiService extends Construct {
         namespace: props.serviceConnectNamespace,
         services: [
           {
+            // The Cloud Map service Service Connect registers: not "loki", so that the optional DNS
+            // record of that name can live in the same namespace. Clients use the alias below.
+            discoveryName: `${LOKI_DEFAULTS.serviceConnectName}-connect`,
             portMappingName: LOKI_DEFAULTS.serviceConnectName,
             dnsName: LOKI_DEFAULTS.serviceConnectName,
             port: LOKI_DEFAULTS.httpPort,

@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import type { Permission } from '../../lambdas/catalog';
 import { LAMBDAS } from '../../lambdas/catalog';
 import { ScopedArns, secretArnPattern } from '../../infra/arns';
+import { estimatePolicyChars } from '../../infra/policy-size';
 import {
   ECS_TASKS_SERVICE,
   PERMISSION_STATEMENTS,
@@ -103,5 +104,23 @@ describe('ScopedArns', () => {
   it('writes execution ARNs of one state machine', () => {
     expect(arns.stateMachineExecutions('m')).toBe('arn:aws:states:eu-west-1:123456789012:execution:m:*');
     expect(arns.ecsTaskDefinitions('*')).toBe('arn:aws:ecs:eu-west-1:123456789012:task-definition/*');
+  });
+});
+
+describe('estimatePolicyChars', () => {
+  const withServices = (names: string[]) => ({ ...scope, target: { ...target, ecsServiceNames: names } });
+
+  it('counts an empty category as nothing', () => {
+    expect(estimatePolicyChars(new Stack(), [])).toBe(0);
+  });
+
+  it('grows by exactly the added service ARN', () => {
+    const stack = new Stack();
+    const two = estimatePolicyChars(stack, PERMISSION_STATEMENTS['ecs-write'](withServices(['a', 'b'])));
+    const three = estimatePolicyChars(
+      stack,
+      PERMISSION_STATEMENTS['ecs-write'](withServices(['a', 'b', 'c'])),
+    );
+    expect(three - two).toBe(',"arn:aws:ecs:eu-west-1:123456789012:service/temporal-dev/c"'.length);
   });
 });

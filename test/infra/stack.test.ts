@@ -530,9 +530,21 @@ describe('Loki service', () => {
       ServiceConnectConfiguration: {
         Enabled: true,
         Namespace: 'temporal-dev.internal',
-        Services: [{ PortName: 'loki', ClientAliases: [{ DnsName: 'loki', Port: 3100 }] }],
+        Services: [
+          {
+            PortName: 'loki',
+            DiscoveryName: 'loki-connect',
+            ClientAliases: [{ DnsName: 'loki', Port: 3100 }],
+          },
+        ],
       },
       NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: 'DISABLED' } },
+    });
+    // The DNS record the orchestrator's Lambdas use (plan loki.url http://loki.temporal-dev.internal:3100).
+    template.hasResourceProperties('AWS::ServiceDiscovery::Service', {
+      Name: 'loki',
+      NamespaceId: 'ns-0123456789abcdef',
+      DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 10 }] },
     });
   });
 });
