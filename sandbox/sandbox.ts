@@ -25,6 +25,8 @@ export const ORCHESTRATOR_NAME = 'alloy-rollout';
 export interface MetricsBackend {
   readonly url: string;
   setTargets(targets: ScrapeTarget[]): Promise<void>;
+  /** Resolves once this many targets are scraped successfully. */
+  waitForTargets?(count: number, options?: { timeoutMs?: number }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -43,6 +45,8 @@ export interface SandboxOptions {
   readonly metrics?: (sandboxUrl: string) => Promise<MetricsBackend>;
   /** Simulated time between log lines of a container. */
   readonly logPeriodMs?: number;
+  /** Accept DynamoDB reserved words in expressions (the service does not): for diagnosing only. */
+  readonly allowDynamoDbReservedWords?: boolean;
   /** Extra Lambda handlers by function name (tests of other definitions). */
   readonly lambdaHandlers?: Readonly<Record<string, LambdaHandler>>;
   /** Reads a rendered Alloy config into what a simulated sidecar ships. */
@@ -68,6 +72,8 @@ export interface Sandbox {
   readonly loki: LokiStore;
   readonly workload: Workload;
   readonly metricsBackend?: MetricsBackend;
+  /** Resolves once the metrics backend has scraped every task that exposes metrics (no-op without one). */
+  metricsSettled(timeoutMs?: number): Promise<void>;
   /** Registers statemachine/rollout.asl.json (substituted as the infra would) and returns its ARN. */
   deployOrchestrator(name?: string): Promise<string>;
   /** Writes a lock item as another running rollout would. */
@@ -86,7 +92,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const logs = new CloudWatchLogsTwin(region, account, now);
   const ssm = new SsmTwin(region, account, now);
   const secrets = new SecretsManagerTwin(region, account, now);
-  const dynamodb = new DynamoDbTwin(region, account, now);
+  const dynamodb = new DynamoDbTwin(region, account, now, options.allowDynamoDbReservedWords === true);
   dynamodb.createTable({ name: lockTableName, partitionKey: LOCK_TABLE.partitionKey });
   const loki = new LokiStore({ now });
   const reverseAliases = new Map(Object.entries(options.serviceAliases ?? {}).map(([plan, ecs]) => [ecs, plan]));
@@ -188,6 +194,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     loki,
     workload,
     ...(metricsBackend ? { metricsBackend } : {}),
+    async metricsSettled(timeoutMs = 30_000) {
+      await targetsChain;
+      await metricsBackend?.setTargets(workload.targets());
+      await metricsBackend?.waitForTargets?.(workload.targets().length, { timeoutMs });
+    },
     async deployOrchestrator(name = ORCHESTRATOR_NAME) {
       const text = await readFile(path.join(root, 'statemachine', 'rollout.asl.json'), 'utf8');
       const definition = substitute(text, substitutions(region, account, lockTableName));

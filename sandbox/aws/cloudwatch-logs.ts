@@ -110,6 +110,15 @@ export class CloudWatchLogsTwin {
     return n;
   }
 
+  /** Events ingested since `sinceMs` into the group's streams whose name ends with one of `suffixes`. */
+  recentEvents(groupName: string, sinceMs: number, suffixes: readonly string[]): number {
+    const g = this.groups.get(groupName);
+    if (!g) return 0;
+    let n = 0;
+    for (const s of g.streams.values()) if (suffixes.some((x) => s.name.endsWith(x))) n += s.events.filter((e) => e.ingestionTime >= sinceMs).length;
+    return n;
+  }
+
   groupNames(): string[] {
     return [...this.groups.keys()];
   }

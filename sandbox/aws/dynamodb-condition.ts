@@ -31,7 +31,7 @@ function tokenize(expression: string): string[] {
 }
 
 /** Parses the condition-expression subset the product uses: functions, comparisons, AND/OR/NOT, parentheses. */
-export function parseCondition(expression: string): Condition {
+export function parseCondition(expression: string, options: { allowReservedWords?: boolean } = {}): Condition {
   const tokens = tokenize(expression);
   let i = 0;
   const peek = () => tokens[i];
@@ -49,7 +49,7 @@ export function parseCondition(expression: string): Condition {
     if (t.startsWith(':')) return { kind: 'value', ref: t };
     if (/^[#A-Za-z_]/.test(t) && !['AND', 'OR', 'NOT'].includes(t.toUpperCase())) {
       const reserved = t.split('.').find((n) => !n.startsWith('#') && RESERVED_WORDS.has(n.toUpperCase()));
-      if (reserved) throw invalid(expression, `Attribute name is a reserved keyword; reserved keyword: ${reserved}`);
+      if (reserved && !options.allowReservedWords) throw invalid(expression, `Attribute name is a reserved keyword; reserved keyword: ${reserved}`);
       return { kind: 'path', names: t.split('.') };
     }
     throw invalid(expression, `Syntax error; token: "${t}"`);

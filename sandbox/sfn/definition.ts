@@ -3,6 +3,11 @@ import { ASL_SUBSTITUTIONS, functionArnSubstitution, LAMBDAS } from '../../lambd
 /** Resource the sandbox gives to Wait states it runs on its own clock (see `rewriteWaits`). */
 export const SANDBOX_WAIT_RESOURCE = 'arn:aws:lambda:us-east-1:000000000000:function:sandbox-wait-state';
 export const START_EXECUTION_RESOURCES = ['arn:aws:states:::states:startExecution.sync:2', 'arn:aws:states:::states:startExecution.sync', 'arn:aws:states:::states:startExecution'] as const;
+/**
+ * Stands for the service's default Task timeout (99999999 s): the largest a Node timer holds
+ * (2^31-1 ms, about 24 days); a larger value would overflow and fire at once.
+ */
+export const TASK_TIMEOUT_DEFAULT_SECONDS = 2_147_483;
 export const LAMBDA_INVOKE_RESOURCES = ['arn:aws:states:::lambda:invoke', 'arn:aws:states:::lambda:invoke.waitForTaskToken'] as const;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -73,6 +78,10 @@ export function rewriteWaits(def: Definition): { definition: Definition; waits: 
       });
       m.States[name] = { ...rest, Type: 'Task', Resource: SANDBOX_WAIT_RESOURCE };
     }
+    // Step Functions gives a Task without TimeoutSeconds (practically) no limit; the local runner 60 s,
+    // which would cut short a child execution (startExecution.sync) or a long Wait.
+    for (const state of Object.values(m.States))
+      if (state.Type === 'Task' && state['TimeoutSeconds'] === undefined && state['TimeoutSecondsPath'] === undefined) state['TimeoutSeconds'] = TASK_TIMEOUT_DEFAULT_SECONDS;
   }
   return { definition: copy, waits };
 }

@@ -9,11 +9,17 @@ const MESSAGES = [
   'poller started',
 ] as const;
 const LEVELS = ['info', 'info', 'debug', 'info', 'warn', 'info'] as const;
+const ERROR_EVERY = 400;
+/** Sequence number of a task's first line (see Workload.emit). */
+const FIRST_SEQ = 2;
 
 /** One JSON log line as Temporal's zap logger writes it, or a broken line when asked to. */
 export function logLine(seq: number, service: string, container: string, nowMs: number, broken: boolean): { line: string; level: string } {
-  const level = LEVELS[seq % LEVELS.length] as string;
-  const msg = MESSAGES[seq % MESSAGES.length] as string;
+  // A Temporal service logs an error now and then (peers unreachable while it joins the ring):
+  // the first line of a task, then one line in ERROR_EVERY.
+  const error = seq % ERROR_EVERY === FIRST_SEQ;
+  const level = error ? 'error' : (LEVELS[seq % LEVELS.length] as string);
+  const msg = error ? 'unable to reach membership peers, retrying' : (MESSAGES[seq % MESSAGES.length] as string);
   if (broken) return { line: `${new Date(nowMs).toISOString()} ${level.toUpperCase()} ${msg} service=${service} {"truncated": `, level };
   return { line: JSON.stringify({ level, ts: new Date(nowMs).toISOString(), msg, service, container, seq }), level };
 }

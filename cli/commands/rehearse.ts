@@ -1,0 +1,68 @@
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { InputInvalidError } from '../../core/errors';
+import { FAULT_GRAMMAR, parseFaults } from '../../sandbox/faults';
+import { rehearse } from '../../sandbox/rehearse/rehearse';
+import { EXIT_CODES, type CliCommand } from './types';
+
+const HELP = `Usage: alloy-rollout rehearse [--plan FILE] [--task-definitions DIR] [--fault SPEC]... [--report FILE] [--clock-speed X]
+
+Rehearses a rollout on this machine, without AWS: starts the sandbox (local twins of ECS, Step
+Functions, CloudWatch Logs, SSM, DynamoDB, Secrets Manager, a Loki API and a real Prometheus as
+AMP), seeds the plan's cluster with its services on ADOT + awslogs, deploys the orchestrator
+(statemachine/rollout.asl.json with the real Lambda handlers), runs the Action's own code to start
+and follow the rollout, prints what a user would see, observes where each service's logs end up,
+writes the report and stops everything it started.
+
+Options:
+  --plan FILE              the plan (default: examples/plan.yaml)
+  --task-definitions DIR   baseline task definitions, <service>.json per plan service
+                           (default: examples/task-definitions)
+  --fault SPEC             inject a fault; repeat for several:
+                             ${FAULT_GRAMMAR.join('\n                             ')}
+                           <service> is a plan service name (e.g. history) or an ECS service name
+  --report FILE            where to write the report JSON (default: .rehearsal/report.json)
+  --clock-speed X          simulated seconds per real second (default: 60)
+  --help                   show this help
+
+Exit codes: 0 the rollout succeeded, 1 it ended rolled back (or failed, or was refused),
+2 bad input (plan, task definitions, fault specs, options).`;
+
+export function parseClockSpeed(text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const speed = Number(text);
+  if (!Number.isFinite(speed) || speed <= 0 || speed > 100_000) throw new InputInvalidError(`--clock-speed: expected a positive number up to 100000, got "${text}"`);
+  return speed;
+}
+
+export const command: CliCommand = {
+  name: 'rehearse',
+  summary: 'rehearse a rollout against the local sandbox and write its report',
+  help: HELP,
+  async run(args, io) {
+    let values: { plan?: string; 'task-definitions'?: string; fault?: string[]; report?: string; 'clock-speed'?: string };
+    try {
+      values = parseArgs({
+        args: [...args],
+        options: { plan: { type: 'string' }, 'task-definitions': { type: 'string' }, fault: { type: 'string', multiple: true }, report: { type: 'string' }, 'clock-speed': { type: 'string' } },
+        strict: true,
+        allowPositionals: false,
+      }).values;
+    } catch (error) {
+      throw new InputInvalidError(`${(error as Error).message.replace(/\. To specify a positional argument.*$/s, '')} (see: alloy-rollout rehearse --help)`);
+    }
+    const faults = parseFaults(values.fault ?? []);
+    const clockSpeed = parseClockSpeed(values['clock-speed'], 60);
+    const root = path.resolve(__dirname, '..', '..');
+    const result = await rehearse({
+      planFile: path.resolve(io.cwd, values.plan ?? path.join(root, 'examples', 'plan.yaml')),
+      taskDefinitionsDir: path.resolve(io.cwd, values['task-definitions'] ?? path.join(root, 'examples', 'task-definitions')),
+      faults,
+      clockSpeed,
+      reportFile: path.resolve(io.cwd, values.report ?? path.join('.rehearsal', 'report.json')),
+      workDir: path.resolve(io.cwd, '.rehearsal'),
+      write: io.stdout,
+    });
+    return result.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.failure;
+  },
+};

@@ -1,0 +1,66 @@
+import * as path from 'node:path';
+import { orderedServices } from '../core/plan/resolve';
+import type { Fault } from './faults';
+import { startPrometheus } from './prometheus';
+import { seedPlanCluster } from './rehearse/cluster';
+import { readRehearsalInputs } from './rehearse/inputs';
+import { startSandbox, type Sandbox } from './sandbox';
+
+export interface SandboxRunOptions {
+  readonly port: number;
+  readonly clockSpeed: number;
+  readonly faults: readonly Fault[];
+  readonly prometheus: boolean;
+  readonly planFile?: string;
+  readonly taskDefinitionsDir: string;
+  readonly workDir: string;
+  readonly write: (text: string) => void;
+  /** Resolves when the sandbox should stop; default: SIGINT or SIGTERM. */
+  readonly until?: Promise<unknown>;
+}
+
+function signalled(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (signal: string) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+/** The `alloy-rollout sandbox` command: start, optionally seed a plan's cluster, serve until stopped. */
+export async function runSandboxUntilStopped(options: SandboxRunOptions): Promise<void> {
+  const until = options.until ?? signalled();
+  const inputs = options.planFile ? await readRehearsalInputs(options.planFile, options.taskDefinitionsDir) : undefined;
+  const sandbox: Sandbox = await startSandbox({
+    port: options.port,
+    clockSpeed: options.clockSpeed,
+    faults: options.faults,
+    ...(inputs ? { region: inputs.plan.region, serviceAliases: Object.fromEntries(orderedServices(inputs.plan).map((s) => [s.name, s.ecsService])) } : {}),
+    ...(options.prometheus ? { metrics: async () => startPrometheus({ dir: path.join(options.workDir, 'prometheus'), scrapeIntervalSeconds: 1 }) } : {}),
+  });
+  try {
+    const w = options.write;
+    w(`alloy-rollout sandbox listening on ${sandbox.url} (clock x${options.clockSpeed})\n`);
+    if (sandbox.metricsBackend) w(`Prometheus (AMP stand-in): ${sandbox.metricsBackend.url}\n`);
+    w(`Loki API: ${sandbox.url}/loki/api/v1/ (ready: ${sandbox.url}/ready)\n`);
+    w('Environment for the AWS SDK and CLI:\n');
+    for (const [k, v] of Object.entries(sandbox.env)) w(`  export ${k}=${v}\n`);
+    if (inputs) {
+      await seedPlanCluster(sandbox, inputs);
+      await sandbox.metricsSettled();
+      if (options.faults.some((f) => f.kind === 'lock-held')) sandbox.holdLock(inputs.plan.cluster);
+      const arn = await sandbox.deployOrchestrator();
+      w(`Seeded cluster ${inputs.plan.cluster}; orchestrator: ${arn}\n`);
+      w(`In plans run here, set loki.url to ${sandbox.url} and amp.queryUrl to ${sandbox.metricsBackend?.url ?? '(no Prometheus)'}\n`);
+    }
+    w('Ready. Stop with Ctrl-C.\n');
+    await until;
+    w('Stopping the sandbox...\n');
+  } finally {
+    await sandbox.stop();
+  }
+}

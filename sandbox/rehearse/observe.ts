@@ -1,0 +1,79 @@
+import { orderedServices } from '../../core/plan/resolve';
+import type { Plan } from '../../core/plan/schema';
+import { LOCK_ATTRIBUTES } from '../../core/orchestration/lock';
+import { collectorOf, logDriverOf } from '../../core/taskdef';
+import type { AnyTaskDefinition } from '../../core/taskdef/types';
+import { SINGLE_TENANT } from '../loki';
+import type { Sandbox } from '../sandbox';
+import { shapeOf } from '../workload/containers';
+
+/** What the sandbox shows about one service at the end of a rehearsal. */
+export interface ServiceObservation {
+  readonly name: string;
+  readonly ecsService: string;
+  readonly taskDefinition: string;
+  readonly finalCollector: 'alloy' | 'adot';
+  readonly finalLogDriver: 'json-file' | 'awslogs';
+  readonly logsReceivedBy: 'loki' | 'cloudwatch' | 'none';
+  readonly runningTasks: number;
+  /** Lines seen in each store since the observation started. */
+  readonly lines: { readonly loki: number; readonly cloudwatch: number };
+}
+
+export interface Observation {
+  readonly services: ServiceObservation[];
+  /** No lock item of this execution is left in the lock table. */
+  readonly lockReleased: boolean;
+  readonly lockItem?: Record<string, unknown>;
+}
+
+/** Simulated time the observation waits for fresh lines: several log periods of every task. */
+const OBSERVE_MS = 30_000;
+
+/**
+ * Looks at the sandbox, not at the report: each service's current task definition, and which
+ * store receives lines from its running tasks during a short window after the rollout ended.
+ */
+export async function observe(sandbox: Sandbox, plan: Plan, executionArn: string | undefined): Promise<Observation> {
+  const since = sandbox.clock.now();
+  await sandbox.clock.sleep(OBSERVE_MS);
+  const cluster = sandbox.ecs.cluster(plan.cluster);
+  const services: ServiceObservation[] = [];
+  for (const s of orderedServices(plan)) {
+    const service = sandbox.ecs.service(cluster, s.ecsService);
+    const td = sandbox.ecs.taskDefinitions.resolve(service.taskDefinitionArn);
+    const described = { taskDefinition: td } as unknown as AnyTaskDefinition;
+    const collector = collectorOf(described);
+    const driver = logDriverOf(described);
+    const running = sandbox.ecs.scheduler.tasksOf(service).filter((t) => t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING');
+    const ids = running.map((t) => t.id);
+    const loki = lokiLines(sandbox, plan, s.name, since);
+    const groups = new Set(shapeOf(td).mainContainers.flatMap((c) => (c.logConfiguration?.logDriver === 'awslogs' ? [c.logConfiguration.options?.['awslogs-group'] ?? ''] : [])));
+    const cloudwatch = [...groups].reduce((n, g) => n + sandbox.logs.recentEvents(g, since, ids.map((id) => `/${id}`)), 0);
+    services.push({
+      name: s.name,
+      ecsService: s.ecsService,
+      taskDefinition: td.taskDefinitionArn,
+      finalCollector: collector === 'alloy' ? 'alloy' : 'adot',
+      finalLogDriver: driver === 'json-file' ? 'json-file' : 'awslogs',
+      logsReceivedBy: loki > 0 ? 'loki' : cloudwatch > 0 ? 'cloudwatch' : 'none',
+      runningTasks: running.length,
+      lines: { loki, cloudwatch },
+    });
+  }
+  const lockItem = sandbox.dynamodb.items(sandbox.lockTableName).find((i) => {
+    const key = i[LOCK_ATTRIBUTES.key];
+    return !!key && 'S' in key && key.S === plan.cluster;
+  });
+  const owner = lockItem?.[LOCK_ATTRIBUTES.owner];
+  const ours = !!lockItem && !!executionArn && !!owner && 'S' in owner && owner.S === executionArn;
+  return { services, lockReleased: !ours, ...(lockItem ? { lockItem } : {}) };
+}
+
+/** Lines with this service_name pushed to Loki since `sinceMs`, in the plan's tenant. */
+function lokiLines(sandbox: Sandbox, plan: Plan, serviceName: string, sinceMs: number): number {
+  const tenant = plan.loki.tenant ?? SINGLE_TENANT;
+  const sinceNs = BigInt(Math.floor(sinceMs)) * 1_000_000n;
+  const streams = sandbox.loki.select(tenant, [{ name: 'service_name', matches: (v) => v === serviceName }]);
+  return streams.reduce((n, st) => n + st.entries.filter((e) => e[0] >= sinceNs).length, 0);
+}

@@ -1,0 +1,160 @@
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { mkdir, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { runRollout } from '../../action/src/run-rollout';
+import type { ActionInputs, ActionResult } from '../../action/src/types';
+import { orderedServices } from '../../core/plan/resolve';
+import type { Plan } from '../../core/plan/schema';
+import type { Report, ReportStatus, ServiceReport } from '../../core/report/types';
+import { applyEnv } from '../env';
+import type { Fault } from '../faults';
+import { startPrometheus } from '../prometheus';
+import { startSandbox } from '../sandbox';
+import { seedPlanCluster } from './cluster';
+import { consoleActionIo } from './console-io';
+import { readRehearsalInputs, sandboxPlanDocument } from './inputs';
+import { observe, type Observation } from './observe';
+
+export interface RehearseOptions {
+  readonly planFile: string;
+  readonly taskDefinitionsDir: string;
+  readonly faults: readonly Fault[];
+  readonly clockSpeed: number;
+  /** Where the report is written. */
+  readonly reportFile: string;
+  /** Scratch space (Prometheus data). */
+  readonly workDir: string;
+  readonly write: (text: string) => void;
+  /** Repository root (lambdas/, statemachine/); default: this checkout. */
+  readonly root?: string;
+  /** How long to follow the rollout before giving up, in real minutes. */
+  readonly timeoutMinutes?: number;
+}
+
+/** The report, extended with what the rehearsal observed and how it ran. */
+export interface RehearsalReport extends Report {
+  readonly rehearsal: {
+    readonly faults: readonly Fault[];
+    readonly clockSpeed: number;
+    readonly actionStatus: ActionResult['status'];
+    readonly observed: Observation;
+  };
+}
+
+export interface RehearsalResult {
+  readonly exitCode: 0 | 1;
+  readonly report: RehearsalReport;
+}
+
+/**
+ * Starts the sandbox, seeds the plan's cluster, deploys the orchestrator, runs the Action's own
+ * code against it as a user would, observes the end state, writes the report and stops everything.
+ * Exit code 0 when the rollout succeeded, 1 otherwise (rolled back, failed, refused).
+ */
+export async function rehearse(options: RehearseOptions): Promise<RehearsalResult> {
+  const inputs = await readRehearsalInputs(options.planFile, options.taskDefinitionsDir);
+  const { plan } = inputs;
+  const aliases = Object.fromEntries(orderedServices(plan).map((s) => [s.name, s.ecsService]));
+  const write = options.write;
+  write(`Starting the sandbox (clock x${options.clockSpeed}) with Prometheus as AMP...\n`);
+  const sandbox = await startSandbox({
+    port: 0,
+    clockSpeed: options.clockSpeed,
+    faults: options.faults,
+    region: plan.region,
+    serviceAliases: aliases,
+    ...(options.root ? { root: options.root } : {}),
+    ...(process.env['SANDBOX_ALLOW_DYNAMODB_RESERVED_WORDS'] === '1' ? { allowDynamoDbReservedWords: true } : {}),
+    metrics: async () => startPrometheus({ dir: path.join(options.workDir, 'prometheus'), scrapeIntervalSeconds: 1 }),
+  });
+  const restoreEnv = applyEnv(sandbox.env);
+  const sfn = new SFNClient({ region: plan.region });
+  try {
+    write(`Sandbox on ${sandbox.url}; seeding cluster ${plan.cluster} (${orderedServices(plan).length} services on ADOT + awslogs, EC2 capacity)\n`);
+    await seedPlanCluster(sandbox, inputs);
+    // The baseline: before the rollout, Prometheus has been scraping every ADOT task for a while.
+    await sandbox.metricsSettled();
+    if (options.faults.some((f) => f.kind === 'lock-held')) sandbox.holdLock(plan.cluster);
+    if (options.faults.length > 0) write(`Faults: ${options.faults.map(describeFault).join(', ')}\n`);
+    const stateMachineArn = await sandbox.deployOrchestrator();
+    write(`Orchestrator deployed: ${stateMachineArn}\n\n`);
+
+    const document = sandboxPlanDocument(inputs.document, sandbox.url, sandbox.metricsBackend?.url ?? sandbox.url);
+    const io = consoleActionIo(write);
+    const actionInputs: ActionInputs = {
+      mode: 'migrate',
+      stateMachineArn,
+      region: plan.region,
+      planFile: options.planFile,
+      planDocument: document,
+      plan: { ...plan, loki: { ...plan.loki, url: sandbox.url }, amp: { ...plan.amp, queryUrl: sandbox.metricsBackend?.url ?? sandbox.url } },
+      wait: true,
+      ...(options.timeoutMinutes ? { timeoutMinutes: options.timeoutMinutes } : {}),
+      github: { repository: 'local/rehearsal', runId: String(Date.now()), runAttempt: 1, actor: 'rehearse' },
+    };
+    // The Action polls on wall-clock intervals; the sandbox's time runs faster, so does its polling.
+    const result = await runRollout(actionInputs, {
+      sfn,
+      io,
+      sleep: (ms) => new Promise((r) => setTimeout(r, Math.max(5, Math.round(ms / options.clockSpeed)))),
+    });
+
+    write('\nObserving the cluster...\n');
+    const observed = await observe(sandbox, plan, result.executionArn);
+    const report = buildReport(plan, result, observed, options);
+    await mkdir(path.dirname(options.reportFile), { recursive: true });
+    await writeFile(options.reportFile, `${JSON.stringify(report, null, 2)}\n`);
+    write(renderObservation(report));
+    write(`Report written to ${options.reportFile}\n`);
+    return { exitCode: report.status === 'SUCCEEDED' ? 0 : 1, report };
+  } finally {
+    sfn.destroy();
+    await sandbox.stop();
+    restoreEnv();
+  }
+}
+
+function describeFault(f: Fault): string {
+  return 'service' in f ? `${f.service}: ${f.kind}${f.kind === 'missing-label' ? ` (${f.label})` : ''}` : f.kind === 'loki-http' ? `loki: HTTP ${f.status} x${f.times}` : f.kind === 'ecs-throttle' ? `ecs: throttle x${f.times}` : f.kind;
+}
+
+function statusOf(result: ActionResult): ReportStatus {
+  if (result.report) return result.report.status;
+  if (result.status === 'SUCCEEDED') return 'SUCCEEDED';
+  if (result.status === 'ROLLED_BACK') return 'ROLLED_BACK';
+  return 'FAILED';
+}
+
+/** The orchestrator's report with the observed fields replaced by what the sandbox shows. */
+export function buildReport(plan: Plan, result: ActionResult, observed: Observation, options: Pick<RehearseOptions, 'faults' | 'clockSpeed'>): RehearsalReport {
+  const base: Report = result.report ?? { status: statusOf(result), mode: 'migrate', cluster: plan.cluster, lockReleased: observed.lockReleased, services: [] };
+  const byName = new Map(base.services.map((s) => [s.name, s]));
+  const services: ServiceReport[] = orderedServices(plan).map((s) => {
+    const seen = observed.services.find((o) => o.name === s.name);
+    const reported: ServiceReport = byName.get(s.name) ?? { name: s.name, phase: s.phase, ecsService: s.ecsService, outcome: 'untouched', checks: [] };
+    return {
+      ...reported,
+      ...(seen ? { finalCollector: seen.finalCollector, finalLogDriver: seen.finalLogDriver, logsReceivedBy: seen.logsReceivedBy } : {}),
+    };
+  });
+  const cause = base.cause ?? result.failure?.cause;
+  return {
+    ...base,
+    status: statusOf(result),
+    cluster: plan.cluster,
+    ...(result.executionArn ? { executionArn: result.executionArn } : {}),
+    ...(cause ? { cause } : {}),
+    lockReleased: observed.lockReleased,
+    services,
+    rehearsal: { faults: options.faults, clockSpeed: options.clockSpeed, actionStatus: result.status, observed },
+  };
+}
+
+function renderObservation(report: RehearsalReport): string {
+  const rows = report.services.map((s) => [s.name, s.outcome, s.finalCollector ?? '?', s.finalLogDriver ?? '?', s.logsReceivedBy ?? '?']);
+  const head = ['service', 'outcome', 'collector', 'log driver', 'logs reach'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const cause = report.cause ? `\nCause: ${report.cause.service ? `${report.cause.service} / ` : ''}${report.cause.check}: ${report.cause.message}\n` : '';
+  return `\nRollout ${report.status} (lock ${report.lockReleased ? 'released' : 'NOT released'})${cause}\n${[fmt(head), ...rows.map(fmt)].join('\n')}\n\n`;
+}
