@@ -3,6 +3,7 @@ import { SecurityGroup, Subnet, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Cluster } from 'aws-cdk-lib/aws-ecs';
 import { PrivateDnsNamespace } from 'aws-cdk-lib/aws-servicediscovery';
 import type { Construct } from 'constructs';
+import { InputInvalidError } from '../core/errors';
 import { GitHubOidcRole, type GitHubOidcRoleProps } from './github-oidc-role';
 import { LokiService, type LokiServiceProps } from './loki/loki-service';
 import { AlloyRolloutOrchestrator } from './orchestrator';
@@ -65,7 +66,11 @@ export class AlloyRolloutStack extends Stack {
     if (props.loki) {
       const { ecsInstanceSecurityGroupId, grafanaSecurityGroupId, dnsNamespace, ...lokiProps } = props.loki;
       const plan = props.orchestrator.plan;
-      const clusterName = plan?.cluster ?? props.orchestrator.target?.clusterName ?? '';
+      const clusterName = plan?.cluster ?? props.orchestrator.target?.clusterName;
+      if (!clusterName)
+        throw new InputInvalidError(
+          'AlloyRolloutStack: loki: expected the plan (or target) to name the ECS cluster Loki runs in',
+        );
       const serviceName = lokiProps.serviceName ?? plan?.loki.service;
       this.loki = new LokiService(this, 'Loki', {
         ...lokiProps,

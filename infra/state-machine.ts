@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { Validations, type RemovalPolicy } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
@@ -18,7 +18,6 @@ export interface RolloutStateMachineProps {
   readonly functionArns: readonly string[];
   readonly arns: ScopedArns;
   readonly logRetention: RetentionDays;
-  readonly logRemovalPolicy?: RemovalPolicy;
 }
 
 /** The rule Step Functions manages to learn when a `.sync` child execution ends. */
@@ -109,7 +108,6 @@ export class RolloutStateMachine extends Construct {
     this.logGroup = new LogGroup(this, 'Logs', {
       logGroupName: `/aws/vendedlogs/states/${stateMachineName}`,
       retention: props.logRetention,
-      ...(props.logRemovalPolicy ? { removalPolicy: props.logRemovalPolicy } : {}),
     });
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {
