@@ -1,4 +1,4 @@
-import { BASELINE_TAG } from '../../core/taskdef';
+import { BASELINE_TAG, toRegisterInput } from '../../core/taskdef';
 import { useWorld } from './support/env';
 import { testPlan } from './support/plan';
 import { runRollout } from './support/runner';
@@ -109,8 +109,9 @@ describe('rollout state machine: retries, refusals and modes', () => {
     } & Record<string, unknown>;
     const app = body.containerDefinitions.find((c) => c.name === 'temporal-history')!;
     app.image = `${app.image!.split(':')[0]}:v2`;
-    const { taskDefinitionArn: _a, revision: _r, status: _s, ...input } = body as Record<string, unknown>;
-    const newer = w.registerTaskDefinition({ ...(input as never), tags: migrated.tags });
+    const newer = w.registerTaskDefinition(
+      toRegisterInput(migrated as never) as Parameters<typeof w.registerTaskDefinition>[0],
+    );
     w.updateService(history.serviceName, newer);
     w.describeService(history.serviceName);
     w.logGroups.delete('/ecs/temporal-dev/temporal-history');

@@ -67,11 +67,9 @@ export function installFakes(world: World): () => void {
     .callsFake((input: { service: string; taskDefinition: string; desiredCount?: number }) => ({
       service: world.updateService(input.service, input.taskDefinition, input.desiredCount),
     }));
-  ecs
-    .on(ListTasksCommand)
-    .callsFake((input: { serviceName: string }) => ({
-      taskArns: world.service(input.serviceName).tasks.map((t) => t.taskArn),
-    }));
+  ecs.on(ListTasksCommand).callsFake((input: { serviceName: string }) => ({
+    taskArns: world.service(input.serviceName).tasks.map((t) => t.taskArn),
+  }));
   ecs.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({
     tasks: [...world.services.values()]
       .flatMap((s) => s.tasks)
@@ -144,11 +142,9 @@ export function installFakes(world: World): () => void {
     world.logGroups.set(input.logGroupName, { retentionInDays: input.retentionInDays });
     return {};
   });
-  logs
-    .on(FilterLogEventsCommand)
-    .callsFake((input: { logGroupName: string; startTime: number }) => ({
-      events: world.cloudWatchEvents(input.logGroupName, input.startTime),
-    }));
+  logs.on(FilterLogEventsCommand).callsFake((input: { logGroupName: string; startTime: number }) => ({
+    events: world.cloudWatchEvents(input.logGroupName, input.startTime),
+  }));
 
   const fetchSpy = jest
     .spyOn(globalThis, 'fetch')

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
+import type { Report } from '../../../core/report/types';
 import { LAMBDAS, functionArnSubstitution } from '../../../lambdas/catalog';
 import { handler as deployment } from '../../../lambdas/handlers/deployment';
 import { handler as finalize } from '../../../lambdas/handlers/finalize';
@@ -73,7 +74,7 @@ export interface RunResult extends ExecutionRecord {
   /** Every Lambda invocation, in order (retries included). */
   readonly calls: LambdaCall[];
   /** The output of the state named Finalize: the report. */
-  readonly report: Record<string, any> | undefined;
+  readonly report: Report | undefined;
 }
 
 /**
@@ -185,7 +186,6 @@ export async function runRollout(
   }
 
   const parent = await start(input, options.executionName ?? 'run-1');
-  const report = calls.filter((c) => c.state === 'Finalize' && c.output).pop()?.output as
-    Record<string, any> | undefined;
+  const report = calls.filter((c) => c.state === 'Finalize' && c.output).pop()?.output as Report | undefined;
   return { ...parent, executions, calls, report };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ContainerDefinition } from '../../../core/taskdef';
+import { toRegisterInput, type ContainerDefinition } from '../../../core/taskdef';
 
 /**
  * A small in-memory Temporal cluster for the scenario tests: task definitions, services whose
@@ -93,16 +93,9 @@ export class World {
         taskDefinition: StoredTd['body'] & { taskDefinitionArn: string };
         tags?: StoredTd['tags'];
       };
-      const {
-        taskDefinitionArn,
-        revision: _r,
-        status: _s,
-        requiresAttributes: _a,
-        compatibilities: _c,
-        registeredAt: _t,
-        registeredBy: _b,
-        ...body
-      } = described.taskDefinition as Record<string, unknown> & { taskDefinitionArn: string };
+      const taskDefinitionArn = described.taskDefinition.taskDefinitionArn;
+      const body = toRegisterInput(described as never);
+      delete body.tags;
       this.taskDefinitions.set(taskDefinitionArn, {
         body: body as StoredTd['body'],
         tags: described.tags ?? [],
