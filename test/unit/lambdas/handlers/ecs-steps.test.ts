@@ -1,0 +1,283 @@
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { BASELINE_TAG } from '../../../../core/taskdef';
+import { handler as deployment } from '../../../../lambdas/handlers/deployment';
+import { handler as preflight } from '../../../../lambdas/handlers/preflight';
+import { handler as register } from '../../../../lambdas/handlers/register';
+import { handler as updateService } from '../../../../lambdas/handlers/update-service';
+import {
+  HISTORY_ALLOY_TD,
+  HISTORY_TD,
+  describedHistory,
+  event,
+  historyItem,
+  planDoc,
+  sdkError,
+  window,
+} from '../fixtures';
+
+const ecs = mockClient(ECSClient);
+const ssm = mockClient(SSMClient);
+const service = (over: Record<string, unknown> = {}) => ({
+  serviceName: 'temporal-dev-temporal-history',
+  status: 'ACTIVE',
+  launchType: 'EC2',
+  taskDefinition: HISTORY_TD,
+  deployments: [
+    {
+      id: 'ecs-svc/1',
+      status: 'PRIMARY',
+      taskDefinition: HISTORY_TD,
+      rolloutState: 'COMPLETED',
+      desiredCount: 2,
+      runningCount: 2,
+    },
+  ],
+  ...over,
+});
+
+beforeEach(() => {
+  ecs.reset();
+  ssm.reset();
+});
+afterEach(() => jest.restoreAllMocks());
+
+describe('Preflight', () => {
+  const input = (over: Record<string, unknown> = {}) => ({
+    action: 'preflight',
+    executionArn: 'arn:x',
+    state: { mode: 'migrate', plan: planDoc(), services: ['history'], ...over },
+  });
+
+  it('records the baseline of a legacy service and its series count', async () => {
+    ecs.on(DescribeServicesCommand).resolves({ services: [service()] });
+    ecs.on(DescribeTaskDefinitionCommand).resolves(describedHistory() as never);
+    jest
+      .spyOn(globalThis, 'fetch')
+      .mockResolvedValueOnce(
+        new Response(
+          JSON.stringify({
+            status: 'success',
+            data: { resultType: 'vector', result: [{ metric: {}, value: [1, '120'] }] },
+          }),
+        ),
+      );
+    process.env.AWS_ACCESS_KEY_ID = 'AKIDEXAMPLE';
+    process.env.AWS_SECRET_ACCESS_KEY = 'secret';
+    const out = await preflight(input());
+    expect(out.work).toEqual([historyItem]);
+    expect(out.timing).toEqual({ pollSeconds: 10, soakSeconds: 120 });
+    expect(ecs).toHaveReceivedCommandWith(DescribeTaskDefinitionCommand, {
+      taskDefinition: HISTORY_TD,
+      include: ['TAGS'],
+    });
+  });
+
+  it('refuses Fargate before anything changes', async () => {
+    ecs.on(DescribeServicesCommand).resolves({ services: [service({ launchType: 'FARGATE' })] });
+    await expect(preflight(input())).rejects.toMatchObject({
+      name: 'UnmigratableError',
+      message: expect.stringContaining('history: runs on Fargate'),
+    });
+  });
+
+  it('names services that are not in the plan', async () => {
+    await expect(preflight(input({ services: ['histroy'] }))).rejects.toMatchObject({
+      name: 'InputInvalidError',
+      message: expect.stringContaining('"histroy"'),
+    });
+  });
+
+  it.each(['ServiceNotFoundException', 'ClusterNotFoundException'])('translates %s', async (name) => {
+    ecs.on(DescribeServicesCommand).rejects(sdkError(name));
+    await expect(preflight(input())).rejects.toMatchObject({ name: 'ServiceNotFoundError' });
+  });
+
+  it('reports a service missing from the cluster', async () => {
+    ecs
+      .on(DescribeServicesCommand)
+      .resolves({
+        services: [],
+        failures: [
+          {
+            arn: 'arn:aws:ecs:eu-west-1:1:service/temporal-dev/temporal-dev-temporal-history',
+            reason: 'MISSING',
+          },
+        ],
+      });
+    await expect(preflight(input())).rejects.toMatchObject({
+      name: 'ServiceNotFoundError',
+      message: expect.stringContaining('MISSING'),
+    });
+  });
+
+  it('names a bad plan field', async () => {
+    const plan = { ...planDoc(), region: 'Ireland' };
+    await expect(preflight(input({ plan }))).rejects.toMatchObject({
+      name: 'PlanInvalidError',
+      message: expect.stringContaining('region'),
+    });
+  });
+});
+
+describe('Register', () => {
+  it('stores the Alloy config and registers the definition tagged with its baseline', async () => {
+    ecs.on(DescribeServicesCommand).resolves({ services: [service()] });
+    ecs.on(DescribeTaskDefinitionCommand).resolves(describedHistory() as never);
+    ecs
+      .on(RegisterTaskDefinitionCommand)
+      .resolves({ taskDefinition: { taskDefinitionArn: HISTORY_ALLOY_TD } });
+    ssm.on(PutParameterCommand).resolves({});
+    const out = await register(
+      event('register', { service: historyItem, timing: { pollSeconds: 10, soakSeconds: 0 } }),
+    );
+    expect(out).toMatchObject({
+      taskDefinitionArn: HISTORY_ALLOY_TD,
+      baselineArn: HISTORY_TD,
+      registered: true,
+      progress: { step: 'register', status: 'ok' },
+    });
+    expect(ssm).toHaveReceivedCommandWith(PutParameterCommand, {
+      Name: '/alloy-rollout/temporal-dev/history/config.alloy',
+      Overwrite: true,
+    });
+    const registered = ecs.commandCalls(RegisterTaskDefinitionCommand)[0]!.args[0].input;
+    expect(registered.tags).toContainEqual({ key: BASELINE_TAG, value: HISTORY_TD });
+    expect(registered.containerDefinitions?.map((c) => c.name)).toContain('alloy');
+  });
+
+  it('rejects an event without the service', async () => {
+    await expect(
+      register(event('register', { timing: { pollSeconds: 1, soakSeconds: 0 } })),
+    ).rejects.toMatchObject({ name: 'InputInvalidError', message: expect.stringContaining('state.service') });
+  });
+
+  it('translates an access denial on SSM', async () => {
+    ecs.on(DescribeServicesCommand).resolves({ services: [service()] });
+    ecs.on(DescribeTaskDefinitionCommand).resolves(describedHistory() as never);
+    ssm.on(PutParameterCommand).rejects(sdkError('AccessDeniedException', 403));
+    await expect(
+      register(event('register', { service: historyItem, timing: { pollSeconds: 10, soakSeconds: 0 } })),
+    ).rejects.toMatchObject({ name: 'DependencyRejectedError' });
+  });
+});
+
+describe('UpdateService', () => {
+  it('points the service at the new revision and returns the deployment to watch', async () => {
+    ecs.on(DescribeServicesCommand).resolves({ services: [service()] });
+    ecs
+      .on(UpdateServiceCommand)
+      .resolves({ service: { deployments: [{ id: 'ecs-svc/2', status: 'PRIMARY' }] } });
+    const out = await updateService(
+      event('migrate', { service: historyItem, register: { taskDefinitionArn: HISTORY_ALLOY_TD } }),
+    );
+    expect(ecs).toHaveReceivedCommandWith(UpdateServiceCommand, {
+      cluster: 'temporal-dev',
+      service: 'temporal-dev-temporal-history',
+      taskDefinition: HISTORY_ALLOY_TD,
+    });
+    expect(out).toMatchObject({
+      taskDefinitionArn: HISTORY_ALLOY_TD,
+      deploymentId: 'ecs-svc/2',
+      window: { allowanceMs: 15 * 60_000, attempts: 1 },
+    });
+  });
+
+  it('starts no deployment when the service already runs it', async () => {
+    ecs
+      .on(DescribeServicesCommand)
+      .resolves({
+        services: [
+          service({
+            taskDefinition: HISTORY_ALLOY_TD,
+            deployments: [{ id: 'ecs-svc/2', status: 'PRIMARY', taskDefinition: HISTORY_ALLOY_TD }],
+          }),
+        ],
+      });
+    const out = await updateService(
+      event('migrate', { service: historyItem, register: { taskDefinitionArn: HISTORY_ALLOY_TD } }),
+    );
+    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+    expect(out.progress.status).toBe('skipped');
+  });
+});
+
+describe('Deployment', () => {
+  const update = { taskDefinitionArn: HISTORY_ALLOY_TD, deploymentId: 'ecs-svc/2', window: window() };
+  const primary = (rolloutState: string) =>
+    service({
+      taskDefinition: HISTORY_ALLOY_TD,
+      deployments: [
+        {
+          id: 'ecs-svc/2',
+          status: 'PRIMARY',
+          taskDefinition: HISTORY_ALLOY_TD,
+          rolloutState,
+          rolloutStateReason: 'circuit breaker',
+          desiredCount: 2,
+          runningCount: 0,
+        },
+      ],
+    });
+
+  it('COMPLETED passes', async () => {
+    ecs.on(DescribeServicesCommand).resolves({ services: [primary('COMPLETED')] });
+    await expect(deployment(event('migrate', { service: historyItem, update }))).resolves.toMatchObject({
+      verdict: 'passed',
+      check: { name: 'deployment', verdict: 'passed' },
+    });
+  });
+
+  it('IN_PROGRESS is pending before the deadline', async () => {
+    ecs.on(DescribeServicesCommand).resolves({ services: [primary('IN_PROGRESS')] });
+    await expect(deployment(event('migrate', { service: historyItem, update }))).resolves.toMatchObject({
+      verdict: 'pending',
+    });
+  });
+
+  it('IN_PROGRESS past the deadline fails with a cause', async () => {
+    ecs.on(DescribeServicesCommand).resolves({ services: [primary('IN_PROGRESS')] });
+    const late = {
+      ...update,
+      window: { startedAtMs: Date.now() - 120_000, allowanceMs: 60_000, attempts: 3 },
+    };
+    const out = await deployment(event('migrate', { service: historyItem, update: late }));
+    expect(out.verdict).toBe('failed');
+    expect(JSON.parse(out.causeText!)).toMatchObject({ service: 'history', check: 'deployment' });
+  });
+
+  it('FAILED fails at once', async () => {
+    ecs.on(DescribeServicesCommand).resolves({ services: [primary('FAILED')] });
+    const out = await deployment(event('migrate', { service: historyItem, update }));
+    expect(out).toMatchObject({ verdict: 'failed', cause: { service: 'history', check: 'deployment' } });
+  });
+
+  it('watches the rollback deployment under its own name', async () => {
+    ecs.on(DescribeServicesCommand).resolves({ services: [service()] });
+    const out = await deployment(
+      event('rollback', { service: historyItem, rollback: { ...update, taskDefinitionArn: HISTORY_TD } }),
+    );
+    expect(out).toMatchObject({ verdict: 'passed', check: { name: 'rollback-deployment' } });
+  });
+
+  it('needs the deployment to watch', async () => {
+    await expect(deployment(event('migrate', { service: historyItem }))).rejects.toMatchObject({
+      name: 'InputInvalidError',
+      message: expect.stringContaining('state.update'),
+    });
+  });
+
+  it('translates throttling', async () => {
+    ecs.on(DescribeServicesCommand).rejects(sdkError('ThrottlingException'));
+    await expect(deployment(event('migrate', { service: historyItem, update }))).rejects.toMatchObject({
+      name: 'ThrottledError',
+    });
+  });
+});

@@ -1,0 +1,141 @@
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { handler as finalize } from '../../../../lambdas/handlers/finalize';
+import { handler as lock } from '../../../../lambdas/handlers/lock';
+import { EXECUTION_ARN, event, planDoc, sdkError } from '../fixtures';
+
+const ddb = mockClient(DynamoDBClient);
+const held = () =>
+  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+
+beforeEach(() => {
+  ddb.reset();
+  process.env.LOCK_TABLE_NAME = 'locks';
+});
+
+describe('Lock', () => {
+  it('puts the lock with the execution ARN, an expiry and the take-over condition', async () => {
+    ddb.on(PutItemCommand).resolves({});
+    const result = await lock({
+      action: 'acquire',
+      executionArn: EXECUTION_ARN,
+      state: { mode: 'migrate', plan: planDoc(), requestedBy: 'ci run 42' },
+    });
+    expect(result).toMatchObject({
+      acquired: true,
+      cluster: 'temporal-dev',
+      owner: EXECUTION_ARN,
+      progress: { step: 'lock', status: 'ok' },
+    });
+    expect(ddb).toHaveReceivedCommandWith(PutItemCommand, {
+      TableName: 'locks',
+      Item: expect.objectContaining({
+        cluster: { S: 'temporal-dev' },
+        owner: { S: EXECUTION_ARN },
+        requestedBy: { S: 'ci run 42' },
+      }),
+      ConditionExpression: expect.stringContaining('attribute_not_exists(cluster)'),
+    });
+  });
+
+  it('refuses with "rollout <arn> already running" when another run holds it', async () => {
+    ddb.on(PutItemCommand).rejects(held());
+    ddb.on(GetItemCommand).resolves({ Item: { owner: { S: 'arn:other' } } });
+    await expect(lock(event('acquire', { mode: 'migrate' }))).rejects.toMatchObject({
+      name: 'LockHeldError',
+      message: 'rollout arn:other already running',
+    });
+  });
+
+  it('translates throttling for Retry', async () => {
+    ddb.on(PutItemCommand).rejects(sdkError('ProvisionedThroughputExceededException'));
+    await expect(lock(event('acquire', { mode: 'migrate' }))).rejects.toMatchObject({
+      name: 'ThrottledError',
+    });
+  });
+
+  it('names the wrong field of a bad event', async () => {
+    await expect(
+      lock({ action: 'acquire', executionArn: EXECUTION_ARN, state: { mode: 'deploy', plan: planDoc() } }),
+    ).rejects.toMatchObject({
+      name: 'InputInvalidError',
+      message: expect.stringContaining('state.mode'),
+    });
+    await expect(lock({ action: 'release', executionArn: EXECUTION_ARN, state: {} })).rejects.toMatchObject({
+      message: expect.stringContaining('action'),
+    });
+  });
+
+  it('needs LOCK_TABLE_NAME', async () => {
+    delete process.env.LOCK_TABLE_NAME;
+    await expect(lock(event('acquire', { mode: 'migrate' }))).rejects.toMatchObject({
+      name: 'InputInvalidError',
+      message: expect.stringContaining('LOCK_TABLE_NAME'),
+    });
+  });
+});
+
+describe('Finalize', () => {
+  it('releases only its own lock and returns the report', async () => {
+    ddb.on(DeleteItemCommand).resolves({});
+    const out = await finalize(
+      event('finalize', {
+        mode: 'plan',
+        lock: { acquiredAt: '2026-11-23T12:00:00.000Z' },
+        preflight: { work: [], reports: [] },
+      }),
+    );
+    expect(ddb).toHaveReceivedCommandWith(DeleteItemCommand, {
+      TableName: 'locks',
+      Key: { cluster: { S: 'temporal-dev' } },
+      ConditionExpression: 'owner = :me',
+      ExpressionAttributeValues: { ':me': { S: EXECUTION_ARN } },
+    });
+    expect(out).toMatchObject({
+      status: 'SUCCEEDED',
+      mode: 'plan',
+      lockReleased: true,
+      end: null,
+      startedAt: '2026-11-23T12:00:00.000Z',
+    });
+  });
+
+  it('is idempotent: a lock already released is not an error', async () => {
+    ddb.on(DeleteItemCommand).rejects(held());
+    await expect(finalize(event('finalize', { mode: 'migrate', lock: {} }))).resolves.toMatchObject({
+      lockReleased: true,
+    });
+  });
+
+  it('lets a throttled release be retried', async () => {
+    ddb.on(DeleteItemCommand).rejects(sdkError('ThrottlingException'));
+    await expect(finalize(event('finalize', { mode: 'migrate', lock: {} }))).rejects.toMatchObject({
+      name: 'ThrottledError',
+    });
+  });
+
+  it('reports a refusal of an unreadable plan without touching the lock', async () => {
+    const out = await finalize({
+      action: 'finalize',
+      executionArn: EXECUTION_ARN,
+      state: {
+        mode: 'migrate',
+        plan: { cluster: 'c' },
+        refusal: { Error: 'PlanInvalidError', Cause: 'plan: region missing' },
+      },
+    });
+    expect(ddb.commandCalls(DeleteItemCommand)).toHaveLength(0);
+    expect(out).toMatchObject({
+      status: 'FAILED',
+      cluster: 'c',
+      end: { error: 'RolloutRefused' },
+      cause: { check: 'plan', message: 'plan: region missing' },
+    });
+  });
+});
