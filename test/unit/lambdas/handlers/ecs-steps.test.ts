@@ -4,6 +4,7 @@ import {
   ECSClient,
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
+  type Service,
 } from '@aws-sdk/client-ecs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -25,23 +26,24 @@ import {
 
 const ecs = mockClient(ECSClient);
 const ssm = mockClient(SSMClient);
-const service = (over: Record<string, unknown> = {}) => ({
-  serviceName: 'temporal-dev-temporal-history',
-  status: 'ACTIVE',
-  launchType: 'EC2',
-  taskDefinition: HISTORY_TD,
-  deployments: [
-    {
-      id: 'ecs-svc/1',
-      status: 'PRIMARY',
-      taskDefinition: HISTORY_TD,
-      rolloutState: 'COMPLETED',
-      desiredCount: 2,
-      runningCount: 2,
-    },
-  ],
-  ...over,
-});
+const service = (over: Record<string, unknown> = {}): Service =>
+  ({
+    serviceName: 'temporal-dev-temporal-history',
+    status: 'ACTIVE',
+    launchType: 'EC2',
+    taskDefinition: HISTORY_TD,
+    deployments: [
+      {
+        id: 'ecs-svc/1',
+        status: 'PRIMARY',
+        taskDefinition: HISTORY_TD,
+        rolloutState: 'COMPLETED',
+        desiredCount: 2,
+        runningCount: 2,
+      },
+    ],
+    ...over,
+  }) as Service;
 
 beforeEach(() => {
   ecs.reset();
@@ -59,16 +61,14 @@ describe('Preflight', () => {
   it('records the baseline of a legacy service and its series count', async () => {
     ecs.on(DescribeServicesCommand).resolves({ services: [service()] });
     ecs.on(DescribeTaskDefinitionCommand).resolves(describedHistory() as never);
-    jest
-      .spyOn(globalThis, 'fetch')
-      .mockResolvedValueOnce(
-        new Response(
-          JSON.stringify({
-            status: 'success',
-            data: { resultType: 'vector', result: [{ metric: {}, value: [1, '120'] }] },
-          }),
-        ),
-      );
+    jest.spyOn(globalThis, 'fetch').mockResolvedValueOnce(
+      new Response(
+        JSON.stringify({
+          status: 'success',
+          data: { resultType: 'vector', result: [{ metric: {}, value: [1, '120'] }] },
+        }),
+      ),
+    );
     process.env.AWS_ACCESS_KEY_ID = 'AKIDEXAMPLE';
     process.env.AWS_SECRET_ACCESS_KEY = 'secret';
     const out = await preflight(input());
@@ -101,17 +101,15 @@ describe('Preflight', () => {
   });
 
   it('reports a service missing from the cluster', async () => {
-    ecs
-      .on(DescribeServicesCommand)
-      .resolves({
-        services: [],
-        failures: [
-          {
-            arn: 'arn:aws:ecs:eu-west-1:1:service/temporal-dev/temporal-dev-temporal-history',
-            reason: 'MISSING',
-          },
-        ],
-      });
+    ecs.on(DescribeServicesCommand).resolves({
+      services: [],
+      failures: [
+        {
+          arn: 'arn:aws:ecs:eu-west-1:1:service/temporal-dev/temporal-dev-temporal-history',
+          reason: 'MISSING',
+        },
+      ],
+    });
     await expect(preflight(input())).rejects.toMatchObject({
       name: 'ServiceNotFoundError',
       message: expect.stringContaining('MISSING'),
@@ -191,16 +189,14 @@ describe('UpdateService', () => {
   });
 
   it('starts no deployment when the service already runs it', async () => {
-    ecs
-      .on(DescribeServicesCommand)
-      .resolves({
-        services: [
-          service({
-            taskDefinition: HISTORY_ALLOY_TD,
-            deployments: [{ id: 'ecs-svc/2', status: 'PRIMARY', taskDefinition: HISTORY_ALLOY_TD }],
-          }),
-        ],
-      });
+    ecs.on(DescribeServicesCommand).resolves({
+      services: [
+        service({
+          taskDefinition: HISTORY_ALLOY_TD,
+          deployments: [{ id: 'ecs-svc/2', status: 'PRIMARY', taskDefinition: HISTORY_ALLOY_TD }],
+        }),
+      ],
+    });
     const out = await updateService(
       event('migrate', { service: historyItem, register: { taskDefinitionArn: HISTORY_ALLOY_TD } }),
     );

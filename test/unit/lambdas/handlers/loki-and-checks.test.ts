@@ -1,0 +1,254 @@
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { handler as loki } from '../../../../lambdas/handlers/loki';
+import { handler as verifyLogs } from '../../../../lambdas/handlers/verify-logs';
+import { handler as verifyMetrics } from '../../../../lambdas/handlers/verify-metrics';
+import { HISTORY_ALLOY_TD, event, historyItem, planDoc, window } from '../fixtures';
+
+const ecs = mockClient(ECSClient);
+const secrets = mockClient(SecretsManagerClient);
+const TASK_ID = '0123456789abcdef';
+const TASK = `arn:aws:ecs:eu-west-1:123456789012:task/temporal-dev/${TASK_ID}`;
+const LOKI_TD = 'arn:aws:ecs:eu-west-1:123456789012:task-definition/temporal-dev-loki:3';
+
+type Route = (url: URL, init?: RequestInit) => Response | undefined;
+let requests: { url: URL; init?: RequestInit }[];
+function serve(route: Route) {
+  jest
+    .spyOn(globalThis, 'fetch')
+    .mockImplementation(async (input: string | URL | Request, init?: RequestInit) => {
+      const url = new URL(String(input));
+      requests.push({ url, ...(init ? { init } : {}) });
+      return route(url, init) ?? new Response('not found', { status: 404 });
+    });
+}
+const vector = (result: unknown[]) =>
+  new Response(JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }));
+
+beforeEach(() => {
+  ecs.reset();
+  secrets.reset();
+  requests = [];
+  process.env.AWS_ACCESS_KEY_ID = 'AKIDEXAMPLE';
+  process.env.AWS_SECRET_ACCESS_KEY = 'secret';
+  ecs.on(ListTasksCommand).resolves({ taskArns: [TASK] });
+  ecs
+    .on(DescribeTasksCommand)
+    .resolves({ tasks: [{ taskArn: TASK, taskDefinitionArn: HISTORY_ALLOY_TD, lastStatus: 'RUNNING' }] });
+});
+afterEach(() => jest.restoreAllMocks());
+
+describe('Loki', () => {
+  it('deploy: updates count and image, returning the deployment to watch', async () => {
+    ecs.on(DescribeServicesCommand).resolves({
+      services: [
+        { serviceName: 'temporal-dev-loki', status: 'ACTIVE', taskDefinition: LOKI_TD, desiredCount: 0 },
+      ],
+    });
+    ecs.on(DescribeTaskDefinitionCommand).resolves({
+      taskDefinition: {
+        family: 'temporal-dev-loki',
+        taskDefinitionArn: LOKI_TD,
+        containerDefinitions: [{ name: 'loki', image: 'grafana/loki:3.4.0' }],
+      },
+    });
+    ecs
+      .on(RegisterTaskDefinitionCommand)
+      .resolves({ taskDefinition: { taskDefinitionArn: `${LOKI_TD.slice(0, -1)}4` } });
+    ecs
+      .on(UpdateServiceCommand)
+      .resolves({ service: { deployments: [{ id: 'ecs-svc/9', status: 'PRIMARY' }] } });
+    const out = await loki(event('deploy', {}));
+    expect(
+      ecs.commandCalls(RegisterTaskDefinitionCommand)[0]!.args[0].input.containerDefinitions?.[0]?.image,
+    ).toBe('grafana/loki:3.5.3');
+    expect(ecs).toHaveReceivedCommandWith(UpdateServiceCommand, {
+      service: 'temporal-dev-loki',
+      desiredCount: 1,
+      taskDefinition: `${LOKI_TD.slice(0, -1)}4`,
+    });
+    expect(out).toMatchObject({
+      verdict: 'pending',
+      stage: 'deployment',
+      target: { deploymentId: 'ecs-svc/9' },
+    });
+  });
+
+  it('poll: /ready, then the canary pushed with its marker and read back by LogQL, with tenant and basic auth', async () => {
+    const plan = planDoc() as { loki: Record<string, unknown> };
+    plan.loki = {
+      ...plan.loki,
+      service: undefined,
+      tenant: 'team-a',
+      authSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:loki-abc',
+    };
+    delete plan.loki.service;
+    secrets
+      .on(GetSecretValueCommand)
+      .resolves({ SecretString: JSON.stringify({ username: 'u', password: 'p' }) });
+    let pushed = '';
+    serve((url, init) => {
+      if (url.pathname === '/ready') return new Response('ready');
+      if (url.pathname === '/loki/api/v1/push') {
+        pushed = (JSON.parse(String(init?.body)) as { streams: { values: [string, string][] }[] }).streams[0]!
+          .values[0]![1];
+        return new Response(null, { status: 204 });
+      }
+      if (url.pathname === '/loki/api/v1/query_range')
+        return new Response(
+          JSON.stringify({
+            status: 'success',
+            data: { resultType: 'streams', result: [{ stream: {}, values: [['1', pushed]] }] },
+          }),
+        );
+      return undefined;
+    });
+    const state = { verdict: 'pending', stage: 'ready', target: null, window: window(), checks: [] };
+    const out = await loki({
+      action: 'poll',
+      executionArn: 'arn:aws:states:eu-west-1:1:execution:sm:run-7',
+      state: { plan, loki: state },
+    });
+    expect(out).toMatchObject({ verdict: 'passed', stage: 'done' });
+    expect(out.checks.map((c) => c.name)).toEqual(['loki-ready', 'loki-canary']);
+    expect(pushed).toMatch(/^alloy-rollout-canary run-7 \d+$/);
+    const query = requests.find((r) => r.url.pathname === '/loki/api/v1/query_range')!;
+    expect(query.url.searchParams.get('query')).toContain(pushed);
+    expect((query.init?.headers as Record<string, string>)['X-Scope-OrgID']).toBe('team-a');
+    expect((query.init?.headers as Record<string, string>).Authorization).toBe(
+      `Basic ${Buffer.from('u:p').toString('base64')}`,
+    );
+  });
+
+  it('poll: Loki not ready is pending, and failed with a cause at the deadline', async () => {
+    serve((url) =>
+      url.pathname === '/ready' ? new Response('Ingester not ready', { status: 503 }) : undefined,
+    );
+    const pending = await loki(
+      event('poll', {
+        loki: { verdict: 'pending', stage: 'ready', target: null, window: window(), checks: [] },
+      }),
+    );
+    expect(pending.verdict).toBe('pending');
+    const late = { startedAtMs: Date.now() - 3_600_000, allowanceMs: 60_000, attempts: 9 };
+    const failed = await loki(
+      event('poll', { loki: { verdict: 'pending', stage: 'ready', target: null, window: late, checks: [] } }),
+    );
+    expect(failed).toMatchObject({ verdict: 'failed', cause: { service: 'loki', check: 'loki-ready' } });
+  });
+
+  it('poll: a throttled push is thrown for Retry', async () => {
+    serve((url) =>
+      url.pathname === '/ready' ? new Response('ready') : new Response('slow down', { status: 429 }),
+    );
+    await expect(
+      loki(
+        event('poll', {
+          loki: { verdict: 'pending', stage: 'ready', target: null, window: window(), checks: [] },
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'ThrottledError' });
+  });
+
+  it('poll: needs the deploy result', async () => {
+    await expect(loki(event('poll', {}))).rejects.toMatchObject({
+      name: 'InputInvalidError',
+      message: expect.stringContaining('state.loki'),
+    });
+  });
+});
+
+describe('VerifyLogs', () => {
+  const update = { taskDefinitionArn: HISTORY_ALLOY_TD, deploymentId: 'ecs-svc/2', window: window() };
+  const labels = {
+    service_name: 'history',
+    cluster: 'temporal-dev',
+    container_name: 'temporal-history',
+    task_id: TASK_ID,
+    level: 'info',
+  };
+
+  it('passes when the new task has lines, labels and parseable JSON', async () => {
+    serve((url) => {
+      if (url.pathname === '/loki/api/v1/series')
+        return new Response(JSON.stringify({ status: 'success', data: [labels] }));
+      const q = url.searchParams.get('query') ?? '';
+      return vector(q.includes('__error__') ? [] : [{ metric: { task_id: TASK_ID }, value: [1, '12'] }]);
+    });
+    const out = await verifyLogs(event('logs', { service: historyItem, update }));
+    expect(out).toMatchObject({ verdict: 'passed', check: { name: 'logs', verdict: 'passed' } });
+    expect(requests.map((r) => r.url.pathname)).toEqual([
+      '/loki/api/v1/query',
+      '/loki/api/v1/query',
+      '/loki/api/v1/series',
+    ]);
+  });
+
+  it('a missing label fails with the evidence', async () => {
+    const withoutLevel: Record<string, string> = { ...labels };
+    delete withoutLevel.level;
+    serve((url) => {
+      if (url.pathname === '/loki/api/v1/series')
+        return new Response(JSON.stringify({ status: 'success', data: [withoutLevel] }));
+      return vector(
+        (url.searchParams.get('query') ?? '').includes('__error__')
+          ? []
+          : [{ metric: { task_id: TASK_ID }, value: [1, '12'] }],
+      );
+    });
+    const out = await verifyLogs(event('logs', { service: historyItem, update }));
+    expect(out.verdict).toBe('failed');
+    expect(out.cause).toMatchObject({ service: 'history', check: 'logs' });
+  });
+
+  it('Loki 5xx is thrown as TransientError for Retry', async () => {
+    serve(() => new Response('boom', { status: 502 }));
+    await expect(verifyLogs(event('logs', { service: historyItem, update }))).rejects.toMatchObject({
+      name: 'TransientError',
+    });
+  });
+});
+
+describe('VerifyMetrics', () => {
+  const update = { taskDefinitionArn: HISTORY_ALLOY_TD, deploymentId: 'ecs-svc/2', window: window() };
+  const amp = (up: unknown[], count: unknown[]) =>
+    serve((url, init) => {
+      if (url.hostname.startsWith('aps-workspaces')) {
+        const q = new URLSearchParams(String(init?.body)).get('query') ?? '';
+        return vector(q.startsWith('up') ? up : count);
+      }
+      return vector([{ metric: {}, value: [1, '3'] }]);
+    });
+
+  it('passes on up=1 for every task, enough series and the plan check; returns the summary', async () => {
+    amp([{ metric: { task_id: TASK_ID }, value: [1, '1'] }], [{ metric: {}, value: [1, '118'] }]);
+    const out = await verifyMetrics(event('metrics', { service: historyItem, update }));
+    expect(out.verdict).toBe('passed');
+    expect(out.summary).toMatchObject({
+      name: 'history',
+      outcome: 'migrated',
+      taskDefinitionAfter: HISTORY_ALLOY_TD,
+      finalCollector: 'alloy',
+    });
+    expect(out.summary?.checks.map((c) => c.name)).toEqual(['metrics', 'no-error-burst']);
+    const signed = requests.find((r) => r.url.hostname.startsWith('aps-workspaces'))!;
+    expect((signed.init?.headers as Record<string, string>).authorization).toMatch(
+      /^AWS4-HMAC-SHA256 .*\/aps\/aws4_request/,
+    );
+  });
+
+  it('no data is pending, never passed', async () => {
+    amp([], []);
+    const out = await verifyMetrics(event('metrics', { service: historyItem, update }));
+    expect(out.verdict).toBe('pending');
+  });
+});
