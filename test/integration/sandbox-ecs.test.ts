@@ -157,7 +157,7 @@ describe('sandbox ECS through the real SDK client', () => {
   });
 
   it('tags task definitions and returns the tags with DescribeTaskDefinition include TAGS', async () => {
-    const rev1 = await ecs.send(new RegisterTaskDefinitionCommand({ ...(adotTaskDefinition('svc') as never), tags: [{ key: 'team', value: 'platform' }] }));
+    const rev1 = await ecs.send(new RegisterTaskDefinitionCommand({ ...adotTaskDefinition('svc'), tags: [{ key: 'team', value: 'platform' }] } as never));
     const arn = rev1.taskDefinition?.taskDefinitionArn as string;
     await ecs.send(new TagResourceCommand({ resourceArn: arn, tags: [{ key: 'alloy-rollout:baseline', value: 'arn:aws:ecs:eu-west-1:000000000000:task-definition/svc:1' }] }));
     const tags = await ecs.send(new ListTagsForResourceCommand({ resourceArn: arn }));
