@@ -78564,6 +78564,33 @@ var EXECUTION_FAILURES = {
   /** Refused before anything changed (lock held, bad plan, Fargate...). */
   Refused: "RolloutRefused"
 };
+var CHILD_MODES = ["service-migrate", "service-rollback"];
+var workItemSchema = external_exports.object({
+  name: external_exports.string().min(1),
+  phase: external_exports.string().min(1),
+  ecsService: external_exports.string().min(1),
+  /** The service's task definition when Preflight described it. */
+  taskDefinitionArn: external_exports.string().min(1),
+  /** The ADOT + awslogs revision to return to (the current one for legacy services, the tag for migrated ones). */
+  baselineArn: external_exports.string().min(1),
+  /** Series the service exported before the migration (continuity check); null when not measured. */
+  seriesBaseline: external_exports.number().nullable().default(null)
+});
+var timingSchema = external_exports.object({
+  pollSeconds: external_exports.number().int().min(1),
+  soakSeconds: external_exports.number().int().min(0)
+});
+var childExecutionInputSchema = external_exports.object({
+  mode: external_exports.enum(CHILD_MODES, { error: 'expected mode "service-migrate" or "service-rollback"' }),
+  plan: external_exports.record(external_exports.string(), external_exports.unknown()),
+  service: workItemSchema,
+  timing: timingSchema,
+  parentExecutionArn: external_exports.string().min(1),
+  /** The parent's mode: a manual rollback reverts (keeping app images), a failed migration re-applies the baseline. */
+  reason: external_exports.enum(["migrate", "rollback"]).optional(),
+  /** Links the child to its parent in the console. */
+  AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: external_exports.string().optional()
+}).strict();
 
 // core/errors.ts
 var ERROR_NAMES = {

@@ -32,7 +32,11 @@ export function parseOutputFile(text: string): Record<string, string> {
  * kept with their hyphens), outputs and summary through the GITHUB_OUTPUT and GITHUB_STEP_SUMMARY
  * files, the workspace as GITHUB_WORKSPACE.
  */
-export async function runDist(inputs: Record<string, string>, env: Record<string, string>): Promise<DistRun> {
+export async function runDist(
+  inputs: Record<string, string>,
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<DistRun> {
   const dir = mkdtempSync(join(tmpdir(), 'alloy-rollout-action-'));
   const outputFile = join(dir, 'output');
   const summaryFile = join(dir, 'summary');
@@ -60,7 +64,7 @@ export async function runDist(inputs: Record<string, string>, env: Record<string
               ...inputEnv,
               ...env,
             },
-            timeout: 30_000,
+            timeout: timeoutMs,
           },
           (error, out, err) =>
             resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout: out, stderr: err }),
