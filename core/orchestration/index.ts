@@ -6,3 +6,4 @@ export * from './nested';
 export * from './rollback';
 export * from './report';
 export * from './summary';
+export * from './select';

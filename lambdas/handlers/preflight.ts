@@ -1,9 +1,7 @@
 import type { Service } from '@aws-sdk/client-ecs';
 import { InputInvalidError, RolloutError, UnmigratableError, UnrevertableError } from '../../core/errors';
 import { executionInputSchema, type Progress, type Timing, type WorkItem } from '../../core/execution';
-import { timingFromPlan } from '../../core/orchestration';
-import { orderedServices, type OrderedService } from '../../core/plan/resolve';
-import type { Plan } from '../../core/plan/schema';
+import { selectServices, timingFromPlan } from '../../core/orchestration';
 import { seriesCountForService } from '../../core/queries';
 import type { ServiceReport } from '../../core/report/types';
 import { BASELINE_TAG, collectorOf, migrate, type DescribedTaskDefinition } from '../../core/taskdef';
@@ -24,35 +22,6 @@ export interface PreflightResult {
   /** Entries decided here: skipped services, and in plan mode each service's diff. */
   readonly reports: ServiceReport[];
   readonly progress: Progress;
-}
-
-/** Which plan services this run covers: the named ones, or every phase up to `phase`. */
-export function selectServices(
-  plan: Plan,
-  mode: string,
-  names: readonly string[] | undefined,
-  phase: string | undefined,
-): OrderedService[] {
-  const all = orderedServices(plan);
-  if (names && names.length > 0) {
-    const unknown = names.filter((n) => !all.some((s) => s.name === n));
-    if (unknown.length > 0)
-      throw new InputInvalidError(
-        `services ${unknown.map((n) => JSON.stringify(n)).join(', ')} are not in the plan; expected some of ${all.map((s) => s.name).join(', ')}`,
-        { unknown },
-      );
-    return all.filter((s) => names.includes(s.name));
-  }
-  if (mode === 'rollback' && phase === undefined) return all;
-  if (phase === undefined || phase === 'enabled') return all.filter((s) => s.phaseEnabled);
-  const index = plan.phases.findIndex((p) => p.name === phase);
-  if (index < 0)
-    throw new InputInvalidError(
-      `phase "${phase}" is not in the plan; expected one of ${plan.phases.map((p) => p.name).join(', ')} or "enabled"`,
-      { phase },
-    );
-  const allowed = new Set(plan.phases.slice(0, index + 1).map((p) => p.name));
-  return all.filter((s) => allowed.has(s.phase));
 }
 
 function isFargate(service: Service): boolean {
