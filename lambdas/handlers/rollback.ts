@@ -46,6 +46,8 @@ const applySchema = taskEventSchema(
     deployment: failedStep,
     logs: failedStep,
     metrics: failedStep,
+    register: z.unknown().optional(),
+    update: z.unknown().optional(),
   }),
 );
 
@@ -75,8 +77,22 @@ function originalCause(state: {
   deployment?: z.infer<typeof failedStep>;
   logs?: z.infer<typeof failedStep>;
   metrics?: z.infer<typeof failedStep>;
+  register?: unknown;
+  update?: unknown;
 }): FailureCause {
-  if (state.failure) return describeCaught(state.failure, state.service.name).cause;
+  if (state.failure) {
+    const cause = describeCaught(state.failure, state.service.name).cause;
+    if (cause.check !== 'error') return cause;
+    // An unexpected error names no check: the step that raised it is the first without a result.
+    const steps: [string, unknown][] = [
+      ['register', state.register],
+      ['update-service', state.update],
+      ['deployment', state.deployment],
+      ['logs', state.logs],
+      ['metrics', state.metrics],
+    ];
+    return { ...cause, check: steps.find(([, result]) => result === undefined)?.[0] ?? 'error' };
+  }
   for (const step of [state.deployment, state.logs, state.metrics]) {
     if (step?.verdict === 'failed' && step.cause)
       return { ...step.cause, service: step.cause.service ?? state.service.name } as FailureCause;

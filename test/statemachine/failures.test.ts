@@ -95,6 +95,19 @@ describe('rollout state machine: a failure at each checkpoint rolls every touche
     expect(run.executions).toHaveLength(1);
   });
 
+  it('an unexpected error (SSM refuses the config) is caught into rollback with the error as cause', async () => {
+    const w = world();
+    const before = originals(w);
+    w.faults = { ssmDenied: ['history'] };
+    const run = await runRollout({ mode: 'migrate', plan: testPlan() });
+    expect(run.error).toBe('RolledBack');
+    const cause = causeOf(run);
+    expect(cause).toMatchObject({ service: 'history', check: 'register' });
+    expect(cause.message).toContain('AccessDeniedException');
+    expectAllOnBaseline(w, before);
+    expect(run.calls.filter((c) => c.state === 'Register' && c.error)).toHaveLength(1);
+  });
+
   it('with rollback scope "service" only the failing service goes back', async () => {
     const w = world();
     const before = originals(w);

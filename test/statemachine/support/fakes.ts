@@ -123,6 +123,11 @@ export function installFakes(world: World): () => void {
     );
 
   ssm.on(PutParameterCommand).callsFake((input: { Name: string; Value: string }) => {
+    if (world.faults.ssmDenied?.some((name) => input.Name.includes(`/${name}/`)))
+      throw Object.assign(new Error('not authorized to perform: ssm:PutParameter'), {
+        name: 'AccessDeniedException',
+        $metadata: { httpStatusCode: 400 },
+      });
     world.ssm.set(input.Name, input.Value);
     return { Version: 1 };
   });

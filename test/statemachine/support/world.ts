@@ -24,6 +24,8 @@ export interface Faults {
   canaryLost?: boolean;
   /** HTTP statuses returned, one per request, by the next Loki API calls other than /ready (e.g. [429, 503]). */
   lokiStatuses?: number[];
+  /** Plan service names whose Alloy config SSM refuses to store (AccessDenied). */
+  ssmDenied?: string[];
   /** The next N DescribeServices calls are throttled. */
   ecsThrottles?: number;
 }
