@@ -56,6 +56,38 @@ export interface ServiceOverhead {
   readonly deploymentDetectionSeconds: number;
   /** Of the overhead: Lambda run time inside the child execution. */
   readonly lambdaSeconds: number;
+  /** Simulated seconds in each Wait state, by name. */
+  readonly waitSecondsByState: Readonly<Record<string, number>>;
+  /** Why checks answered `pending` (the step's message), with how many polls said so. */
+  readonly pendingReasons: Readonly<Record<string, number>>;
+}
+
+/** The messages of `pending` step results in the outputs of Verify* states: what the data waits waited for. */
+export function pendingReasons(
+  events: readonly { type: string; stateName?: string; data?: string }[],
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const e of events) {
+    if (e.type !== 'TaskStateExited' || !/^Verify/.test(e.stateName ?? '') || !e.data) continue;
+    let output: unknown;
+    try {
+      output = JSON.parse(e.data);
+    } catch {
+      continue;
+    }
+    for (const value of Object.values(output as Record<string, unknown>)) {
+      const step = value as {
+        verdict?: unknown;
+        progress?: { message?: unknown };
+        check?: { message?: unknown };
+      } | null;
+      if (!step || typeof step !== 'object' || step.verdict !== 'pending') continue;
+      const message = String(step.progress?.message ?? step.check?.message ?? 'pending');
+      const key = `${e.stateName}: ${message.replace(/[0-9a-f]{32}/g, '<task>').replace(/\d+(\.\d+)?/g, 'N')}`;
+      out[key] = (out[key] ?? 0) + 1;
+    }
+  }
+  return out;
 }
 
 /** Figure 1: what each service's migration costs beyond the ECS deployment, the soak and the data waits. */
@@ -91,6 +123,13 @@ export function overheadPerService(record: RehearsalRecord) {
       overheadRatio: unavoidable > 0 ? round(overhead / unavoidable, 3) : null,
       deploymentDetectionSeconds: seconds(Math.max(0, deploymentWaits - deploymentMs)),
       lambdaSeconds: round(sum(stats.lambdaInvocations.map((i) => i.durationMs)) / 1000, 3),
+      waitSecondsByState: Object.fromEntries(
+        [...new Set(stats.waits.map((w) => w.state))].map((name) => [
+          name,
+          seconds(waitMs((n) => n === name)),
+        ]),
+      ),
+      pendingReasons: pendingReasons(trace.events),
     });
   }
   const overheads = rows.map((r) => r.overheadSeconds);
@@ -220,16 +259,52 @@ export function followingCost(record: RehearsalRecord) {
   };
 }
 
+/** Bytes of each top-level field of a JSON state payload (and of the fields inside the largest one), largest first. */
+export function payloadBreakdown(data: string, top = 6): { field: string; bytes: number }[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    return [];
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return [];
+  const fields = (prefix: string, o: Record<string, unknown>) =>
+    Object.entries(o).map(([k, v]) => ({
+      field: `${prefix}${k}`,
+      bytes: Buffer.byteLength(JSON.stringify(v) ?? ''),
+      value: v,
+    }));
+  const first = fields('', value as Record<string, unknown>).sort((a, b) => b.bytes - a.bytes);
+  const largest = first[0];
+  const inner =
+    largest && largest.value && typeof largest.value === 'object' && !Array.isArray(largest.value)
+      ? fields(`${largest.field}.`, largest.value as Record<string, unknown>)
+      : [];
+  return [...first, ...inner]
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, top)
+    .map(({ field, bytes }) => ({ field, bytes }));
+}
+
 /** Figure 4 inputs: events per execution and the largest state payload of the parent. */
 export function historySizes(record: RehearsalRecord) {
   const { parent, children } = analyse(record);
   const childEvents = children.map((c) => c.stats.events);
+  const largest = parent.trace.events.reduce<{ data?: string; state?: string }>(
+    (best, e) =>
+      e.data !== undefined && Buffer.byteLength(e.data) > Buffer.byteLength(best.data ?? '')
+        ? { data: e.data, ...(e.stateName ? { state: e.stateName } : {}) }
+        : best,
+    {},
+  );
   return {
     services: record.services,
     parentEvents: parent.stats.events,
     childEventsMax: childEvents.length ? Math.max(...childEvents) : 0,
     childEventsMedian: childEvents.length ? median(childEvents) : 0,
     parentMaxPayloadBytes: parent.stats.maxPayloadBytes,
+    parentMaxPayloadState: largest.state ?? null,
+    parentMaxPayloadFields: largest.data ? payloadBreakdown(largest.data) : [],
     executions: 1 + children.length,
   };
 }

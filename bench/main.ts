@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import * as path from 'node:path';
 import { ORCHESTRATOR_DEFAULTS } from '../infra/orchestrator-props';
@@ -39,6 +39,13 @@ const METHODS = {
 
 export async function runBenchmarks(options: BenchOptions, root: string): Promise<Record<string, unknown>> {
   const nodeBinary = process.execPath;
+  // Same switch as `rehearse`: a product that uses DynamoDB reserved words runs only with it (recorded in the results).
+  const allowDynamoDbReservedWords = process.env['SANDBOX_ALLOW_DYNAMODB_RESERVED_WORDS'] === '1';
+  const sandbox = {
+    root,
+    clockSpeed: options.clockSpeed,
+    ...(allowDynamoDbReservedWords ? { allowDynamoDbReservedWords } : {}),
+  };
   const memoryMb = ORCHESTRATOR_DEFAULTS.lambdaMemorySize;
   const results: Record<string, unknown> = {
     generatedAt: new Date().toISOString(),
@@ -51,6 +58,7 @@ export async function runBenchmarks(options: BenchOptions, root: string): Promis
       platform: `${process.platform}-${process.arch}`,
     },
     clockSpeed: options.clockSpeed,
+    sandboxAllowsDynamoDbReservedWords: allowDynamoDbReservedWords,
     prices: {
       ...PRICES,
       lambdaMemoryMb: memoryMb,
@@ -67,7 +75,7 @@ export async function runBenchmarks(options: BenchOptions, root: string): Promis
 
   if (wants(options, 'rehearsal')) {
     log('full rehearsal of examples/plan.yaml');
-    const record = await rehearse(exampleScenario(root), { clockSpeed: options.clockSpeed, root });
+    const record = await rehearse(exampleScenario(root), sandbox);
     const usage = usagePerService(record);
     const per100 = scaleUsage(usage.fixed, usage.perService, 100);
     results['rehearsal'] = {
@@ -87,8 +95,7 @@ export async function runBenchmarks(options: BenchOptions, root: string): Promis
   if (wants(options, 'rollback')) {
     log(`rehearsal with ${ROLLBACK_FAULT.spec}`);
     const record = await rehearse(exampleScenario(root), {
-      clockSpeed: options.clockSpeed,
-      root,
+      ...sandbox,
       faults: parseFaults([ROLLBACK_FAULT.spec]),
     });
     results['rollback'] = {
@@ -102,16 +109,8 @@ export async function runBenchmarks(options: BenchOptions, root: string): Promis
     const small = Math.min(2, options.scaleServices - 1);
     log(`scale rehearsals with ${small} and ${options.scaleServices} generated services`);
     const logPeriodMs = 60_000;
-    const a = await rehearse(generatedScenario(root, Math.max(1, small)), {
-      clockSpeed: options.clockSpeed,
-      root,
-      logPeriodMs,
-    });
-    const b = await rehearse(generatedScenario(root, options.scaleServices), {
-      clockSpeed: options.clockSpeed,
-      root,
-      logPeriodMs,
-    });
+    const a = await rehearse(generatedScenario(root, Math.max(1, small)), { ...sandbox, logPeriodMs });
+    const b = await rehearse(generatedScenario(root, options.scaleServices), { ...sandbox, logPeriodMs });
     const sa = historySizes(a);
     const sb = historySizes(b);
     const events = fitLine(sa.services, sa.parentEvents, sb.services, sb.parentEvents);
@@ -122,6 +121,7 @@ export async function runBenchmarks(options: BenchOptions, root: string): Promis
       method: METHODS.scale,
       status: b.result.status,
       failure: b.result.failure?.message ?? null,
+      smallFailure: a.result.failure?.message ?? null,
       wallSeconds: round1(b.wallMs / 1000),
       small: sa,
       large: sb,
@@ -148,6 +148,7 @@ export async function main(argv: readonly string[], root = path.resolve(__dirnam
   }
   const results = await runBenchmarks(options, root);
   const out = path.resolve(root, options.out);
+  await mkdir(path.dirname(out), { recursive: true });
   await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${printResults(results)}\nwrote ${path.relative(root, out)}\n`);
   return 0;

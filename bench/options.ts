@@ -2,7 +2,7 @@ import { InputInvalidError } from '../core/errors';
 
 /** What `npm run bench -- [flags]` asked for. */
 export interface BenchOptions {
-  /** CI size: few services, few load runs; results go to bench/results.quick.json unless --out says otherwise. */
+  /** CI size: few services, few load runs; results go to tmp/bench/results.quick.json (ignored by git) unless --out says otherwise. */
   readonly quick: boolean;
   /** Where results are written. */
   readonly out: string;
@@ -26,10 +26,10 @@ export const FULL_DEFAULTS = {
   out: 'bench/results.json',
 } as const;
 export const QUICK_DEFAULTS = {
-  scaleServices: 20,
+  scaleServices: 10,
   loadRuns: 3,
   clockSpeed: 100,
-  out: 'bench/results.quick.json',
+  out: 'tmp/bench/results.quick.json',
 } as const;
 
 const USAGE =

@@ -27,6 +27,8 @@ export interface RehearsalOptions {
   readonly logPeriodMs?: number;
   /** Repository root holding lambdas/ and statemachine/. */
   readonly root: string;
+  /** Let the sandbox's DynamoDB accept reserved words as attribute names (see `rehearse`'s SANDBOX_ALLOW_DYNAMODB_RESERVED_WORDS). */
+  readonly allowDynamoDbReservedWords?: boolean;
 }
 
 export interface RehearsalRecord {
@@ -148,10 +150,13 @@ export async function rehearse(scenario: Scenario, options: RehearsalOptions): P
       faults: options.faults ?? [],
       serviceAliases: scenario.aliases,
       ...(options.logPeriodMs !== undefined ? { logPeriodMs: options.logPeriodMs } : {}),
-      metrics: () => startPrometheus({ dir }),
+      ...(options.allowDynamoDbReservedWords ? { allowDynamoDbReservedWords: true } : {}),
+      metrics: () => startPrometheus({ dir, scrapeIntervalSeconds: 1 }),
     });
     seedCluster(sandbox, scenario.seed);
     await waitSteady(sandbox, 120_000);
+    // The baseline: Prometheus has scraped every ADOT task before the rollout starts, as in rehearse.
+    await sandbox.metricsSettled();
     const metricsUrl = sandbox.metricsBackend?.url ?? '';
     const planDocument = {
       ...scenario.planDocument,

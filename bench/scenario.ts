@@ -116,7 +116,8 @@ export function generatedScenario(root: string, count: number): Scenario {
         base.seed.services[0] as SeedService,
         ...names.map((n) => ({
           serviceName: ecsName(n),
-          taskDefinition: { ...workerTd, family: ecsName(n) },
+          // The DescribeTaskDefinition shape, as the example files are.
+          taskDefinition: { taskDefinition: { ...workerTd, family: ecsName(n) } },
           desiredCount: 2,
         })),
       ],

@@ -10,7 +10,7 @@ describe('parseBenchArgs', () => {
     expect(parseBenchArgs(['--quick'])).toMatchObject({
       quick: true,
       scaleServices: QUICK_DEFAULTS.scaleServices,
-      out: 'bench/results.quick.json',
+      out: 'tmp/bench/results.quick.json',
     });
   });
 

@@ -1,0 +1,46 @@
+import { payloadBreakdown, pendingReasons } from '../../../bench/figures';
+
+describe('pendingReasons', () => {
+  it('collects the messages of pending step results from Verify* outputs, with task ids and numbers folded', () => {
+    const exit = (stateName: string, data: unknown) => ({
+      type: 'TaskStateExited',
+      stateName,
+      data: JSON.stringify(data),
+    });
+    const events = [
+      exit('VerifyMetrics', {
+        deployment: { verdict: 'passed' },
+        metrics: {
+          verdict: 'pending',
+          progress: { message: 'up missing for 0123456789abcdef0123456789abcdef after 12 polls' },
+        },
+      }),
+      exit('VerifyMetrics', {
+        metrics: {
+          verdict: 'pending',
+          progress: { message: 'up missing for fedcba9876543210fedcba9876543210 after 13 polls' },
+        },
+      }),
+      exit('VerifyLogs', { logs: { verdict: 'passed', progress: { message: 'ok' } } }),
+      exit('Register', { register: { verdict: 'pending', progress: { message: 'not a check' } } }),
+      { type: 'TaskStateEntered', stateName: 'VerifyLogs', data: '{}' },
+    ];
+    expect(pendingReasons(events)).toEqual({ 'VerifyMetrics: up missing for <task> after N polls': 2 });
+  });
+});
+
+describe('payloadBreakdown', () => {
+  it('names the largest fields of a state payload, one level into the largest', () => {
+    const data = JSON.stringify({
+      plan: { phases: 'x'.repeat(50), cluster: 'c' },
+      run: { index: 1 },
+      results: 'y'.repeat(30),
+    });
+    expect(payloadBreakdown(data, 3)).toEqual([
+      { field: 'plan', bytes: JSON.stringify({ phases: 'x'.repeat(50), cluster: 'c' }).length },
+      { field: 'plan.phases', bytes: 52 },
+      { field: 'results', bytes: 32 },
+    ]);
+    expect(payloadBreakdown('not json')).toEqual([]);
+  });
+});
