@@ -17,7 +17,8 @@ export class SimClock {
 
   constructor(options: ClockOptions = {}) {
     const speed = options.speed ?? 1;
-    if (!Number.isFinite(speed) || speed <= 0) throw new RangeError(`clock speed must be a positive number, got ${String(speed)}`);
+    if (!Number.isFinite(speed) || speed <= 0)
+      throw new RangeError(`clock speed must be a positive number, got ${String(speed)}`);
     this.speed = speed;
   }
 

@@ -27,7 +27,10 @@ export function sandboxEnv(url: string, region: string, lockTableName: string): 
 }
 
 /** Sets the variables in this process; returns a function that puts the previous values back. */
-export function applyEnv(env: Readonly<Record<string, string>>, target: NodeJS.ProcessEnv = process.env): () => void {
+export function applyEnv(
+  env: Readonly<Record<string, string>>,
+  target: NodeJS.ProcessEnv = process.env,
+): () => void {
   const previous = new Map<string, string | undefined>();
   for (const [k, v] of Object.entries(env)) {
     previous.set(k, target[k]);

@@ -41,16 +41,25 @@ export const FAULT_GRAMMAR = [
   'lock:held',
 ] as const;
 
-const SERVICE_FAULTS = new Set(['deployment-fails', 'rollback-deployment-fails-once', 'no-logs', 'broken-json', 'no-metrics']);
+const SERVICE_FAULTS = new Set([
+  'deployment-fails',
+  'rollback-deployment-fails-once',
+  'no-logs',
+  'broken-json',
+  'no-metrics',
+]);
 
 function bad(spec: string, why: string): InputInvalidError {
-  return new InputInvalidError(`fault "${spec}": ${why}; expected one of: ${FAULT_GRAMMAR.join(', ')}`, { spec });
+  return new InputInvalidError(`fault "${spec}": ${why}; expected one of: ${FAULT_GRAMMAR.join(', ')}`, {
+    spec,
+  });
 }
 
 function count(spec: string, text: string | undefined): number {
   if (text === undefined) throw bad(spec, 'missing the count (x<N>)');
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 1000) throw bad(spec, `count must be a whole number from 1 to 1000, got "${text}"`);
+  if (!Number.isInteger(n) || n < 1 || n > 1000)
+    throw bad(spec, `count must be a whole number from 1 to 1000, got "${text}"`);
   return n;
 }
 
@@ -65,7 +74,8 @@ export function parseFault(spec: string): Fault {
     const m = /^http-(\d{3})(?:x(.*))?$/.exec(rest);
     if (!m) throw bad(spec, `unknown Loki fault "${rest}"`);
     const status = Number(m[1]);
-    if (status !== 429 && (status < 500 || status > 599)) throw bad(spec, `status must be 429 or 5xx, got ${status}`);
+    if (status !== 429 && (status < 500 || status > 599))
+      throw bad(spec, `status must be 429 or 5xx, got ${status}`);
     return { kind: 'loki-http', status, times: count(spec, m[2]) };
   }
   if (target === 'ecs') {
@@ -79,10 +89,12 @@ export function parseFault(spec: string): Fault {
   }
   const label = /^missing-label=(.*)$/.exec(rest);
   if (label) {
-    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(label[1] ?? '')) throw bad(spec, `"${label[1] ?? ''}" is not a Loki label name`);
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(label[1] ?? ''))
+      throw bad(spec, `"${label[1] ?? ''}" is not a Loki label name`);
     return { kind: 'missing-label', service: target, label: label[1] as string };
   }
-  if (SERVICE_FAULTS.has(rest)) return { kind: rest as Exclude<ServiceFaultKind, 'missing-label'>, service: target };
+  if (SERVICE_FAULTS.has(rest))
+    return { kind: rest as Exclude<ServiceFaultKind, 'missing-label'>, service: target };
   throw bad(spec, `unknown service fault "${rest}"`);
 }
 
@@ -121,8 +133,13 @@ export class FaultInjector {
   }
 
   /** The fault of that kind on that service, if one is set. */
-  forService<K extends ServiceFaultKind>(kind: K, ecsService: string): Extract<Fault, { kind: K }> | undefined {
-    return this.faults.find((f): f is Extract<Fault, { kind: K }> => f.kind === kind && this.matches(f, ecsService));
+  forService<K extends ServiceFaultKind>(
+    kind: K,
+    ecsService: string,
+  ): Extract<Fault, { kind: K }> | undefined {
+    return this.faults.find(
+      (f): f is Extract<Fault, { kind: K }> => f.kind === kind && this.matches(f, ecsService),
+    );
   }
 
   /** True the first time a one-shot service fault is asked about, false afterwards. */
@@ -157,6 +174,12 @@ export class FaultInjector {
   lokiHttpError(): { status: number; body: string } | null {
     const f = this.take('loki-http');
     if (!f || f.kind !== 'loki-http') return null;
-    return { status: f.status, body: f.status === 429 ? 'Too Many Requests\n' : `${f.status === 503 ? 'Service Unavailable' : 'Internal Server Error'}\n` };
+    return {
+      status: f.status,
+      body:
+        f.status === 429
+          ? 'Too Many Requests\n'
+          : `${f.status === 503 ? 'Service Unavailable' : 'Internal Server Error'}\n`,
+    };
   }
 }

@@ -34,13 +34,25 @@ function signalled(): Promise<string> {
 /** The `alloy-rollout sandbox` command: start, optionally seed a plan's cluster, serve until stopped. */
 export async function runSandboxUntilStopped(options: SandboxRunOptions): Promise<void> {
   const until = options.until ?? signalled();
-  const inputs = options.planFile ? await readRehearsalInputs(options.planFile, options.taskDefinitionsDir) : undefined;
+  const inputs = options.planFile
+    ? await readRehearsalInputs(options.planFile, options.taskDefinitionsDir)
+    : undefined;
   const sandbox: Sandbox = await startSandbox({
     port: options.port,
     clockSpeed: options.clockSpeed,
     faults: options.faults,
-    ...(inputs ? { region: inputs.plan.region, serviceAliases: Object.fromEntries(orderedServices(inputs.plan).map((s) => [s.name, s.ecsService])) } : {}),
-    ...(options.prometheus ? { metrics: async () => startPrometheus({ dir: path.join(options.workDir, 'prometheus'), scrapeIntervalSeconds: 1 }) } : {}),
+    ...(inputs
+      ? {
+          region: inputs.plan.region,
+          serviceAliases: Object.fromEntries(orderedServices(inputs.plan).map((s) => [s.name, s.ecsService])),
+        }
+      : {}),
+    ...(options.prometheus
+      ? {
+          metrics: async () =>
+            startPrometheus({ dir: path.join(options.workDir, 'prometheus'), scrapeIntervalSeconds: 1 }),
+        }
+      : {}),
   });
   try {
     const w = options.write;
@@ -55,7 +67,9 @@ export async function runSandboxUntilStopped(options: SandboxRunOptions): Promis
       if (options.faults.some((f) => f.kind === 'lock-held')) sandbox.holdLock(inputs.plan.cluster);
       const arn = await sandbox.deployOrchestrator();
       w(`Seeded cluster ${inputs.plan.cluster}; orchestrator: ${arn}\n`);
-      w(`In plans run here, set loki.url to ${sandbox.url} and amp.queryUrl to ${sandbox.metricsBackend?.url ?? '(no Prometheus)'}\n`);
+      w(
+        `In plans run here, set loki.url to ${sandbox.url} and amp.queryUrl to ${sandbox.metricsBackend?.url ?? '(no Prometheus)'}\n`,
+      );
     }
     w('Ready. Stop with Ctrl-C.\n');
     await until;

@@ -95,7 +95,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const dynamodb = new DynamoDbTwin(region, account, now, options.allowDynamoDbReservedWords === true);
   dynamodb.createTable({ name: lockTableName, partitionKey: LOCK_TABLE.partitionKey });
   const loki = new LokiStore({ now });
-  const reverseAliases = new Map(Object.entries(options.serviceAliases ?? {}).map(([plan, ecs]) => [ecs, plan]));
+  const reverseAliases = new Map(
+    Object.entries(options.serviceAliases ?? {}).map(([plan, ecs]) => [ecs, plan]),
+  );
 
   let address = '127.0.0.1:0';
   let metricsBackend: MetricsBackend | undefined;
@@ -105,7 +107,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     logs,
     ssm,
     secrets,
-    loki: { ready: () => !faults.has('loki-not-ready'), push: (streams, tenant) => loki.push(streams, tenant ? { tenant } : {}) },
+    loki: {
+      ready: () => !faults.has('loki-not-ready'),
+      push: (streams, tenant) => loki.push(streams, tenant ? { tenant } : {}),
+    },
     faults,
     describeAlloy: options.describeAlloy ?? readAlloyShipping,
     metricsAddress: () => address,
@@ -161,7 +166,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return true;
   };
 
-  const http = await listen(options.port ?? 0, [ecs.api(), logs.service(), ssm.service(), dynamodb.service(), secrets.service(), sfn.api()], [lokiHandler, metricsRoute]);
+  const http = await listen(
+    options.port ?? 0,
+    [ecs.api(), logs.service(), ssm.service(), dynamodb.service(), secrets.service(), sfn.api()],
+    [lokiHandler, metricsRoute],
+  );
   address = `127.0.0.1:${http.port}`;
   const url = `http://${address}`;
   Object.assign(env0, sandboxEnv(url, region, lockTableName));
@@ -202,9 +211,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     async deployOrchestrator(name = ORCHESTRATOR_NAME) {
       const text = await readFile(path.join(root, 'statemachine', 'rollout.asl.json'), 'utf8');
       const definition = substitute(text, substitutions(region, account, lockTableName));
-      return sfn.createStateMachine(name, definition, `arn:aws:iam::${account}:role/alloy-rollout-state-machine`).arn;
+      return sfn.createStateMachine(
+        name,
+        definition,
+        `arn:aws:iam::${account}:role/alloy-rollout-state-machine`,
+      ).arn;
     },
-    holdLock(cluster, holder = `arn:aws:states:${region}:${account}:execution:${ORCHESTRATOR_NAME}:another-rollout`) {
+    holdLock(
+      cluster,
+      holder = `arn:aws:states:${region}:${account}:execution:${ORCHESTRATOR_NAME}:another-rollout`,
+    ) {
       const expires = Math.floor(clock.now() / 1000) + 6 * 3600;
       dynamodb.putItem(lockTableName, {
         [LOCK_TABLE.partitionKey]: { S: cluster },

@@ -23,24 +23,50 @@ export interface SeedCluster {
  * Creates a cluster with EC2 capacity and its services, each on its task definition, and makes
  * sure the awslogs groups and SSM parameters they use exist (as the team's infrastructure would have).
  */
-export function seedCluster(sandbox: Sandbox, seed: SeedCluster): { taskDefinitionArns: Record<string, string> } {
+export function seedCluster(
+  sandbox: Sandbox,
+  seed: SeedCluster,
+): { taskDefinitionArns: Record<string, string> } {
   const { ecs, logs } = sandbox;
   ecs.createCluster(seed.cluster);
   const instances = seed.instances ?? { count: 3, cpu: 4096, memory: 16384 };
   for (let i = 0; i < instances.count; i++) ecs.addContainerInstance(seed.cluster, instances);
   const taskDefinitionArns: Record<string, string> = {};
   for (const s of seed.services) {
-    const input = toRegisterInput(s.taskDefinition as AnyTaskDefinition) as unknown as Record<string, unknown>;
+    const input = toRegisterInput(s.taskDefinition as AnyTaskDefinition) as unknown as Record<
+      string,
+      unknown
+    >;
     const api = ecs.api().operations;
-    const registered = (api['RegisterTaskDefinition'] as (i: Record<string, unknown>) => { taskDefinition: { taskDefinitionArn: string; containerDefinitions: { logConfiguration?: { logDriver: string; options?: Record<string, string> } }[] } })(input);
-    for (const c of registered.taskDefinition.containerDefinitions as { secrets?: { valueFrom: string }[]; logConfiguration?: { logDriver: string; options?: Record<string, string> } }[]) {
+    const registered = (
+      api['RegisterTaskDefinition'] as (i: Record<string, unknown>) => {
+        taskDefinition: {
+          taskDefinitionArn: string;
+          containerDefinitions: {
+            logConfiguration?: { logDriver: string; options?: Record<string, string> };
+          }[];
+        };
+      }
+    )(input);
+    for (const c of registered.taskDefinition.containerDefinitions as {
+      secrets?: { valueFrom: string }[];
+      logConfiguration?: { logDriver: string; options?: Record<string, string> };
+    }[]) {
       // Parameters the definitions read (e.g. the ADOT config) exist in the team's account.
       for (const secret of c.secrets ?? []) {
         const m = /^arn:aws[a-z-]*:ssm:[^:]*:[^:]*:parameter(\/.*)$/.exec(secret.valueFrom);
-        const name = m ? (m[1] as string) : secret.valueFrom.startsWith('arn:') ? undefined : secret.valueFrom;
-        if (name && !sandbox.ssm.get(name)) sandbox.ssm.put({ name, value: `# seeded by the sandbox for ${s.serviceName}\n` });
+        const name = m
+          ? (m[1] as string)
+          : secret.valueFrom.startsWith('arn:')
+            ? undefined
+            : secret.valueFrom;
+        if (name && !sandbox.ssm.get(name))
+          sandbox.ssm.put({ name, value: `# seeded by the sandbox for ${s.serviceName}\n` });
       }
-      const group = c.logConfiguration?.logDriver === 'awslogs' ? c.logConfiguration.options?.['awslogs-group'] : undefined;
+      const group =
+        c.logConfiguration?.logDriver === 'awslogs'
+          ? c.logConfiguration.options?.['awslogs-group']
+          : undefined;
       if (group && !logs.hasGroup(group)) logs.createGroup(group);
     }
     taskDefinitionArns[s.serviceName] = registered.taskDefinition.taskDefinitionArn;

@@ -8,7 +8,11 @@ export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<boole
  * One HTTP server on loopback for everything the sandbox serves: AWS JSON-protocol APIs routed by
  * X-Amz-Target, then the path routes (Loki, task metrics) in order; anything else is a 404.
  */
-export async function listen(port: number, services: readonly AwsJsonService[], routes: readonly Route[]): Promise<{ server: Server; port: number; close(): Promise<void> }> {
+export async function listen(
+  port: number,
+  services: readonly AwsJsonService[],
+  routes: readonly Route[],
+): Promise<{ server: Server; port: number; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     void (async () => {
       try {

@@ -31,7 +31,8 @@ Exit codes: 0 the rollout succeeded, 1 it ended rolled back (or failed, or was r
 export function parseClockSpeed(text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   const speed = Number(text);
-  if (!Number.isFinite(speed) || speed <= 0 || speed > 100_000) throw new InputInvalidError(`--clock-speed: expected a positive number up to 100000, got "${text}"`);
+  if (!Number.isFinite(speed) || speed <= 0 || speed > 100_000)
+    throw new InputInvalidError(`--clock-speed: expected a positive number up to 100000, got "${text}"`);
   return speed;
 }
 
@@ -40,23 +41,40 @@ export const command: CliCommand = {
   summary: 'rehearse a rollout against the local sandbox and write its report',
   help: HELP,
   async run(args, io) {
-    let values: { plan?: string; 'task-definitions'?: string; fault?: string[]; report?: string; 'clock-speed'?: string };
+    let values: {
+      plan?: string;
+      'task-definitions'?: string;
+      fault?: string[];
+      report?: string;
+      'clock-speed'?: string;
+    };
     try {
       values = parseArgs({
         args: [...args],
-        options: { plan: { type: 'string' }, 'task-definitions': { type: 'string' }, fault: { type: 'string', multiple: true }, report: { type: 'string' }, 'clock-speed': { type: 'string' } },
+        options: {
+          plan: { type: 'string' },
+          'task-definitions': { type: 'string' },
+          fault: { type: 'string', multiple: true },
+          report: { type: 'string' },
+          'clock-speed': { type: 'string' },
+        },
         strict: true,
         allowPositionals: false,
       }).values;
     } catch (error) {
-      throw new InputInvalidError(`${(error as Error).message.replace(/\. To specify a positional argument.*$/s, '')} (see: alloy-rollout rehearse --help)`);
+      throw new InputInvalidError(
+        `${(error as Error).message.replace(/\. To specify a positional argument.*$/s, '')} (see: alloy-rollout rehearse --help)`,
+      );
     }
     const faults = parseFaults(values.fault ?? []);
     const clockSpeed = parseClockSpeed(values['clock-speed'], 60);
     const root = path.resolve(__dirname, '..', '..');
     const result = await rehearse({
       planFile: path.resolve(io.cwd, values.plan ?? path.join(root, 'examples', 'plan.yaml')),
-      taskDefinitionsDir: path.resolve(io.cwd, values['task-definitions'] ?? path.join(root, 'examples', 'task-definitions')),
+      taskDefinitionsDir: path.resolve(
+        io.cwd,
+        values['task-definitions'] ?? path.join(root, 'examples', 'task-definitions'),
+      ),
       faults,
       clockSpeed,
       reportFile: path.resolve(io.cwd, values.report ?? path.join('.rehearsal', 'report.json')),

@@ -31,19 +31,36 @@ export const command: CliCommand = {
   summary: 'serve the local twin of the AWS APIs, Loki and Prometheus until stopped',
   help: HELP,
   async run(args, io) {
-    let values: { port?: string; 'clock-speed'?: string; fault?: string[]; plan?: string; 'no-prometheus'?: boolean };
+    let values: {
+      port?: string;
+      'clock-speed'?: string;
+      fault?: string[];
+      plan?: string;
+      'no-prometheus'?: boolean;
+    };
     try {
       values = parseArgs({
         args: [...args],
-        options: { port: { type: 'string' }, 'clock-speed': { type: 'string' }, fault: { type: 'string', multiple: true }, plan: { type: 'string' }, 'no-prometheus': { type: 'boolean' } },
+        options: {
+          port: { type: 'string' },
+          'clock-speed': { type: 'string' },
+          fault: { type: 'string', multiple: true },
+          plan: { type: 'string' },
+          'no-prometheus': { type: 'boolean' },
+        },
         strict: true,
         allowPositionals: false,
       }).values;
     } catch (error) {
-      throw new InputInvalidError(`${(error as Error).message.replace(/\. To specify a positional argument.*$/s, '')} (see: alloy-rollout sandbox --help)`);
+      throw new InputInvalidError(
+        `${(error as Error).message.replace(/\. To specify a positional argument.*$/s, '')} (see: alloy-rollout sandbox --help)`,
+      );
     }
     const port = values.port === undefined ? 4566 : Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputInvalidError(`--port: expected a port number from 0 to 65535, got "${values.port ?? ''}"`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new InputInvalidError(
+        `--port: expected a port number from 0 to 65535, got "${values.port ?? ''}"`,
+      );
     const root = path.resolve(__dirname, '..', '..');
     await runSandboxUntilStopped({
       port,

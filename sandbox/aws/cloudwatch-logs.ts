@@ -2,7 +2,9 @@ import { clientError, requireString } from './errors';
 import type { AwsJsonService } from './protocol';
 
 /** Retention values PutRetentionPolicy accepts (the real service rejects anything else). */
-export const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export const RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 interface LogEvent {
   readonly timestamp: number;
@@ -41,12 +43,23 @@ export function compileFilterPattern(pattern: string | undefined): (message: str
   if (text === '') return () => true;
   const json = /^\{\s*\$\.([A-Za-z0-9_.]+)\s*(=|!=)\s*(?:"([^"]*)"|([^"\s{}&|()]+))\s*\}$/.exec(text);
   if (json) {
-    const [, path, op, quoted, bare] = json as unknown as [string, string, string, string | undefined, string | undefined];
+    const [, path, op, quoted, bare] = json as unknown as [
+      string,
+      string,
+      string,
+      string | undefined,
+      string | undefined,
+    ];
     const expected = quoted ?? bare ?? '';
     return (message) => {
       let value: unknown;
       try {
-        value = path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), JSON.parse(message));
+        value = path
+          .split('.')
+          .reduce<unknown>(
+            (o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined),
+            JSON.parse(message),
+          );
       } catch {
         return false;
       }
@@ -55,7 +68,10 @@ export function compileFilterPattern(pattern: string | undefined): (message: str
     };
   }
   if (text.startsWith('{') || text.startsWith('['))
-    throw clientError('InvalidParameterException', `Invalid filter pattern: the sandbox supports terms and { $.key = "value" } patterns, got ${text}`);
+    throw clientError(
+      'InvalidParameterException',
+      `Invalid filter pattern: the sandbox supports terms and { $.key = "value" } patterns, got ${text}`,
+    );
   const terms = [...text.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? '');
   return (message) => terms.every((t) => message.includes(t));
 }
@@ -77,8 +93,12 @@ export class CloudWatchLogsTwin {
 
   createGroup(name: string): void {
     if (!/^[.\-_/#A-Za-z0-9]{1,512}$/.test(name))
-      throw clientError('InvalidParameterException', `1 validation error detected: Value '${name}' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+`);
-    if (this.groups.has(name)) throw clientError('ResourceAlreadyExistsException', 'The specified log group already exists');
+      throw clientError(
+        'InvalidParameterException',
+        `1 validation error detected: Value '${name}' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+`,
+      );
+    if (this.groups.has(name))
+      throw clientError('ResourceAlreadyExistsException', 'The specified log group already exists');
     this.groups.set(name, { name, creationTime: this.now(), streams: new Map() });
   }
 
@@ -89,7 +109,11 @@ export class CloudWatchLogsTwin {
   }
 
   /** Appends events the way the awslogs driver does, creating the stream if needed. */
-  append(groupName: string, streamName: string, events: readonly { timestamp: number; message: string }[]): void {
+  append(
+    groupName: string,
+    streamName: string,
+    events: readonly { timestamp: number; message: string }[],
+  ): void {
     const g = this.group(groupName);
     let s = g.streams.get(streamName);
     if (!s) {
@@ -97,7 +121,8 @@ export class CloudWatchLogsTwin {
       g.streams.set(streamName, s);
     }
     const ingestionTime = this.now();
-    for (const e of events) s.events.push({ timestamp: e.timestamp, message: e.message, ingestionTime, seq: ++this.seq });
+    for (const e of events)
+      s.events.push({ timestamp: e.timestamp, message: e.message, ingestionTime, seq: ++this.seq });
     s.events.sort((a, b) => a.timestamp - b.timestamp || a.seq - b.seq);
   }
 
@@ -115,7 +140,9 @@ export class CloudWatchLogsTwin {
     const g = this.groups.get(groupName);
     if (!g) return 0;
     let n = 0;
-    for (const s of g.streams.values()) if (suffixes.some((x) => s.name.endsWith(x))) n += s.events.filter((e) => e.ingestionTime >= sinceMs).length;
+    for (const s of g.streams.values())
+      if (suffixes.some((x) => s.name.endsWith(x)))
+        n += s.events.filter((e) => e.ingestionTime >= sinceMs).length;
     return n;
   }
 
@@ -124,7 +151,10 @@ export class CloudWatchLogsTwin {
   }
 
   private describeGroup(g: LogGroup) {
-    const storedBytes = [...g.streams.values()].reduce((n, s) => n + s.events.reduce((m, e) => m + e.message.length, 0), 0);
+    const storedBytes = [...g.streams.values()].reduce(
+      (n, s) => n + s.events.reduce((m, e) => m + e.message.length, 0),
+      0,
+    );
     return {
       logGroupName: g.name,
       creationTime: g.creationTime,
@@ -156,8 +186,14 @@ export class CloudWatchLogsTwin {
         DescribeLogGroups: (input) => {
           const prefix = typeof input['logGroupNamePrefix'] === 'string' ? input['logGroupNamePrefix'] : '';
           const limit = typeof input['limit'] === 'number' ? input['limit'] : PAGE;
-          if (limit < 1 || limit > 50) throw clientError(E, '1 validation error detected: Value at \'limit\' failed to satisfy constraint: Member must have value between 1 and 50');
-          const all = [...this.groups.values()].filter((g) => g.name.startsWith(prefix)).sort((a, b) => a.name.localeCompare(b.name));
+          if (limit < 1 || limit > 50)
+            throw clientError(
+              E,
+              "1 validation error detected: Value at 'limit' failed to satisfy constraint: Member must have value between 1 and 50",
+            );
+          const all = [...this.groups.values()]
+            .filter((g) => g.name.startsWith(prefix))
+            .sort((a, b) => a.name.localeCompare(b.name));
           const { page, next } = pageOf(all, input['nextToken'], limit);
           return { logGroups: page.map((g) => this.describeGroup(g)), ...(next ? { nextToken: next } : {}) };
         },
@@ -165,14 +201,18 @@ export class CloudWatchLogsTwin {
           const g = this.group(requireString(input, 'logGroupName', E));
           const days = input['retentionInDays'];
           if (typeof days !== 'number' || !(RETENTION_DAYS as readonly number[]).includes(days))
-            throw clientError(E, `1 validation error detected: Value '${String(days)}' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: [${RETENTION_DAYS.join(', ')}]`);
+            throw clientError(
+              E,
+              `1 validation error detected: Value '${String(days)}' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: [${RETENTION_DAYS.join(', ')}]`,
+            );
           g.retentionInDays = days;
           return {};
         },
         CreateLogStream: (input) => {
           const g = this.group(requireString(input, 'logGroupName', E));
           const name = requireString(input, 'logStreamName', E);
-          if (g.streams.has(name)) throw clientError('ResourceAlreadyExistsException', 'The specified log stream already exists');
+          if (g.streams.has(name))
+            throw clientError('ResourceAlreadyExistsException', 'The specified log stream already exists');
           g.streams.set(name, { name, creationTime: this.now(), events: [] });
           return {};
         },
@@ -180,17 +220,28 @@ export class CloudWatchLogsTwin {
           const g = this.group(requireString(input, 'logGroupName', E));
           const prefix = typeof input['logStreamNamePrefix'] === 'string' ? input['logStreamNamePrefix'] : '';
           const byTime = input['orderBy'] === 'LastEventTime';
-          if (byTime && prefix) throw clientError(E, 'Cannot order by LastEventTime with a logStreamNamePrefix.');
+          if (byTime && prefix)
+            throw clientError(E, 'Cannot order by LastEventTime with a logStreamNamePrefix.');
           const last = (s: LogStream) => s.events.at(-1)?.timestamp ?? 0;
           let streams = [...g.streams.values()].filter((s) => s.name.startsWith(prefix));
           streams.sort(byTime ? (a, b) => last(a) - last(b) : (a, b) => a.name.localeCompare(b.name));
           if (input['descending'] === true) streams = streams.reverse();
-          const { page, next } = pageOf(streams, input['nextToken'], typeof input['limit'] === 'number' ? input['limit'] : PAGE);
+          const { page, next } = pageOf(
+            streams,
+            input['nextToken'],
+            typeof input['limit'] === 'number' ? input['limit'] : PAGE,
+          );
           return {
             logStreams: page.map((s) => ({
               logStreamName: s.name,
               creationTime: s.creationTime,
-              ...(s.events.length ? { firstEventTimestamp: s.events[0]?.timestamp, lastEventTimestamp: last(s), lastIngestionTime: s.events.at(-1)?.ingestionTime } : {}),
+              ...(s.events.length
+                ? {
+                    firstEventTimestamp: s.events[0]?.timestamp,
+                    lastEventTimestamp: last(s),
+                    lastIngestionTime: s.events.at(-1)?.ingestionTime,
+                  }
+                : {}),
               arn: `arn:aws:logs:${this.region}:${this.account}:log-group:${g.name}:log-stream:${s.name}`,
               storedBytes: 0,
             })),
@@ -201,11 +252,14 @@ export class CloudWatchLogsTwin {
           const group = requireString(input, 'logGroupName', E);
           const stream = requireString(input, 'logStreamName', E);
           const g = this.group(group);
-          if (!g.streams.has(stream)) throw clientError('ResourceNotFoundException', 'The specified log stream does not exist.');
+          if (!g.streams.has(stream))
+            throw clientError('ResourceNotFoundException', 'The specified log stream does not exist.');
           const events = input['logEvents'];
-          if (!Array.isArray(events) || events.length === 0) throw clientError(E, 'logEvents must hold at least one event');
+          if (!Array.isArray(events) || events.length === 0)
+            throw clientError(E, 'logEvents must hold at least one event');
           const parsed = events.map((e: { timestamp?: unknown; message?: unknown }) => {
-            if (typeof e?.timestamp !== 'number' || typeof e?.message !== 'string') throw clientError(E, 'every log event needs a numeric timestamp and a message');
+            if (typeof e?.timestamp !== 'number' || typeof e?.message !== 'string')
+              throw clientError(E, 'every log event needs a numeric timestamp and a message');
             return { timestamp: e.timestamp, message: e.message };
           });
           this.append(group, stream, parsed);
@@ -222,27 +276,47 @@ export class CloudWatchLogsTwin {
           const fromHead = input['startFromHead'] === true;
           const page = fromHead ? events.slice(0, limit) : events.slice(-limit);
           return {
-            events: page.map((e) => ({ timestamp: e.timestamp, message: e.message, ingestionTime: e.ingestionTime })),
+            events: page.map((e) => ({
+              timestamp: e.timestamp,
+              message: e.message,
+              ingestionTime: e.ingestionTime,
+            })),
             nextForwardToken: `f/${page.at(-1)?.seq ?? 0}`,
             nextBackwardToken: `b/${page[0]?.seq ?? 0}`,
           };
         },
         FilterLogEvents: (input) => {
           const g = this.group(requireString(input, 'logGroupName', E));
-          const names = Array.isArray(input['logStreamNames']) ? (input['logStreamNames'] as string[]) : undefined;
-          const prefix = typeof input['logStreamNamePrefix'] === 'string' ? input['logStreamNamePrefix'] : undefined;
-          if (names && prefix) throw clientError(E, 'You cannot specify both LogStreamNames and LogStreamNamePrefix.');
+          const names = Array.isArray(input['logStreamNames'])
+            ? (input['logStreamNames'] as string[])
+            : undefined;
+          const prefix =
+            typeof input['logStreamNamePrefix'] === 'string' ? input['logStreamNamePrefix'] : undefined;
+          if (names && prefix)
+            throw clientError(E, 'You cannot specify both LogStreamNames and LogStreamNamePrefix.');
           const start = typeof input['startTime'] === 'number' ? input['startTime'] : 0;
           const end = typeof input['endTime'] === 'number' ? input['endTime'] : Number.MAX_SAFE_INTEGER;
-          const match = compileFilterPattern(typeof input['filterPattern'] === 'string' ? input['filterPattern'] : undefined);
+          const match = compileFilterPattern(
+            typeof input['filterPattern'] === 'string' ? input['filterPattern'] : undefined,
+          );
           const events = [...g.streams.values()]
             .filter((s) => (names ? names.includes(s.name) : prefix ? s.name.startsWith(prefix) : true))
-            .flatMap((s) => s.events.filter((e) => e.timestamp >= start && e.timestamp <= end && match(e.message)).map((e) => ({ s, e })))
+            .flatMap((s) =>
+              s.events
+                .filter((e) => e.timestamp >= start && e.timestamp <= end && match(e.message))
+                .map((e) => ({ s, e })),
+            )
             .sort((a, b) => a.e.timestamp - b.e.timestamp || a.e.seq - b.e.seq);
           const limit = typeof input['limit'] === 'number' ? input['limit'] : 10000;
           const { page, next } = pageOf(events, input['nextToken'], limit);
           return {
-            events: page.map(({ s, e }) => ({ logStreamName: s.name, timestamp: e.timestamp, message: e.message, ingestionTime: e.ingestionTime, eventId: String(e.seq).padStart(56, '0') })),
+            events: page.map(({ s, e }) => ({
+              logStreamName: s.name,
+              timestamp: e.timestamp,
+              message: e.message,
+              ingestionTime: e.ingestionTime,
+              eventId: String(e.seq).padStart(56, '0'),
+            })),
             searchedLogStreams: [],
             ...(next ? { nextToken: next } : {}),
           };

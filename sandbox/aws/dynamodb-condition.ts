@@ -2,7 +2,15 @@ import { clientError } from './errors';
 import { RESERVED_WORDS } from './dynamodb-reserved';
 
 /** A DynamoDB AttributeValue as it travels in the JSON protocol. */
-export type AttributeValue = { S: string } | { N: string } | { BOOL: boolean } | { NULL: true } | { M: Record<string, AttributeValue> } | { L: AttributeValue[] } | { SS: string[] } | { NS: string[] };
+export type AttributeValue =
+  | { S: string }
+  | { N: string }
+  | { BOOL: boolean }
+  | { NULL: true }
+  | { M: Record<string, AttributeValue> }
+  | { L: AttributeValue[] }
+  | { SS: string[] }
+  | { NS: string[] };
 export type Item = Record<string, AttributeValue>;
 
 type Operand = { kind: 'path'; names: string[] } | { kind: 'value'; ref: string };
@@ -13,7 +21,8 @@ type Condition =
   | { kind: 'begins_with'; path: Operand; value: Operand }
   | { kind: 'cmp'; op: '=' | '<>' | '<' | '<=' | '>' | '>='; left: Operand; right: Operand };
 
-const invalid = (expression: string, why: string) => clientError('ValidationException', `Invalid ConditionExpression: ${why}; expression: ${expression}`);
+const invalid = (expression: string, why: string) =>
+  clientError('ValidationException', `Invalid ConditionExpression: ${why}; expression: ${expression}`);
 
 function tokenize(expression: string): string[] {
   const tokens: string[] = [];
@@ -23,7 +32,11 @@ function tokenize(expression: string): string[] {
     if (/^\s*$/.test(expression.slice(pos))) break;
     re.lastIndex = pos;
     const m = re.exec(expression);
-    if (!m) throw invalid(expression, `Syntax error; token: "${expression.slice(pos).trim().split(/\s/)[0] ?? ''}"`);
+    if (!m)
+      throw invalid(
+        expression,
+        `Syntax error; token: "${expression.slice(pos).trim().split(/\s/)[0] ?? ''}"`,
+      );
     tokens.push(m[1] as string);
     pos = re.lastIndex;
   }
@@ -31,7 +44,10 @@ function tokenize(expression: string): string[] {
 }
 
 /** Parses the condition-expression subset the product uses: functions, comparisons, AND/OR/NOT, parentheses. */
-export function parseCondition(expression: string, options: { allowReservedWords?: boolean } = {}): Condition {
+export function parseCondition(
+  expression: string,
+  options: { allowReservedWords?: boolean } = {},
+): Condition {
   const tokens = tokenize(expression);
   let i = 0;
   const peek = () => tokens[i];
@@ -49,7 +65,8 @@ export function parseCondition(expression: string, options: { allowReservedWords
     if (t.startsWith(':')) return { kind: 'value', ref: t };
     if (/^[#A-Za-z_]/.test(t) && !['AND', 'OR', 'NOT'].includes(t.toUpperCase())) {
       const reserved = t.split('.').find((n) => !n.startsWith('#') && RESERVED_WORDS.has(n.toUpperCase()));
-      if (reserved && !options.allowReservedWords) throw invalid(expression, `Attribute name is a reserved keyword; reserved keyword: ${reserved}`);
+      if (reserved && !options.allowReservedWords)
+        throw invalid(expression, `Attribute name is a reserved keyword; reserved keyword: ${reserved}`);
       return { kind: 'path', names: t.split('.') };
     }
     throw invalid(expression, `Syntax error; token: "${t}"`);
@@ -85,7 +102,8 @@ export function parseCondition(expression: string, options: { allowReservedWords
     }
     const left = operand();
     const op = next();
-    if (!['=', '<>', '<', '<=', '>', '>='].includes(op)) throw invalid(expression, `Syntax error; token: "${op}"`);
+    if (!['=', '<>', '<', '<=', '>', '>='].includes(op))
+      throw invalid(expression, `Syntax error; token: "${op}"`);
     return { kind: 'cmp', op: op as '=', left, right: operand() };
   };
   const and = (): Condition => {
@@ -115,21 +133,37 @@ export interface ExpressionContext {
   readonly expression: string;
 }
 
-function resolvePath(item: Item | undefined, names: readonly string[], ctx: ExpressionContext): AttributeValue | undefined {
+function resolvePath(
+  item: Item | undefined,
+  names: readonly string[],
+  ctx: ExpressionContext,
+): AttributeValue | undefined {
   let current: AttributeValue | undefined = item ? { M: item } : undefined;
   for (const raw of names) {
     const name = raw.startsWith('#') ? ctx.names?.[raw] : raw;
-    if (name === undefined) throw clientError('ValidationException', `Invalid ConditionExpression: An expression attribute name used in the document path is not defined; attribute name: ${raw}`);
+    if (name === undefined)
+      throw clientError(
+        'ValidationException',
+        `Invalid ConditionExpression: An expression attribute name used in the document path is not defined; attribute name: ${raw}`,
+      );
     if (!current || !('M' in current)) return undefined;
     current = current.M[name];
   }
   return current;
 }
 
-function valueOf(item: Item | undefined, operand: Operand, ctx: ExpressionContext): AttributeValue | undefined {
+function valueOf(
+  item: Item | undefined,
+  operand: Operand,
+  ctx: ExpressionContext,
+): AttributeValue | undefined {
   if (operand.kind === 'path') return resolvePath(item, operand.names, ctx);
   const v = ctx.values?.[operand.ref];
-  if (v === undefined) throw clientError('ValidationException', `Invalid ConditionExpression: An expression attribute value used in expression is not defined; attribute value: ${operand.ref}`);
+  if (v === undefined)
+    throw clientError(
+      'ValidationException',
+      `Invalid ConditionExpression: An expression attribute value used in expression is not defined; attribute value: ${operand.ref}`,
+    );
   return v;
 }
 
@@ -138,11 +172,31 @@ function compare(a: AttributeValue | undefined, b: AttributeValue | undefined, o
   if ('N' in a && 'N' in b) {
     const x = Number(a.N);
     const y = Number(b.N);
-    return op === '=' ? x === y : op === '<>' ? x !== y : op === '<' ? x < y : op === '<=' ? x <= y : op === '>' ? x > y : x >= y;
+    return op === '='
+      ? x === y
+      : op === '<>'
+        ? x !== y
+        : op === '<'
+          ? x < y
+          : op === '<='
+            ? x <= y
+            : op === '>'
+              ? x > y
+              : x >= y;
   }
   if ('S' in a && 'S' in b) {
     const c = a.S < b.S ? -1 : a.S > b.S ? 1 : 0;
-    return op === '=' ? c === 0 : op === '<>' ? c !== 0 : op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
+    return op === '='
+      ? c === 0
+      : op === '<>'
+        ? c !== 0
+        : op === '<'
+          ? c < 0
+          : op === '<='
+            ? c <= 0
+            : op === '>'
+              ? c > 0
+              : c >= 0;
   }
   const equal = JSON.stringify(a) === JSON.stringify(b);
   if (op === '=') return equal;
@@ -150,7 +204,11 @@ function compare(a: AttributeValue | undefined, b: AttributeValue | undefined, o
   return false;
 }
 
-export function evaluateCondition(condition: Condition, item: Item | undefined, ctx: ExpressionContext): boolean {
+export function evaluateCondition(
+  condition: Condition,
+  item: Item | undefined,
+  ctx: ExpressionContext,
+): boolean {
   switch (condition.kind) {
     case 'and':
       return evaluateCondition(condition.left, item, ctx) && evaluateCondition(condition.right, item, ctx);

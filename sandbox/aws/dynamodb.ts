@@ -28,7 +28,8 @@ export class DynamoDbTwin {
   ) {}
 
   createTable(spec: TableSpec): void {
-    if (this.tables.has(spec.name)) throw clientError('ResourceInUseException', `Table already exists: ${spec.name}`);
+    if (this.tables.has(spec.name))
+      throw clientError('ResourceInUseException', `Table already exists: ${spec.name}`);
     this.tables.set(spec.name, { ...spec, items: new Map(), created: this.now() });
   }
 
@@ -47,7 +48,8 @@ export class DynamoDbTwin {
       names.map((n) => {
         const v = key[n];
         if (!v) throw clientError(E, `One of the required keys was not given a value`);
-        if (!('S' in v) && !('N' in v)) throw clientError(E, 'The provided key element does not match the schema');
+        if (!('S' in v) && !('N' in v))
+          throw clientError(E, 'The provided key element does not match the schema');
         return v;
       }),
     );
@@ -66,14 +68,22 @@ export class DynamoDbTwin {
   private check(input: Record<string, unknown>, existing: Item | undefined): void {
     const expression = input['ConditionExpression'];
     if (expression === undefined) return;
-    if (typeof expression !== 'string' || expression.trim() === '') throw clientError(E, 'Invalid ConditionExpression: The expression can not be empty;');
+    if (typeof expression !== 'string' || expression.trim() === '')
+      throw clientError(E, 'Invalid ConditionExpression: The expression can not be empty;');
     const ctx = {
       expression,
       names: input['ExpressionAttributeNames'] as Record<string, string> | undefined,
       values: input['ExpressionAttributeValues'] as Record<string, AttributeValue> | undefined,
     };
-    if (!evaluateCondition(parseCondition(expression, { allowReservedWords: this.allowReservedWords }), existing, ctx)) {
-      const extra = input['ReturnValuesOnConditionCheckFailure'] === 'ALL_OLD' && existing ? { Item: existing } : {};
+    if (
+      !evaluateCondition(
+        parseCondition(expression, { allowReservedWords: this.allowReservedWords }),
+        existing,
+        ctx,
+      )
+    ) {
+      const extra =
+        input['ReturnValuesOnConditionCheckFailure'] === 'ALL_OLD' && existing ? { Item: existing } : {};
       throw clientError('ConditionalCheckFailedException', 'The conditional request failed', extra);
     }
   }
@@ -128,7 +138,10 @@ export class DynamoDbTwin {
       TableStatus: 'ACTIVE',
       CreationDateTime: t.created / 1000,
       ItemCount: t.items.size,
-      KeySchema: [{ AttributeName: t.partitionKey, KeyType: 'HASH' }, ...(t.sortKey ? [{ AttributeName: t.sortKey, KeyType: 'RANGE' }] : [])],
+      KeySchema: [
+        { AttributeName: t.partitionKey, KeyType: 'HASH' },
+        ...(t.sortKey ? [{ AttributeName: t.sortKey, KeyType: 'RANGE' }] : []),
+      ],
       BillingModeSummary: { BillingMode: 'PAY_PER_REQUEST' },
     };
   }

@@ -19,7 +19,8 @@ export async function readBody(req: IncomingMessage, limitBytes = 16 * 1024 * 10
   for await (const chunk of req) {
     const buf = chunk as Buffer;
     size += buf.length;
-    if (size > limitBytes) throw new AwsApiError('SerializationException', `request body larger than ${limitBytes} bytes`, 413);
+    if (size > limitBytes)
+      throw new AwsApiError('SerializationException', `request body larger than ${limitBytes} bytes`, 413);
     chunks.push(buf);
   }
   return Buffer.concat(chunks);
@@ -30,9 +31,20 @@ export function epochSeconds(ms: number): number {
   return ms / 1000;
 }
 
-function send(res: ServerResponse, status: number, contentType: string, body: unknown, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  contentType: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': cryptoId(), ...headers });
+  res.writeHead(status, {
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': cryptoId(),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -46,7 +58,11 @@ function cryptoId(): string {
  * Answers one AWS JSON-protocol request for the service whose prefix matches X-Amz-Target.
  * Returns false when no registered service matches (the caller tries other routes).
  */
-export async function handleAwsJson(services: readonly AwsJsonService[], req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+export async function handleAwsJson(
+  services: readonly AwsJsonService[],
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<boolean> {
   const target = req.headers['x-amz-target'];
   if (typeof target !== 'string' || req.method !== 'POST') return false;
   const dot = target.lastIndexOf('.');
@@ -64,18 +80,35 @@ export async function handleAwsJson(services: readonly AwsJsonService[], req: In
         throw new AwsApiError('SerializationException', 'request body is not valid JSON');
       }
     }
-    if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new AwsApiError('SerializationException', 'request body must be a JSON object');
+    if (input === null || typeof input !== 'object' || Array.isArray(input))
+      throw new AwsApiError('SerializationException', 'request body must be a JSON object');
     const fn = service.operations[operation];
-    if (!fn) throw new AwsApiError('UnknownOperationException', `operation ${operation} is not supported by the sandbox's ${prefix}`);
+    if (!fn)
+      throw new AwsApiError(
+        'UnknownOperationException',
+        `operation ${operation} is not supported by the sandbox's ${prefix}`,
+      );
     service.before?.(operation);
     const output = await fn(input as Record<string, unknown>);
     send(res, 200, service.contentType, output ?? {});
   } catch (error) {
     if (error instanceof AwsApiError) {
-      send(res, error.status, service.contentType, { __type: error.type, message: error.message, ...error.extra }, { 'x-amzn-errortype': error.type });
+      send(
+        res,
+        error.status,
+        service.contentType,
+        { __type: error.type, message: error.message, ...error.extra },
+        { 'x-amzn-errortype': error.type },
+      );
     } else {
       const message = error instanceof Error ? error.message : String(error);
-      send(res, 500, service.contentType, { __type: 'InternalFailure', message }, { 'x-amzn-errortype': 'InternalFailure' });
+      send(
+        res,
+        500,
+        service.contentType,
+        { __type: 'InternalFailure', message },
+        { 'x-amzn-errortype': 'InternalFailure' },
+      );
     }
   }
   return true;

@@ -22,10 +22,20 @@ export class SecretsManagerTwin {
   ) {}
 
   create(name: string, value: string): Secret {
-    if (this.find(name)) throw clientError('ResourceExistsException', `The operation failed because the secret ${name} already exists.`);
+    if (this.find(name))
+      throw clientError(
+        'ResourceExistsException',
+        `The operation failed because the secret ${name} already exists.`,
+      );
     // Real ARNs end with a dash and six random characters.
     const suffix = randomUUID().replace(/-/g, '').slice(0, 6);
-    const secret: Secret = { arn: `arn:aws:secretsmanager:${this.region}:${this.account}:secret:${name}-${suffix}`, name, value, versionId: randomUUID(), created: this.now() };
+    const secret: Secret = {
+      arn: `arn:aws:secretsmanager:${this.region}:${this.account}:secret:${name}-${suffix}`,
+      name,
+      value,
+      versionId: randomUUID(),
+      created: this.now(),
+    };
     this.secrets.set(secret.arn, secret);
     return secret;
   }
@@ -34,7 +44,9 @@ export class SecretsManagerTwin {
     const byArn = this.secrets.get(id);
     if (byArn) return byArn;
     // A partial ARN (without the random suffix) and the plain name both resolve, as in AWS.
-    return [...this.secrets.values()].find((s) => s.name === id || s.arn.replace(/-[A-Za-z0-9]{6}$/, '') === id);
+    return [...this.secrets.values()].find(
+      (s) => s.name === id || s.arn.replace(/-[A-Za-z0-9]{6}$/, '') === id,
+    );
   }
 
   service(): AwsJsonService {
@@ -43,14 +55,28 @@ export class SecretsManagerTwin {
       contentType: 'application/x-amz-json-1.1',
       operations: {
         CreateSecret: (input) => {
-          const s = this.create(requireString(input, 'Name', 'InvalidParameterException'), typeof input['SecretString'] === 'string' ? input['SecretString'] : '');
+          const s = this.create(
+            requireString(input, 'Name', 'InvalidParameterException'),
+            typeof input['SecretString'] === 'string' ? input['SecretString'] : '',
+          );
           return { ARN: s.arn, Name: s.name, VersionId: s.versionId };
         },
         GetSecretValue: (input) => {
           const id = requireString(input, 'SecretId', 'InvalidParameterException');
           const s = this.find(id);
-          if (!s) throw clientError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
-          return { ARN: s.arn, Name: s.name, VersionId: s.versionId, SecretString: s.value, VersionStages: ['AWSCURRENT'], CreatedDate: epochSeconds(s.created) };
+          if (!s)
+            throw clientError(
+              'ResourceNotFoundException',
+              "Secrets Manager can't find the specified secret.",
+            );
+          return {
+            ARN: s.arn,
+            Name: s.name,
+            VersionId: s.versionId,
+            SecretString: s.value,
+            VersionStages: ['AWSCURRENT'],
+            CreatedDate: epochSeconds(s.created),
+          };
         },
       },
     };

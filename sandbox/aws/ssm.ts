@@ -36,20 +36,46 @@ export class SsmTwin {
     return this.params.get(path) ?? this.params.get(path.slice(1));
   }
 
-  put(input: { name: string; value: string; type?: SsmParameter['type']; overwrite?: boolean; tier?: string }): SsmParameter {
+  put(input: {
+    name: string;
+    value: string;
+    type?: SsmParameter['type'];
+    overwrite?: boolean;
+    tier?: string;
+  }): SsmParameter {
     const { name, value } = input;
     if (!/^\/?[A-Za-z0-9_.\-/]{1,2048}$/.test(name))
-      throw clientError('ValidationException', `Parameter name: can't be prefixed with "aws" or "ssm" (case-insensitive) and must contain only a-zA-Z0-9_.-/: got "${name}"`);
+      throw clientError(
+        'ValidationException',
+        `Parameter name: can't be prefixed with "aws" or "ssm" (case-insensitive) and must contain only a-zA-Z0-9_.-/: got "${name}"`,
+      );
     const existing = this.params.get(name);
-    if (existing && !input.overwrite) throw clientError('ParameterAlreadyExists', 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.');
+    if (existing && !input.overwrite)
+      throw clientError(
+        'ParameterAlreadyExists',
+        'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.',
+      );
     let tier: SsmParameter['tier'];
-    if (input.tier === undefined || input.tier === 'Standard') tier = existing?.tier === 'Advanced' ? 'Advanced' : 'Standard';
+    if (input.tier === undefined || input.tier === 'Standard')
+      tier = existing?.tier === 'Advanced' ? 'Advanced' : 'Standard';
     else if (input.tier === 'Advanced') tier = 'Advanced';
-    else if (input.tier === 'Intelligent-Tiering') tier = value.length > MAX_VALUE.Standard ? 'Advanced' : 'Standard';
-    else throw clientError('ValidationException', `1 validation error detected: Value '${input.tier}' at 'tier' failed to satisfy constraint: Member must satisfy enum value set: [Advanced, Intelligent-Tiering, Standard]`);
+    else if (input.tier === 'Intelligent-Tiering')
+      tier = value.length > MAX_VALUE.Standard ? 'Advanced' : 'Standard';
+    else
+      throw clientError(
+        'ValidationException',
+        `1 validation error detected: Value '${input.tier}' at 'tier' failed to satisfy constraint: Member must satisfy enum value set: [Advanced, Intelligent-Tiering, Standard]`,
+      );
     if (existing?.tier === 'Advanced' && input.tier === 'Standard')
-      throw clientError('ValidationException', 'This parameter uses the advanced-parameter tier. You can\'t downgrade a parameter from the advanced-parameter tier to the standard-parameter tier.');
-    if (value.length === 0) throw clientError('ValidationException', "1 validation error detected: Value at 'value' failed to satisfy constraint: Member must have length greater than or equal to 1");
+      throw clientError(
+        'ValidationException',
+        "This parameter uses the advanced-parameter tier. You can't downgrade a parameter from the advanced-parameter tier to the standard-parameter tier.",
+      );
+    if (value.length === 0)
+      throw clientError(
+        'ValidationException',
+        "1 validation error detected: Value at 'value' failed to satisfy constraint: Member must have length greater than or equal to 1",
+      );
     if (value.length > MAX_VALUE[tier])
       throw clientError(
         'ValidationException',
@@ -57,13 +83,28 @@ export class SsmTwin {
           ? `Standard tier parameters support a maximum parameter value of 4096 characters. To create a larger parameter value, upgrade the parameter to use the advanced-parameter tier. (got ${value.length})`
           : `Advanced tier parameters support a maximum parameter value of 8192 characters (got ${value.length})`,
       );
-    const param: SsmParameter = { name, value, type: input.type ?? existing?.type ?? 'String', version: (existing?.version ?? 0) + 1, tier, lastModified: this.now() };
+    const param: SsmParameter = {
+      name,
+      value,
+      type: input.type ?? existing?.type ?? 'String',
+      version: (existing?.version ?? 0) + 1,
+      tier,
+      lastModified: this.now(),
+    };
     this.params.set(name, param);
     return param;
   }
 
   private describe(p: SsmParameter) {
-    return { Name: p.name, Type: p.type, Value: p.value, Version: p.version, LastModifiedDate: epochSeconds(p.lastModified), ARN: this.arnOf(p.name), DataType: 'text' };
+    return {
+      Name: p.name,
+      Type: p.type,
+      Value: p.value,
+      Version: p.version,
+      LastModifiedDate: epochSeconds(p.lastModified),
+      ARN: this.arnOf(p.name),
+      DataType: 'text',
+    };
   }
 
   service(): AwsJsonService {
@@ -74,7 +115,10 @@ export class SsmTwin {
         PutParameter: (input) => {
           const type = input['Type'];
           if (type !== undefined && type !== 'String' && type !== 'StringList' && type !== 'SecureString')
-            throw clientError('ValidationException', `1 validation error detected: Value '${String(type)}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [SecureString, StringList, String]`);
+            throw clientError(
+              'ValidationException',
+              `1 validation error detected: Value '${String(type)}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [SecureString, StringList, String]`,
+            );
           const p = this.put({
             name: requireString(input, 'Name', 'ValidationException'),
             value: typeof input['Value'] === 'string' ? input['Value'] : '',
@@ -103,7 +147,8 @@ export class SsmTwin {
         },
         DeleteParameter: (input) => {
           const name = requireString(input, 'Name', 'ValidationException');
-          if (!this.params.delete(name)) throw clientError('ParameterNotFound', `Parameter ${name} not found.`);
+          if (!this.params.delete(name))
+            throw clientError('ParameterNotFound', `Parameter ${name} not found.`);
           return {};
         },
       },

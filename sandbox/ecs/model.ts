@@ -12,13 +12,22 @@ export interface ContainerDefinition {
   readonly mountPoints?: readonly { sourceVolume?: string; containerPath?: string; readOnly?: boolean }[];
   readonly volumesFrom?: readonly { sourceContainer?: string }[];
   readonly dependsOn?: readonly { containerName: string; condition: string }[];
-  readonly logConfiguration?: { logDriver: string; options?: Record<string, string>; secretOptions?: readonly unknown[] };
+  readonly logConfiguration?: {
+    logDriver: string;
+    options?: Record<string, string>;
+    secretOptions?: readonly unknown[];
+  };
   readonly secrets?: readonly { name: string; valueFrom: string }[];
   readonly environment?: readonly { name?: string; value?: string }[];
   readonly command?: readonly string[];
   readonly entryPoint?: readonly string[];
   readonly healthCheck?: { command: readonly string[] };
-  readonly portMappings?: readonly { containerPort?: number; hostPort?: number; protocol?: string; name?: string }[];
+  readonly portMappings?: readonly {
+    containerPort?: number;
+    hostPort?: number;
+    protocol?: string;
+    name?: string;
+  }[];
   readonly [key: string]: unknown;
 }
 
@@ -39,7 +48,15 @@ export interface TaskDefinition {
   readonly [key: string]: unknown;
 }
 
-export type TaskStatus = 'PROVISIONING' | 'PENDING' | 'ACTIVATING' | 'RUNNING' | 'DEACTIVATING' | 'STOPPING' | 'DEPROVISIONING' | 'STOPPED';
+export type TaskStatus =
+  | 'PROVISIONING'
+  | 'PENDING'
+  | 'ACTIVATING'
+  | 'RUNNING'
+  | 'DEACTIVATING'
+  | 'STOPPING'
+  | 'DEPROVISIONING'
+  | 'STOPPED';
 
 export interface Container {
   readonly name: string;
@@ -81,8 +98,6 @@ export interface Deployment {
   updatedAt: number;
   rolloutState: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
   rolloutStateReason: string;
-  /** Set when the deployment's tasks are made to fail (fault injection). */
-  failTasks?: string;
 }
 
 export interface DeploymentConfiguration {
@@ -127,7 +142,10 @@ export function hexId(bytes = 16): string {
 
 /** ECS deployment ids look like "ecs-svc/" and 19 digits. */
 export function deploymentId(): string {
-  const digits = BigInt(`0x${hexId(8)}`).toString().padStart(19, '0').slice(-19);
+  const digits = BigInt(`0x${hexId(8)}`)
+    .toString()
+    .padStart(19, '0')
+    .slice(-19);
   return `ecs-svc/${digits}`;
 }
 

@@ -1,5 +1,13 @@
 import type { SimClock } from '../clock';
-import { Arns, deploymentId, hexId, type Cluster, type Deployment, type Service, type Task, type TaskDefinition } from './model';
+import {
+  Arns,
+  deploymentId,
+  hexId,
+  type Deployment,
+  type Service,
+  type Task,
+  type TaskDefinition,
+} from './model';
 
 /** Simulated durations of the ECS agent and scheduler, in simulated milliseconds. */
 export const ECS_TIMING = {
@@ -19,9 +27,21 @@ export interface StartProblem {
   readonly stopCode: 'TaskFailedToStart' | 'EssentialContainerExited';
 }
 
+/** Picks a container instance with room for the task, or says why none fits. */
+export type Placement = (
+  service: Service,
+  td: TaskDefinition,
+  need: { cpu: number; memory: number },
+) => { instanceArn: string } | { reason: string };
+
 export interface SchedulerHooks {
   /** Called when a task is launched; a problem makes it fail and count towards the circuit breaker. */
-  startProblem(task: Task, td: TaskDefinition, service: Service, deployment: Deployment): StartProblem | undefined;
+  startProblem(
+    task: Task,
+    td: TaskDefinition,
+    service: Service,
+    deployment: Deployment,
+  ): StartProblem | undefined;
   onRunning(task: Task, td: TaskDefinition): void;
   onStopped(task: Task): void;
 }
@@ -39,14 +59,19 @@ export class Scheduler {
     private readonly clock: SimClock,
     private readonly resolveTd: (arn: string) => TaskDefinition,
     private readonly hooks: SchedulerHooks,
+    private readonly place: Placement,
   ) {}
 
   event(service: Service, message: string): void {
-    service.events.unshift({ id: hexId(18).slice(0, 36), createdAt: this.clock.now(), message: `(service ${service.serviceName}) ${message}` });
+    service.events.unshift({
+      id: hexId(18).slice(0, 36),
+      createdAt: this.clock.now(),
+      message: `(service ${service.serviceName}) ${message}`,
+    });
     if (service.events.length > 100) service.events.length = 100;
   }
 
-  newDeployment(service: Service, taskDefinitionArn: string, failTasks?: string): Deployment {
+  newDeployment(service: Service, taskDefinitionArn: string): Deployment {
     const now = this.clock.now();
     for (const d of service.deployments) if (d.status === 'PRIMARY') d.status = 'ACTIVE';
     const deployment: Deployment = {
@@ -58,8 +83,7 @@ export class Scheduler {
       createdAt: now,
       updatedAt: now,
       rolloutState: 'IN_PROGRESS',
-      rolloutStateReason: 'ECS deployment ' + '' + 'in progress.',
-      ...(failTasks ? { failTasks } : {}),
+      rolloutStateReason: 'ECS deployment in progress.',
     };
     service.deployments.unshift(deployment);
     service.taskDefinitionArn = taskDefinitionArn;
@@ -85,7 +109,12 @@ export class Scheduler {
   }
 
   tasksOf(service: Service, deployment?: Deployment): Task[] {
-    return [...this.tasks.values()].filter((t) => t.serviceName === service.serviceName && t.clusterName === service.clusterName && (!deployment || t.deploymentId === deployment.id));
+    return [...this.tasks.values()].filter(
+      (t) =>
+        t.serviceName === service.serviceName &&
+        t.clusterName === service.clusterName &&
+        (!deployment || t.deploymentId === deployment.id),
+    );
   }
 
   private live(tasks: Task[]): Task[] {
@@ -97,8 +126,7 @@ export class Scheduler {
   }
 
   /** One scheduling pass: stop what min-healthy allows, start what max-percent allows, settle states. */
-  tick(service: Service, cluster?: Cluster): void {
-    void cluster;
+  tick(service: Service): void {
     const primary = service.deployments.find((d) => d.status === 'PRIMARY');
     if (!primary) return;
     const now = this.clock.now();
@@ -113,7 +141,8 @@ export class Scheduler {
 
     // Scale down the primary if desiredCount dropped.
     let excess = primaryLive.length - desired;
-    for (const t of primaryLive) if (excess-- > 0) this.stop(t, 'Scaled down by the service scheduler', 'ServiceSchedulerInitiated');
+    for (const t of primaryLive)
+      if (excess-- > 0) this.stop(t, 'Scaled down by the service scheduler', 'ServiceSchedulerInitiated');
 
     // Stop old tasks while the healthy count stays at or above the minimum.
     let healthy = this.running(allTasks).length;
@@ -121,7 +150,11 @@ export class Scheduler {
       for (const t of this.live(this.tasksOf(service, d))) {
         const isHealthy = t.lastStatus === 'RUNNING';
         if (isHealthy && healthy - 1 < minHealthy) continue;
-        this.stop(t, `Task stopped by the service scheduler during deployment ${primary.id}`, 'ServiceSchedulerInitiated');
+        this.stop(
+          t,
+          `Task stopped by the service scheduler during deployment ${primary.id}`,
+          'ServiceSchedulerInitiated',
+        );
         if (isHealthy) healthy -= 1;
       }
     }
@@ -132,26 +165,44 @@ export class Scheduler {
       let primaryCount = this.live(this.tasksOf(service, primary)).length;
       const started: string[] = [];
       while (primaryCount < desired && total < Math.max(maxTasks, 1)) {
-        started.push(this.launch(service, primary).id);
+        const launched = this.launch(service, primary);
+        if (typeof launched === 'string') {
+          this.unplaceable(service, launched);
+          break;
+        }
+        started.push(launched.id);
         total += 1;
         primaryCount += 1;
       }
-      if (started.length) this.event(service, `has started ${started.length} tasks: ${started.map((id) => `(task ${id})`).join(' ')}.`);
+      if (started.length)
+        this.event(
+          service,
+          `has started ${started.length} tasks: ${started.map((id) => `(task ${id})`).join(' ')}.`,
+        );
     }
 
     // Old deployments with no task left disappear, as in DescribeServices.
-    for (const d of old) if (this.live(this.tasksOf(service, d)).length === 0 && this.tasksOf(service, d).every((t) => t.lastStatus === 'STOPPED')) d.status = 'INACTIVE';
+    for (const d of old)
+      if (
+        this.live(this.tasksOf(service, d)).length === 0 &&
+        this.tasksOf(service, d).every((t) => t.lastStatus === 'STOPPED')
+      )
+        d.status = 'INACTIVE';
     service.deployments = service.deployments.filter((d) => d.status !== 'INACTIVE');
 
     if (primary.rolloutState === 'IN_PROGRESS') {
       const runningPrimary = this.running(this.tasksOf(service, primary)).length;
       const threshold = Math.min(200, Math.max(3, Math.ceil(desired * 0.5)));
-      if (service.deploymentConfiguration.deploymentCircuitBreaker.enable && primary.failedTasks >= threshold) {
+      if (
+        service.deploymentConfiguration.deploymentCircuitBreaker.enable &&
+        primary.failedTasks >= threshold
+      ) {
         primary.rolloutState = 'FAILED';
         primary.rolloutStateReason = `ECS deployment circuit breaker: tasks failed to start.`;
         primary.updatedAt = now;
         this.event(service, `deployment ${primary.id} deployment failed: tasks failed to start.`);
-        if (service.deploymentConfiguration.deploymentCircuitBreaker.rollback) this.circuitBreakerRollback(service, primary);
+        if (service.deploymentConfiguration.deploymentCircuitBreaker.rollback)
+          this.circuitBreakerRollback(service, primary);
       } else if (runningPrimary >= desired && service.deployments.length === 1) {
         primary.rolloutState = 'COMPLETED';
         primary.rolloutStateReason = 'ECS deployment ' + primary.id + ' completed.';
@@ -170,12 +221,23 @@ export class Scheduler {
     this.newDeployment(service, previous.taskDefinitionArn);
   }
 
-  private launch(service: Service, deployment: Deployment): Task {
+  /** ECS repeats this event now and then, not on every pass; so does the sandbox, per message. */
+  private unplaceable(service: Service, reason: string): void {
+    const message = `was unable to place a task because no container instance met all of its requirements. ${reason}`;
+    if (!service.events.slice(0, 5).some((e) => e.message.endsWith(message))) this.event(service, message);
+  }
+
+  /** Starts one task of the deployment, or returns why it could not be placed. */
+  private launch(service: Service, deployment: Deployment): Task | string {
     const td = this.resolveTd(deployment.taskDefinitionArn);
     const id = hexId();
     const now = this.clock.now();
     const cpu = Number(td.cpu ?? td.containerDefinitions.reduce((n, c) => n + (c.cpu ?? 0), 0));
-    const memory = Number(td.memory ?? td.containerDefinitions.reduce((n, c) => n + (c.memory ?? c.memoryReservation ?? 0), 0));
+    const memory = Number(
+      td.memory ?? td.containerDefinitions.reduce((n, c) => n + (c.memory ?? c.memoryReservation ?? 0), 0),
+    );
+    const placed = this.place(service, td, { cpu, memory });
+    if ('reason' in placed) return placed.reason;
     const task: Task = {
       taskArn: this.arns.task(service.clusterName, id),
       id,
@@ -183,8 +245,13 @@ export class Scheduler {
       taskDefinitionArn: td.taskDefinitionArn,
       serviceName: service.serviceName,
       deploymentId: deployment.id,
-      containerInstanceArn: this.arns.containerInstance(service.clusterName, hexId()),
-      containers: td.containerDefinitions.map((c) => ({ name: c.name, image: c.image, essential: c.essential !== false, lastStatus: 'PENDING' })),
+      containerInstanceArn: placed.instanceArn,
+      containers: td.containerDefinitions.map((c) => ({
+        name: c.name,
+        image: c.image,
+        essential: c.essential !== false,
+        lastStatus: 'PENDING',
+      })),
       lastStatus: 'PROVISIONING',
       desiredStatus: 'RUNNING',
       createdAt: now,
@@ -192,9 +259,7 @@ export class Scheduler {
       memory,
     };
     this.tasks.set(task.taskArn, task);
-    const problem = deployment.failTasks
-      ? { reason: deployment.failTasks, stopCode: 'EssentialContainerExited' as const }
-      : this.hooks.startProblem(task, td, service, deployment);
+    const problem = this.hooks.startProblem(task, td, service, deployment);
     if (problem) {
       this.clock.schedule(ECS_TIMING.failStartMs, () => {
         if (task.desiredStatus !== 'RUNNING') return;

@@ -12,7 +12,11 @@ const SEED_TIMEOUT_SIM_MS = 10 * 60_000;
  */
 export async function seedPlanCluster(sandbox: Sandbox, inputs: RehearsalInputs): Promise<void> {
   const { plan } = inputs;
-  const services = orderedServices(plan).map((s) => ({ serviceName: s.ecsService, taskDefinition: inputs.taskDefinitions.get(s.name) as Record<string, unknown>, desiredCount: 2 }));
+  const services = orderedServices(plan).map((s) => ({
+    serviceName: s.ecsService,
+    taskDefinition: inputs.taskDefinitions.get(s.name) as Record<string, unknown>,
+    desiredCount: 2,
+  }));
   if (plan.loki.service)
     services.push({
       serviceName: plan.loki.service,
@@ -23,16 +27,32 @@ export async function seedPlanCluster(sandbox: Sandbox, inputs: RehearsalInputs)
         requiresCompatibilities: ['EC2'],
         cpu: '512',
         memory: '1024',
-        containerDefinitions: [{ name: 'loki', image: plan.loki.image ?? 'grafana/loki:3.5.3', essential: true, portMappings: [{ containerPort: 3100 }] }],
+        containerDefinitions: [
+          {
+            name: 'loki',
+            image: plan.loki.image ?? 'grafana/loki:3.5.3',
+            essential: true,
+            portMappings: [{ containerPort: 3100 }],
+          },
+        ],
       },
     });
-  seedCluster(sandbox, { cluster: plan.cluster, instances: { count: Math.max(3, services.length), cpu: 8192, memory: 32768, architecture: 'arm64' }, services });
+  seedCluster(sandbox, {
+    cluster: plan.cluster,
+    instances: { count: Math.max(3, services.length), cpu: 8192, memory: 32768, architecture: 'arm64' },
+    services,
+  });
   const cluster = sandbox.ecs.cluster(plan.cluster);
   const deadline = Date.now() + sandbox.clock.realMs(SEED_TIMEOUT_SIM_MS) + 5_000;
   for (;;) {
-    const pending = [...cluster.services.values()].filter((s) => s.deployments.length !== 1 || s.deployments[0]?.rolloutState !== 'COMPLETED');
+    const pending = [...cluster.services.values()].filter(
+      (s) => s.deployments.length !== 1 || s.deployments[0]?.rolloutState !== 'COMPLETED',
+    );
     if (pending.length === 0) return;
-    if (Date.now() > deadline) throw new Error(`seeded services did not reach a steady state: ${pending.map((s) => s.serviceName).join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `seeded services did not reach a steady state: ${pending.map((s) => s.serviceName).join(', ')}`,
+      );
     await new Promise((r) => setTimeout(r, 20));
   }
 }

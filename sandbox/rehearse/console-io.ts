@@ -1,7 +1,9 @@
 import type { ActionIO } from '../../action/src/types';
 
 /** The Action's IO on a terminal: what a user would see in the job log, plus the summary kept aside. */
-export function consoleActionIo(write: (text: string) => void): ActionIO & { readonly summary: string[]; readonly outputs: Map<string, string> } {
+export function consoleActionIo(
+  write: (text: string) => void,
+): ActionIO & { readonly summary: string[]; readonly outputs: Map<string, string> } {
   let depth = 0;
   const summary: string[] = [];
   const outputs = new Map<string, string>();

@@ -20,18 +20,32 @@ async function readText(file: string, what: string): Promise<string> {
     return await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputInvalidError(`${file}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? (error as Error).message})`} (the ${what})`, { file });
+    throw new InputInvalidError(
+      `${file}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? (error as Error).message})`} (the ${what})`,
+      { file },
+    );
   }
 }
 
 /** Reads and validates the plan and one task definition per plan service (`<dir>/<service>.json`). */
-export async function readRehearsalInputs(planFile: string, taskDefinitionsDir: string): Promise<RehearsalInputs> {
+export async function readRehearsalInputs(
+  planFile: string,
+  taskDefinitionsDir: string,
+): Promise<RehearsalInputs> {
   const doc = parseDocument(await readText(planFile, 'plan'), { uniqueKeys: true });
-  if (doc.errors.length > 0) throw new PlanInvalidError(`${planFile}: not valid YAML/JSON: ${doc.errors[0]?.message.split('\n')[0] ?? ''}`, { file: planFile });
+  if (doc.errors.length > 0)
+    throw new PlanInvalidError(
+      `${planFile}: not valid YAML/JSON: ${doc.errors[0]?.message.split('\n')[0] ?? ''}`,
+      { file: planFile },
+    );
   const document: unknown = doc.toJS();
-  if (document === null || typeof document !== 'object' || Array.isArray(document)) throw new PlanInvalidError(`${planFile}: expected a mapping (an object) at the top of the plan`, { file: planFile });
+  if (document === null || typeof document !== 'object' || Array.isArray(document))
+    throw new PlanInvalidError(`${planFile}: expected a mapping (an object) at the top of the plan`, {
+      file: planFile,
+    });
   const result = validatePlan(document);
-  if (!result.ok) throw new PlanInvalidError(formatProblems(planFile, result.problems), { problems: result.problems });
+  if (!result.ok)
+    throw new PlanInvalidError(formatProblems(planFile, result.problems), { problems: result.problems });
   const taskDefinitions = new Map<string, AnyTaskDefinition>();
   for (const service of orderedServices(result.plan)) {
     const file = path.join(taskDefinitionsDir, `${service.name}.json`);
@@ -51,7 +65,11 @@ export async function readRehearsalInputs(planFile: string, taskDefinitionsDir: 
  * The plan the rehearsal runs: the user's, with the two addresses only the sandbox knows. Lambdas
  * reach Loki at the sandbox and AMP at the sandbox's Prometheus; everything else is untouched.
  */
-export function sandboxPlanDocument(document: Record<string, unknown>, lokiUrl: string, ampQueryUrl: string): Record<string, unknown> {
+export function sandboxPlanDocument(
+  document: Record<string, unknown>,
+  lokiUrl: string,
+  ampQueryUrl: string,
+): Record<string, unknown> {
   const copy = JSON.parse(JSON.stringify(document)) as Record<string, Record<string, unknown>>;
   copy['loki'] = { ...(copy['loki'] ?? {}), url: lokiUrl };
   copy['amp'] = { ...(copy['amp'] ?? {}), queryUrl: ampQueryUrl };

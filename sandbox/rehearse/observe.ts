@@ -34,7 +34,11 @@ const OBSERVE_MS = 30_000;
  * Looks at the sandbox, not at the report: each service's current task definition, and which
  * store receives lines from its running tasks during a short window after the rollout ended.
  */
-export async function observe(sandbox: Sandbox, plan: Plan, executionArn: string | undefined): Promise<Observation> {
+export async function observe(
+  sandbox: Sandbox,
+  plan: Plan,
+  executionArn: string | undefined,
+): Promise<Observation> {
   const since = sandbox.clock.now();
   await sandbox.clock.sleep(OBSERVE_MS);
   const cluster = sandbox.ecs.cluster(plan.cluster);
@@ -45,11 +49,28 @@ export async function observe(sandbox: Sandbox, plan: Plan, executionArn: string
     const described = { taskDefinition: td } as unknown as AnyTaskDefinition;
     const collector = collectorOf(described);
     const driver = logDriverOf(described);
-    const running = sandbox.ecs.scheduler.tasksOf(service).filter((t) => t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING');
+    const running = sandbox.ecs.scheduler
+      .tasksOf(service)
+      .filter((t) => t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING');
     const ids = running.map((t) => t.id);
     const loki = lokiLines(sandbox, plan, s.name, since);
-    const groups = new Set(shapeOf(td).mainContainers.flatMap((c) => (c.logConfiguration?.logDriver === 'awslogs' ? [c.logConfiguration.options?.['awslogs-group'] ?? ''] : [])));
-    const cloudwatch = [...groups].reduce((n, g) => n + sandbox.logs.recentEvents(g, since, ids.map((id) => `/${id}`)), 0);
+    const groups = new Set(
+      shapeOf(td).mainContainers.flatMap((c) =>
+        c.logConfiguration?.logDriver === 'awslogs'
+          ? [c.logConfiguration.options?.['awslogs-group'] ?? '']
+          : [],
+      ),
+    );
+    const cloudwatch = [...groups].reduce(
+      (n, g) =>
+        n +
+        sandbox.logs.recentEvents(
+          g,
+          since,
+          ids.map((id) => `/${id}`),
+        ),
+      0,
+    );
     services.push({
       name: s.name,
       ecsService: s.ecsService,

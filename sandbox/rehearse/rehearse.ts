@@ -64,13 +64,18 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
     region: plan.region,
     serviceAliases: aliases,
     ...(options.root ? { root: options.root } : {}),
-    ...(process.env['SANDBOX_ALLOW_DYNAMODB_RESERVED_WORDS'] === '1' ? { allowDynamoDbReservedWords: true } : {}),
-    metrics: async () => startPrometheus({ dir: path.join(options.workDir, 'prometheus'), scrapeIntervalSeconds: 1 }),
+    ...(process.env['SANDBOX_ALLOW_DYNAMODB_RESERVED_WORDS'] === '1'
+      ? { allowDynamoDbReservedWords: true }
+      : {}),
+    metrics: async () =>
+      startPrometheus({ dir: path.join(options.workDir, 'prometheus'), scrapeIntervalSeconds: 1 }),
   });
   const restoreEnv = applyEnv(sandbox.env);
   const sfn = new SFNClient({ region: plan.region });
   try {
-    write(`Sandbox on ${sandbox.url}; seeding cluster ${plan.cluster} (${orderedServices(plan).length} services on ADOT + awslogs, EC2 capacity)\n`);
+    write(
+      `Sandbox on ${sandbox.url}; seeding cluster ${plan.cluster} (${orderedServices(plan).length} services on ADOT + awslogs, EC2 capacity)\n`,
+    );
     await seedPlanCluster(sandbox, inputs);
     // The baseline: before the rollout, Prometheus has been scraping every ADOT task for a while.
     await sandbox.metricsSettled();
@@ -79,7 +84,11 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
     const stateMachineArn = await sandbox.deployOrchestrator();
     write(`Orchestrator deployed: ${stateMachineArn}\n\n`);
 
-    const document = sandboxPlanDocument(inputs.document, sandbox.url, sandbox.metricsBackend?.url ?? sandbox.url);
+    const document = sandboxPlanDocument(
+      inputs.document,
+      sandbox.url,
+      sandbox.metricsBackend?.url ?? sandbox.url,
+    );
     const io = consoleActionIo(write);
     const actionInputs: ActionInputs = {
       mode: 'migrate',
@@ -87,7 +96,11 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
       region: plan.region,
       planFile: options.planFile,
       planDocument: document,
-      plan: { ...plan, loki: { ...plan.loki, url: sandbox.url }, amp: { ...plan.amp, queryUrl: sandbox.metricsBackend?.url ?? sandbox.url } },
+      plan: {
+        ...plan,
+        loki: { ...plan.loki, url: sandbox.url },
+        amp: { ...plan.amp, queryUrl: sandbox.metricsBackend?.url ?? sandbox.url },
+      },
       wait: true,
       ...(options.timeoutMinutes ? { timeoutMinutes: options.timeoutMinutes } : {}),
       github: { repository: 'local/rehearsal', runId: String(Date.now()), runAttempt: 1, actor: 'rehearse' },
@@ -115,7 +128,13 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
 }
 
 function describeFault(f: Fault): string {
-  return 'service' in f ? `${f.service}: ${f.kind}${f.kind === 'missing-label' ? ` (${f.label})` : ''}` : f.kind === 'loki-http' ? `loki: HTTP ${f.status} x${f.times}` : f.kind === 'ecs-throttle' ? `ecs: throttle x${f.times}` : f.kind;
+  return 'service' in f
+    ? `${f.service}: ${f.kind}${f.kind === 'missing-label' ? ` (${f.label})` : ''}`
+    : f.kind === 'loki-http'
+      ? `loki: HTTP ${f.status} x${f.times}`
+      : f.kind === 'ecs-throttle'
+        ? `ecs: throttle x${f.times}`
+        : f.kind;
 }
 
 function statusOf(result: ActionResult): ReportStatus {
@@ -126,15 +145,38 @@ function statusOf(result: ActionResult): ReportStatus {
 }
 
 /** The orchestrator's report with the observed fields replaced by what the sandbox shows. */
-export function buildReport(plan: Plan, result: ActionResult, observed: Observation, options: Pick<RehearseOptions, 'faults' | 'clockSpeed'>): RehearsalReport {
-  const base: Report = result.report ?? { status: statusOf(result), mode: 'migrate', cluster: plan.cluster, lockReleased: observed.lockReleased, services: [] };
+export function buildReport(
+  plan: Plan,
+  result: ActionResult,
+  observed: Observation,
+  options: Pick<RehearseOptions, 'faults' | 'clockSpeed'>,
+): RehearsalReport {
+  const base: Report = result.report ?? {
+    status: statusOf(result),
+    mode: 'migrate',
+    cluster: plan.cluster,
+    lockReleased: observed.lockReleased,
+    services: [],
+  };
   const byName = new Map(base.services.map((s) => [s.name, s]));
   const services: ServiceReport[] = orderedServices(plan).map((s) => {
     const seen = observed.services.find((o) => o.name === s.name);
-    const reported: ServiceReport = byName.get(s.name) ?? { name: s.name, phase: s.phase, ecsService: s.ecsService, outcome: 'untouched', checks: [] };
+    const reported: ServiceReport = byName.get(s.name) ?? {
+      name: s.name,
+      phase: s.phase,
+      ecsService: s.ecsService,
+      outcome: 'untouched',
+      checks: [],
+    };
     return {
       ...reported,
-      ...(seen ? { finalCollector: seen.finalCollector, finalLogDriver: seen.finalLogDriver, logsReceivedBy: seen.logsReceivedBy } : {}),
+      ...(seen
+        ? {
+            finalCollector: seen.finalCollector,
+            finalLogDriver: seen.finalLogDriver,
+            logsReceivedBy: seen.logsReceivedBy,
+          }
+        : {}),
     };
   });
   const cause = base.cause ?? result.failure?.cause;
@@ -146,15 +188,32 @@ export function buildReport(plan: Plan, result: ActionResult, observed: Observat
     ...(cause ? { cause } : {}),
     lockReleased: observed.lockReleased,
     services,
-    rehearsal: { faults: options.faults, clockSpeed: options.clockSpeed, actionStatus: result.status, observed },
+    rehearsal: {
+      faults: options.faults,
+      clockSpeed: options.clockSpeed,
+      actionStatus: result.status,
+      observed,
+    },
   };
 }
 
 function renderObservation(report: RehearsalReport): string {
-  const rows = report.services.map((s) => [s.name, s.outcome, s.finalCollector ?? '?', s.finalLogDriver ?? '?', s.logsReceivedBy ?? '?']);
+  const rows = report.services.map((s) => [
+    s.name,
+    s.outcome,
+    s.finalCollector ?? '?',
+    s.finalLogDriver ?? '?',
+    s.logsReceivedBy ?? '?',
+  ]);
   const head = ['service', 'outcome', 'collector', 'log driver', 'logs reach'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  const cause = report.cause ? `\nCause: ${report.cause.service ? `${report.cause.service} / ` : ''}${report.cause.check}: ${report.cause.message}\n` : '';
+  const fmt = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  const cause = report.cause
+    ? `\nCause: ${report.cause.service ? `${report.cause.service} / ` : ''}${report.cause.check}: ${report.cause.message}\n`
+    : '';
   return `\nRollout ${report.status} (lock ${report.lockReleased ? 'released' : 'NOT released'})${cause}\n${[fmt(head), ...rows.map(fmt)].join('\n')}\n\n`;
 }

@@ -2,13 +2,20 @@ import { ASL_SUBSTITUTIONS, functionArnSubstitution, LAMBDAS } from '../../lambd
 
 /** Resource the sandbox gives to Wait states it runs on its own clock (see `rewriteWaits`). */
 export const SANDBOX_WAIT_RESOURCE = 'arn:aws:lambda:us-east-1:000000000000:function:sandbox-wait-state';
-export const START_EXECUTION_RESOURCES = ['arn:aws:states:::states:startExecution.sync:2', 'arn:aws:states:::states:startExecution.sync', 'arn:aws:states:::states:startExecution'] as const;
+export const START_EXECUTION_RESOURCES = [
+  'arn:aws:states:::states:startExecution.sync:2',
+  'arn:aws:states:::states:startExecution.sync',
+  'arn:aws:states:::states:startExecution',
+] as const;
 /**
  * Stands for the service's default Task timeout (99999999 s): the largest a Node timer holds
  * (2^31-1 ms, about 24 days); a larger value would overflow and fire at once.
  */
 export const TASK_TIMEOUT_DEFAULT_SECONDS = 2_147_483;
-export const LAMBDA_INVOKE_RESOURCES = ['arn:aws:states:::lambda:invoke', 'arn:aws:states:::lambda:invoke.waitForTaskToken'] as const;
+export const LAMBDA_INVOKE_RESOURCES = [
+  'arn:aws:states:::lambda:invoke',
+  'arn:aws:states:::lambda:invoke.waitForTaskToken',
+] as const;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type StateDef = Record<string, Json> & { Type: string };
@@ -23,7 +30,11 @@ export function functionArn(region: string, account: string, id: string): string
 }
 
 /** The values CDK fills into `${...}` placeholders, as the sandbox deploys them. */
-export function substitutions(region: string, account: string, lockTableName: string): Record<string, string> {
+export function substitutions(
+  region: string,
+  account: string,
+  lockTableName: string,
+): Record<string, string> {
   const values: Record<string, string> = { [ASL_SUBSTITUTIONS.lockTable]: lockTableName };
   for (const l of LAMBDAS) values[functionArnSubstitution(l.id)] = functionArn(region, account, l.id);
   return values;
@@ -33,16 +44,22 @@ export function substitutions(region: string, account: string, lockTableName: st
 export function substitute(text: string, values: Readonly<Record<string, string>>): string {
   return text.replace(/\$\{([A-Za-z0-9_]+)\}/g, (whole, name: string) => {
     const value = values[name];
-    if (value === undefined) throw new Error(`the definition uses ${whole}, which the deployment does not provide (known: ${Object.keys(values).join(', ')})`);
+    if (value === undefined)
+      throw new Error(
+        `the definition uses ${whole}, which the deployment does not provide (known: ${Object.keys(values).join(', ')})`,
+      );
     return value;
   });
 }
 
 /** Every (nested) state machine in a definition: the top level, Map processors, Parallel branches. */
-export function* machines(def: { States: Record<string, StateDef> }): Generator<{ States: Record<string, StateDef> }> {
+export function* machines(def: {
+  States: Record<string, StateDef>;
+}): Generator<{ States: Record<string, StateDef> }> {
   yield def;
   for (const state of Object.values(def.States)) {
-    const inner = (state['ItemProcessor'] ?? state['Iterator']) as { States: Record<string, StateDef> } | undefined;
+    const inner = (state['ItemProcessor'] ?? state['Iterator']) as
+      { States: Record<string, StateDef> } | undefined;
     if (inner?.States) yield* machines(inner);
     const branches = state['Branches'] as { States: Record<string, StateDef> }[] | undefined;
     for (const b of branches ?? []) yield* machines(b);
@@ -81,7 +98,12 @@ export function rewriteWaits(def: Definition): { definition: Definition; waits: 
     // Step Functions gives a Task without TimeoutSeconds (practically) no limit; the local runner 60 s,
     // which would cut short a child execution (startExecution.sync) or a long Wait.
     for (const state of Object.values(m.States))
-      if (state.Type === 'Task' && state['TimeoutSeconds'] === undefined && state['TimeoutSecondsPath'] === undefined) state['TimeoutSeconds'] = TASK_TIMEOUT_DEFAULT_SECONDS;
+      if (
+        state.Type === 'Task' &&
+        state['TimeoutSeconds'] === undefined &&
+        state['TimeoutSecondsPath'] === undefined
+      )
+        state['TimeoutSeconds'] = TASK_TIMEOUT_DEFAULT_SECONDS;
   }
   return { definition: copy, waits };
 }
@@ -104,7 +126,8 @@ export function taskStates(def: Definition): Map<string, { resource: string; fun
 /** Original state types by name (Wait states included), for the history. */
 export function stateTypes(def: Definition): Map<string, string> {
   const out = new Map<string, string>();
-  for (const m of machines(def)) for (const [name, state] of Object.entries(m.States)) out.set(name, state.Type);
+  for (const m of machines(def))
+    for (const [name, state] of Object.entries(m.States)) out.set(name, state.Type);
   return out;
 }
 
@@ -112,8 +135,13 @@ export function stateTypes(def: Definition): Map<string, string> {
 export function readPath(value: unknown, path: string): unknown {
   if (path === '$') return value;
   if (!path.startsWith('$')) return undefined;
-  const parts = [...path.slice(1).matchAll(/\.([^.[\]]+)|\[(\d+)\]|\['([^']+)'\]/g)].map((m) => m[1] ?? m[3] ?? Number(m[2]));
-  return parts.reduce<unknown>((o, k) => (o !== null && typeof o === 'object' ? (o as Record<string | number, unknown>)[k] : undefined), value);
+  const parts = [...path.slice(1).matchAll(/\.([^.[\]]+)|\[(\d+)\]|\['([^']+)'\]/g)].map(
+    (m) => m[1] ?? m[3] ?? Number(m[2]),
+  );
+  return parts.reduce<unknown>(
+    (o, k) => (o !== null && typeof o === 'object' ? (o as Record<string | number, unknown>)[k] : undefined),
+    value,
+  );
 }
 
 /**

@@ -15,10 +15,21 @@ const MAX_DETAIL = 262_144;
 /** State input/output travels as JSON text in the history, as in the real service. */
 export function jsonText(value: unknown): { text: string; truncated: boolean } {
   const text = JSON.stringify(value ?? null);
-  return text.length > MAX_DETAIL ? { text: text.slice(0, MAX_DETAIL), truncated: true } : { text, truncated: false };
+  return text.length > MAX_DETAIL
+    ? { text: text.slice(0, MAX_DETAIL), truncated: true }
+    : { text, truncated: false };
 }
 
-const TYPE_PREFIX: Record<string, string> = { Task: 'Task', Pass: 'Pass', Choice: 'Choice', Wait: 'Wait', Parallel: 'Parallel', Map: 'Map', Succeed: 'Succeed', Fail: 'Fail' };
+const TYPE_PREFIX: Record<string, string> = {
+  Task: 'Task',
+  Pass: 'Pass',
+  Choice: 'Choice',
+  Wait: 'Wait',
+  Parallel: 'Parallel',
+  Map: 'Map',
+  Succeed: 'Succeed',
+  Fail: 'Fail',
+};
 
 export class HistoryRecorder {
   readonly events: HistoryEvent[] = [];
@@ -28,7 +39,13 @@ export class HistoryRecorder {
 
   add(type: string, details: Record<string, unknown> = {}): HistoryEvent {
     const id = this.events.length + 1;
-    const event: HistoryEvent = { id, previousEventId: id - 1, timestamp: this.now() / 1000, type, ...details };
+    const event: HistoryEvent = {
+      id,
+      previousEventId: id - 1,
+      timestamp: this.now() / 1000,
+      type,
+      ...details,
+    };
     this.events.push(event);
     for (const l of this.listeners) l();
     return event;
@@ -36,12 +53,16 @@ export class HistoryRecorder {
 
   stateEntered(stateType: string, name: string, input: unknown): void {
     const { text, truncated } = jsonText(input);
-    this.add(`${TYPE_PREFIX[stateType] ?? 'Task'}StateEntered`, { stateEnteredEventDetails: { name, input: text, inputDetails: { truncated } } });
+    this.add(`${TYPE_PREFIX[stateType] ?? 'Task'}StateEntered`, {
+      stateEnteredEventDetails: { name, input: text, inputDetails: { truncated } },
+    });
   }
 
   stateExited(stateType: string, name: string, output: unknown): void {
     const { text, truncated } = jsonText(output);
-    this.add(`${TYPE_PREFIX[stateType] ?? 'Task'}StateExited`, { stateExitedEventDetails: { name, output: text, outputDetails: { truncated } } });
+    this.add(`${TYPE_PREFIX[stateType] ?? 'Task'}StateExited`, {
+      stateExitedEventDetails: { name, output: text, outputDetails: { truncated } },
+    });
   }
 
   onEvent(listener: () => void): () => void {

@@ -19,7 +19,9 @@ export class LambdaInvocationFailure extends Error {
 /** States rejects state input/output larger than 256 KiB with this error. */
 export class DataLimitExceeded extends Error {
   constructor(what: string, size: number) {
-    super(`The state/task '${what}' returned a result with a size exceeding the maximum number of bytes service limit (${size} > 262144).`);
+    super(
+      `The state/task '${what}' returned a result with a size exceeding the maximum number of bytes service limit (${size} > 262144).`,
+    );
     this.name = 'States.DataLimitExceeded';
   }
 }
@@ -28,7 +30,10 @@ export class DataLimitExceeded extends Error {
  * Finds the real handler behind a function name or ARN: `alloy-rollout-<Id>` is the catalog entry
  * `<Id>`, whose file under lambdas/handlers/ exports `handler`. Loaded on first use.
  */
-export function handlerResolver(root: string, extra: Readonly<Record<string, LambdaHandler>> = {}): (ref: string) => Promise<LambdaHandler | undefined> {
+export function handlerResolver(
+  root: string,
+  extra: Readonly<Record<string, LambdaHandler>> = {},
+): (ref: string) => Promise<LambdaHandler | undefined> {
   const cache = new Map<string, Promise<LambdaHandler | undefined>>();
   return (ref) => {
     const name = ref.startsWith('arn:') ? (ref.split(':')[6] ?? '') : ref;

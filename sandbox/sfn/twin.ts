@@ -3,7 +3,17 @@ import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctio
 import type { SimClock } from '../clock';
 import { clientError, requireString } from '../aws/errors';
 import type { AwsJsonService } from '../aws/protocol';
-import { LAMBDA_INVOKE_RESOURCES, SANDBOX_WAIT_RESOURCE, START_EXECUTION_RESOURCES, readPath, rewriteWaits, stateTypes, taskStates, type Definition, type WaitSpec } from './definition';
+import {
+  LAMBDA_INVOKE_RESOURCES,
+  SANDBOX_WAIT_RESOURCE,
+  START_EXECUTION_RESOURCES,
+  readPath,
+  rewriteWaits,
+  stateTypes,
+  taskStates,
+  type Definition,
+  type WaitSpec,
+} from './definition';
 import { HistoryRecorder, jsonText } from './history';
 import { invoke, type LambdaHandler } from './lambda-runner';
 
@@ -67,15 +77,30 @@ export class SfnTwin {
     try {
       definition = JSON.parse(definitionText) as Definition;
     } catch (e) {
-      throw clientError('InvalidDefinition', `Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: ${(e as Error).message}'`);
+      throw clientError(
+        'InvalidDefinition',
+        `Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: ${(e as Error).message}'`,
+      );
     }
     try {
       // Validates the definition the way the library will run it.
-      new StateMachine(definition as unknown as StateMachineDefinition, { validationOptions: { checkArn: false } });
+      new StateMachine(definition as unknown as StateMachineDefinition, {
+        validationOptions: { checkArn: false },
+      });
     } catch (e) {
-      throw clientError('InvalidDefinition', `Invalid State Machine Definition: '${(e as Error).message.replace(/\s+/g, ' ')}'`);
+      throw clientError(
+        'InvalidDefinition',
+        `Invalid State Machine Definition: '${(e as Error).message.replace(/\s+/g, ' ')}'`,
+      );
     }
-    const record: StateMachineRecord = { arn, name, definitionText, definition, roleArn, created: this.o.clock.now() };
+    const record: StateMachineRecord = {
+      arn,
+      name,
+      definitionText,
+      definition,
+      roleArn,
+      created: this.o.clock.now(),
+    };
     this.machines.set(arn, record);
     return record;
   }
@@ -102,7 +127,8 @@ export class SfnTwin {
     } catch {
       throw clientError('InvalidExecutionInput', 'Invalid execution input: expected a JSON object');
     }
-    if (input.length > 262_144) throw clientError('InvalidExecutionInput', 'Execution input exceeds the 262144 byte limit');
+    if (input.length > 262_144)
+      throw clientError('InvalidExecutionInput', 'Execution input exceeds the 262144 byte limit');
     const arn = `arn:aws:states:${this.o.region}:${this.o.account}:execution:${machine.name}:${execName}`;
     const existing = this.executions.get(arn);
     if (existing) {
@@ -113,7 +139,16 @@ export class SfnTwin {
     const history = new HistoryRecorder(() => this.o.clock.now());
     let resolveDone: () => void = () => undefined;
     const done = new Promise<void>((r) => (resolveDone = r));
-    const execution: Execution = { arn, name: execName, machine, input, start: this.o.clock.now(), status: 'RUNNING', history, done };
+    const execution: Execution = {
+      arn,
+      name: execName,
+      machine,
+      input,
+      start: this.o.clock.now(),
+      status: 'RUNNING',
+      history,
+      done,
+    };
     this.executions.set(arn, execution);
     void this.run(execution, parent).finally(resolveDone);
     return execution;
@@ -141,30 +176,77 @@ export class SfnTwin {
         const fnRef = invokeApi ? task.functionName : task.resource;
         overrides[state] = async (input) => {
           await settle();
-          const ref = invokeApi ? String((input as Record<string, unknown>)['FunctionName'] ?? fnRef) : (fnRef ?? '');
+          const ref = invokeApi
+            ? String((input as Record<string, unknown>)['FunctionName'] ?? fnRef)
+            : (fnRef ?? '');
           const fn = await this.o.lambda(ref.split(':').slice(0, 7).join(':'));
           const payload = invokeApi ? (input as Record<string, unknown>)['Payload'] : input;
           const detail = { resource: ref, input: jsonText(payload).text, inputDetails: { truncated: false } };
-          if (invokeApi) history.add('TaskScheduled', { taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke', region: this.o.region, parameters: jsonText(input).text } });
+          if (invokeApi)
+            history.add('TaskScheduled', {
+              taskScheduledEventDetails: {
+                resourceType: 'lambda',
+                resource: 'invoke',
+                region: this.o.region,
+                parameters: jsonText(input).text,
+              },
+            });
           else history.add('LambdaFunctionScheduled', { lambdaFunctionScheduledEventDetails: detail });
           if (!fn) {
-            const failure = { error: 'Lambda.ResourceNotFoundException', cause: `Function not found: ${ref}` };
-            history.add(invokeApi ? 'TaskFailed' : 'LambdaFunctionFailed', invokeApi ? { taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', ...failure } } : { lambdaFunctionFailedEventDetails: failure });
+            const failure = {
+              error: 'Lambda.ResourceNotFoundException',
+              cause: `Function not found: ${ref}`,
+            };
+            history.add(
+              invokeApi ? 'TaskFailed' : 'LambdaFunctionFailed',
+              invokeApi
+                ? { taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', ...failure } }
+                : { lambdaFunctionFailedEventDetails: failure },
+            );
             throw Object.assign(new Error(failure.cause), { name: failure.error });
           }
-          history.add(invokeApi ? 'TaskStarted' : 'LambdaFunctionStarted', invokeApi ? { taskStartedEventDetails: { resourceType: 'lambda', resource: 'invoke' } } : {});
+          history.add(
+            invokeApi ? 'TaskStarted' : 'LambdaFunctionStarted',
+            invokeApi ? { taskStartedEventDetails: { resourceType: 'lambda', resource: 'invoke' } } : {},
+          );
           this.o.beforeInvoke?.();
           try {
             const result = await invoke(fn, ref, payload);
-            const out = invokeApi ? { ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200, SdkHttpMetadata: { HttpStatusCode: 200 } } : result;
+            const out = invokeApi
+              ? {
+                  ExecutedVersion: '$LATEST',
+                  Payload: result,
+                  StatusCode: 200,
+                  SdkHttpMetadata: { HttpStatusCode: 200 },
+                }
+              : result;
             const text = jsonText(out);
-            if (invokeApi) history.add('TaskSucceeded', { taskSucceededEventDetails: { resourceType: 'lambda', resource: 'invoke', output: text.text, outputDetails: { truncated: text.truncated } } });
-            else history.add('LambdaFunctionSucceeded', { lambdaFunctionSucceededEventDetails: { output: text.text, outputDetails: { truncated: text.truncated } } });
+            if (invokeApi)
+              history.add('TaskSucceeded', {
+                taskSucceededEventDetails: {
+                  resourceType: 'lambda',
+                  resource: 'invoke',
+                  output: text.text,
+                  outputDetails: { truncated: text.truncated },
+                },
+              });
+            else
+              history.add('LambdaFunctionSucceeded', {
+                lambdaFunctionSucceededEventDetails: {
+                  output: text.text,
+                  outputDetails: { truncated: text.truncated },
+                },
+              });
             return out;
           } catch (error) {
             const err = error as Error;
             const failure = { error: err.name, cause: err.message };
-            history.add(invokeApi ? 'TaskFailed' : 'LambdaFunctionFailed', invokeApi ? { taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', ...failure } } : { lambdaFunctionFailedEventDetails: failure });
+            history.add(
+              invokeApi ? 'TaskFailed' : 'LambdaFunctionFailed',
+              invokeApi
+                ? { taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', ...failure } }
+                : { lambdaFunctionFailedEventDetails: failure },
+            );
             throw error;
           }
         };
@@ -173,13 +255,23 @@ export class SfnTwin {
     const retryIntervalOverrides: Record<string, number[]> = {};
     for (const [state, def] of allStates(definition)) {
       const retry = def['Retry'] as { IntervalSeconds?: number; BackoffRate?: number }[] | undefined;
-      if (retry) retryIntervalOverrides[state] = retry.map((r) => this.o.clock.realMs((r.IntervalSeconds ?? 1) * 1000));
+      if (retry)
+        retryIntervalOverrides[state] = retry.map((r) =>
+          this.o.clock.realMs((r.IntervalSeconds ?? 1) * 1000),
+        );
     }
-    const sm = new StateMachine(definition as unknown as StateMachineDefinition, { validationOptions: { checkArn: false } });
+    const sm = new StateMachine(definition as unknown as StateMachineDefinition, {
+      validationOptions: { checkArn: false },
+    });
     const run = sm.run(JSON.parse(execution.input) as never, {
       overrides: { taskResourceLocalHandlers: overrides as never, retryIntervalOverrides },
       context: {
-        Execution: { Id: execution.arn, Name: execution.name, RoleArn: execution.machine.roleArn, StartTime: new Date(execution.start).toISOString() },
+        Execution: {
+          Id: execution.arn,
+          Name: execution.name,
+          RoleArn: execution.machine.roleArn,
+          StartTime: new Date(execution.start).toISOString(),
+        },
         StateMachine: { Id: execution.machine.arn, Name: execution.machine.name },
       },
       noThrowOnAbort: true,
@@ -187,12 +279,20 @@ export class SfnTwin {
     execution.abort = run.abort;
     const consume = (async () => {
       for await (const ev of run.eventLogs) {
-        const e = ev as unknown as Record<string, unknown> & { type: string; state?: { name: string; type: string; input: unknown; output?: unknown } };
+        const e = ev as unknown as Record<string, unknown> & {
+          type: string;
+          state?: { name: string; type: string; input: unknown; output?: unknown };
+        };
         const original = e.state ? (types.get(e.state.name) ?? e.state.type) : '';
         switch (e.type) {
           case 'ExecutionStarted':
             history.add('ExecutionStarted', {
-              executionStartedEventDetails: { input: execution.input, inputDetails: { truncated: false }, roleArn: execution.machine.roleArn, ...(parent ? { parentExecutionArn: parent } : {}) },
+              executionStartedEventDetails: {
+                input: execution.input,
+                inputDetails: { truncated: false },
+                roleArn: execution.machine.roleArn,
+                ...(parent ? { parentExecutionArn: parent } : {}),
+              },
             });
             break;
           case 'StateEntered':
@@ -230,18 +330,25 @@ export class SfnTwin {
       const text = jsonText(result);
       execution.output = text.text;
       this.finish(execution, 'SUCCEEDED');
-      history.add('ExecutionSucceeded', { executionSucceededEventDetails: { output: text.text, outputDetails: { truncated: text.truncated } } });
+      history.add('ExecutionSucceeded', {
+        executionSucceededEventDetails: { output: text.text, outputDetails: { truncated: text.truncated } },
+      });
     } catch (error) {
       await consume.catch(() => undefined);
       if (execution.status !== 'RUNNING') return;
       const err = error as Error & { cause?: unknown };
       const inner = (err.cause ?? err) as Error & { cause?: unknown };
-      execution.error = inner.name === 'Error' && err.name === 'ExecutionTimeoutError' ? 'States.Timeout' : inner.name;
+      execution.error =
+        inner.name === 'Error' && err.name === 'ExecutionTimeoutError' ? 'States.Timeout' : inner.name;
       execution.cause = typeof inner.cause === 'string' ? inner.cause : inner.message;
       const timedOut = err.name === 'ExecutionTimeoutError';
       this.finish(execution, timedOut ? 'TIMED_OUT' : 'FAILED');
-      if (timedOut) history.add('ExecutionTimedOut', { executionTimedOutEventDetails: { error: 'States.Timeout' } });
-      else history.add('ExecutionFailed', { executionFailedEventDetails: { error: execution.error, cause: execution.cause } });
+      if (timedOut)
+        history.add('ExecutionTimedOut', { executionTimedOutEventDetails: { error: 'States.Timeout' } });
+      else
+        history.add('ExecutionFailed', {
+          executionFailedEventDetails: { error: execution.error, cause: execution.cause },
+        });
     }
   }
 
@@ -251,27 +358,54 @@ export class SfnTwin {
   }
 
   /** `states:startExecution(.sync(:2))`: a child execution on this same twin. */
-  private async runChild(parent: Execution, resource: string, input: unknown, settle: () => Promise<void>): Promise<unknown> {
+  private async runChild(
+    parent: Execution,
+    resource: string,
+    input: unknown,
+    settle: () => Promise<void>,
+  ): Promise<unknown> {
     await settle();
     const params = (input ?? {}) as Record<string, unknown>;
     const history = parent.history;
     const resourceName = resource.replace('arn:aws:states:::states:', '');
     const base = { resourceType: 'states', resource: resourceName };
-    history.add('TaskScheduled', { taskScheduledEventDetails: { ...base, region: this.o.region, parameters: jsonText(params).text } });
+    history.add('TaskScheduled', {
+      taskScheduledEventDetails: { ...base, region: this.o.region, parameters: jsonText(params).text },
+    });
     history.add('TaskStarted', { taskStartedEventDetails: base });
-    const childInput = typeof params['Input'] === 'string' ? params['Input'] : JSON.stringify(params['Input'] ?? {});
+    const childInput =
+      typeof params['Input'] === 'string' ? params['Input'] : JSON.stringify(params['Input'] ?? {});
     let child: Execution;
     try {
-      child = this.startExecution(String(params['StateMachineArn']), typeof params['Name'] === 'string' ? params['Name'] : undefined, childInput, parent.arn);
+      child = this.startExecution(
+        String(params['StateMachineArn']),
+        typeof params['Name'] === 'string' ? params['Name'] : undefined,
+        childInput,
+        parent.arn,
+      );
     } catch (error) {
       const err = error as Error;
-      history.add('TaskFailed', { taskFailedEventDetails: { ...base, error: `StepFunctions.${err.name}`, cause: err.message } });
+      history.add('TaskFailed', {
+        taskFailedEventDetails: { ...base, error: `StepFunctions.${err.name}`, cause: err.message },
+      });
       throw Object.assign(new Error(err.message), { name: `StepFunctions.${err.name}` });
     }
     const started = { ExecutionArn: child.arn, StartDate: new Date(child.start).toISOString() };
-    history.add('TaskSubmitted', { taskSubmittedEventDetails: { ...base, output: JSON.stringify(started), outputDetails: { truncated: false } } });
+    history.add('TaskSubmitted', {
+      taskSubmittedEventDetails: {
+        ...base,
+        output: JSON.stringify(started),
+        outputDetails: { truncated: false },
+      },
+    });
     if (resource.endsWith('startExecution')) {
-      history.add('TaskSucceeded', { taskSucceededEventDetails: { ...base, output: JSON.stringify(started), outputDetails: { truncated: false } } });
+      history.add('TaskSucceeded', {
+        taskSucceededEventDetails: {
+          ...base,
+          output: JSON.stringify(started),
+          outputDetails: { truncated: false },
+        },
+      });
       return started;
     }
     await child.done;
@@ -286,16 +420,22 @@ export class SfnTwin {
       ...(child.stop ? { StopDate: child.stop } : {}),
       Input: v2 ? JSON.parse(child.input) : child.input,
       InputDetails: { Included: true },
-      ...(child.output !== undefined ? { Output: v2 ? JSON.parse(child.output) : child.output, OutputDetails: { Included: true } } : {}),
+      ...(child.output !== undefined
+        ? { Output: v2 ? JSON.parse(child.output) : child.output, OutputDetails: { Included: true } }
+        : {}),
       ...(child.error !== undefined ? { Error: child.error } : {}),
       ...(child.cause !== undefined ? { Cause: child.cause } : {}),
     };
     const text = JSON.stringify(output);
     if (child.status === 'SUCCEEDED') {
-      history.add('TaskSucceeded', { taskSucceededEventDetails: { ...base, output: text, outputDetails: { truncated: false } } });
+      history.add('TaskSucceeded', {
+        taskSucceededEventDetails: { ...base, output: text, outputDetails: { truncated: false } },
+      });
       return output;
     }
-    history.add('TaskFailed', { taskFailedEventDetails: { ...base, error: 'States.TaskFailed', cause: text } });
+    history.add('TaskFailed', {
+      taskFailedEventDetails: { ...base, error: 'States.TaskFailed', cause: text },
+    });
     throw Object.assign(new Error(text), { name: 'States.TaskFailed' });
   }
 
@@ -321,7 +461,9 @@ export class SfnTwin {
     this.finish(e, 'ABORTED');
     if (error) e.error = error;
     if (cause) e.cause = cause;
-    e.history.add('ExecutionAborted', { executionAbortedEventDetails: { ...(error ? { error } : {}), ...(cause ? { cause } : {}) } });
+    e.history.add('ExecutionAborted', {
+      executionAbortedEventDetails: { ...(error ? { error } : {}), ...(cause ? { cause } : {}) },
+    });
     e.abort?.();
     return e;
   }
@@ -334,31 +476,68 @@ export class SfnTwin {
       operations: {
         CreateStateMachine: (input) => {
           const type = input['type'] ?? 'STANDARD';
-          if (type !== 'STANDARD') throw clientError('ValidationException', 'The sandbox runs STANDARD state machines only');
-          const m = this.createStateMachine(requireString(input, 'name', 'InvalidName'), requireString(input, 'definition', 'InvalidDefinition'), requireString(input, 'roleArn', 'InvalidArn'));
+          if (type !== 'STANDARD')
+            throw clientError('ValidationException', 'The sandbox runs STANDARD state machines only');
+          const m = this.createStateMachine(
+            requireString(input, 'name', 'InvalidName'),
+            requireString(input, 'definition', 'InvalidDefinition'),
+            requireString(input, 'roleArn', 'InvalidArn'),
+          );
           return { stateMachineArn: m.arn, creationDate: m.created / 1000 };
         },
         DescribeStateMachine: (input) => {
           const m = this.machine(requireString(input, 'stateMachineArn', E));
-          return { stateMachineArn: m.arn, name: m.name, status: 'ACTIVE', definition: m.definitionText, roleArn: m.roleArn, type: 'STANDARD', creationDate: m.created / 1000 };
+          return {
+            stateMachineArn: m.arn,
+            name: m.name,
+            status: 'ACTIVE',
+            definition: m.definitionText,
+            roleArn: m.roleArn,
+            type: 'STANDARD',
+            creationDate: m.created / 1000,
+          };
         },
-        ListStateMachines: () => ({ stateMachines: [...this.machines.values()].map((m) => ({ stateMachineArn: m.arn, name: m.name, type: 'STANDARD', creationDate: m.created / 1000 })) }),
+        ListStateMachines: () => ({
+          stateMachines: [...this.machines.values()].map((m) => ({
+            stateMachineArn: m.arn,
+            name: m.name,
+            type: 'STANDARD',
+            creationDate: m.created / 1000,
+          })),
+        }),
         StartExecution: (input) => {
-          const e = this.startExecution(requireString(input, 'stateMachineArn', E), typeof input['name'] === 'string' ? input['name'] : undefined, typeof input['input'] === 'string' ? input['input'] : '{}');
+          const e = this.startExecution(
+            requireString(input, 'stateMachineArn', E),
+            typeof input['name'] === 'string' ? input['name'] : undefined,
+            typeof input['input'] === 'string' ? input['input'] : '{}',
+          );
           return { executionArn: e.arn, startDate: e.start / 1000 };
         },
         DescribeExecution: (input) => this.describe(this.execution(requireString(input, 'executionArn', E))),
         StopExecution: (input) => {
-          const e = this.stopExecution(requireString(input, 'executionArn', E), input['error'] as string | undefined, input['cause'] as string | undefined);
+          const e = this.stopExecution(
+            requireString(input, 'executionArn', E),
+            input['error'] as string | undefined,
+            input['cause'] as string | undefined,
+          );
           return { stopDate: (e.stop ?? this.o.clock.now()) / 1000 };
         },
         ListExecutions: (input) => {
           const m = this.machine(requireString(input, 'stateMachineArn', E));
           const filter = input['statusFilter'];
-          const all = [...this.executions.values()].filter((e) => e.machine === m && (!filter || e.status === filter)).sort((a, b) => b.start - a.start);
+          const all = [...this.executions.values()]
+            .filter((e) => e.machine === m && (!filter || e.status === filter))
+            .sort((a, b) => b.start - a.start);
           const { page, next } = paginate(all, input['nextToken'], input['maxResults'], 100);
           return {
-            executions: page.map((e) => ({ executionArn: e.arn, stateMachineArn: m.arn, name: e.name, status: e.status, startDate: e.start / 1000, ...(e.stop ? { stopDate: e.stop / 1000 } : {}) })),
+            executions: page.map((e) => ({
+              executionArn: e.arn,
+              stateMachineArn: m.arn,
+              name: e.name,
+              status: e.status,
+              startDate: e.start / 1000,
+              ...(e.stop ? { stopDate: e.stop / 1000 } : {}),
+            })),
             ...(next ? { nextToken: next } : {}),
           };
         },
@@ -368,7 +547,10 @@ export class SfnTwin {
           let events = [...e.history.events];
           if (input['reverseOrder'] === true) events = events.reverse();
           const { page, next } = paginate(events, input['nextToken'], input['maxResults'], 100);
-          return { events: page.map((ev) => (includeData ? ev : stripData(ev))), ...(next ? { nextToken: next } : {}) };
+          return {
+            events: page.map((ev) => (includeData ? ev : stripData(ev))),
+            ...(next ? { nextToken: next } : {}),
+          };
         },
       },
     };
@@ -378,7 +560,8 @@ export class SfnTwin {
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
-    for (const e of this.executions.values()) if (e.status === 'RUNNING') this.stopExecution(e.arn, 'Sandbox.Stopped', 'the sandbox stopped');
+    for (const e of this.executions.values())
+      if (e.status === 'RUNNING') this.stopExecution(e.arn, 'Sandbox.Stopped', 'the sandbox stopped');
   }
 }
 
@@ -395,25 +578,40 @@ function waitMs(wait: WaitSpec, input: unknown, now: number): number {
   if (wait.Seconds !== undefined) return wait.Seconds * 1000;
   if (wait.SecondsPath !== undefined) {
     const v = readPath(input, wait.SecondsPath);
-    if (typeof v !== 'number' || v < 0) throw Object.assign(new Error(`SecondsPath ${wait.SecondsPath} did not select a non-negative number`), { name: 'States.Runtime' });
+    if (typeof v !== 'number' || v < 0)
+      throw Object.assign(new Error(`SecondsPath ${wait.SecondsPath} did not select a non-negative number`), {
+        name: 'States.Runtime',
+      });
     return v * 1000;
   }
-  const ts = wait.Timestamp ?? (wait.TimestampPath !== undefined ? readPath(input, wait.TimestampPath) : undefined);
-  if (typeof ts !== 'string' || Number.isNaN(Date.parse(ts))) throw Object.assign(new Error('Timestamp did not select an RFC 3339 time'), { name: 'States.Runtime' });
+  const ts =
+    wait.Timestamp ?? (wait.TimestampPath !== undefined ? readPath(input, wait.TimestampPath) : undefined);
+  if (typeof ts !== 'string' || Number.isNaN(Date.parse(ts)))
+    throw Object.assign(new Error('Timestamp did not select an RFC 3339 time'), { name: 'States.Runtime' });
   return Math.max(0, Date.parse(ts) - now);
 }
 
 /** Opaque page tokens, checked like the real service (InvalidToken for anything else). */
-function paginate<T>(items: readonly T[], token: unknown, max: unknown, fallback: number): { page: T[]; next?: string } {
+function paginate<T>(
+  items: readonly T[],
+  token: unknown,
+  max: unknown,
+  fallback: number,
+): { page: T[]; next?: string } {
   const size = typeof max === 'number' && max > 0 ? Math.min(max, PAGE_MAX) : fallback;
   let start = 0;
   if (token !== undefined) {
-    const decoded = typeof token === 'string' ? /^sandbox-page-(\d+)$/.exec(Buffer.from(token, 'base64').toString('utf8')) : null;
+    const decoded =
+      typeof token === 'string'
+        ? /^sandbox-page-(\d+)$/.exec(Buffer.from(token, 'base64').toString('utf8'))
+        : null;
     if (!decoded) throw clientError('InvalidToken', `Invalid Token: '${String(token)}'`);
     start = Number(decoded[1]);
   }
   const page = items.slice(start, start + size);
-  return start + size < items.length ? { page, next: Buffer.from(`sandbox-page-${start + size}`).toString('base64') } : { page };
+  return start + size < items.length
+    ? { page, next: Buffer.from(`sandbox-page-${start + size}`).toString('base64') }
+    : { page };
 }
 
 function stripData(event: Record<string, unknown>): Record<string, unknown> {

@@ -16,7 +16,10 @@ export interface AlloyShipping {
   /** Containers a keep rule limits collection to; undefined = every container of the task. */
   readonly containers?: readonly string[];
   /** Remote-written metrics: fixed labels, and whether task_id is added. Undefined = none. */
-  readonly metrics?: { readonly staticLabels: Readonly<Record<string, string>>; readonly taskIdMapped: boolean };
+  readonly metrics?: {
+    readonly staticLabels: Readonly<Record<string, string>>;
+    readonly taskIdMapped: boolean;
+  };
 }
 
 export function readAlloyShipping(config: string): AlloyShipping {
@@ -30,6 +33,8 @@ export function readAlloyShipping(config: string): AlloyShipping {
     mapsLevel: logs.mapped.level,
     ...(logs.tenantId ? { tenant: logs.tenantId } : {}),
     ...(logs.containers ? { containers: logs.containers } : {}),
-    ...(metrics.remoteWriteUrl ? { metrics: { staticLabels: metrics.staticLabels, taskIdMapped: metrics.taskIdMapped } } : {}),
+    ...(metrics.remoteWriteUrl
+      ? { metrics: { staticLabels: metrics.staticLabels, taskIdMapped: metrics.taskIdMapped } }
+      : {}),
   };
 }

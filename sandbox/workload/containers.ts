@@ -21,7 +21,9 @@ export function shapeOf(td: TaskDefinition): TaskShape {
   const configFrom = init?.secrets?.find((s) => s.name === CONFIG_ENV)?.valueFrom;
   return {
     collector: alloy ? 'alloy' : adot ? 'adot' : 'none',
-    mainContainers: containers.filter((c) => !isAdotImage(c.image) && !isOurSidecar(asCore(c)) && !isOurInit(asCore(c))),
+    mainContainers: containers.filter(
+      (c) => !isAdotImage(c.image) && !isOurSidecar(asCore(c)) && !isOurInit(asCore(c)),
+    ),
     ...(configFrom ? { alloyConfigFrom: configFrom } : {}),
   };
 }

@@ -14,24 +14,45 @@ const ERROR_EVERY = 400;
 const FIRST_SEQ = 2;
 
 /** One JSON log line as Temporal's zap logger writes it, or a broken line when asked to. */
-export function logLine(seq: number, service: string, container: string, nowMs: number, broken: boolean): { line: string; level: string } {
+export function logLine(
+  seq: number,
+  service: string,
+  container: string,
+  nowMs: number,
+  broken: boolean,
+): { line: string; level: string } {
   // A Temporal service logs an error now and then (peers unreachable while it joins the ring):
   // the first line of a task, then one line in ERROR_EVERY.
   const error = seq % ERROR_EVERY === FIRST_SEQ;
   const level = error ? 'error' : (LEVELS[seq % LEVELS.length] as string);
-  const msg = error ? 'unable to reach membership peers, retrying' : (MESSAGES[seq % MESSAGES.length] as string);
-  if (broken) return { line: `${new Date(nowMs).toISOString()} ${level.toUpperCase()} ${msg} service=${service} {"truncated": `, level };
-  return { line: JSON.stringify({ level, ts: new Date(nowMs).toISOString(), msg, service, container, seq }), level };
+  const msg = error
+    ? 'unable to reach membership peers, retrying'
+    : (MESSAGES[seq % MESSAGES.length] as string);
+  if (broken)
+    return {
+      line: `${new Date(nowMs).toISOString()} ${level.toUpperCase()} ${msg} service=${service} {"truncated": `,
+      level,
+    };
+  return {
+    line: JSON.stringify({ level, ts: new Date(nowMs).toISOString(), msg, service, container, seq }),
+    level,
+  };
 }
 
-const OPERATIONS = ['StartWorkflowExecution', 'PollWorkflowTaskQueue', 'RespondWorkflowTaskCompleted'] as const;
+const OPERATIONS = [
+  'StartWorkflowExecution',
+  'PollWorkflowTaskQueue',
+  'RespondWorkflowTaskCompleted',
+] as const;
 
 /** Prometheus text exposition of a task's metrics; counters grow with the number of ticks. */
 export function metricsText(service: string, ticks: number): string {
   const lines = [
     '# HELP service_requests Requests handled, by operation.',
     '# TYPE service_requests counter',
-    ...OPERATIONS.map((op, i) => `service_requests{operation="${op}",service_role="${service}"} ${ticks * (i + 3)}`),
+    ...OPERATIONS.map(
+      (op, i) => `service_requests{operation="${op}",service_role="${service}"} ${ticks * (i + 3)}`,
+    ),
     '# HELP service_errors Requests that failed, by operation.',
     '# TYPE service_errors counter',
     ...OPERATIONS.map((op) => `service_errors{operation="${op}",service_role="${service}"} 0`),

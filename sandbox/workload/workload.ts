@@ -61,13 +61,20 @@ export class Workload implements SchedulerHooks {
 
   constructor(private readonly o: WorkloadOptions) {}
 
-  startProblem(task: Task, td: TaskDefinition, service: Service, deployment: Deployment): StartProblem | undefined {
+  startProblem(
+    task: Task,
+    td: TaskDefinition,
+    service: Service,
+    deployment: Deployment,
+  ): StartProblem | undefined {
     void task;
     const shape = shapeOf(td);
     // Secrets are resolved for the whole task before any container starts.
     for (const c of td.containerDefinitions) {
       for (const secret of c.secrets ?? []) {
-        const missing = secret.valueFrom.includes(':secretsmanager:') ? !this.secretExists(secret.valueFrom) : !this.o.ssm.get(secret.valueFrom);
+        const missing = secret.valueFrom.includes(':secretsmanager:')
+          ? !this.secretExists(secret.valueFrom)
+          : !this.o.ssm.get(secret.valueFrom);
         if (missing)
           return {
             reason: `ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from ${secret.valueFrom.includes(':secretsmanager:') ? 'asm' : 'ssm'}: service call has been retried 1 time(s): ${secret.valueFrom} not found`,
@@ -88,12 +95,17 @@ export class Workload implements SchedulerHooks {
         };
     }
     const decided = this.decidedFailures.get(deployment.id);
-    if (decided !== undefined) return decided === null ? undefined : { reason: decided, stopCode: 'EssentialContainerExited' };
+    if (decided !== undefined)
+      return decided === null ? undefined : { reason: decided, stopCode: 'EssentialContainerExited' };
     let failure: string | null = null;
     if (shape.collector === 'alloy') {
       this.wasOnAlloy.add(service.serviceArn);
-      if (this.o.faults.forService('deployment-fails', service.serviceName)) failure = 'Essential container in task exited (injected fault: deployment-fails)';
-    } else if (this.wasOnAlloy.has(service.serviceArn) && this.o.faults.fireOnce('rollback-deployment-fails-once', service.serviceName)) {
+      if (this.o.faults.forService('deployment-fails', service.serviceName))
+        failure = 'Essential container in task exited (injected fault: deployment-fails)';
+    } else if (
+      this.wasOnAlloy.has(service.serviceArn) &&
+      this.o.faults.fireOnce('rollback-deployment-fails-once', service.serviceName)
+    ) {
       failure = 'Essential container in task exited (injected fault: rollback-deployment-fails-once)';
     }
     this.decidedFailures.set(deployment.id, failure);
@@ -102,7 +114,9 @@ export class Workload implements SchedulerHooks {
 
   private secretExists(arn: string): boolean {
     try {
-      void (this.o.secrets.service().operations['GetSecretValue'] as (i: Record<string, unknown>) => unknown)({ SecretId: arn });
+      void (this.o.secrets.service().operations['GetSecretValue'] as (i: Record<string, unknown>) => unknown)(
+        { SecretId: arn },
+      );
       return true;
     } catch {
       return false;
@@ -119,7 +133,10 @@ export class Workload implements SchedulerHooks {
       if (param) shipping = this.o.describeAlloy(param.value);
     }
     const onAlloy = shape.collector === 'alloy';
-    const exposesMetrics = !(onAlloy && (this.o.faults.forService('no-metrics', service) || !shipping?.metrics));
+    const exposesMetrics = !(
+      onAlloy &&
+      (this.o.faults.forService('no-metrics', service) || !shipping?.metrics)
+    );
     const period = Math.max(this.o.logPeriodMs ?? 5_000, MIN_REAL_PERIOD_MS * this.o.clock.speed);
     const entry: RunningTask = {
       task,
@@ -151,14 +168,26 @@ export class Workload implements SchedulerHooks {
     const broken = onAlloy && !!this.o.faults.forService('broken-json', ecsService);
     const streams = new Map<string, { stream: Record<string, string>; values: [string, string][] }>();
     for (const c of shape.mainContainers) {
-      const lines = [0, 1].map((i) => logLine(entry.ticks * 2 + i, this.o.serviceLabel(ecsService), c.name, now + i, broken));
+      const lines = [0, 1].map((i) =>
+        logLine(entry.ticks * 2 + i, this.o.serviceLabel(ecsService), c.name, now + i, broken),
+      );
       const log = c.logConfiguration;
       if (log?.logDriver === 'awslogs') {
         const group = log.options?.['awslogs-group'] ?? '';
         const prefix = log.options?.['awslogs-stream-prefix'];
         const stream = prefix ? `${prefix}/${c.name}/${task.id}` : task.id;
-        if (this.o.logs.hasGroup(group)) this.o.logs.append(group, stream, lines.map((l, i) => ({ timestamp: now + i, message: l.line })));
-      } else if (log?.logDriver === 'json-file' && entry.shipping?.shipsLogs && (entry.shipping.containers?.includes(c.name) ?? true) && !this.o.faults.forService('no-logs', ecsService)) {
+        if (this.o.logs.hasGroup(group))
+          this.o.logs.append(
+            group,
+            stream,
+            lines.map((l, i) => ({ timestamp: now + i, message: l.line })),
+          );
+      } else if (
+        log?.logDriver === 'json-file' &&
+        entry.shipping?.shipsLogs &&
+        (entry.shipping.containers?.includes(c.name) ?? true) &&
+        !this.o.faults.forService('no-logs', ecsService)
+      ) {
         const missing = this.o.faults.forService('missing-label', ecsService)?.label;
         for (const [i, l] of lines.entries()) {
           const labels: Record<string, string> = { ...entry.shipping.staticLabels };
@@ -217,7 +246,11 @@ export class Workload implements SchedulerHooks {
 
   /** Running tasks and what they ship, for the rehearsal's observations. */
   runningTasks(): { task: Task; shape: TaskShape; shipsToLoki: boolean }[] {
-    return [...this.running.values()].map((e) => ({ task: e.task, shape: e.shape, shipsToLoki: !!e.shipping }));
+    return [...this.running.values()].map((e) => ({
+      task: e.task,
+      shape: e.shape,
+      shipsToLoki: !!e.shipping,
+    }));
   }
 
   stop(): void {

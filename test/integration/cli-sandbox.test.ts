@@ -11,12 +11,22 @@ import { waitFor } from './support/wait';
 function captureIo(cwd = ROOT): CliIo & { out: () => string; err: () => string } {
   let out = '';
   let err = '';
-  return { stdout: (t) => void (out += t), stderr: (t) => void (err += t), cwd, env: {}, out: () => out, err: () => err };
+  return {
+    stdout: (t) => void (out += t),
+    stderr: (t) => void (err += t),
+    cwd,
+    env: {},
+    out: () => out,
+    err: () => err,
+  };
 }
 
 describe('alloy-rollout rehearse and sandbox: bad input exits 2 before anything starts', () => {
   it.each([
-    [['rehearse', '--fault', 'history:explode'], /fault "history:explode": unknown service fault "explode"; expected one of/],
+    [
+      ['rehearse', '--fault', 'history:explode'],
+      /fault "history:explode": unknown service fault "explode"; expected one of/,
+    ],
     [['rehearse', '--fault', 'loki:http-429'], /missing the count/],
     [['rehearse', '--clock-speed', '0'], /--clock-speed: expected a positive number/],
     [['rehearse', '--plan', 'no-such-plan.yaml'], /no-such-plan\.yaml: no such file \(the plan\)/],
@@ -79,19 +89,34 @@ describe('alloy-rollout sandbox as a process', () => {
   });
 
   it('serves the AWS APIs on loopback until SIGTERM, then exits 0', async () => {
-    child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['cli/main.ts', 'sandbox', '--port', '0', '--no-prometheus', '--clock-speed', '50'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    child = spawn(
+      path.join(ROOT, 'node_modules', '.bin', 'tsx'),
+      ['cli/main.ts', 'sandbox', '--port', '0', '--no-prometheus', '--clock-speed', '50'],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-    const url = await waitFor('the sandbox to be ready', () => (out.includes('Ready.') ? /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1] : undefined), 30_000);
+    const url = await waitFor(
+      'the sandbox to be ready',
+      () => (out.includes('Ready.') ? /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1] : undefined),
+      30_000,
+    );
     expect(out).toContain(`export AWS_ENDPOINT_URL_ECS=${url}`);
-    const ecs = new ECSClient({ endpoint: url, region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+    const ecs = new ECSClient({
+      endpoint: url,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      maxAttempts: 1,
+    });
     try {
       await ecs.send(new CreateClusterCommand({ clusterName: 'c1' }));
-      expect((await ecs.send(new DescribeClustersCommand({ clusters: ['c1'] }))).clusters?.[0]?.status).toBe('ACTIVE');
+      expect((await ecs.send(new DescribeClustersCommand({ clusters: ['c1'] }))).clusters?.[0]?.status).toBe(
+        'ACTIVE',
+      );
     } finally {
       ecs.destroy();
     }

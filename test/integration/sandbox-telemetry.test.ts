@@ -1,6 +1,17 @@
-import { CloudWatchLogsClient, CreateLogGroupCommand, FilterLogEventsCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  FilterLogEventsCommand,
+  PutRetentionPolicyCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeServicesCommand, ECSClient, ListTasksCommand, RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import {
+  DescribeServicesCommand,
+  ECSClient,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { readFileSync } from 'node:fs';
@@ -18,7 +29,10 @@ import { waitFor } from './support/wait';
 const plan = parsePlanOrThrow(readFileSync(path.join(ROOT, 'examples', 'plan.yaml'), 'utf8'));
 const HISTORY = 'temporal-dev-temporal-history';
 
-async function lokiStreams(sandbox: Sandbox, query: string): Promise<{ stream: Record<string, string>; values: [string, string][] }[]> {
+async function lokiStreams(
+  sandbox: Sandbox,
+  query: string,
+): Promise<{ stream: Record<string, string>; values: [string, string][] }[]> {
   const url = new URL('/loki/api/v1/query_range', sandbox.url);
   url.searchParams.set('query', query);
   url.searchParams.set('start', String((Date.now() - 60_000) * 1e6));
@@ -26,7 +40,9 @@ async function lokiStreams(sandbox: Sandbox, query: string): Promise<{ stream: R
   url.searchParams.set('limit', '1000');
   const res = await fetch(url);
   if (res.status !== 200) throw new Error(`Loki answered ${res.status}: ${await res.text()}`);
-  const body = (await res.json()) as { data: { result: { stream: Record<string, string>; values: [string, string][] }[] } };
+  const body = (await res.json()) as {
+    data: { result: { stream: Record<string, string>; values: [string, string][] }[] };
+  };
   return body.data.result;
 }
 
@@ -38,17 +54,34 @@ async function migrateHistory(sandbox: Sandbox, ecs: ECSClient, ssm: SSMClient):
   if (!service) throw new Error('history missing from the example plan');
   const result = migrate(described, service, plan, { baselineArn: current.taskDefinitionArn });
   if (result.kind !== 'migrated') throw new Error(result.reason);
-  await ssm.send(new PutParameterCommand({ Name: result.configParameter, Value: result.alloyConfig, Type: 'String', Overwrite: true, Tier: result.alloyConfig.length > 4096 ? 'Advanced' : 'Standard' }));
+  await ssm.send(
+    new PutParameterCommand({
+      Name: result.configParameter,
+      Value: result.alloyConfig,
+      Type: 'String',
+      Overwrite: true,
+      Tier: result.alloyConfig.length > 4096 ? 'Advanced' : 'Standard',
+    }),
+  );
   const registered = await ecs.send(new RegisterTaskDefinitionCommand(result.taskDefinition as never));
-  await ecs.send(new UpdateServiceCommand({ cluster: 'temporal-dev', service: HISTORY, taskDefinition: registered.taskDefinition?.taskDefinitionArn }));
+  await ecs.send(
+    new UpdateServiceCommand({
+      cluster: 'temporal-dev',
+      service: HISTORY,
+      taskDefinition: registered.taskDefinition?.taskDefinitionArn,
+    }),
+  );
 }
 
 async function waitCompleted(ecs: ECSClient, service: string): Promise<string> {
   return waitFor(`${service} deployment COMPLETED`, async () => {
     const out = await ecs.send(new DescribeServicesCommand({ cluster: 'temporal-dev', services: [service] }));
     const primary = out.services?.[0]?.deployments?.find((d) => d.status === 'PRIMARY');
-    if (primary?.rolloutState === 'FAILED') throw new Error(`deployment FAILED: ${primary.rolloutStateReason ?? ''}`);
-    return primary?.rolloutState === 'COMPLETED' && out.services?.[0]?.deployments?.length === 1 ? (primary.taskDefinition as string) : undefined;
+    if (primary?.rolloutState === 'FAILED')
+      throw new Error(`deployment FAILED: ${primary.rolloutStateReason ?? ''}`);
+    return primary?.rolloutState === 'COMPLETED' && out.services?.[0]?.deployments?.length === 1
+      ? (primary.taskDefinition as string)
+      : undefined;
   });
 }
 
@@ -59,11 +92,19 @@ describe('sandbox telemetry of simulated tasks', () => {
   let ssm: SSMClient;
 
   async function start(faults: string[] = []): Promise<void> {
-    sandbox = await startSandbox({ port: 0, clockSpeed: 200, faults: parseFaults(faults), serviceAliases: { history: HISTORY } });
+    sandbox = await startSandbox({
+      port: 0,
+      clockSpeed: 200,
+      faults: parseFaults(faults),
+      serviceAliases: { history: HISTORY },
+    });
     restore = applyEnv(sandbox.env);
     ecs = new ECSClient({ maxAttempts: 1 });
     ssm = new SSMClient({ maxAttempts: 1 });
-    seedCluster(sandbox, { cluster: 'temporal-dev', services: [{ serviceName: HISTORY, taskDefinition: exampleTaskDefinition('history'), desiredCount: 2 }] });
+    seedCluster(sandbox, {
+      cluster: 'temporal-dev',
+      services: [{ serviceName: HISTORY, taskDefinition: exampleTaskDefinition('history'), desiredCount: 2 }],
+    });
     await waitCompleted(ecs, HISTORY);
   }
 
@@ -81,14 +122,25 @@ describe('sandbox telemetry of simulated tasks', () => {
       const tasks = await ecs.send(new ListTasksCommand({ cluster: 'temporal-dev', serviceName: HISTORY }));
       const ids = (tasks.taskArns ?? []).map((arn) => arn.split('/').at(-1) as string);
       const events = await waitFor('lines from both tasks', async () => {
-        const out = await logs.send(new FilterLogEventsCommand({ logGroupName: '/ecs/temporal-dev/temporal-history' }));
+        const out = await logs.send(
+          new FilterLogEventsCommand({ logGroupName: '/ecs/temporal-dev/temporal-history' }),
+        );
         const streams = new Set(out.events?.map((e) => e.logStreamName));
-        return ids.every((id) => streams.has(`temporal-history/temporal-history/${id}`)) ? out.events : undefined;
+        return ids.every((id) => streams.has(`temporal-history/temporal-history/${id}`))
+          ? out.events
+          : undefined;
       });
       const first = JSON.parse(events?.[0]?.message ?? '{}') as Record<string, unknown>;
       expect(first).toMatchObject({ level: expect.any(String), msg: expect.any(String), service: 'history' });
-      const filtered = await logs.send(new FilterLogEventsCommand({ logGroupName: '/ecs/temporal-dev/temporal-history', filterPattern: '{ $.level = "warn" }' }));
-      expect(filtered.events?.every((e) => (JSON.parse(e.message ?? '{}') as { level: string }).level === 'warn')).toBe(true);
+      const filtered = await logs.send(
+        new FilterLogEventsCommand({
+          logGroupName: '/ecs/temporal-dev/temporal-history',
+          filterPattern: '{ $.level = "warn" }',
+        }),
+      );
+      expect(
+        filtered.events?.every((e) => (JSON.parse(e.message ?? '{}') as { level: string }).level === 'warn'),
+      ).toBe(true);
     } finally {
       logs.destroy();
     }
@@ -106,14 +158,25 @@ describe('sandbox telemetry of simulated tasks', () => {
       return JSON.stringify(seen) === JSON.stringify(ids) ? result : undefined;
     });
     for (const s of streams) {
-      expect(Object.keys(s.stream).sort()).toEqual(['cluster', 'container_name', 'level', 'service_name', 'task_id']);
+      expect(Object.keys(s.stream).sort()).toEqual([
+        'cluster',
+        'container_name',
+        'level',
+        'service_name',
+        'task_id',
+      ]);
       expect(s.stream).toMatchObject({ cluster: 'temporal-dev', container_name: 'temporal-history' });
       for (const [, line] of s.values) expect(() => JSON.parse(line) as unknown).not.toThrow();
     }
     const logs = new CloudWatchLogsClient({ maxAttempts: 1 });
     try {
       for (const id of ids) {
-        const out = await logs.send(new FilterLogEventsCommand({ logGroupName: '/ecs/temporal-dev/temporal-history', logStreamNamePrefix: `temporal-history/temporal-history/${id}` }));
+        const out = await logs.send(
+          new FilterLogEventsCommand({
+            logGroupName: '/ecs/temporal-dev/temporal-history',
+            logStreamNamePrefix: `temporal-history/temporal-history/${id}`,
+          }),
+        );
         expect(out.events).toEqual([]);
       }
     } finally {
@@ -130,14 +193,18 @@ describe('sandbox telemetry of simulated tasks', () => {
       return r.length > 0 ? r : undefined;
     });
     expect(streams.every((s) => !('level' in s.stream))).toBe(true);
-    expect(streams.flatMap((s) => s.values).some(([, line]) => {
-      try {
-        JSON.parse(line);
-        return false;
-      } catch {
-        return true;
-      }
-    })).toBe(true);
+    expect(
+      streams
+        .flatMap((s) => s.values)
+        .some(([, line]) => {
+          try {
+            JSON.parse(line);
+            return false;
+          } catch {
+            return true;
+          }
+        }),
+    ).toBe(true);
   });
 
   it('under the no-logs fault the migrated tasks run, but their sidecar ships nothing to Loki', async () => {
@@ -155,13 +222,38 @@ describe('sandbox telemetry of simulated tasks', () => {
     ecs = new ECSClient({ maxAttempts: 1 });
     ssm = new SSMClient({ maxAttempts: 1 });
     sandbox.ecs.createCluster('temporal-dev');
-    const td = exampleTaskDefinition('history') as { taskDefinition: { containerDefinitions: { logConfiguration?: { options: Record<string, string> } }[] } };
-    for (const c of td.taskDefinition.containerDefinitions) delete c.logConfiguration?.options['awslogs-create-group'];
+    const td = exampleTaskDefinition('history') as {
+      taskDefinition: { containerDefinitions: { logConfiguration?: { options: Record<string, string> } }[] };
+    };
+    for (const c of td.taskDefinition.containerDefinitions)
+      delete c.logConfiguration?.options['awslogs-create-group'];
     seedCluster(sandbox, { cluster: 'temporal-dev', services: [] });
-    const registered = sandbox.ecs.taskDefinitions.register(JSON.parse(JSON.stringify({ ...td.taskDefinition, taskDefinitionArn: undefined, revision: undefined, status: undefined, requiresAttributes: undefined, compatibilities: undefined, registeredAt: undefined, registeredBy: undefined })) as Record<string, unknown>);
+    const registered = sandbox.ecs.taskDefinitions.register(
+      JSON.parse(
+        JSON.stringify({
+          ...td.taskDefinition,
+          taskDefinitionArn: undefined,
+          revision: undefined,
+          status: undefined,
+          requiresAttributes: undefined,
+          compatibilities: undefined,
+          registeredAt: undefined,
+          registeredBy: undefined,
+        }),
+      ) as Record<string, unknown>,
+    );
     sandbox.ssm.put({ name: '/temporal-dev/adot/sidecar/history', value: 'receivers: {}' });
-    sandbox.ecs.createService({ cluster: 'temporal-dev', serviceName: HISTORY, taskDefinition: registered.taskDefinitionArn, desiredCount: 1, deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: false } } });
-    const reason = await waitFor('a task stopped for the missing group', () => [...sandbox.ecs.scheduler.tasks.values()].find((t) => t.lastStatus === 'STOPPED')?.stoppedReason);
+    sandbox.ecs.createService({
+      cluster: 'temporal-dev',
+      serviceName: HISTORY,
+      taskDefinition: registered.taskDefinitionArn,
+      desiredCount: 1,
+      deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: false } },
+    });
+    const reason = await waitFor(
+      'a task stopped for the missing group',
+      () => [...sandbox.ecs.scheduler.tasks.values()].find((t) => t.lastStatus === 'STOPPED')?.stoppedReason,
+    );
     expect(reason).toContain('The specified log group does not exist');
   });
 });
@@ -182,10 +274,16 @@ describe('sandbox CloudWatch Logs, DynamoDB, SSM and Secrets Manager APIs', () =
     const logs = new CloudWatchLogsClient({ maxAttempts: 1 });
     try {
       await logs.send(new CreateLogGroupCommand({ logGroupName: '/ecs/x' }));
-      await expect(logs.send(new CreateLogGroupCommand({ logGroupName: '/ecs/x' }))).rejects.toMatchObject({ name: 'ResourceAlreadyExistsException' });
-      await expect(logs.send(new PutRetentionPolicyCommand({ logGroupName: '/ecs/x', retentionInDays: 31 }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
+      await expect(logs.send(new CreateLogGroupCommand({ logGroupName: '/ecs/x' }))).rejects.toMatchObject({
+        name: 'ResourceAlreadyExistsException',
+      });
+      await expect(
+        logs.send(new PutRetentionPolicyCommand({ logGroupName: '/ecs/x', retentionInDays: 31 })),
+      ).rejects.toMatchObject({ name: 'InvalidParameterException' });
       await logs.send(new PutRetentionPolicyCommand({ logGroupName: '/ecs/x', retentionInDays: 30 }));
-      await expect(logs.send(new PutRetentionPolicyCommand({ logGroupName: '/ecs/none', retentionInDays: 30 }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+      await expect(
+        logs.send(new PutRetentionPolicyCommand({ logGroupName: '/ecs/none', retentionInDays: 30 })),
+      ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     } finally {
       logs.destroy();
     }
@@ -205,16 +303,37 @@ describe('sandbox CloudWatch Logs, DynamoDB, SSM and Secrets Manager APIs', () =
       );
     try {
       await put('a', 1000);
-      await expect(put('b', 1050)).rejects.toMatchObject({ name: 'ConditionalCheckFailedException', $metadata: { httpStatusCode: 400 } });
+      await expect(put('b', 1050)).rejects.toMatchObject({
+        name: 'ConditionalCheckFailedException',
+        $metadata: { httpStatusCode: 400 },
+      });
       await put('b', 1200);
-      const got = await ddb.send(new GetItemCommand({ TableName: sandbox.lockTableName, Key: { cluster: { S: 'temporal-dev' } } }));
+      const got = await ddb.send(
+        new GetItemCommand({ TableName: sandbox.lockTableName, Key: { cluster: { S: 'temporal-dev' } } }),
+      );
       expect(got.Item?.['owner']).toEqual({ S: 'b' });
       const del = (owner: string) =>
-        ddb.send(new DeleteItemCommand({ TableName: sandbox.lockTableName, Key: { cluster: { S: 'temporal-dev' } }, ConditionExpression: '#o = :o', ExpressionAttributeNames: { '#o': 'owner' }, ExpressionAttributeValues: { ':o': { S: owner } } }));
+        ddb.send(
+          new DeleteItemCommand({
+            TableName: sandbox.lockTableName,
+            Key: { cluster: { S: 'temporal-dev' } },
+            ConditionExpression: '#o = :o',
+            ExpressionAttributeNames: { '#o': 'owner' },
+            ExpressionAttributeValues: { ':o': { S: owner } },
+          }),
+        );
       await expect(del('a')).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
       await del('b');
-      expect((await ddb.send(new GetItemCommand({ TableName: sandbox.lockTableName, Key: { cluster: { S: 'temporal-dev' } } }))).Item).toBeUndefined();
-      await expect(ddb.send(new GetItemCommand({ TableName: 'missing', Key: { cluster: { S: 'x' } } }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+      expect(
+        (
+          await ddb.send(
+            new GetItemCommand({ TableName: sandbox.lockTableName, Key: { cluster: { S: 'temporal-dev' } } }),
+          )
+        ).Item,
+      ).toBeUndefined();
+      await expect(
+        ddb.send(new GetItemCommand({ TableName: 'missing', Key: { cluster: { S: 'x' } } })),
+      ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     } finally {
       ddb.destroy();
     }
@@ -224,13 +343,26 @@ describe('sandbox CloudWatch Logs, DynamoDB, SSM and Secrets Manager APIs', () =
     const ssm = new SSMClient({ maxAttempts: 1 });
     try {
       await ssm.send(new PutParameterCommand({ Name: '/a/b', Value: 'one', Type: 'String' }));
-      await expect(ssm.send(new PutParameterCommand({ Name: '/a/b', Value: 'two', Type: 'String' }))).rejects.toMatchObject({ name: 'ParameterAlreadyExists' });
-      const v2 = await ssm.send(new PutParameterCommand({ Name: '/a/b', Value: 'two', Type: 'String', Overwrite: true }));
+      await expect(
+        ssm.send(new PutParameterCommand({ Name: '/a/b', Value: 'two', Type: 'String' })),
+      ).rejects.toMatchObject({ name: 'ParameterAlreadyExists' });
+      const v2 = await ssm.send(
+        new PutParameterCommand({ Name: '/a/b', Value: 'two', Type: 'String', Overwrite: true }),
+      );
       expect(v2).toMatchObject({ Version: 2, Tier: 'Standard' });
-      await expect(ssm.send(new PutParameterCommand({ Name: '/big', Value: 'x'.repeat(5000), Type: 'String' }))).rejects.toMatchObject({ name: 'ValidationException' });
-      await ssm.send(new PutParameterCommand({ Name: '/big', Value: 'x'.repeat(5000), Type: 'String', Tier: 'Advanced' }));
-      expect((await ssm.send(new GetParameterCommand({ Name: '/a/b' }))).Parameter).toMatchObject({ Value: 'two', Version: 2 });
-      await expect(ssm.send(new GetParameterCommand({ Name: '/none' }))).rejects.toMatchObject({ name: 'ParameterNotFound' });
+      await expect(
+        ssm.send(new PutParameterCommand({ Name: '/big', Value: 'x'.repeat(5000), Type: 'String' })),
+      ).rejects.toMatchObject({ name: 'ValidationException' });
+      await ssm.send(
+        new PutParameterCommand({ Name: '/big', Value: 'x'.repeat(5000), Type: 'String', Tier: 'Advanced' }),
+      );
+      expect((await ssm.send(new GetParameterCommand({ Name: '/a/b' }))).Parameter).toMatchObject({
+        Value: 'two',
+        Version: 2,
+      });
+      await expect(ssm.send(new GetParameterCommand({ Name: '/none' }))).rejects.toMatchObject({
+        name: 'ParameterNotFound',
+      });
     } finally {
       ssm.destroy();
     }
@@ -240,9 +372,13 @@ describe('sandbox CloudWatch Logs, DynamoDB, SSM and Secrets Manager APIs', () =
     const secret = sandbox.secrets.create('loki-auth', '{"username":"u","password":"p"}');
     const sm = new SecretsManagerClient({ maxAttempts: 1 });
     try {
-      expect((await sm.send(new GetSecretValueCommand({ SecretId: secret.arn }))).SecretString).toBe('{"username":"u","password":"p"}');
+      expect((await sm.send(new GetSecretValueCommand({ SecretId: secret.arn }))).SecretString).toBe(
+        '{"username":"u","password":"p"}',
+      );
       expect((await sm.send(new GetSecretValueCommand({ SecretId: 'loki-auth' }))).ARN).toBe(secret.arn);
-      await expect(sm.send(new GetSecretValueCommand({ SecretId: 'nope' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+      await expect(sm.send(new GetSecretValueCommand({ SecretId: 'nope' }))).rejects.toMatchObject({
+        name: 'ResourceNotFoundException',
+      });
     } finally {
       sm.destroy();
     }

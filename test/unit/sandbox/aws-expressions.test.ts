@@ -5,7 +5,8 @@ describe('DynamoDB condition expressions', () => {
   const item: Item = { cluster: { S: 'c' }, expiresAt: { N: '100' }, owner: { S: 'arn:1' } };
   const values = { ':now': { N: '150' }, ':early': { N: '50' }, ':o': { S: 'arn:1' }, ':p': { S: 'arn' } };
   const names = { '#c': 'cluster', '#e': 'expiresAt', '#o': 'owner' };
-  const check = (expression: string, target: Item | undefined = item) => evaluateCondition(parseCondition(expression), target, { expression, names, values });
+  const check = (expression: string, target: Item | undefined = item) =>
+    evaluateCondition(parseCondition(expression), target, { expression, names, values });
 
   it.each([
     ['attribute_not_exists(#c)', false],
@@ -22,22 +23,35 @@ describe('DynamoDB condition expressions', () => {
   });
 
   it('treats a missing item as having no attributes', () => {
-    const absent = (expression: string) => evaluateCondition(parseCondition(expression), undefined, { expression, names, values });
+    const absent = (expression: string) =>
+      evaluateCondition(parseCondition(expression), undefined, { expression, names, values });
     expect(absent('attribute_not_exists(#c)')).toBe(true);
     expect(absent('#e < :now')).toBe(false);
   });
 
   it('rejects reserved words used as attribute names, as DynamoDB does', () => {
     expect(() => parseCondition('attribute_not_exists(cluster)')).toThrow(
-      expect.objectContaining({ name: 'ValidationException', message: expect.stringContaining('Attribute name is a reserved keyword; reserved keyword: cluster') }),
+      expect.objectContaining({
+        name: 'ValidationException',
+        message: expect.stringContaining('Attribute name is a reserved keyword; reserved keyword: cluster'),
+      }),
     );
     expect(() => parseCondition('owner = :me')).toThrow(/reserved keyword: owner/);
   });
 
   it('names undefined placeholders and syntax errors as ValidationException', () => {
-    expect(() => check('#x = :o')).toThrow(expect.objectContaining({ name: 'ValidationException', message: expect.stringContaining('#x') }));
-    expect(() => check('#c = :missing')).toThrow(expect.objectContaining({ name: 'ValidationException', message: expect.stringContaining(':missing') }));
-    expect(() => parseCondition('#c = = :o')).toThrow(expect.objectContaining({ name: 'ValidationException', message: expect.stringContaining('Syntax error') }));
+    expect(() => check('#x = :o')).toThrow(
+      expect.objectContaining({ name: 'ValidationException', message: expect.stringContaining('#x') }),
+    );
+    expect(() => check('#c = :missing')).toThrow(
+      expect.objectContaining({ name: 'ValidationException', message: expect.stringContaining(':missing') }),
+    );
+    expect(() => parseCondition('#c = = :o')).toThrow(
+      expect.objectContaining({
+        name: 'ValidationException',
+        message: expect.stringContaining('Syntax error'),
+      }),
+    );
   });
 });
 
@@ -55,6 +69,8 @@ describe('CloudWatch Logs filter patterns', () => {
   });
 
   it('refuses JSON patterns outside the subset instead of answering wrongly', () => {
-    expect(() => compileFilterPattern('{ $.a = 1 && $.b = 2 }')).toThrow(expect.objectContaining({ name: 'InvalidParameterException' }));
+    expect(() => compileFilterPattern('{ $.a = 1 && $.b = 2 }')).toThrow(
+      expect.objectContaining({ name: 'InvalidParameterException' }),
+    );
   });
 });

@@ -3,7 +3,10 @@ import { FaultInjector, parseFault, parseFaults } from '../../../sandbox/faults'
 describe('parseFault', () => {
   it.each([
     ['history:deployment-fails', { kind: 'deployment-fails', service: 'history' }],
-    ['history:rollback-deployment-fails-once', { kind: 'rollback-deployment-fails-once', service: 'history' }],
+    [
+      'history:rollback-deployment-fails-once',
+      { kind: 'rollback-deployment-fails-once', service: 'history' },
+    ],
     ['history:no-logs', { kind: 'no-logs', service: 'history' }],
     ['history:missing-label=level', { kind: 'missing-label', service: 'history', label: 'level' }],
     ['benchmark-worker:broken-json', { kind: 'broken-json', service: 'benchmark-worker' }],
@@ -27,7 +30,9 @@ describe('parseFault', () => {
     ['lock:free', 'unknown lock fault'],
     [':no-logs', 'missing "<target>:"'],
   ])('refuses %s, naming the problem and the grammar', (spec, why) => {
-    expect(() => parseFault(spec)).toThrow(expect.objectContaining({ name: 'InputInvalidError', message: expect.stringContaining(why) }));
+    expect(() => parseFault(spec)).toThrow(
+      expect.objectContaining({ name: 'InputInvalidError', message: expect.stringContaining(why) }),
+    );
     expect(() => parseFault(spec)).toThrow(/expected one of: <service>:deployment-fails/);
   });
 });
@@ -41,14 +46,22 @@ describe('FaultInjector', () => {
   });
 
   it('matches services by ECS name or by plan name through aliases', () => {
-    const f = new FaultInjector(parseFaults(['history:no-logs']), { history: 'temporal-dev-temporal-history' });
-    expect(f.forService('no-logs', 'temporal-dev-temporal-history')).toEqual({ kind: 'no-logs', service: 'history' });
+    const f = new FaultInjector(parseFaults(['history:no-logs']), {
+      history: 'temporal-dev-temporal-history',
+    });
+    expect(f.forService('no-logs', 'temporal-dev-temporal-history')).toEqual({
+      kind: 'no-logs',
+      service: 'history',
+    });
     expect(f.forService('no-logs', 'temporal-dev-temporal-matching')).toBeUndefined();
     expect(f.forService('broken-json', 'temporal-dev-temporal-history')).toBeUndefined();
   });
 
   it('fires a once-only fault once', () => {
     const f = new FaultInjector(parseFaults(['svc:rollback-deployment-fails-once']));
-    expect([f.fireOnce('rollback-deployment-fails-once', 'svc'), f.fireOnce('rollback-deployment-fails-once', 'svc')]).toEqual([true, false]);
+    expect([
+      f.fireOnce('rollback-deployment-fails-once', 'svc'),
+      f.fireOnce('rollback-deployment-fails-once', 'svc'),
+    ]).toEqual([true, false]);
   });
 });

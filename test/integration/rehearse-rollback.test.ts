@@ -1,0 +1,33 @@
+import { runRehearsal } from './support/rehearsal';
+import { service, expectBackOnAdot, expectRolledBack } from './support/rehearsal-expect';
+
+jest.setTimeout(200_000);
+
+describe('alloy-rollout rehearse: a failed check rolls back (sandbox, real orchestrator, the Action code)', () => {
+  it('deployment fails on the last service: both services rolled back (scope all), exit 1', async () => {
+    expectRolledBack(await runRehearsal(['history:deployment-fails']), 'history', /deploy/i);
+  });
+
+  it('Alloy ships no logs: rolled back on the logs check', async () => {
+    expectRolledBack(await runRehearsal(['history:no-logs']), 'history', /log/i);
+  });
+
+  it('a required label is missing: rolled back on the logs check', async () => {
+    expectRolledBack(await runRehearsal(['history:missing-label=level']), 'history', /level/);
+  });
+
+  it('JSON lines are broken: rolled back on the logs check', async () => {
+    expectRolledBack(await runRehearsal(['history:broken-json']), 'history', /json/i);
+  });
+
+  it('metrics missing: rolled back on the metrics check', async () => {
+    expectRolledBack(await runRehearsal(['history:no-metrics']), 'history', /metric|up|series/i);
+  });
+
+  it('with rollback scope "service" only the failing service goes back', async () => {
+    const r = await runRehearsal(['history:no-logs'], { scope: 'service' });
+    expect(r.exitCode).toBe(1);
+    expect(service(r, 'worker')).toMatchObject({ finalCollector: 'alloy', logsReceivedBy: 'loki' });
+    expectBackOnAdot(r, 'history');
+  });
+});

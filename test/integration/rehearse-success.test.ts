@@ -1,0 +1,33 @@
+import { runRehearsal } from './support/rehearsal';
+import { service } from './support/rehearsal-expect';
+
+jest.setTimeout(200_000);
+
+describe('alloy-rollout rehearse: rollouts that succeed (sandbox, real orchestrator, the Action code)', () => {
+  it('happy path: every service migrated, shipping to Loki, lock released, exit 0', async () => {
+    const r = await runRehearsal([]);
+    expect({ exitCode: r.exitCode, status: r.report.status }).toEqual({ exitCode: 0, status: 'SUCCEEDED' });
+    for (const name of ['worker', 'history'])
+      expect(service(r, name)).toMatchObject({
+        outcome: 'migrated',
+        finalCollector: 'alloy',
+        finalLogDriver: 'json-file',
+        logsReceivedBy: 'loki',
+      });
+    expect(r.report.lockReleased).toBe(true);
+    expect(r.report.executionArn).toMatch(/^arn:aws:states:eu-west-1:000000000000:execution:alloy-rollout:/);
+    // What a user sees: the Action's own progress lines, grouped per service.
+    expect(r.output).toMatch(/▸ service worker[\s\S]*▸ service history/);
+    expect(r.report.rehearsal.observed.services.find((s) => s.name === 'history')?.lines.cloudwatch).toBe(0);
+  });
+
+  it('transient faults (Loki 429 and 500, ECS throttling) are retried and the rollout succeeds', async () => {
+    const r = await runRehearsal(['loki:http-429x3', 'loki:http-500x2', 'ecs:throttlex3']);
+    expect({ exitCode: r.exitCode, status: r.report.status, cause: r.report.cause }).toEqual({
+      exitCode: 0,
+      status: 'SUCCEEDED',
+      cause: undefined,
+    });
+    expect(service(r, 'history')).toMatchObject({ finalCollector: 'alloy', logsReceivedBy: 'loki' });
+  });
+});

@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { parseFaults } from '../../../sandbox/faults';
+import { rehearse, type RehearsalResult } from '../../../sandbox/rehearse/rehearse';
+import { ROOT } from './fixtures';
+
+/**
+ * A two-service plan (worker, then history) with short deadlines, so a rehearsal with a fault
+ * reaches its rollback in seconds. Durations are simulated where the sandbox runs them (Waits).
+ */
+export function testPlan(scope: 'all' | 'service' = 'all'): string {
+  // Deadlines the Lambdas measure are wall-clock: short ones keep a failing check to seconds.
+  return `version: 1
+cluster: temporal-dev
+region: eu-west-1
+loki:
+  service: temporal-dev-loki
+  url: http://loki.temporal-dev.internal:3100
+  pushUrl: http://loki:3100/loki/api/v1/push
+amp:
+  workspaceId: ws-0a1b2c3d-4e5f-6789-abcd-ef0123456789
+phases:
+  - name: canary
+    services:
+      - name: worker
+        ecsService: temporal-dev-temporal-worker
+        mainContainers: [temporal-worker]
+  - name: core
+    services:
+      - name: history
+        ecsService: temporal-dev-temporal-history
+        mainContainers: [temporal-history]
+verification:
+  deploymentTimeout: 15s
+  soak: 20s
+  pollInterval: 5s
+  logs:
+    deadline: 6s
+    requiredLabels: [service_name, cluster, container_name, task_id, level]
+  metrics:
+    deadline: 8s
+rollback:
+  scope: ${scope}
+  verifyDeadline: 20s
+`;
+}
+
+export interface Rehearsal extends RehearsalResult {
+  readonly output: string;
+}
+
+/** Runs `rehearse` through its real code paths in a scratch directory that is removed afterwards. */
+export async function runRehearsal(
+  faults: string[],
+  options: { scope?: 'all' | 'service'; clockSpeed?: number } = {},
+): Promise<Rehearsal> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'rehearsal-'));
+  let output = '';
+  try {
+    const planFile = path.join(dir, 'plan.yaml');
+    writeFileSync(planFile, testPlan(options.scope));
+    const result = await rehearse({
+      planFile,
+      taskDefinitionsDir: path.join(ROOT, 'examples', 'task-definitions'),
+      faults: parseFaults(faults),
+      clockSpeed: options.clockSpeed ?? 100,
+      reportFile: path.join(dir, 'report.json'),
+      workDir: dir,
+      write: (text) => {
+        output += text;
+      },
+      root: ROOT,
+      // Stop following well within the test's timeout, so the sandbox is always stopped by rehearse.
+      timeoutMinutes: 2,
+    });
+    return { ...result, output };
+  } catch (error) {
+    throw new Error(
+      `rehearsal failed to run: ${(error as Error).stack ?? String(error)}\n--- output ---\n${output}`,
+      { cause: error },
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
