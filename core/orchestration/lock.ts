@@ -38,12 +38,24 @@ export function lockRecord(input: {
 
 /**
  * Put succeeds when no lock exists, the lock expired, or this execution already holds it (a
- * retried Lock step must not refuse its own run).
+ * retried Lock step must not refuse its own run). `cluster` and `owner` are DynamoDB reserved
+ * words, so every attribute goes through a placeholder (and only the ones used: DynamoDB rejects
+ * unused names).
  */
-export const ACQUIRE_CONDITION = `attribute_not_exists(${LOCK_ATTRIBUTES.key}) OR ${LOCK_ATTRIBUTES.expiresAt} < :now OR ${LOCK_ATTRIBUTES.owner} = :me`;
+export const ACQUIRE_CONDITION = {
+  expression: 'attribute_not_exists(#key) OR #expiresAt < :now OR #owner = :me',
+  names: {
+    '#key': LOCK_ATTRIBUTES.key,
+    '#expiresAt': LOCK_ATTRIBUTES.expiresAt,
+    '#owner': LOCK_ATTRIBUTES.owner,
+  },
+} as const;
 
 /** Delete only our own lock: releasing twice, or after another run took over an expired lock, is a no-op. */
-export const RELEASE_CONDITION = `${LOCK_ATTRIBUTES.owner} = :me`;
+export const RELEASE_CONDITION = {
+  expression: '#owner = :me',
+  names: { '#owner': LOCK_ATTRIBUTES.owner },
+} as const;
 
 export function lockHeldMessage(holder: string | undefined): string {
   return `rollout ${holder ?? '(unknown execution)'} already running`;

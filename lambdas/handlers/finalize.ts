@@ -64,7 +64,8 @@ export async function handler(event: unknown): Promise<FinalizeResult> {
         new DeleteItemCommand({
           TableName: env.lockTableName,
           Key: { [LOCK_ATTRIBUTES.key]: { S: cluster } },
-          ConditionExpression: RELEASE_CONDITION,
+          ConditionExpression: RELEASE_CONDITION.expression,
+          ExpressionAttributeNames: { ...RELEASE_CONDITION.names },
           ExpressionAttributeValues: { ':me': { S: executionArn } },
         }),
       );

@@ -45,7 +45,8 @@ export async function handler(event: unknown): Promise<LockResult> {
           [LOCK_ATTRIBUTES.acquiredAt]: { S: record.acquiredAt },
           ...(record.requestedBy ? { [LOCK_ATTRIBUTES.requestedBy]: { S: record.requestedBy } } : {}),
         },
-        ConditionExpression: ACQUIRE_CONDITION,
+        ConditionExpression: ACQUIRE_CONDITION.expression,
+        ExpressionAttributeNames: { ...ACQUIRE_CONDITION.names },
         ExpressionAttributeValues: {
           ':now': { N: String(Math.floor(nowMs / 1000)) },
           ':me': { S: executionArn },

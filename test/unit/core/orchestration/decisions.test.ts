@@ -93,7 +93,11 @@ describe('lock record', () => {
       acquiredAt: new Date(1_000_500).toISOString(),
       requestedBy: 'ci',
     });
-    expect(ACQUIRE_CONDITION).toContain('owner = :me');
+    expect(ACQUIRE_CONDITION.expression).toContain('#owner = :me');
+    // Every placeholder used is named, and every name is used (DynamoDB rejects both mistakes).
+    expect([...ACQUIRE_CONDITION.expression.matchAll(/#\w+/g)].map((m) => m[0]).sort()).toEqual(
+      Object.keys(ACQUIRE_CONDITION.names).sort(),
+    );
     expect(lockHeldMessage('arn:other')).toBe('rollout arn:other already running');
   });
 });

@@ -40,7 +40,8 @@ describe('Lock', () => {
         owner: { S: EXECUTION_ARN },
         requestedBy: { S: 'ci run 42' },
       }),
-      ConditionExpression: expect.stringContaining('attribute_not_exists(cluster)'),
+      ConditionExpression: 'attribute_not_exists(#key) OR #expiresAt < :now OR #owner = :me',
+      ExpressionAttributeNames: { '#key': 'cluster', '#expiresAt': 'expiresAt', '#owner': 'owner' },
     });
   });
 
@@ -94,7 +95,8 @@ describe('Finalize', () => {
     expect(ddb).toHaveReceivedCommandWith(DeleteItemCommand, {
       TableName: 'locks',
       Key: { cluster: { S: 'temporal-dev' } },
-      ConditionExpression: 'owner = :me',
+      ConditionExpression: '#owner = :me',
+      ExpressionAttributeNames: { '#owner': 'owner' },
       ExpressionAttributeValues: { ':me': { S: EXECUTION_ARN } },
     });
     expect(out).toMatchObject({
