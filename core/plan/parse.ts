@@ -9,14 +9,20 @@ export interface PlanProblem {
   readonly message: string;
 }
 
-export type PlanResult = { readonly ok: true; readonly plan: Plan } | { readonly ok: false; readonly problems: readonly PlanProblem[] };
+export type PlanResult =
+  | { readonly ok: true; readonly plan: Plan }
+  | { readonly ok: false; readonly problems: readonly PlanProblem[] };
 
 export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+  return path.reduce<string>(
+    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
+    '',
+  );
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
   const message = issue.message.replace(/^Invalid input: /, '').replace(/, received \w+$/, '');
   if (issue.code === 'invalid_type') {
     if (issue.input === undefined) return `missing; ${message}`;
@@ -36,7 +42,10 @@ function describeValue(value: unknown): string {
 export function validatePlan(document: unknown): PlanResult {
   const result = planSchema.safeParse(document, { reportInput: true });
   if (result.success) return { ok: true, plan: result.data };
-  const problems = result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: describeIssue(issue) }));
+  const problems = result.error.issues.map((issue) => ({
+    path: formatPath(issue.path),
+    message: describeIssue(issue),
+  }));
   return { ok: false, problems };
 }
 
@@ -44,11 +53,20 @@ export function validatePlan(document: unknown): PlanResult {
 export function parsePlanText(text: string): PlanResult {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    return { ok: false, problems: doc.errors.map((e) => ({ path: '', message: `not valid YAML/JSON: ${e.message.split('\n')[0]}` })) };
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => ({
+        path: '',
+        message: `not valid YAML/JSON: ${e.message.split('\n')[0]}`,
+      })),
+    };
   }
   const value: unknown = doc.toJS();
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return { ok: false, problems: [{ path: '', message: 'expected a mapping (an object) at the top of the plan' }] };
+    return {
+      ok: false,
+      problems: [{ path: '', message: 'expected a mapping (an object) at the top of the plan' }],
+    };
   }
   return validatePlan(value);
 }

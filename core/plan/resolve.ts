@@ -15,7 +15,10 @@ export function lokiPushUrl(plan: Plan): string {
 }
 
 export function ampBaseUrl(plan: Plan): string {
-  return (plan.amp.queryUrl ?? `https://aps-workspaces.${plan.region}.amazonaws.com/workspaces/${plan.amp.workspaceId}`).replace(/\/+$/, '');
+  return (
+    plan.amp.queryUrl ??
+    `https://aps-workspaces.${plan.region}.amazonaws.com/workspaces/${plan.amp.workspaceId}`
+  ).replace(/\/+$/, '');
 }
 
 export function ampRemoteWriteUrl(plan: Plan): string {
@@ -33,7 +36,9 @@ export interface OrderedService extends ServicePlan {
 
 /** All services in rollout order: phase by phase, each phase in its listed order. */
 export function orderedServices(plan: Plan): OrderedService[] {
-  return plan.phases.flatMap((p) => p.services.map((s) => ({ ...s, phase: p.name, phaseEnabled: p.enabled })));
+  return plan.phases.flatMap((p) =>
+    p.services.map((s) => ({ ...s, phase: p.name, phaseEnabled: p.enabled })),
+  );
 }
 
 export function findService(plan: Plan, name: string): OrderedService | undefined {

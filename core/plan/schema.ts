@@ -12,7 +12,10 @@ const duration = (fallback: string) =>
     .transform((text, ctx) => {
       const ms = parseDuration(text);
       if (ms === null || ms <= 0) {
-        ctx.addIssue({ code: 'custom', message: `expected a duration such as "90s", "5m" or "1h", got ${JSON.stringify(text)}` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected a duration such as "90s", "5m" or "1h", got ${JSON.stringify(text)}`,
+        });
         return z.NEVER;
       }
       return ms;
@@ -21,22 +24,29 @@ const duration = (fallback: string) =>
 const name = (what: string) =>
   z
     .string({ error: `expected ${what}` })
-    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/, `expected ${what}: letters, digits, '-', '_' or '.', starting with a letter or digit`);
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/,
+      `expected ${what}: letters, digits, '-', '_' or '.', starting with a letter or digit`,
+    );
 
 const port = z.number({ error: 'expected a port number' }).int('expected a whole number').min(1).max(65535);
 
 const query = (language: QueryLanguage) =>
-  z.string({ error: `expected a ${language === 'logql' ? 'LogQL' : 'PromQL'} query string` }).superRefine((text, ctx) => {
-    const problem = checkQuery(language, text);
-    if (problem) ctx.addIssue({ code: 'custom', message: describeProblem(language, problem) });
-  });
+  z
+    .string({ error: `expected a ${language === 'logql' ? 'LogQL' : 'PromQL'} query string` })
+    .superRefine((text, ctx) => {
+      const problem = checkQuery(language, text);
+      if (problem) ctx.addIssue({ code: 'custom', message: describeProblem(language, problem) });
+    });
 
 const httpUrl = z
   .string({ error: 'expected an http(s) URL' })
   .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'expected an http(s) URL such as "http://loki.internal:3100"');
 
 const arn = (service: string) =>
-  z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:\\d{12}:.+$`), `expected an ARN of ${service}`);
+  z
+    .string()
+    .regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:\\d{12}:.+$`), `expected an ARN of ${service}`);
 
 const comparison = z.enum(['>', '>=', '<', '<=', '==', '!='], {
   error: 'expected one of ">", ">=", "<", "<=", "==", "!="',
@@ -56,7 +66,8 @@ const customCheck = z
   .strict()
   .superRefine((check, ctx) => {
     const problem = checkQuery(check.language, check.query);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['query'], message: describeProblem(check.language, problem) });
+    if (problem)
+      ctx.addIssue({ code: 'custom', path: ['query'], message: describeProblem(check.language, problem) });
   });
 
 const service = z
@@ -66,7 +77,10 @@ const service = z
     /** The ECS service name in the cluster. */
     ecsService: name('an ECS service name'),
     /** Containers whose logs and metrics Alloy collects; default: every container but the collector. */
-    mainContainers: z.array(name('a container name')).min(1, 'expected at least one container name').optional(),
+    mainContainers: z
+      .array(name('a container name'))
+      .min(1, 'expected at least one container name')
+      .optional(),
     metricsPort: port.default(9090),
     metricsPath: z.string().regex(/^\//, 'expected a path starting with "/"').default('/metrics'),
     /** Name of the ADOT container; default: found by its image (aws-otel-collector). */
@@ -112,7 +126,9 @@ export const planSchema = z
       .strict(),
     amp: z
       .object({
-        workspaceId: z.string().regex(/^ws-[A-Za-z0-9-]+$/, 'expected an AMP workspace id such as "ws-1234abcd-..."'),
+        workspaceId: z
+          .string()
+          .regex(/^ws-[A-Za-z0-9-]+$/, 'expected an AMP workspace id such as "ws-1234abcd-..."'),
         /** Default: https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>/ */
         queryUrl: httpUrl.optional(),
         remoteWriteUrl: httpUrl.optional(),
@@ -120,7 +136,10 @@ export const planSchema = z
       .strict(),
     alloy: z
       .object({
-        version: z.string().regex(/^v\d+\.\d+\.\d+$/, 'expected an Alloy release such as "v1.18.1"').default(DEFAULT_ALLOY_VERSION),
+        version: z
+          .string()
+          .regex(/^v\d+\.\d+\.\d+$/, 'expected an Alloy release such as "v1.18.1"')
+          .default(DEFAULT_ALLOY_VERSION),
         /** Default: grafana/alloy:<version>. */
         image: z.string().min(1).optional(),
         /**
@@ -133,10 +152,15 @@ export const planSchema = z
         memory: z.number().int().min(6, 'expected at least 6 MiB (the ECS minimum)').optional(),
         initCpu: z.number().int().min(0).default(16),
         initMemory: z.number().int().min(6).default(32),
-        logSource: z.enum(['docker-api', 'file-tail'], { error: 'expected "docker-api" or "file-tail"' }).default('docker-api'),
+        logSource: z
+          .enum(['docker-api', 'file-tail'], { error: 'expected "docker-api" or "file-tail"' })
+          .default('docker-api'),
         /** Allow task-level cpu/memory to grow when the sidecars do not fit the current budget. */
         allowResize: z.boolean().default(false),
-        logMaxSize: z.string().regex(/^\d+[kmg]$/, 'expected a size such as "10m"').default('10m'),
+        logMaxSize: z
+          .string()
+          .regex(/^\d+[kmg]$/, 'expected a size such as "10m"')
+          .default('10m'),
         logMaxFile: z.number().int().min(1).max(100).default(5),
       })
       .strict()
@@ -178,7 +202,10 @@ export const planSchema = z
         /** Where the services' logs go back to; {cluster}, {service} and {container} are filled in. */
         logGroupPattern: z
           .string()
-          .regex(/^[A-Za-z0-9_./#{}-]+$/, 'expected a log group name pattern such as "/ecs/{cluster}/{container}"')
+          .regex(
+            /^[A-Za-z0-9_./#{}-]+$/,
+            'expected a log group name pattern such as "/ecs/{cluster}/{container}"',
+          )
           .default('/ecs/{cluster}/{container}'),
         /** Retention for a log group the rollback has to create; existing groups keep theirs. */
         retentionDays: z.number().int().positive().default(30),
@@ -199,24 +226,50 @@ export const planSchema = z
       p.services.forEach((s, si) => {
         const where = `phases[${pi}].services[${si}]`;
         const clash = seen.get(s.name);
-        if (clash) ctx.addIssue({ code: 'custom', path: ['phases', pi, 'services', si, 'name'], message: `service "${s.name}" is already listed at ${clash}` });
+        if (clash)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['phases', pi, 'services', si, 'name'],
+            message: `service "${s.name}" is already listed at ${clash}`,
+          });
         else seen.set(s.name, where);
         const ecsClash = seenEcs.get(s.ecsService);
-        if (ecsClash) ctx.addIssue({ code: 'custom', path: ['phases', pi, 'services', si, 'ecsService'], message: `ECS service "${s.ecsService}" is already listed at ${ecsClash}` });
+        if (ecsClash)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['phases', pi, 'services', si, 'ecsService'],
+            message: `ECS service "${s.ecsService}" is already listed at ${ecsClash}`,
+          });
         else seenEcs.set(s.ecsService, where);
       });
     });
     const phaseNames = new Set<string>();
     let disabledSeen = false;
     plan.phases.forEach((p, pi) => {
-      if (phaseNames.has(p.name)) ctx.addIssue({ code: 'custom', path: ['phases', pi, 'name'], message: `phase "${p.name}" is listed twice` });
+      if (phaseNames.has(p.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['phases', pi, 'name'],
+          message: `phase "${p.name}" is listed twice`,
+        });
       phaseNames.add(p.name);
       if (!p.enabled) disabledSeen = true;
       else if (disabledSeen)
-        ctx.addIssue({ code: 'custom', path: ['phases', pi, 'enabled'], message: 'expected phases to be enabled in order: an enabled phase cannot follow a disabled one' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['phases', pi, 'enabled'],
+          message: 'expected phases to be enabled in order: an enabled phase cannot follow a disabled one',
+        });
     });
-    if (plan.loki.service && plan.phases.some((p) => p.services.some((s) => s.ecsService === plan.loki.service)))
-      ctx.addIssue({ code: 'custom', path: ['loki', 'service'], message: 'the Loki service cannot also be a service to migrate' });
+    if (
+      plan.loki.service &&
+      plan.phases.some((p) => p.services.some((s) => s.ecsService === plan.loki.service))
+    )
+      ctx.addIssue({
+        code: 'custom',
+        path: ['loki', 'service'],
+        message: 'the Loki service cannot also be a service to migrate',
+      });
   });
 
 // Export the query schema for the few places outside the plan that accept user queries.
