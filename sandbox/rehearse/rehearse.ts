@@ -27,6 +27,11 @@ export interface RehearseOptions {
   readonly write: (text: string) => void;
   /** Repository root (lambdas/, statemachine/); default: this checkout. */
   readonly root?: string;
+  /**
+   * Let DynamoDB expressions use reserved words as attribute names, which the service rejects:
+   * only to look past that product bug while diagnosing something else.
+   */
+  readonly allowDynamoDbReservedWords?: boolean;
   /** How long to follow the rollout before giving up, in real minutes. */
   readonly timeoutMinutes?: number;
 }
@@ -64,9 +69,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
     region: plan.region,
     serviceAliases: aliases,
     ...(options.root ? { root: options.root } : {}),
-    ...(process.env['SANDBOX_ALLOW_DYNAMODB_RESERVED_WORDS'] === '1'
-      ? { allowDynamoDbReservedWords: true }
-      : {}),
+    ...(options.allowDynamoDbReservedWords ? { allowDynamoDbReservedWords: true } : {}),
     metrics: async () =>
       startPrometheus({ dir: path.join(options.workDir, 'prometheus'), scrapeIntervalSeconds: 1 }),
   });

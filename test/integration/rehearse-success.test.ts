@@ -6,7 +6,11 @@ jest.setTimeout(200_000);
 describe('alloy-rollout rehearse: rollouts that succeed (sandbox, real orchestrator, the Action code)', () => {
   it('happy path: every service migrated, shipping to Loki, lock released, exit 0', async () => {
     const r = await runRehearsal([]);
-    expect({ exitCode: r.exitCode, status: r.report.status }).toEqual({ exitCode: 0, status: 'SUCCEEDED' });
+    expect({ exitCode: r.exitCode, status: r.report.status, cause: r.report.cause }).toEqual({
+      exitCode: 0,
+      status: 'SUCCEEDED',
+      cause: undefined,
+    });
     for (const name of ['worker', 'history'])
       expect(service(r, name)).toMatchObject({
         outcome: 'migrated',
