@@ -216,12 +216,17 @@ export function detectAndRollBack(record: RehearsalRecord, faultyService: string
   const firstUpdate = record.requests.find(
     (r) => r.origin === undefined && r.operation === 'ECS.UpdateService' && r.atMs > badFrom,
   );
+  // The rollback of the failing service runs in its own child; others (scope all) in rollback children.
   const verified = children
-    .filter((c) => c.mode === 'service-rollback')
     .map(
       (c) =>
         c.trace.events
-          .filter((e) => e.type === 'TaskStateExited' && e.stateName === 'VerifyCloudWatch')
+          .filter(
+            (e) =>
+              e.type === 'TaskStateExited' &&
+              e.stateName === 'VerifyCloudWatch' &&
+              hasVerdict(e.data, 'passed'),
+          )
           .at(-1)?.timestampMs,
     )
     .filter((t): t is number => t !== undefined)
@@ -229,9 +234,15 @@ export function detectAndRollBack(record: RehearsalRecord, faultyService: string
   const failedCheck = children
     .filter((c) => c.service?.name === faultyService && c.mode === 'service-migrate')
     .flatMap((c) =>
-      c.trace.events.filter((e) => e.type === 'TaskStateExited' && /^Verify/.test(e.stateName ?? '')),
+      c.trace.events.filter(
+        (e) =>
+          e.type === 'TaskStateExited' &&
+          /^Verify/.test(e.stateName ?? '') &&
+          e.stateName !== 'VerifyCloudWatch' &&
+          hasVerdict(e.data, 'failed'),
+      ),
     )
-    .at(-1);
+    .at(0);
   return {
     status: record.result.status,
     failedState: failedCheck?.stateName ?? null,
@@ -244,6 +255,19 @@ export function detectAndRollBack(record: RehearsalRecord, faultyService: string
       : null,
     servicesRolledBack: record.result.rolledBackServices,
   };
+}
+
+/** True when a state output holds a step result with that verdict (the Lambdas' results carry `verdict`). */
+export function hasVerdict(data: string | undefined, verdict: string): boolean {
+  if (!data) return false;
+  try {
+    const output = JSON.parse(data) as Record<string, unknown>;
+    return Object.values(output).some(
+      (v) => !!v && typeof v === 'object' && (v as { verdict?: unknown }).verdict === verdict,
+    );
+  } catch {
+    return false;
+  }
 }
 
 /** Figure 6: Step Functions requests per simulated minute while the Action follows the rollout. */
