@@ -54,7 +54,9 @@ export interface ServiceOverhead {
   readonly overheadRatio: number | null;
   /** Of the overhead: time polling the deployment after ECS had finished it (poll interval granularity). */
   readonly deploymentDetectionSeconds: number;
-  /** Of the overhead: Lambda run time inside the child execution. */
+  /** Of the overhead: time outside Wait states (Lambda run time, the engine's transitions). */
+  readonly outsideWaitsSeconds: number;
+  /** Of that: Lambda run time inside the child execution. */
   readonly lambdaSeconds: number;
   /** Simulated seconds in each Wait state, by name. */
   readonly waitSecondsByState: Readonly<Record<string, number>>;
@@ -111,7 +113,12 @@ export function overheadPerService(record: RehearsalRecord) {
     const dataWaits = waitMs((n) => !SOAK_WAITS.has(n) && !DEPLOYMENT_WAITS.has(n));
     const deploymentWaits = waitMs((n) => DEPLOYMENT_WAITS.has(n));
     const unavoidable = deploymentMs + soak + dataWaits;
-    const overhead = total - unavoidable;
+    // Overhead = time outside Wait states (Lambdas, engine) + deployment polls after ECS had finished.
+    // Not total - unavoidable: ECS's clock also runs `speed` times faster during the Lambdas' real
+    // work, which would put a few seconds of noise of either sign into a difference of large numbers.
+    const outsideWaits = total - sum(stats.waits.map((w) => time.between(w.start, w.end)));
+    const detection = Math.max(0, deploymentWaits - deploymentMs);
+    const overhead = outsideWaits + detection;
     rows.push({
       service: service.name,
       totalSeconds: seconds(total),
@@ -121,7 +128,8 @@ export function overheadPerService(record: RehearsalRecord) {
       unavoidableSeconds: seconds(unavoidable),
       overheadSeconds: seconds(overhead),
       overheadRatio: unavoidable > 0 ? round(overhead / unavoidable, 3) : null,
-      deploymentDetectionSeconds: seconds(Math.max(0, deploymentWaits - deploymentMs)),
+      deploymentDetectionSeconds: seconds(detection),
+      outsideWaitsSeconds: round(outsideWaits / 1000, 3),
       lambdaSeconds: round(sum(stats.lambdaInvocations.map((i) => i.durationMs)) / 1000, 3),
       waitSecondsByState: Object.fromEntries(
         [...new Set(stats.waits.map((w) => w.state))].map((name) => [

@@ -24,9 +24,10 @@ export const ROLLBACK_FAULT = { service: 'history', spec: 'history:broken-json' 
 const METHODS = {
   overhead:
     'Full rehearsal of examples/plan.yaml (five services) in the sandbox, followed by the Action. For each service child execution: total = its simulated duration; ' +
-    'unavoidable = the ECS deployment (created to COMPLETED, from the service events) + the soak Wait + Wait states spent for data (checks answering pending); overhead = total - unavoidable. ' +
+    'unavoidable = the ECS deployment (created to COMPLETED, from the service events) + the soak Wait + Wait states spent for data (checks answering pending); ' +
+    'overhead = time outside Wait states (Lambdas, engine) + deployment polling after ECS had finished (deployment Wait time - ECS deployment time, at least 0). ' +
     'Simulated time = real time outside Wait states + Wait time scaled by the clock speed (Lambda code and the engine are never scaled).',
-  rollback: `Same rehearsal with the fault ${ROLLBACK_FAULT.spec} (rollback scope all). The evidence turns bad when the first line of the faulty service reaches Loki (first line via the Loki query API); measured to the first ECS UpdateService the product sends after it, and to the end of the last VerifyCloudWatch state of the first and of the last rolled-back service.`,
+  rollback: `Same rehearsal with the fault ${ROLLBACK_FAULT.spec} (rollback scope all). The evidence turns bad when the first line of the faulty service reaches Loki (first line via the Loki query API); measured to the end of the first Verify state that answered failed, to the first ECS UpdateService the product sends after it, and to the end of the passing VerifyCloudWatch state of the first and of the last rolled-back service.`,
   cost:
     'From the rehearsal histories: state transitions = states entered + Lambda retries; Lambda invocations and durations from LambdaFunctionStarted to Succeeded/Failed (handlers run in-process against the loopback sandbox, so real AWS latency is not included; billed = rounded up to 1 ms); ' +
     'AWS API calls = requests the product sent (Node diagnostics channels on node:http and undici), attributed to a service while its child execution ran. Per service = its child execution + its share of the parent loop; fixed = the rest (lock, preflight, Loki, finalize).',
