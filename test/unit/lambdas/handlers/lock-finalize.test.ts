@@ -6,6 +6,8 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { LOCK_ATTRIBUTES } from '../../../../core/orchestration';
+import { LOCK_TABLE } from '../../../../lambdas/catalog';
 import { handler as finalize } from '../../../../lambdas/handlers/finalize';
 import { handler as lock } from '../../../../lambdas/handlers/lock';
 import { EXECUTION_ARN, event, planDoc, sdkError } from '../fixtures';
@@ -17,6 +19,13 @@ const held = () =>
 beforeEach(() => {
   ddb.reset();
   process.env.LOCK_TABLE_NAME = 'locks';
+});
+
+describe('lock item', () => {
+  it('uses the key schema the infra creates the table with', () => {
+    expect(LOCK_ATTRIBUTES.key).toBe(LOCK_TABLE.partitionKey);
+    expect(LOCK_ATTRIBUTES.expiresAt).toBe(LOCK_TABLE.ttlAttribute);
+  });
 });
 
 describe('Lock', () => {
