@@ -59,6 +59,7 @@ export async function runBenchmarks(options: BenchOptions, root: string): Promis
       platform: `${process.platform}-${process.arch}`,
     },
     clockSpeed: options.clockSpeed,
+    scaleClockSpeed: options.scaleClockSpeed,
     sandboxAllowsDynamoDbReservedWords: allowDynamoDbReservedWords,
     prices: {
       ...PRICES,
@@ -110,8 +111,16 @@ export async function runBenchmarks(options: BenchOptions, root: string): Promis
     const small = Math.min(2, options.scaleServices - 1);
     log(`scale rehearsals with ${small} and ${options.scaleServices} generated services`);
     const logPeriodMs = 60_000;
-    const a = await rehearse(generatedScenario(root, Math.max(1, small)), { ...sandbox, logPeriodMs });
-    const b = await rehearse(generatedScenario(root, options.scaleServices), { ...sandbox, logPeriodMs });
+    const a = await rehearse(generatedScenario(root, Math.max(1, small)), {
+      ...sandbox,
+      clockSpeed: options.scaleClockSpeed,
+      logPeriodMs,
+    });
+    const b = await rehearse(generatedScenario(root, options.scaleServices), {
+      ...sandbox,
+      clockSpeed: options.scaleClockSpeed,
+      logPeriodMs,
+    });
     const sa = historySizes(a);
     const sb = historySizes(b);
     const events = fitLine(sa.services, sa.parentEvents, sb.services, sb.parentEvents);

@@ -30,7 +30,7 @@ export function printResults(r: Json): string {
   const out: string[] = [];
   const machine = r['machine'] as Json;
   out.push(
-    `alloy-rollout benchmarks (${val(r['mode'])}) on Node ${val(machine['node'])}, ${val(machine['cpus'])} cores (${val(machine['cpuModel'])}), clock speed x${val(r['clockSpeed'])}`,
+    `alloy-rollout benchmarks (${val(r['mode'])}) on Node ${val(machine['node'])}, ${val(machine['cpus'])} cores (${val(machine['cpuModel'])}), clock speed x${val(r['clockSpeed'])} (scale runs x${val(r['scaleClockSpeed'])})`,
   );
 
   const rehearsal = r['rehearsal'] as Json | undefined;
