@@ -1,6 +1,6 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { Report } from '../../core/report/types';
-import { HistoryInterpreter, type ExecutionEnd } from './history-events';
+import { HistoryInterpreter, type ExecutionEnd, type HistoryUpdate } from './history-events';
 import { HistoryReader } from './history-reader';
 import type { Clock, RequestPacer } from './pacer';
 import { ProgressPrinter } from './progress-printer';
@@ -54,7 +54,25 @@ export async function followExecution(
   let end: ExecutionEnd | undefined;
   let report: Report | undefined;
 
+  const apply = (item: Followed, isParent: boolean, update: HistoryUpdate) => {
+    if (update.kind === 'progress') printer.progress(update.progress);
+    else if (update.kind === 'task-failed') printer.taskFailed(update.state, update.error, update.cause);
+    else if (update.kind === 'child') followed.push(watch(update.executionArn));
+    else if (update.kind === 'report') report = update.report;
+    else {
+      item.ended = true;
+      if (isParent) end = update.end;
+    }
+  };
+
   const sweep = async () => {
+    const printable: {
+      at: number;
+      order: number;
+      item: Followed;
+      isParent: boolean;
+      update: HistoryUpdate;
+    }[] = [];
     // Children found during the sweep are read in the same sweep (the array grows as we go).
     for (let i = 0; i < followed.length; i++) {
       const item = followed[i];
@@ -71,18 +89,23 @@ export async function followExecution(
         );
         continue;
       }
-      const updates = item.interpreter.interpret(events);
-      for (const update of updates) {
-        if (update.kind === 'progress') printer.progress(update.progress);
-        else if (update.kind === 'task-failed') printer.taskFailed(update.state, update.error, update.cause);
-        else if (update.kind === 'child') followed.push(watch(update.executionArn));
-        else if (update.kind === 'report') report = update.report;
-        else {
-          item.ended = true;
-          if (i === 0) end = update.end;
+      for (const event of events) {
+        for (const update of item.interpreter.interpret([event])) {
+          if (update.kind === 'child') apply(item, i === 0, update);
+          else
+            printable.push({
+              at: event.timestamp?.getTime() ?? 0,
+              order: printable.length,
+              item,
+              isParent: i === 0,
+              update,
+            });
         }
       }
     }
+    // Parent and children were read one after another: print what they did in the order it happened.
+    printable.sort((a, b) => a.at - b.at || a.order - b.order);
+    for (const { item, isParent, update } of printable) apply(item, isParent, update);
   };
 
   let lost: Error | undefined;

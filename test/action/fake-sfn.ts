@@ -13,7 +13,7 @@ export const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMac
 export const executionArn = (name: string) =>
   `arn:aws:states:eu-west-1:123456789012:execution:alloy-rollout:${name}`;
 
-type Draft = Omit<HistoryEvent, 'id' | 'timestamp'> & { type: HistoryEventType };
+type Draft = Omit<HistoryEvent, 'id' | 'timestamp'> & { type: HistoryEventType; timestamp?: Date };
 
 export const entered = (name: string): Draft => ({
   type: 'TaskStateEntered',
@@ -64,7 +64,16 @@ export const progress = (
 
 /** Numbers events the way Step Functions does (ids from 1, in order). */
 export function numbered(drafts: readonly Draft[], from = 1): HistoryEvent[] {
-  return drafts.map((d, i) => ({ ...d, id: from + i, timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, i)) }));
+  return drafts.map((d, i) => ({
+    ...d,
+    id: from + i,
+    timestamp: d.timestamp ?? new Date(Date.UTC(2026, 0, 1, 0, 0, from + i)),
+  }));
+}
+
+/** The same event, stamped at `ms` after the start of 2026 (to order events across executions). */
+export function at<T extends Draft>(ms: number, draft: T): T {
+  return { ...draft, timestamp: new Date(Date.UTC(2026, 0, 1) + ms) };
 }
 
 /**

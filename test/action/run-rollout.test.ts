@@ -4,6 +4,7 @@ import type { ActionInputs } from '../../action/src/types';
 import type { Report } from '../../core/report/types';
 import rolledBackReport from '../fixtures/action/report-rolled-back.json';
 import {
+  at,
   childSubmitted,
   entered,
   executionArn,
@@ -11,6 +12,7 @@ import {
   executionSucceeded,
   exited,
   FakeStepFunctions,
+  lambdaSucceeded,
   lambdaTaskSucceeded,
   progress,
   recordingIO,
@@ -150,6 +152,31 @@ describe('runRollout', () => {
     });
     expect(io.summary).toContain('## alloy-rollout migrate: ✅ SUCCEEDED');
     expect(fake.sleeps).toEqual([POLL_MS, POLL_MS, POLL_MS, POLL_MS, POLL_MS]);
+  });
+
+  it('prints what the parent and a child did in the order it happened, whichever was read first', async () => {
+    const { fake, io, go } = setup();
+    fake
+      .at(1, PARENT, [at(1000, childSubmitted(CHILD))])
+      .at(1, CHILD, [at(1100, lambdaSucceeded(progress('register', 'ok', 'rev 5', { service: 'worker' })))])
+      .at(2, PARENT, [
+        at(3000, lambdaSucceeded(progress('rollback', 'info', 'rolling back worker'))),
+        at(3100, executionFailed('RolledBack', '{"service":"worker","check":"logs","message":"missing"}')),
+      ])
+      .at(2, CHILD, [
+        at(2000, lambdaSucceeded(progress('logs', 'failed', 'missing', { service: 'worker' }))),
+        at(2100, executionFailed('RolledBack', 'x')),
+      ]);
+
+    await go();
+
+    expect(io.lines.filter((l) => /^(✓|✗|•|::group)/.test(l))).toEqual([
+      '::group::service worker',
+      '✓ register: rev 5',
+      '✗ logs: missing',
+      '::group::rollout',
+      '• rollback: rolling back worker',
+    ]);
   });
 
   it('fails with an annotation naming the service, the check and the cause when the rollout is rolled back', async () => {
