@@ -82865,12 +82865,18 @@ var DEFAULT_ALLOY_VERSION = "v1.18.1";
 var duration3 = (fallback2) => external_exports.string({ error: 'expected a duration such as "90s", "5m" or "1h"' }).default(fallback2).transform((text, ctx) => {
   const ms = parseDuration(text);
   if (ms === null || ms <= 0) {
-    ctx.addIssue({ code: "custom", message: `expected a duration such as "90s", "5m" or "1h", got ${JSON.stringify(text)}` });
+    ctx.addIssue({
+      code: "custom",
+      message: `expected a duration such as "90s", "5m" or "1h", got ${JSON.stringify(text)}`
+    });
     return external_exports.NEVER;
   }
   return ms;
 });
-var name2 = (what) => external_exports.string({ error: `expected ${what}` }).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/, `expected ${what}: letters, digits, '-', '_' or '.', starting with a letter or digit`);
+var name2 = (what) => external_exports.string({ error: `expected ${what}` }).regex(
+  /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/,
+  `expected ${what}: letters, digits, '-', '_' or '.', starting with a letter or digit`
+);
 var port = external_exports.number({ error: "expected a port number" }).int("expected a whole number").min(1).max(65535);
 var query = (language) => external_exports.string({ error: `expected a ${language === "logql" ? "LogQL" : "PromQL"} query string` }).superRefine((text, ctx) => {
   const problem = checkQuery(language, text);
@@ -82891,7 +82897,8 @@ var customCheck = external_exports.object({
   deadline: duration3("2m")
 }).strict().superRefine((check2, ctx) => {
   const problem = checkQuery(check2.language, check2.query);
-  if (problem) ctx.addIssue({ code: "custom", path: ["query"], message: describeProblem(check2.language, problem) });
+  if (problem)
+    ctx.addIssue({ code: "custom", path: ["query"], message: describeProblem(check2.language, problem) });
 });
 var service = external_exports.object({
   /** Short name used in reports and as the `service_name` label (e.g. "history"). */
@@ -82981,7 +82988,10 @@ var planSchema = external_exports.object({
   rollback: external_exports.object({
     scope: external_exports.enum(["service", "all"], { error: 'expected "service" or "all"' }).default("all"),
     /** Where the services' logs go back to; {cluster}, {service} and {container} are filled in. */
-    logGroupPattern: external_exports.string().regex(/^[A-Za-z0-9_./#{}-]+$/, 'expected a log group name pattern such as "/ecs/{cluster}/{container}"').default("/ecs/{cluster}/{container}"),
+    logGroupPattern: external_exports.string().regex(
+      /^[A-Za-z0-9_./#{}-]+$/,
+      'expected a log group name pattern such as "/ecs/{cluster}/{container}"'
+    ).default("/ecs/{cluster}/{container}"),
     /** Retention for a log group the rollback has to create; existing groups keep theirs. */
     retentionDays: external_exports.number().int().positive().default(30),
     verifyDeadline: duration3("5m")
@@ -82994,34 +83004,61 @@ var planSchema = external_exports.object({
     p3.services.forEach((s2, si) => {
       const where2 = `phases[${pi}].services[${si}]`;
       const clash = seen.get(s2.name);
-      if (clash) ctx.addIssue({ code: "custom", path: ["phases", pi, "services", si, "name"], message: `service "${s2.name}" is already listed at ${clash}` });
+      if (clash)
+        ctx.addIssue({
+          code: "custom",
+          path: ["phases", pi, "services", si, "name"],
+          message: `service "${s2.name}" is already listed at ${clash}`
+        });
       else seen.set(s2.name, where2);
       const ecsClash = seenEcs.get(s2.ecsService);
-      if (ecsClash) ctx.addIssue({ code: "custom", path: ["phases", pi, "services", si, "ecsService"], message: `ECS service "${s2.ecsService}" is already listed at ${ecsClash}` });
+      if (ecsClash)
+        ctx.addIssue({
+          code: "custom",
+          path: ["phases", pi, "services", si, "ecsService"],
+          message: `ECS service "${s2.ecsService}" is already listed at ${ecsClash}`
+        });
       else seenEcs.set(s2.ecsService, where2);
     });
   });
   const phaseNames = /* @__PURE__ */ new Set();
   let disabledSeen = false;
   plan.phases.forEach((p3, pi) => {
-    if (phaseNames.has(p3.name)) ctx.addIssue({ code: "custom", path: ["phases", pi, "name"], message: `phase "${p3.name}" is listed twice` });
+    if (phaseNames.has(p3.name))
+      ctx.addIssue({
+        code: "custom",
+        path: ["phases", pi, "name"],
+        message: `phase "${p3.name}" is listed twice`
+      });
     phaseNames.add(p3.name);
     if (!p3.enabled) disabledSeen = true;
     else if (disabledSeen)
-      ctx.addIssue({ code: "custom", path: ["phases", pi, "enabled"], message: "expected phases to be enabled in order: an enabled phase cannot follow a disabled one" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["phases", pi, "enabled"],
+        message: "expected phases to be enabled in order: an enabled phase cannot follow a disabled one"
+      });
   });
   if (plan.loki.service && plan.phases.some((p3) => p3.services.some((s2) => s2.ecsService === plan.loki.service)))
-    ctx.addIssue({ code: "custom", path: ["loki", "service"], message: "the Loki service cannot also be a service to migrate" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["loki", "service"],
+      message: "the Loki service cannot also be a service to migrate"
+    });
 });
 var logqlQuery = query("logql");
 var promqlQuery = query("promql");
 
 // core/plan/parse.ts
 function formatPath(path) {
-  return path.reduce((out, key) => typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key), "");
+  return path.reduce(
+    (out, key) => typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key),
+    ""
+  );
 }
 function describeIssue(issue3) {
-  if (issue3.code === "unrecognized_keys") return `unknown field${issue3.keys.length > 1 ? "s" : ""} ${issue3.keys.map((k5) => JSON.stringify(k5)).join(", ")}`;
+  if (issue3.code === "unrecognized_keys")
+    return `unknown field${issue3.keys.length > 1 ? "s" : ""} ${issue3.keys.map((k5) => JSON.stringify(k5)).join(", ")}`;
   const message = issue3.message.replace(/^Invalid input: /, "").replace(/, received \w+$/, "");
   if (issue3.code === "invalid_type") {
     if (issue3.input === void 0) return `missing; ${message}`;
@@ -83038,17 +83075,29 @@ function describeValue(value) {
 function validatePlan(document) {
   const result = planSchema.safeParse(document, { reportInput: true });
   if (result.success) return { ok: true, plan: result.data };
-  const problems = result.error.issues.map((issue3) => ({ path: formatPath(issue3.path), message: describeIssue(issue3) }));
+  const problems = result.error.issues.map((issue3) => ({
+    path: formatPath(issue3.path),
+    message: describeIssue(issue3)
+  }));
   return { ok: false, problems };
 }
 function parsePlanText(text) {
   const doc = (0, import_yaml.parseDocument)(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    return { ok: false, problems: doc.errors.map((e5) => ({ path: "", message: `not valid YAML/JSON: ${e5.message.split("\n")[0]}` })) };
+    return {
+      ok: false,
+      problems: doc.errors.map((e5) => ({
+        path: "",
+        message: `not valid YAML/JSON: ${e5.message.split("\n")[0]}`
+      }))
+    };
   }
   const value = doc.toJS();
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    return { ok: false, problems: [{ path: "", message: "expected a mapping (an object) at the top of the plan" }] };
+    return {
+      ok: false,
+      problems: [{ path: "", message: "expected a mapping (an object) at the top of the plan" }]
+    };
   }
   return validatePlan(value);
 }
@@ -83060,7 +83109,9 @@ ${lines.join("\n")}`;
 
 // core/plan/resolve.ts
 function orderedServices(plan) {
-  return plan.phases.flatMap((p3) => p3.services.map((s2) => ({ ...s2, phase: p3.name, phaseEnabled: p3.enabled })));
+  return plan.phases.flatMap(
+    (p3) => p3.services.map((s2) => ({ ...s2, phase: p3.name, phaseEnabled: p3.enabled }))
+  );
 }
 
 // action/src/inputs.ts
@@ -83660,7 +83711,18 @@ async function followExecution(deps, executionArn, options) {
   const followed = [watch(executionArn)];
   let end2;
   let report;
+  const apply = (item, isParent, update) => {
+    if (update.kind === "progress") printer.progress(update.progress);
+    else if (update.kind === "task-failed") printer.taskFailed(update.state, update.error, update.cause);
+    else if (update.kind === "child") followed.push(watch(update.executionArn));
+    else if (update.kind === "report") report = update.report;
+    else {
+      item.ended = true;
+      if (isParent) end2 = update.end;
+    }
+  };
   const sweep = async () => {
+    const printable = [];
     for (let i5 = 0; i5 < followed.length; i5++) {
       const item = followed[i5];
       if (!item || item.ended) continue;
@@ -83675,18 +83737,22 @@ async function followExecution(deps, executionArn, options) {
         );
         continue;
       }
-      const updates = item.interpreter.interpret(events);
-      for (const update of updates) {
-        if (update.kind === "progress") printer.progress(update.progress);
-        else if (update.kind === "task-failed") printer.taskFailed(update.state, update.error, update.cause);
-        else if (update.kind === "child") followed.push(watch(update.executionArn));
-        else if (update.kind === "report") report = update.report;
-        else {
-          item.ended = true;
-          if (i5 === 0) end2 = update.end;
+      for (const event of events) {
+        for (const update of item.interpreter.interpret([event])) {
+          if (update.kind === "child") apply(item, i5 === 0, update);
+          else
+            printable.push({
+              at: event.timestamp?.getTime() ?? 0,
+              order: printable.length,
+              item,
+              isParent: i5 === 0,
+              update
+            });
         }
       }
     }
+    printable.sort((a5, b5) => a5.at - b5.at || a5.order - b5.order);
+    for (const { item, isParent, update } of printable) apply(item, isParent, update);
   };
   let lost;
   try {
