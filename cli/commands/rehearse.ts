@@ -72,6 +72,11 @@ export const command: CliCommand = {
     const faults = parseFaults(values.fault ?? []);
     const clockSpeed = parseClockSpeed(values['clock-speed'], 60);
     const root = path.resolve(__dirname, '..', '..');
+    // Ctrl-C stops the sandbox (and the Prometheus it started) instead of leaving them behind.
+    const interrupt = new AbortController();
+    const onSignal = () => interrupt.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
     const result = await rehearse({
       planFile: path.resolve(io.cwd, values.plan ?? path.join(root, 'examples', 'plan.yaml')),
       taskDefinitionsDir: path.resolve(
@@ -84,6 +89,10 @@ export const command: CliCommand = {
       workDir: path.resolve(io.cwd, '.rehearsal'),
       write: io.stdout,
       ...(io.env[ALLOW_RESERVED_WORDS_ENV] === '1' ? { allowDynamoDbReservedWords: true } : {}),
+      signal: interrupt.signal,
+    }).finally(() => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
     });
     return result.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.failure;
   },

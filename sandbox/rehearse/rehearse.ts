@@ -32,6 +32,8 @@ export interface RehearseOptions {
    * only to look past that product bug while diagnosing something else.
    */
   readonly allowDynamoDbReservedWords?: boolean;
+  /** Aborting stops the sandbox at once (Ctrl-C): the execution is aborted and the report says so. */
+  readonly signal?: AbortSignal;
   /** How long to follow the rollout before giving up, in real minutes. */
   readonly timeoutMinutes?: number;
 }
@@ -74,6 +76,11 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
       startPrometheus({ dir: path.join(options.workDir, 'prometheus'), scrapeIntervalSeconds: 1 }),
   });
   const restoreEnv = applyEnv(sandbox.env);
+  const onAbort = () => {
+    write('\nInterrupted: stopping the sandbox...\n');
+    void sandbox.stop();
+  };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   const sfn = new SFNClient({ region: plan.region });
   try {
     write(
@@ -124,6 +131,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
     write(`Report written to ${options.reportFile}\n`);
     return { exitCode: report.status === 'SUCCEEDED' ? 0 : 1, report };
   } finally {
+    options.signal?.removeEventListener('abort', onAbort);
     sfn.destroy();
     await sandbox.stop();
     restoreEnv();

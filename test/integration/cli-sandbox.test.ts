@@ -1,4 +1,10 @@
-import { CreateClusterCommand, DescribeClustersCommand, ECSClient } from '@aws-sdk/client-ecs';
+import {
+  CreateClusterCommand,
+  DescribeClustersCommand,
+  ECSClient,
+  ListServicesCommand,
+} from '@aws-sdk/client-ecs';
+import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,6 +84,7 @@ describe('alloy-rollout rehearse and sandbox: bad input exits 2 before anything 
 
 describe('alloy-rollout sandbox as a process', () => {
   let child: ChildProcess | undefined;
+  const credentials = { accessKeyId: 'a', secretAccessKey: 'b' };
 
   afterEach(async () => {
     // Stopped by the test even when an assertion failed.
@@ -88,30 +95,32 @@ describe('alloy-rollout sandbox as a process', () => {
     }
   });
 
-  it('serves the AWS APIs on loopback until SIGTERM, then exits 0', async () => {
-    child = spawn(
+  /** Starts `alloy-rollout sandbox` with these options; resolves its URL once it says Ready. */
+  async function startSandboxProcess(args: string[]): Promise<{ url: string; output: () => string }> {
+    const proc = spawn(
       path.join(ROOT, 'node_modules', '.bin', 'tsx'),
-      ['cli/main.ts', 'sandbox', '--port', '0', '--no-prometheus', '--clock-speed', '50'],
+      ['cli/main.ts', 'sandbox', '--port', '0', '--no-prometheus', ...args],
       {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
+    child = proc;
     let out = '';
-    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
     const url = await waitFor(
       'the sandbox to be ready',
       () => (out.includes('Ready.') ? /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1] : undefined),
       30_000,
     );
-    expect(out).toContain(`export AWS_ENDPOINT_URL_ECS=${url}`);
-    const ecs = new ECSClient({
-      endpoint: url,
-      region: 'eu-west-1',
-      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-      maxAttempts: 1,
-    });
+    return { url, output: () => out };
+  }
+
+  it('serves the AWS APIs on loopback until SIGTERM, then exits 0', async () => {
+    const { url, output } = await startSandboxProcess(['--clock-speed', '50']);
+    expect(output()).toContain(`export AWS_ENDPOINT_URL_ECS=${url}`);
+    const ecs = new ECSClient({ endpoint: url, region: 'eu-west-1', credentials, maxAttempts: 1 });
     try {
       await ecs.send(new CreateClusterCommand({ clusterName: 'c1' }));
       expect((await ecs.send(new DescribeClustersCommand({ clusters: ['c1'] }))).clusters?.[0]?.status).toBe(
@@ -121,8 +130,30 @@ describe('alloy-rollout sandbox as a process', () => {
       ecs.destroy();
     }
     const exited = new Promise<number | null>((r) => child?.once('exit', (code) => r(code)));
-    child.kill('SIGTERM');
+    child?.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(out).toContain('Stopping the sandbox');
+    expect(output()).toContain('Stopping the sandbox');
+  });
+
+  it('with --plan, seeds the plan cluster and deploys the orchestrator', async () => {
+    const { url } = await startSandboxProcess(['--clock-speed', '500', '--plan', 'examples/plan.yaml']);
+    const ecs = new ECSClient({ endpoint: url, region: 'eu-west-1', credentials, maxAttempts: 1 });
+    const sfn = new SFNClient({ endpoint: url, region: 'eu-west-1', credentials, maxAttempts: 1 });
+    try {
+      const services = await ecs.send(new ListServicesCommand({ cluster: 'temporal-dev' }));
+      expect(services.serviceArns?.map((a) => a.split('/').at(-1)).sort()).toEqual([
+        'temporal-dev-benchmark-worker',
+        'temporal-dev-loki',
+        'temporal-dev-temporal-frontend',
+        'temporal-dev-temporal-history',
+        'temporal-dev-temporal-matching',
+        'temporal-dev-temporal-worker',
+      ]);
+      const machines = await sfn.send(new ListStateMachinesCommand({}));
+      expect(machines.stateMachines?.map((m) => m.name)).toEqual(['alloy-rollout']);
+    } finally {
+      ecs.destroy();
+      sfn.destroy();
+    }
   });
 });
