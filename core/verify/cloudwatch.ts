@@ -1,13 +1,5 @@
-import type { Verdict } from '../report/types';
-import {
-  capList,
-  isoWindow,
-  listForMessage,
-  measurementData,
-  measurementError,
-  taskIdOf,
-  worstVerdict,
-} from './evidence';
+import { capList, isoWindow, listForMessage, measurementData, taskIdOf } from './evidence';
+import { expectedTasks, expectedTasksEvidence, Findings, recordMeasurementErrors } from './findings';
 import type { Assessment, Measurement } from './types';
 
 export interface LogStreamSeen {
@@ -42,19 +34,9 @@ export interface CloudWatchInput {
  * the rollback start. Nothing seen yet is `pending` (settle fails it at the deadline).
  */
 export function assessCloudWatch(input: CloudWatchInput): Assessment {
-  const expected = [...new Set(input.expectedTaskIds.map(taskIdOf))];
-  const verdicts: Verdict[] = [];
-  const problems: string[] = [];
-
-  const error = measurementError(input.streams);
-  if (error !== undefined) {
-    verdicts.push('error');
-    problems.push(`could not read log streams: ${error}`);
-  }
-  if (expected.length === 0) {
-    verdicts.push('pending');
-    problems.push('no running task of the baseline deployment to check yet');
-  }
+  const findings = new Findings();
+  const error = recordMeasurementErrors(findings, [['log streams', input.streams]])['log streams'];
+  const expected = expectedTasks(findings, input.expectedTaskIds, 'baseline');
 
   const groups = new Set(input.logGroups);
   const streams = measurementData(input.streams);
@@ -67,30 +49,29 @@ export function assessCloudWatch(input: CloudWatchInput): Assessment {
   const fresh = (id: string) => (newestByTask.get(id) ?? 0) > input.rollbackStartedAtMs;
   const silentTasks = streams ? expected.filter((id) => !fresh(id)) : [];
   if (silentTasks.length > 0) {
-    verdicts.push('pending');
-    problems.push(
+    findings.add(
+      'pending',
       `${silentTasks.length} of ${expected.length} tasks have no CloudWatch events since the rollback started: ${listForMessage(silentTasks)}`,
     );
   }
 
-  const verdict = worstVerdict(verdicts);
-  const shownTasks = capList(expected).items;
+  const verdict = findings.verdict;
+  const shown = expectedTasksEvidence(expected);
   return {
     name: input.name ?? 'cloudwatch',
     verdict,
     message:
       verdict === 'passed'
         ? `all ${expected.length} tasks of ${input.service} write to CloudWatch again (${input.logGroups.join(', ')})`
-        : problems.join('; '),
+        : findings.message,
     evidence: {
       query: `log events in ${input.logGroups.join(', ')} since ${new Date(input.rollbackStartedAtMs).toISOString()}`,
       source: input.streams.query,
       window: isoWindow({ startMs: input.rollbackStartedAtMs, endMs: input.nowMs }),
       values: {
-        expectedTaskIds: shownTasks,
-        expectedTaskCount: expected.length,
+        ...shown,
         newestEventByTask: Object.fromEntries(
-          shownTasks.map((id) => {
+          shown.expectedTaskIds.map((id) => {
             const newest = newestByTask.get(id);
             return [id, newest === undefined ? null : new Date(newest).toISOString()];
           }),

@@ -1,15 +1,7 @@
 import { LABELS } from '../queries/labels';
 import type { Labels, MetricSample } from '../queries/results';
-import type { Verdict } from '../report/types';
-import {
-  capList,
-  isoWindow,
-  listForMessage,
-  measurementData,
-  measurementError,
-  taskIdOf,
-  worstVerdict,
-} from './evidence';
+import { capList, isoWindow, listForMessage, measurementData } from './evidence';
+import { expectedTasks, expectedTasksEvidence, Findings, recordMeasurementErrors } from './findings';
 import type { Assessment, Measurement, TimeWindow } from './types';
 
 export interface LogsInput {
@@ -53,32 +45,21 @@ function labelSetText(labels: Labels): string {
  * `failed` at once, because waiting does not fix a config.
  */
 export function assessLogs(input: LogsInput): Assessment {
-  const expected = [...new Set(input.expectedTaskIds.map(taskIdOf))];
-  const verdicts: Verdict[] = [];
-  const problems: string[] = [];
-
-  const errors = [
-    ['lines', measurementError(input.linesByTask)],
-    ['json errors', measurementError(input.jsonErrorsByTask)],
-    ['streams', measurementError(input.streams)],
-  ].filter((entry): entry is [string, string] => entry[1] !== undefined);
-  for (const [what, error] of errors) {
-    verdicts.push('error');
-    problems.push(`could not read ${what}: ${error}`);
-  }
-
-  if (expected.length === 0) {
-    verdicts.push('pending');
-    problems.push('no running task of the new deployment to check yet');
-  }
+  const findings = new Findings();
+  const errors = recordMeasurementErrors(findings, [
+    ['lines', input.linesByTask],
+    ['json errors', input.jsonErrorsByTask],
+    ['streams', input.streams],
+  ]);
+  const expected = expectedTasks(findings, input.expectedTaskIds, 'new');
 
   // Lines per expected task.
   const lineSamples = measurementData(input.linesByTask);
   const lines = lineSamples ? countsByTask(lineSamples) : undefined;
   const tasksWithoutLines = lines ? expected.filter((id) => (lines.get(id) ?? 0) < 1) : [];
   if (lines && tasksWithoutLines.length > 0) {
-    verdicts.push('pending');
-    problems.push(
+    findings.add(
+      'pending',
       `${tasksWithoutLines.length} of ${expected.length} tasks have no lines in Loki yet: ${listForMessage(tasksWithoutLines)}`,
     );
   }
@@ -93,12 +74,11 @@ export function assessLogs(input: LogsInput): Assessment {
     }))
     .filter((s) => s.missing.length > 0);
   if (streams && streams.length === 0) {
-    verdicts.push('pending');
-    problems.push(`no streams for service ${input.service} in Loki yet`);
+    findings.add('pending', `no streams for service ${input.service} in Loki yet`);
   } else if (streamsMissingLabels.length > 0) {
-    verdicts.push('failed');
     const first = streamsMissingLabels[0]!;
-    problems.push(
+    findings.add(
+      'failed',
       `${streamsMissingLabels.length} stream(s) lack required labels, e.g. ${first.stream} has no ${first.missing.join(', ')}`,
     );
   }
@@ -117,20 +97,20 @@ export function assessLogs(input: LogsInput): Assessment {
     if (totalLines > 0) {
       jsonErrorRatio = errorLines / totalLines;
       if (jsonErrorRatio > input.maxJsonErrorRatio) {
-        verdicts.push('failed');
-        problems.push(
+        findings.add(
+          'failed',
           `${errorLines} of ${totalLines} lines are not valid JSON (ratio ${round(jsonErrorRatio)}, allowed ${input.maxJsonErrorRatio})`,
         );
       }
     }
   }
 
-  const verdict = worstVerdict(verdicts);
-  const shownTasks = capList(expected).items;
+  const verdict = findings.verdict;
+  const shown = expectedTasksEvidence(expected);
   const message =
     verdict === 'passed'
       ? `all ${expected.length} tasks of ${input.service} ship labelled, parseable logs to Loki (${totalLines} lines, ${errorLines} not JSON)`
-      : problems.join('; ');
+      : findings.message;
 
   return {
     name: input.name ?? 'logs',
@@ -145,18 +125,19 @@ export function assessLogs(input: LogsInput): Assessment {
       },
       window: isoWindow(input.window),
       values: {
-        expectedTaskIds: shownTasks,
-        expectedTaskCount: expected.length,
-        linesByTask: lines ? Object.fromEntries(shownTasks.map((id) => [id, lines.get(id) ?? 0])) : null,
+        ...shown,
+        linesByTask: lines
+          ? Object.fromEntries(shown.expectedTaskIds.map((id) => [id, lines.get(id) ?? 0]))
+          : null,
         jsonErrorsByTask: jsonErrors
-          ? Object.fromEntries(shownTasks.map((id) => [id, jsonErrors.get(id) ?? 0]))
+          ? Object.fromEntries(shown.expectedTaskIds.map((id) => [id, jsonErrors.get(id) ?? 0]))
           : null,
         jsonErrorRatio: jsonErrorRatio ?? null,
         tasksWithoutLines: capList(tasksWithoutLines).items,
         otherTaskIds: capList(otherTasks).items,
         streamCount: streams ? streams.length : null,
         streamsMissingLabels: capList(streamsMissingLabels).items,
-        errors: Object.fromEntries(errors),
+        errors,
       },
       threshold: {
         linesPerTask: '>= 1',

@@ -1,15 +1,7 @@
 import { LABELS } from '../queries/labels';
 import type { MetricSample } from '../queries/results';
-import type { Verdict } from '../report/types';
-import {
-  capList,
-  isoWindow,
-  listForMessage,
-  measurementData,
-  measurementError,
-  taskIdOf,
-  worstVerdict,
-} from './evidence';
+import { capList, isoWindow, listForMessage, measurementData } from './evidence';
+import { expectedTasks, expectedTasksEvidence, Findings, recordMeasurementErrors } from './findings';
 import type { Assessment, Measurement, TimeWindow } from './types';
 
 export interface MetricsInput {
@@ -44,23 +36,12 @@ export interface MetricsInput {
  *   part still has to pass, so the check never passes on no data.
  */
 export function assessMetrics(input: MetricsInput): Assessment {
-  const expected = [...new Set(input.expectedTaskIds.map(taskIdOf))];
-  const verdicts: Verdict[] = [];
-  const problems: string[] = [];
-
-  const errors = [
-    ['up', measurementError(input.up)],
-    ['series count', measurementError(input.seriesCount)],
-  ].filter((entry): entry is [string, string] => entry[1] !== undefined);
-  for (const [what, error] of errors) {
-    verdicts.push('error');
-    problems.push(`could not read ${what}: ${error}`);
-  }
-
-  if (expected.length === 0) {
-    verdicts.push('pending');
-    problems.push('no running task of the new deployment to check yet');
-  }
+  const findings = new Findings();
+  const errors = recordMeasurementErrors(findings, [
+    ['up', input.up],
+    ['series count', input.seriesCount],
+  ]);
+  const expected = expectedTasks(findings, input.expectedTaskIds, 'new');
 
   // up == 1 for every sample of every expected task.
   const upSamples = measurementData(input.up);
@@ -72,14 +53,13 @@ export function assessMetrics(input: MetricsInput): Assessment {
   const tasksWithoutUp = upSamples ? expected.filter((id) => !upByTask.has(id)) : [];
   const tasksDown = upSamples ? expected.filter((id) => (upByTask.get(id) ?? []).some((v) => v !== 1)) : [];
   if (tasksWithoutUp.length > 0) {
-    verdicts.push('pending');
-    problems.push(
+    findings.add(
+      'pending',
       `no up series yet for ${tasksWithoutUp.length} of ${expected.length} tasks: ${listForMessage(tasksWithoutUp)}`,
     );
   }
   if (tasksDown.length > 0) {
-    verdicts.push('pending');
-    problems.push(`up is not 1 for ${listForMessage(tasksDown)}`);
+    findings.add('pending', `up is not 1 for ${listForMessage(tasksDown)}`);
   }
 
   // Series continuity against the baseline.
@@ -94,28 +74,29 @@ export function assessMetrics(input: MetricsInput): Assessment {
       skipped: 'no baseline series count (0 or not recorded): nothing to compare with',
       current: current ?? null,
     };
-    problems.push('series continuity skipped: no baseline');
+    findings.note('series continuity skipped: no baseline');
   } else if (countSamples && current === undefined) {
-    verdicts.push('pending');
-    problems.push(`no series for ${input.service} yet (baseline ${baseline})`);
+    findings.add('pending', `no series for ${input.service} yet (baseline ${baseline})`);
     continuity = { baseline, current: 0, required };
   } else if (current !== undefined) {
     continuity = { baseline, current, required, ratio: current / baseline };
     if (current < required) {
-      verdicts.push('pending');
-      problems.push(`${current} series, below ${required} (${input.minSeriesRatio} x baseline ${baseline})`);
+      findings.add(
+        'pending',
+        `${current} series, below ${required} (${input.minSeriesRatio} x baseline ${baseline})`,
+      );
     }
   } else {
     continuity = { baseline, current: null, required };
   }
 
-  const verdict = worstVerdict(verdicts);
-  const shownTasks = capList(expected).items;
+  const verdict = findings.verdict;
+  const shown = expectedTasksEvidence(expected);
   const message =
     verdict === 'passed'
-      ? [`up is 1 for all ${expected.length} tasks of ${input.service}`, ...problems].join('; ') +
+      ? [`up is 1 for all ${expected.length} tasks of ${input.service}`, ...findings.problems].join('; ') +
         (baseline > 0 ? `; ${current} series (baseline ${baseline}, required ${required})` : '')
-      : problems.join('; ');
+      : findings.message;
 
   return {
     name: input.name ?? 'metrics',
@@ -126,15 +107,14 @@ export function assessMetrics(input: MetricsInput): Assessment {
       queries: { up: input.up.query, seriesCount: input.seriesCount.query },
       ...(input.window ? { window: isoWindow(input.window) } : {}),
       values: {
-        expectedTaskIds: shownTasks,
-        expectedTaskCount: expected.length,
+        ...shown,
         upByTask: upSamples
-          ? Object.fromEntries(shownTasks.map((id) => [id, upByTask.get(id) ?? null]))
+          ? Object.fromEntries(shown.expectedTaskIds.map((id) => [id, upByTask.get(id) ?? null]))
           : null,
         tasksWithoutUp: capList(tasksWithoutUp).items,
         tasksDown: capList(tasksDown).items,
         seriesContinuity: continuity,
-        errors: Object.fromEntries(errors),
+        errors,
       },
       threshold: { up: '== 1 for every task', minSeriesRatio: input.minSeriesRatio },
     },
