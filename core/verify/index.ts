@@ -1,7 +1,7 @@
 export type { Assessment, Measurement, TimeWindow, CheckEvidence, CheckResult, Verdict } from './types';
 export { taskIdOf, worstVerdict, EVIDENCE_LIST_LIMIT } from './evidence';
 export { assessLogs, type LogsInput } from './logs';
-export { assessMetrics, type MetricsInput } from './metrics';
+export { assessMetrics, seriesCountOf, type MetricsInput } from './metrics';
 export { assessCustom, singleValue, type CustomCheckSpec, type CustomValue } from './custom';
 export { assessCloudWatch, type CloudWatchInput, type LogStreamSeen } from './cloudwatch';
 export {

@@ -23,6 +23,14 @@ export interface MetricsInput {
 }
 
 /**
+ * The series count that `seriesCountForService` measured, or undefined when the result is empty.
+ * Preflight records the baseline with this same reading, so baseline and current compare alike.
+ */
+export function seriesCountOf(samples: readonly MetricSample[]): number | undefined {
+  return samples.length > 0 ? samples.reduce((sum, s) => sum + s.value, 0) : undefined;
+}
+
+/**
  * `up` is 1 for every new task, and the service exports at least minSeriesRatio x its baseline
  * series count.
  *
@@ -65,8 +73,7 @@ export function assessMetrics(input: MetricsInput): Assessment {
   // Series continuity against the baseline.
   const baseline = input.baselineSeriesCount ?? 0;
   const countSamples = measurementData(input.seriesCount);
-  const current =
-    countSamples && countSamples.length > 0 ? countSamples.reduce((sum, s) => sum + s.value, 0) : undefined;
+  const current = countSamples ? seriesCountOf(countSamples) : undefined;
   const required = Math.ceil(baseline * input.minSeriesRatio);
   let continuity: Record<string, unknown>;
   if (!(baseline > 0)) {

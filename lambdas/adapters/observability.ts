@@ -1,7 +1,6 @@
 import { RolloutError, ThrottledError, TransientError } from '../../core/errors';
 import { ampBaseUrl } from '../../core/plan/resolve';
 import type { Plan } from '../../core/plan/schema';
-import { latestSamples, type QueryData } from '../../core/queries';
 import type { Measurement } from '../../core/verify';
 import { createAmpClient, type AmpClient } from '../clients/amp';
 import type { AwsClients } from '../clients/aws';
@@ -33,16 +32,4 @@ export async function measure<T>(query: string, run: () => Promise<T>): Promise<
     if (err instanceof RolloutError) return { query, error: err.message };
     throw err;
   }
-}
-
-/** A metric query's samples (instant vector, matrix or scalar alike). */
-export function samplesOf(data: QueryData) {
-  return latestSamples(data);
-}
-
-/** The single number of a query (the sum of its samples), or null when the result is empty. */
-export function singleValue(data: QueryData): number | null {
-  const samples = latestSamples(data);
-  if (samples.length === 0) return null;
-  return samples.reduce((sum, s) => sum + s.value, 0);
 }

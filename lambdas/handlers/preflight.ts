@@ -2,11 +2,12 @@ import type { Service } from '@aws-sdk/client-ecs';
 import { InputInvalidError, RolloutError, UnmigratableError, UnrevertableError } from '../../core/errors';
 import { executionInputSchema, type Progress, type Timing, type WorkItem } from '../../core/execution';
 import { selectServices, timingFromPlan } from '../../core/orchestration';
-import { seriesCountForService } from '../../core/queries';
+import { latestSamples, seriesCountForService } from '../../core/queries';
 import type { ServiceReport } from '../../core/report/types';
 import { BASELINE_TAG, collectorOf, migrate, type DescribedTaskDefinition } from '../../core/taskdef';
+import { seriesCountOf } from '../../core/verify';
 import { describeService, describeTaskDefinition } from '../adapters/ecs';
-import { ampClientFor, measure, singleValue } from '../adapters/observability';
+import { ampClientFor, measure } from '../adapters/observability';
 import { createAwsClients } from '../clients/aws';
 import { parseEvent, taskEventSchema } from '../event';
 import { loadPlan } from '../shared';
@@ -135,7 +136,7 @@ export async function handler(event: unknown): Promise<PreflightResult> {
       ecsService: svc.ecsService,
       taskDefinitionArn: currentArn,
       baselineArn: currentArn,
-      seriesBaseline: 'data' in series ? singleValue(series.data) : null,
+      seriesBaseline: 'data' in series ? (seriesCountOf(latestSamples(series.data)) ?? null) : null,
     });
   }
 

@@ -7,10 +7,10 @@ import {
   settleStep,
   type StepResult,
 } from '../../core/orchestration';
-import { jsonErrorsByTask, logLinesByTask, streamLabelsSelector } from '../../core/queries';
+import { jsonErrorsByTask, latestSamples, logLinesByTask, streamLabelsSelector } from '../../core/queries';
 import { assessLogs } from '../../core/verify';
 import { runningTasksOf } from '../adapters/ecs';
-import { lokiClientFor, measure, samplesOf } from '../adapters/observability';
+import { lokiClientFor, measure } from '../adapters/observability';
 import { createAwsClients } from '../clients/aws';
 import { parseEvent, taskEventSchema } from '../event';
 import { loadPlan, planField, servicePlanOf, stepResult } from '../shared';
@@ -42,8 +42,10 @@ export async function handler(event: unknown): Promise<StepResult> {
   const linesQuery = logLinesByTask(scope, windowMs);
   const errorsQuery = jsonErrorsByTask(scope, windowMs);
   const selector = streamLabelsSelector(scope);
-  const lines = await measure(linesQuery, async () => samplesOf(await loki.query(linesQuery, nowMs)));
-  const jsonErrors = await measure(errorsQuery, async () => samplesOf(await loki.query(errorsQuery, nowMs)));
+  const lines = await measure(linesQuery, async () => latestSamples(await loki.query(linesQuery, nowMs)));
+  const jsonErrors = await measure(errorsQuery, async () =>
+    latestSamples(await loki.query(errorsQuery, nowMs)),
+  );
   const streams = await measure(selector, () => loki.series([selector], nowMs - windowMs, nowMs));
   const window = nextWindow(state.logs?.window, nowMs, plan.verification.logs.deadline);
   const assessment = assessLogs({

@@ -10,17 +10,18 @@ import {
   type StepResult,
 } from '../../core/orchestration';
 import type { Plan } from '../../core/plan/schema';
-import { seriesCountForService, upByTask } from '../../core/queries';
+import { latestSamples, seriesCountForService, upByTask } from '../../core/queries';
 import type { CheckResult } from '../../core/report/types';
 import {
   assessCustom,
   assessMetrics,
+  singleValue,
   worstVerdict,
   type Assessment,
   type CustomValue,
 } from '../../core/verify';
 import { runningTasksOf } from '../adapters/ecs';
-import { ampClientFor, lokiClientFor, measure, samplesOf, singleValue } from '../adapters/observability';
+import { ampClientFor, lokiClientFor, measure } from '../adapters/observability';
 import { createAwsClients, type AwsClients } from '../clients/aws';
 import { parseEvent, taskEventSchema } from '../event';
 import { loadPlan, planField, servicePlanOf, stepResult } from '../shared';
@@ -73,8 +74,10 @@ export async function handler(event: unknown): Promise<StepResult> {
   const nowMs = Date.now();
   const upQuery = upByTask(svc.name);
   const seriesQuery = seriesCountForService(svc.name);
-  const up = await measure(upQuery, async () => samplesOf(await amp.query(upQuery, nowMs)));
-  const seriesCount = await measure(seriesQuery, async () => samplesOf(await amp.query(seriesQuery, nowMs)));
+  const up = await measure(upQuery, async () => latestSamples(await amp.query(upQuery, nowMs)));
+  const seriesCount = await measure(seriesQuery, async () =>
+    latestSamples(await amp.query(seriesQuery, nowMs)),
+  );
   const metrics = assessMetrics({
     name: 'metrics',
     service: svc.name,

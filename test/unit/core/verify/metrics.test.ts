@@ -1,4 +1,4 @@
-import { assessMetrics, type MetricsInput } from '../../../../core/verify/metrics';
+import { assessMetrics, seriesCountOf, type MetricsInput } from '../../../../core/verify/metrics';
 import type { MetricSample } from '../../../../core/queries/results';
 
 const up = (task: string, value: number): MetricSample => ({
@@ -86,5 +86,13 @@ describe('assessMetrics', () => {
       }),
     );
     expect(result.verdict).toBe('passed');
+  });
+});
+
+describe('seriesCountOf', () => {
+  it('reads the count, adding up samples, and gives no value for an empty result', () => {
+    expect(seriesCountOf(count(118))).toBe(118);
+    expect(seriesCountOf([...count(100), ...count(18)])).toBe(118);
+    expect(seriesCountOf([])).toBeUndefined();
   });
 });

@@ -246,6 +246,32 @@ describe('VerifyMetrics', () => {
     );
   });
 
+  it('a plan check whose query returns several series is an error naming the count, not their sum', async () => {
+    serve((url, init) => {
+      if (url.hostname.startsWith('aps-workspaces')) {
+        const q = new URLSearchParams(String(init?.body)).get('query') ?? '';
+        return vector(
+          q.startsWith('up')
+            ? [{ metric: { task_id: TASK_ID }, value: [1, '1'] }]
+            : [{ metric: {}, value: [1, '118'] }],
+        );
+      }
+      return vector([
+        { metric: { level: 'error', task_id: 'a' }, value: [1, '3'] },
+        { metric: { level: 'error', task_id: 'b' }, value: [1, '4'] },
+      ]);
+    });
+    const out = await verifyMetrics(event('metrics', { service: historyItem, update }));
+    expect(out.verdict).toBe('pending');
+    expect(out.check.verdict).toBe('error');
+    expect(out.check.message).toContain(
+      'no-error-burst: could not measure no-error-burst: the query returned 2 series',
+    );
+    expect(out.check.evidence.checks).toEqual([
+      expect.objectContaining({ name: 'no-error-burst', verdict: 'error' }),
+    ]);
+  });
+
   it('no data is pending, never passed', async () => {
     amp([], []);
     const out = await verifyMetrics(event('metrics', { service: historyItem, update }));
