@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { InputInvalidError } from '../core/errors';
 import { workItemSchema, type Progress } from '../core/execution';
-import { causeText, type PollWindow, type StepResult, type StepVerdict } from '../core/orchestration';
+import {
+  causeText,
+  checkResultSchema,
+  type PollWindow,
+  type StepResult,
+  type StepVerdict,
+} from '../core/orchestration';
 import { parsePlanOrThrow } from '../core/plan/parse';
 import { findService, type OrderedService } from '../core/plan/resolve';
 import type { Plan } from '../core/plan/schema';
@@ -12,6 +18,8 @@ export const planField = z.record(z.string(), z.unknown(), {
   error: 'expected the plan document (a mapping)',
 });
 export const workItemField = workItemSchema;
+/** An earlier step's settled check, which the last step of a service copies into its summary. */
+export const priorCheckField = z.looseObject({ check: checkResultSchema }).optional();
 
 /** Every Lambda re-validates the plan: the state document could have been edited by hand. */
 export function loadPlan(document: unknown): Plan {

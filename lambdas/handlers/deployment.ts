@@ -4,14 +4,14 @@ import {
   deploymentTargetSchema,
   nextWindow,
   pollWindowSchema,
-  settleStep,
   type StepResult,
 } from '../../core/orchestration';
 import { assessDeployment } from '../../core/verify';
 import { describeService } from '../adapters/ecs';
 import { createAwsClients } from '../clients/aws';
 import { parseEvent, taskEventSchema } from '../event';
-import { loadPlan, planField, servicePlanOf, stepResult, workItemField } from '../shared';
+import { pollStep } from '../poll-step';
+import { loadPlan, planField, servicePlanOf, workItemField } from '../shared';
 
 const previous = z.looseObject({ window: pollWindowSchema }).optional();
 const eventSchema = taskEventSchema(
@@ -50,6 +50,5 @@ export async function handler(event: unknown): Promise<StepResult> {
     : { ...target.window, attempts: 1 };
   const name = action === 'migrate' ? 'deployment' : 'rollback-deployment';
   const assessment = assessDeployment({ name, service, expectedTaskDefinition: target.taskDefinitionArn });
-  const { verdict, check } = settleStep(assessment, window, nowMs);
-  return stepResult({ service: svc.name, step: name, verdict, check, window });
+  return pollStep({ service: svc.name, step: name, assessment, window, nowMs });
 }

@@ -2,24 +2,20 @@ import { FilterLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/clie
 import { z } from 'zod';
 import { workItemSchema } from '../../core/execution';
 import {
-  checkResultSchema,
   deploymentTargetSchema,
   nextWindow,
   pollWindowSchema,
   serviceSummary,
-  settleStep,
   type StepResult,
 } from '../../core/orchestration';
 import type { CheckResult } from '../../core/report/types';
 import { assessCloudWatch, type LogStreamSeen } from '../../core/verify';
 import { translateAwsError } from '../adapters/aws-errors';
-import { runningTasksOf } from '../adapters/ecs';
 import { measure } from '../adapters/observability';
-import { createAwsClients } from '../clients/aws';
 import { parseEvent, taskEventSchema } from '../event';
-import { loadPlan, planField, servicePlanOf, stepResult } from '../shared';
+import { loadCheckedService, pollStep } from '../poll-step';
+import { planField, priorCheckField } from '../shared';
 
-const withCheck = z.looseObject({ check: checkResultSchema }).optional();
 const eventSchema = taskEventSchema(
   ['cloudwatch'],
   z.looseObject({
@@ -27,10 +23,10 @@ const eventSchema = taskEventSchema(
     service: workItemSchema,
     rollback: deploymentTargetSchema.extend({ startedAtMs: z.number(), logGroups: z.array(z.string()) }),
     cloudwatch: z.looseObject({ window: pollWindowSchema }).optional(),
-    deployment: withCheck,
-    logs: withCheck,
-    metrics: withCheck,
-    rollbackDeployment: withCheck,
+    deployment: priorCheckField,
+    logs: priorCheckField,
+    metrics: priorCheckField,
+    rollbackDeployment: priorCheckField,
     register: z.looseObject({ startedAt: z.string().optional() }).optional(),
   }),
 );
@@ -77,10 +73,7 @@ async function newestEventsPerStream(
 /** After a rollback: every task of the baseline deployment writes to CloudWatch again. */
 export async function handler(event: unknown): Promise<StepResult> {
   const { state } = parseEvent(eventSchema, event, 'VerifyCloudWatch');
-  const plan = loadPlan(state.plan);
-  const svc = servicePlanOf(plan, state.service.name);
-  const aws = createAwsClients(plan.region);
-  const tasks = await runningTasksOf(aws.ecs, plan.cluster, svc.ecsService, state.rollback.taskDefinitionArn);
+  const { plan, svc, aws, taskArns } = await loadCheckedService(state, state.rollback.taskDefinitionArn);
   const query = `FilterLogEvents ${state.rollback.logGroups.join(', ')} since ${new Date(state.rollback.startedAtMs).toISOString()}`;
   const streams = await measure(query, () =>
     newestEventsPerStream(aws.logs, state.rollback.logGroups, state.rollback.startedAtMs),
@@ -93,18 +86,17 @@ export async function handler(event: unknown): Promise<StepResult> {
     logGroups: state.rollback.logGroups,
     rollbackStartedAtMs: state.rollback.startedAtMs,
     nowMs,
-    expectedTaskIds: tasks.map((t) => t.taskArn),
+    expectedTaskIds: taskArns,
     streams,
   });
-  const { verdict, check } = settleStep(assessment, window, nowMs);
-  const result = stepResult({ service: svc.name, step: 'cloudwatch', verdict, check, window });
-  if (verdict !== 'passed') return result;
+  const result = pollStep({ service: svc.name, step: 'cloudwatch', assessment, window, nowMs });
+  if (result.verdict !== 'passed') return result;
   const checks = [
     state.deployment?.check,
     state.logs?.check,
     state.metrics?.check,
     state.rollbackDeployment?.check,
-    check,
+    result.check,
   ] as (CheckResult | undefined)[];
   return {
     ...result,

@@ -4,16 +4,14 @@ import {
   deploymentTargetSchema,
   nextWindow,
   pollWindowSchema,
-  settleStep,
   type StepResult,
 } from '../../core/orchestration';
 import { jsonErrorsByTask, latestSamples, logLinesByTask, streamLabelsSelector } from '../../core/queries';
 import { assessLogs } from '../../core/verify';
-import { runningTasksOf } from '../adapters/ecs';
 import { lokiClientFor, measure } from '../adapters/observability';
-import { createAwsClients } from '../clients/aws';
 import { parseEvent, taskEventSchema } from '../event';
-import { loadPlan, planField, servicePlanOf, stepResult } from '../shared';
+import { loadCheckedService, pollStep } from '../poll-step';
+import { planField } from '../shared';
 
 const eventSchema = taskEventSchema(
   ['logs'],
@@ -31,10 +29,7 @@ const eventSchema = taskEventSchema(
  */
 export async function handler(event: unknown): Promise<StepResult> {
   const { state } = parseEvent(eventSchema, event, 'VerifyLogs');
-  const plan = loadPlan(state.plan);
-  const svc = servicePlanOf(plan, state.service.name);
-  const aws = createAwsClients(plan.region);
-  const tasks = await runningTasksOf(aws.ecs, plan.cluster, svc.ecsService, state.update.taskDefinitionArn);
+  const { plan, svc, aws, taskArns } = await loadCheckedService(state, state.update.taskDefinitionArn);
   const loki = await lokiClientFor(plan, aws);
   const nowMs = Date.now();
   const windowMs = plan.verification.logs.window;
@@ -47,18 +42,17 @@ export async function handler(event: unknown): Promise<StepResult> {
     latestSamples(await loki.query(errorsQuery, nowMs)),
   );
   const streams = await measure(selector, () => loki.series([selector], nowMs - windowMs, nowMs));
-  const window = nextWindow(state.logs?.window, nowMs, plan.verification.logs.deadline);
   const assessment = assessLogs({
     name: 'logs',
     service: svc.name,
     window: { startMs: nowMs - windowMs, endMs: nowMs },
-    expectedTaskIds: tasks.map((t) => t.taskArn),
+    expectedTaskIds: taskArns,
     requiredLabels: plan.verification.logs.requiredLabels,
     maxJsonErrorRatio: plan.verification.logs.maxJsonErrorRatio,
     linesByTask: lines,
     jsonErrorsByTask: jsonErrors,
     streams,
   });
-  const { verdict, check } = settleStep(assessment, window, nowMs);
-  return stepResult({ service: svc.name, step: 'logs', verdict, check, window });
+  const window = nextWindow(state.logs?.window, nowMs, plan.verification.logs.deadline);
+  return pollStep({ service: svc.name, step: 'logs', assessment, window, nowMs });
 }

@@ -1,12 +1,10 @@
 import { z } from 'zod';
 import { workItemSchema } from '../../core/execution';
 import {
-  checkResultSchema,
   deploymentTargetSchema,
   nextWindow,
   pollWindowSchema,
   serviceSummary,
-  settleStep,
   type StepResult,
 } from '../../core/orchestration';
 import type { Plan } from '../../core/plan/schema';
@@ -20,13 +18,12 @@ import {
   type Assessment,
   type CustomValue,
 } from '../../core/verify';
-import { runningTasksOf } from '../adapters/ecs';
 import { ampClientFor, lokiClientFor, measure } from '../adapters/observability';
-import { createAwsClients, type AwsClients } from '../clients/aws';
+import type { AwsClients } from '../clients/aws';
 import { parseEvent, taskEventSchema } from '../event';
-import { loadPlan, planField, servicePlanOf, stepResult } from '../shared';
+import { loadCheckedService, pollStep } from '../poll-step';
+import { planField, priorCheckField } from '../shared';
 
-const withCheck = z.looseObject({ check: checkResultSchema }).optional();
 const eventSchema = taskEventSchema(
   ['metrics'],
   z.looseObject({
@@ -34,8 +31,8 @@ const eventSchema = taskEventSchema(
     service: workItemSchema,
     update: deploymentTargetSchema,
     metrics: z.looseObject({ window: pollWindowSchema }).optional(),
-    deployment: withCheck,
-    logs: withCheck,
+    deployment: priorCheckField,
+    logs: priorCheckField,
     register: z
       .looseObject({ startedAt: z.string().optional(), warnings: z.array(z.string()).optional() })
       .optional(),
@@ -66,10 +63,7 @@ async function customAssessments(plan: Plan, aws: AwsClients, nowMs: number): Pr
  */
 export async function handler(event: unknown): Promise<StepResult> {
   const { state } = parseEvent(eventSchema, event, 'VerifyMetrics');
-  const plan = loadPlan(state.plan);
-  const svc = servicePlanOf(plan, state.service.name);
-  const aws = createAwsClients(plan.region);
-  const tasks = await runningTasksOf(aws.ecs, plan.cluster, svc.ecsService, state.update.taskDefinitionArn);
+  const { plan, svc, aws, taskArns } = await loadCheckedService(state, state.update.taskDefinitionArn);
   const amp = ampClientFor(plan);
   const nowMs = Date.now();
   const upQuery = upByTask(svc.name);
@@ -81,7 +75,7 @@ export async function handler(event: unknown): Promise<StepResult> {
   const metrics = assessMetrics({
     name: 'metrics',
     service: svc.name,
-    expectedTaskIds: tasks.map((t) => t.taskArn),
+    expectedTaskIds: taskArns,
     up,
     seriesCount,
     baselineSeriesCount: state.service.seriesBaseline,
@@ -112,10 +106,9 @@ export async function handler(event: unknown): Promise<StepResult> {
     ...plan.verification.checks.map((c) => c.deadline),
   );
   const window = nextWindow(state.metrics?.window, nowMs, allowance);
-  const { verdict, check } = settleStep(combined, window, nowMs);
-  const result = stepResult({ service: svc.name, step: 'metrics', verdict, check, window });
-  if (verdict !== 'passed') return result;
-  const customChecks: CheckResult[] = custom.map((c) => ({ ...c, durationMs: check.durationMs }));
+  const result = pollStep({ service: svc.name, step: 'metrics', assessment: combined, window, nowMs });
+  if (result.verdict !== 'passed') return result;
+  const customChecks: CheckResult[] = custom.map((c) => ({ ...c, durationMs: result.check.durationMs }));
   return {
     ...result,
     summary: serviceSummary({
@@ -125,7 +118,7 @@ export async function handler(event: unknown): Promise<StepResult> {
       checks: [
         state.deployment?.check as CheckResult | undefined,
         state.logs?.check as CheckResult | undefined,
-        check,
+        result.check,
         ...customChecks,
       ],
       startedAt: state.register?.startedAt,

@@ -1,0 +1,46 @@
+import { settleStep, type PollWindow, type StepResult } from '../core/orchestration';
+import type { Plan } from '../core/plan/schema';
+import type { OrderedService } from '../core/plan/resolve';
+import type { Assessment } from '../core/verify';
+import { runningTasksOf } from './adapters/ecs';
+import { createAwsClients, type AwsClients } from './clients/aws';
+import { loadPlan, servicePlanOf, stepResult } from './shared';
+
+/** What a polled check of one service works with. */
+export interface CheckedService {
+  readonly plan: Plan;
+  readonly svc: OrderedService;
+  readonly aws: AwsClients;
+  /** Running tasks of the deployment under check, as task ARNs. */
+  readonly taskArns: string[];
+}
+
+/**
+ * The plan, the service's entry, the AWS clients and the running tasks of the deployment a
+ * check looks at (the new one after an update, the baseline one after a rollback).
+ */
+export async function loadCheckedService(
+  state: { readonly plan: unknown; readonly service: { readonly name: string } },
+  taskDefinitionArn: string,
+): Promise<CheckedService> {
+  const plan = loadPlan(state.plan);
+  const svc = servicePlanOf(plan, state.service.name);
+  const aws = createAwsClients(plan.region);
+  const tasks = await runningTasksOf(aws.ecs, plan.cluster, svc.ecsService, taskDefinitionArn);
+  return { plan, svc, aws, taskArns: tasks.map((t) => t.taskArn) };
+}
+
+/**
+ * One poll of a step: settles the assessment against the window's deadline and shapes the
+ * step's result (progress, and the cause when it failed). Every polled step ends this way.
+ */
+export function pollStep(input: {
+  readonly service: string;
+  readonly step: string;
+  readonly assessment: Assessment;
+  readonly window: PollWindow;
+  readonly nowMs: number;
+}): StepResult {
+  const { verdict, check } = settleStep(input.assessment, input.window, input.nowMs);
+  return stepResult({ service: input.service, step: input.step, verdict, check, window: input.window });
+}
