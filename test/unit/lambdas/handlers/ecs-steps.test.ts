@@ -23,6 +23,7 @@ import {
   sdkError,
   window,
 } from '../fixtures';
+import { useExampleCredentials, vectorResponse } from './support';
 
 const ecs = mockClient(ECSClient);
 const ssm = mockClient(SSMClient);
@@ -61,16 +62,10 @@ describe('Preflight', () => {
   it('records the baseline of a legacy service and its series count', async () => {
     ecs.on(DescribeServicesCommand).resolves({ services: [service()] });
     ecs.on(DescribeTaskDefinitionCommand).resolves(describedHistory() as never);
-    jest.spyOn(globalThis, 'fetch').mockResolvedValueOnce(
-      new Response(
-        JSON.stringify({
-          status: 'success',
-          data: { resultType: 'vector', result: [{ metric: {}, value: [1, '120'] }] },
-        }),
-      ),
-    );
-    process.env.AWS_ACCESS_KEY_ID = 'AKIDEXAMPLE';
-    process.env.AWS_SECRET_ACCESS_KEY = 'secret';
+    jest
+      .spyOn(globalThis, 'fetch')
+      .mockResolvedValueOnce(vectorResponse([{ metric: {}, value: [1, '120'] }]));
+    useExampleCredentials();
     const out = await preflight(input());
     expect(out.work).toEqual([historyItem]);
     expect(out.timing).toEqual({ pollSeconds: 10, soakSeconds: 120 });

@@ -1,9 +1,7 @@
 import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
-  DescribeTasksCommand,
   ECSClient,
-  ListTasksCommand,
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
@@ -13,37 +11,27 @@ import { handler as loki } from '../../../../lambdas/handlers/loki';
 import { handler as verifyLogs } from '../../../../lambdas/handlers/verify-logs';
 import { handler as verifyMetrics } from '../../../../lambdas/handlers/verify-metrics';
 import { HISTORY_ALLOY_TD, event, historyItem, planDoc, window } from '../fixtures';
+import {
+  TASK_ID,
+  serveFetch,
+  stubRunningTask,
+  useExampleCredentials,
+  vectorResponse,
+  type SeenRequest,
+} from './support';
 
 const ecs = mockClient(ECSClient);
 const secrets = mockClient(SecretsManagerClient);
-const TASK_ID = '0123456789abcdef';
-const TASK = `arn:aws:ecs:eu-west-1:123456789012:task/temporal-dev/${TASK_ID}`;
 const LOKI_TD = 'arn:aws:ecs:eu-west-1:123456789012:task-definition/temporal-dev-loki:3';
 
-type Route = (url: URL, init?: RequestInit) => Response | undefined;
-let requests: { url: URL; init?: RequestInit }[];
-function serve(route: Route) {
-  jest
-    .spyOn(globalThis, 'fetch')
-    .mockImplementation(async (input: string | URL | Request, init?: RequestInit) => {
-      const url = new URL(String(input));
-      requests.push({ url, ...(init ? { init } : {}) });
-      return route(url, init) ?? new Response('not found', { status: 404 });
-    });
-}
-const vector = (result: unknown[]) =>
-  new Response(JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }));
+let requests: SeenRequest[];
 
 beforeEach(() => {
   ecs.reset();
   secrets.reset();
   requests = [];
-  process.env.AWS_ACCESS_KEY_ID = 'AKIDEXAMPLE';
-  process.env.AWS_SECRET_ACCESS_KEY = 'secret';
-  ecs.on(ListTasksCommand).resolves({ taskArns: [TASK] });
-  ecs
-    .on(DescribeTasksCommand)
-    .resolves({ tasks: [{ taskArn: TASK, taskDefinitionArn: HISTORY_ALLOY_TD, lastStatus: 'RUNNING' }] });
+  useExampleCredentials();
+  stubRunningTask(ecs, HISTORY_ALLOY_TD);
 });
 afterEach(() => jest.restoreAllMocks());
 
@@ -96,7 +84,7 @@ describe('Loki', () => {
       .on(GetSecretValueCommand)
       .resolves({ SecretString: JSON.stringify({ username: 'u', password: 'p' }) });
     let pushed = '';
-    serve((url, init) => {
+    requests = serveFetch((url, init) => {
       if (url.pathname === '/ready') return new Response('ready');
       if (url.pathname === '/loki/api/v1/push') {
         pushed = (JSON.parse(String(init?.body)) as { streams: { values: [string, string][] }[] }).streams[0]!
@@ -130,7 +118,7 @@ describe('Loki', () => {
   });
 
   it('poll: Loki not ready is pending, and failed with a cause at the deadline', async () => {
-    serve((url) =>
+    requests = serveFetch((url) =>
       url.pathname === '/ready' ? new Response('Ingester not ready', { status: 503 }) : undefined,
     );
     const pending = await loki(
@@ -147,7 +135,7 @@ describe('Loki', () => {
   });
 
   it('poll: a throttled push is thrown for Retry', async () => {
-    serve((url) =>
+    requests = serveFetch((url) =>
       url.pathname === '/ready' ? new Response('ready') : new Response('slow down', { status: 429 }),
     );
     await expect(
@@ -178,11 +166,13 @@ describe('VerifyLogs', () => {
   };
 
   it('passes when the new task has lines, labels and parseable JSON', async () => {
-    serve((url) => {
+    requests = serveFetch((url) => {
       if (url.pathname === '/loki/api/v1/series')
         return new Response(JSON.stringify({ status: 'success', data: [labels] }));
       const q = url.searchParams.get('query') ?? '';
-      return vector(q.includes('__error__') ? [] : [{ metric: { task_id: TASK_ID }, value: [1, '12'] }]);
+      return vectorResponse(
+        q.includes('__error__') ? [] : [{ metric: { task_id: TASK_ID }, value: [1, '12'] }],
+      );
     });
     const out = await verifyLogs(event('logs', { service: historyItem, update }));
     expect(out).toMatchObject({ verdict: 'passed', check: { name: 'logs', verdict: 'passed' } });
@@ -196,10 +186,10 @@ describe('VerifyLogs', () => {
   it('a missing label fails with the evidence', async () => {
     const withoutLevel: Record<string, string> = { ...labels };
     delete withoutLevel.level;
-    serve((url) => {
+    requests = serveFetch((url) => {
       if (url.pathname === '/loki/api/v1/series')
         return new Response(JSON.stringify({ status: 'success', data: [withoutLevel] }));
-      return vector(
+      return vectorResponse(
         (url.searchParams.get('query') ?? '').includes('__error__')
           ? []
           : [{ metric: { task_id: TASK_ID }, value: [1, '12'] }],
@@ -211,7 +201,7 @@ describe('VerifyLogs', () => {
   });
 
   it('Loki 5xx is thrown as TransientError for Retry', async () => {
-    serve(() => new Response('boom', { status: 502 }));
+    requests = serveFetch(() => new Response('boom', { status: 502 }));
     await expect(verifyLogs(event('logs', { service: historyItem, update }))).rejects.toMatchObject({
       name: 'TransientError',
     });
@@ -221,13 +211,13 @@ describe('VerifyLogs', () => {
 describe('VerifyMetrics', () => {
   const update = { taskDefinitionArn: HISTORY_ALLOY_TD, deploymentId: 'ecs-svc/2', window: window() };
   const amp = (up: unknown[], count: unknown[]) =>
-    serve((url, init) => {
+    (requests = serveFetch((url, init) => {
       if (url.hostname.startsWith('aps-workspaces')) {
         const q = new URLSearchParams(String(init?.body)).get('query') ?? '';
-        return vector(q.startsWith('up') ? up : count);
+        return vectorResponse(q.startsWith('up') ? up : count);
       }
-      return vector([{ metric: {}, value: [1, '3'] }]);
-    });
+      return vectorResponse([{ metric: {}, value: [1, '3'] }]);
+    }));
 
   it('passes on up=1 for every task, enough series and the plan check; returns the summary', async () => {
     amp([{ metric: { task_id: TASK_ID }, value: [1, '1'] }], [{ metric: {}, value: [1, '118'] }]);
@@ -247,16 +237,16 @@ describe('VerifyMetrics', () => {
   });
 
   it('a plan check whose query returns several series is an error naming the count, not their sum', async () => {
-    serve((url, init) => {
+    requests = serveFetch((url, init) => {
       if (url.hostname.startsWith('aps-workspaces')) {
         const q = new URLSearchParams(String(init?.body)).get('query') ?? '';
-        return vector(
+        return vectorResponse(
           q.startsWith('up')
             ? [{ metric: { task_id: TASK_ID }, value: [1, '1'] }]
             : [{ metric: {}, value: [1, '118'] }],
         );
       }
-      return vector([
+      return vectorResponse([
         { metric: { level: 'error', task_id: 'a' }, value: [1, '3'] },
         { metric: { level: 'error', task_id: 'b' }, value: [1, '4'] },
       ]);

@@ -8,9 +8,7 @@ import {
 import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
-  DescribeTasksCommand,
   ECSClient,
-  ListTasksCommand,
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
@@ -30,10 +28,10 @@ import {
   sdkError,
   window,
 } from '../fixtures';
+import { stubRunningTask } from './support';
 
 const ecs = mockClient(ECSClient);
 const logs = mockClient(CloudWatchLogsClient);
-const TASK = 'arn:aws:ecs:eu-west-1:123456789012:task/temporal-dev/0123456789abcdef';
 
 function migratedHistory() {
   const plan = parsePlanOrThrow(planDoc());
@@ -175,12 +173,7 @@ describe('VerifyCloudWatch', () => {
     startedAtMs: Date.now() - 5000,
     logGroups: ['/ecs/temporal-dev/temporal-history'],
   };
-  beforeEach(() => {
-    ecs.on(ListTasksCommand).resolves({ taskArns: [TASK] });
-    ecs
-      .on(DescribeTasksCommand)
-      .resolves({ tasks: [{ taskArn: TASK, taskDefinitionArn: HISTORY_TD, lastStatus: 'RUNNING' }] });
-  });
+  beforeEach(() => stubRunningTask(ecs, HISTORY_TD));
 
   it("passes when every baseline task writes to CloudWatch again, and returns the service's summary", async () => {
     logs.on(FilterLogEventsCommand).resolves({

@@ -1,0 +1,56 @@
+import {
+  DescribeTasksCommand,
+  ListTasksCommand,
+  type ECSClientResolvedConfig,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
+} from '@aws-sdk/client-ecs';
+import type { AwsStub } from 'aws-sdk-client-mock';
+
+/** Set-up shared by the handler tests: the running task the checks look at, AMP/Loki answers. */
+
+export type EcsMock = AwsStub<ServiceInputTypes, ServiceOutputTypes, ECSClientResolvedConfig>;
+
+export const TASK_ID = '0123456789abcdef';
+export const TASK = `arn:aws:ecs:eu-west-1:123456789012:task/temporal-dev/${TASK_ID}`;
+
+/** ECS lists one running task of the service, started from the given task definition. */
+export function stubRunningTask(ecs: EcsMock, taskDefinitionArn: string): void {
+  ecs.on(ListTasksCommand).resolves({ taskArns: [TASK] });
+  ecs
+    .on(DescribeTasksCommand)
+    .resolves({ tasks: [{ taskArn: TASK, taskDefinitionArn, lastStatus: 'RUNNING' }] });
+}
+
+/** The real SigV4 signer needs credentials to sign AMP queries; these sign nothing real. */
+export function useExampleCredentials(): void {
+  process.env.AWS_ACCESS_KEY_ID = 'AKIDEXAMPLE';
+  process.env.AWS_SECRET_ACCESS_KEY = 'secret';
+}
+
+/** A Prometheus HTTP API answer (AMP and Loki's metric queries) with an instant vector. */
+export function vectorResponse(result: unknown[]): Response {
+  return new Response(JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }));
+}
+
+export interface SeenRequest {
+  readonly url: URL;
+  readonly init?: RequestInit;
+}
+export type Route = (url: URL, init?: RequestInit) => Response | undefined;
+
+/**
+ * Answers every fetch with `route` (404 where it has no answer) and records the requests, in
+ * order, into the returned list. Restore with jest.restoreAllMocks() in afterEach.
+ */
+export function serveFetch(route: Route): SeenRequest[] {
+  const requests: SeenRequest[] = [];
+  jest
+    .spyOn(globalThis, 'fetch')
+    .mockImplementation(async (input: string | URL | Request, init?: RequestInit) => {
+      const url = new URL(String(input));
+      requests.push({ url, ...(init ? { init } : {}) });
+      return route(url, init) ?? new Response('not found', { status: 404 });
+    });
+  return requests;
+}
