@@ -36,6 +36,21 @@ export function servicePlanOf(plan: Plan, name: string): OrderedService {
   return found;
 }
 
+/** How a poll's verdict shows in the Action's progress stream. */
+export function progressStatus(verdict: StepVerdict): Progress['status'] {
+  return verdict === 'passed' ? 'ok' : verdict === 'failed' ? 'failed' : 'pending';
+}
+
+/** The compact cause of a failed check, which the execution fails with. */
+export function failureCause(service: string | undefined, check: CheckResult): FailureCause {
+  return {
+    ...(service ? { service } : {}),
+    check: check.name,
+    message: check.message,
+    evidence: check.evidence,
+  };
+}
+
 /** A polled step's result, with the compact cause attached when it failed. */
 export function stepResult(input: {
   readonly service?: string | undefined;
@@ -44,23 +59,16 @@ export function stepResult(input: {
   readonly check: CheckResult;
   readonly window: PollWindow;
 }): StepResult {
-  const status: Progress['status'] =
-    input.verdict === 'passed' ? 'ok' : input.verdict === 'failed' ? 'failed' : 'pending';
   const progress: Progress = {
     ...(input.service ? { service: input.service } : {}),
     step: input.step,
-    status,
+    status: progressStatus(input.verdict),
     message: input.check.message,
     evidence: input.check.evidence,
   };
   if (input.verdict !== 'failed')
     return { verdict: input.verdict, check: input.check, window: input.window, progress };
-  const cause: FailureCause = {
-    ...(input.service ? { service: input.service } : {}),
-    check: input.check.name,
-    message: input.check.message,
-    evidence: input.check.evidence,
-  };
+  const cause = failureCause(input.service, input.check);
   return {
     verdict: input.verdict,
     check: input.check,

@@ -28,7 +28,7 @@ import { createAwsClients, type AwsClients } from '../clients/aws';
 import type { LokiClient } from '../clients/loki';
 import { toNanos } from '../clients/time';
 import { parseEvent, taskEventSchema } from '../event';
-import { loadPlan, planField } from '../shared';
+import { failureCause, loadPlan, planField, progressStatus } from '../shared';
 
 const STAGES = ['deployment', 'ready', 'canary', 'done'] as const;
 type Stage = (typeof STAGES)[number];
@@ -149,8 +149,6 @@ async function poll(
   let loki: LokiClient | undefined;
   const settleAt = (assessment: Assessment) => settleStep(assessment, window, Date.now());
   const result = (verdict: StepVerdict, check: CheckResult): LokiResult => {
-    const status: Progress['status'] =
-      verdict === 'passed' ? 'ok' : verdict === 'failed' ? 'failed' : 'pending';
     const base = {
       verdict,
       stage,
@@ -158,15 +156,15 @@ async function poll(
       window,
       ...(canary ? { canary } : {}),
       checks,
-      progress: { step: check.name, status, message: check.message, evidence: check.evidence },
+      progress: {
+        step: check.name,
+        status: progressStatus(verdict),
+        message: check.message,
+        evidence: check.evidence,
+      },
     };
     if (verdict !== 'failed') return base;
-    const cause: FailureCause = {
-      service: 'loki',
-      check: check.name,
-      message: check.message,
-      evidence: check.evidence,
-    };
+    const cause = failureCause('loki', check);
     return { ...base, checks: [...checks, check], cause, causeText: causeText(cause) };
   };
   window = { ...window, attempts: window.attempts + 1 };
