@@ -7,11 +7,17 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { InputInvalidError } from '../core/errors';
 import { LAMBDAS, type LambdaId, type Permission } from '../lambdas/catalog';
 import { acknowledgeWildcardResources } from './nag';
-import { PERMISSION_STATEMENTS, WILDCARD_REASONS, type PermissionScope } from './permissions';
-import { estimatePolicyChars, MANAGED_POLICY_MAX_CHARS } from './policy-size';
+import {
+  CLUSTER_SCOPABLE,
+  clusterScopeReasons,
+  PERMISSION_STATEMENTS,
+  WILDCARD_REASONS,
+  type PermissionScope,
+  type ResourceScoping,
+} from './permissions';
+import { layoutCategoryPolicies } from './policy-layout';
 
 /** Where Lambdas that reach Loki run. */
 export interface LambdaNetwork {
@@ -51,61 +57,78 @@ const VPC_ENI_ACTIONS = [
 const pascal = (text: string) =>
   text.replace(/(^|-)([a-z])/g, (_m, _dash: string, c: string) => c.toUpperCase());
 
+/** A catalog permission category, or the VPC access the Loki-facing Lambdas need. */
+export type PolicyCategory = Permission | 'vpc-access';
+
+const categoriesOf = (spec: (typeof LAMBDAS)[number]): PolicyCategory[] => [
+  ...spec.permissions,
+  ...(spec.inVpc ? (['vpc-access'] as const) : []),
+];
+
+const vpcAccessStatements = () => [
+  new PolicyStatement({
+    sid: 'LambdaVpcNetworkInterfaces',
+    effect: Effect.ALLOW,
+    actions: VPC_ENI_ACTIONS,
+    resources: ['*'],
+  }),
+];
+
 /**
  * One NodejsFunction per catalog entry, each with its own role, its own log group and, when it
- * talks to Loki, the VPC placement given in props. Each permission category is one customer
- * managed policy (written once, attached to every role that lists the category); no AWS managed
- * policy is used.
+ * talks to Loki, the VPC placement given in props. Each permission category becomes customer
+ * managed policies (written once, attached to every role that lists the category): one when it
+ * fits, several when the plan lists more services than one policy holds, and cluster-scoped
+ * patterns only when a role would need more policies than IAM attaches (`layoutCategoryPolicies`).
+ * No AWS managed policy is used.
  */
 export class RolloutFunctions extends Construct {
   readonly functions: ReadonlyMap<LambdaId, NodejsFunction>;
   readonly roles: ReadonlyMap<LambdaId, Role>;
-  /** The managed policy of each category in use (a category with no statements, e.g. no Loki secret, has none). */
-  readonly permissionPolicies: ReadonlyMap<Permission | 'vpc-access', ManagedPolicy>;
+  /** The managed policies of each category in use (a category with no statements, e.g. no Loki secret, has none). */
+  readonly permissionPolicies: ReadonlyMap<PolicyCategory, readonly ManagedPolicy[]>;
+  /** How each category in use names the per-service resources. */
+  readonly permissionScoping: ReadonlyMap<PolicyCategory, ResourceScoping>;
 
   constructor(scope: Construct, id: string, props: RolloutFunctionsProps) {
     super(scope, id);
     const functions = new Map<LambdaId, NodejsFunction>();
     const roles = new Map<LambdaId, Role>();
-    const policies = new Map<Permission | 'vpc-access', ManagedPolicy | undefined>();
-    const policyFor = (category: Permission | 'vpc-access'): ManagedPolicy | undefined => {
-      if (!policies.has(category)) {
-        const statements =
-          category === 'vpc-access'
-            ? [
-                new PolicyStatement({
-                  sid: 'LambdaVpcNetworkInterfaces',
-                  effect: Effect.ALLOW,
-                  actions: VPC_ENI_ACTIONS,
-                  resources: ['*'],
-                }),
-              ]
-            : PERMISSION_STATEMENTS[category](props.scope);
-        let policy: ManagedPolicy | undefined;
-        const size = estimatePolicyChars(Stack.of(this), statements);
-        if (size > MANAGED_POLICY_MAX_CHARS)
-          throw new InputInvalidError(
-            `the ${category} policy would be about ${size} characters and IAM allows ${MANAGED_POLICY_MAX_CHARS} per managed policy; ` +
-              `expected fewer services or log groups per stack (this one lists ${props.scope.target.ecsServiceNames.length} services and ${props.scope.target.logGroupNames.length} log groups): split the plan across stacks`,
-            { category, size },
-          );
-        if (statements.length > 0) {
-          policy = new ManagedPolicy(this, `${pascal(category)}Policy`, {
-            description: `alloy-rollout Lambdas: ${category}`,
+    const { target } = props.scope;
+
+    // Every policy first: a plan too large for IAM fails before any bundling starts.
+    const layout = layoutCategoryPolicies<PolicyCategory>({
+      stack: Stack.of(this),
+      roles: new Map(LAMBDAS.map((spec) => [spec.id, categoriesOf(spec)])),
+      statementsFor: (category, scoping) =>
+        category === 'vpc-access'
+          ? vpcAccessStatements()
+          : PERMISSION_STATEMENTS[category](props.scope, scoping),
+      scopable: CLUSTER_SCOPABLE,
+      planSize: `this plan lists ${target.ecsServiceNames.length} ECS services, ${target.logGroupNames.length} log groups and ${props.scope.passRoleArns.length} roles to pass`,
+    });
+    const policies = new Map<PolicyCategory, ManagedPolicy[]>();
+    for (const { category, scoping, documents } of layout.values()) {
+      const reasons =
+        scoping === 'cluster' ? { ...WILDCARD_REASONS, ...clusterScopeReasons(target) } : WILDCARD_REASONS;
+      const split = documents.length > 1;
+      const notes = (i: number) =>
+        [split ? `${i + 1} of ${documents.length}` : '', scoping === 'cluster' ? 'cluster-scoped' : '']
+          .filter(Boolean)
+          .join(', ');
+      policies.set(
+        category,
+        documents.map((statements, i) => {
+          const policy = new ManagedPolicy(this, `${pascal(category)}Policy${split ? i + 1 : ''}`, {
+            description: `alloy-rollout Lambdas: ${category}${notes(i) ? ` (${notes(i)})` : ''}`,
             statements,
           });
-          acknowledgeWildcardResources(policy, statements, WILDCARD_REASONS);
-        }
-        policies.set(category, policy);
-      }
-      return policies.get(category);
-    };
-    const categoriesOf = (spec: (typeof LAMBDAS)[number]): Array<Permission | 'vpc-access'> => [
-      ...spec.permissions,
-      ...(spec.inVpc ? (['vpc-access'] as const) : []),
-    ];
-    // Every policy first: a plan too large for IAM fails before any bundling starts.
-    for (const spec of LAMBDAS) categoriesOf(spec).forEach(policyFor);
+          acknowledgeWildcardResources(policy, statements, reasons);
+          return policy;
+        }),
+      );
+    }
+
     for (const spec of LAMBDAS) {
       const logGroup = new LogGroup(this, `${spec.id}Logs`, { retention: props.logRetention });
       const role = new Role(this, `${spec.id}Role`, {
@@ -113,10 +136,8 @@ export class RolloutFunctions extends Construct {
         description: `alloy-rollout ${spec.id} Lambda: ${spec.permissions.join(', ')}`,
       });
       logGroup.grantWrite(role);
-      for (const category of categoriesOf(spec)) {
-        const policy = policyFor(category);
-        if (policy) role.addManagedPolicy(policy);
-      }
+      for (const category of categoriesOf(spec))
+        for (const policy of policies.get(category) ?? []) role.addManagedPolicy(policy);
 
       const fn = new NodejsFunction(this, spec.id, {
         entry: path.join(props.handlersDir, `${spec.file}.ts`),
@@ -154,10 +175,7 @@ export class RolloutFunctions extends Construct {
     }
     this.functions = functions;
     this.roles = roles;
-    this.permissionPolicies = new Map(
-      [...policies].filter(
-        (entry): entry is [Permission | 'vpc-access', ManagedPolicy] => entry[1] !== undefined,
-      ),
-    );
+    this.permissionPolicies = new Map([...policies].filter(([, list]) => list.length > 0));
+    this.permissionScoping = new Map([...layout.values()].map((l) => [l.category, l.scoping]));
   }
 }

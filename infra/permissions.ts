@@ -1,7 +1,8 @@
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Permission } from '../lambdas/catalog';
+import { IAM_QUOTAS } from './policy-size';
 import { secretArnPattern, type ScopedArns } from './arns';
-import type { RolloutTarget } from './target';
+import { logGroupWildcardsOf, type RolloutTarget } from './target';
 
 /** Everything the statements are scoped to. */
 export interface PermissionScope {
@@ -14,8 +15,29 @@ export interface PermissionScope {
   readonly taskDefinitionFamilies: readonly string[];
 }
 
+/**
+ * How the per-service resources are named: `exact` lists every service and log group of the plan;
+ * `cluster` names them by pattern (`service/<cluster>/*`, the plan's log group pattern), for plans
+ * too large for IAM to list. Only the categories in `CLUSTER_SCOPABLE` differ between the two.
+ */
+export type ResourceScoping = 'exact' | 'cluster';
+
+/**
+ * The categories whose statements list per-service resources, so have a cluster-scoped form, in
+ * the order they are widened when a plan is too large: read-only first, updates last.
+ */
+export const CLUSTER_SCOPABLE: readonly Permission[] = ['ecs-read', 'logs-groups', 'ecs-write'];
+
 /** The principal ECS task and execution roles are passed to. */
 export const ECS_TASKS_SERVICE = 'ecs-tasks.amazonaws.com';
+
+/** What rollback does in the services' log groups. */
+const LOG_GROUP_ACTIONS = [
+  'logs:CreateLogGroup',
+  'logs:PutRetentionPolicy',
+  'logs:DescribeLogStreams',
+  'logs:FilterLogEvents',
+];
 
 const allow = (sid: string, actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
   new PolicyStatement({
@@ -30,21 +52,31 @@ const allow = (sid: string, actions: string[], resources: string[], conditions?:
  * The one place a catalog permission category becomes IAM statements. A file-based state machine
  * definition grants nothing by itself, so every Lambda gets exactly its categories' statements.
  */
-export const PERMISSION_STATEMENTS: Record<Permission, (scope: PermissionScope) => PolicyStatement[]> = {
+export const PERMISSION_STATEMENTS: Record<
+  Permission,
+  (scope: PermissionScope, scoping?: ResourceScoping) => PolicyStatement[]
+> = {
   'lock-table': ({ lockTableArn }) => [
     allow('LockTableItems', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], [lockTableArn]),
   ],
 
-  'ecs-read': ({ arns, target, taskDefinitionFamilies }) => {
+  'ecs-read': ({ arns, target, taskDefinitionFamilies }, scoping = 'exact') => {
     const cluster = arns.ecsCluster(target.clusterName);
     const services = target.ecsServiceNames.map((s) => arns.ecsService(target.clusterName, s));
     const taskDefinitions = taskDefinitionFamilies.map((f) => arns.ecsTaskDefinitions(f));
+    const clusterServices = arns.ecsService(target.clusterName, '*');
     return [
-      allow(
-        'EcsDescribeClusterAndServices',
-        ['ecs:DescribeClusters', 'ecs:DescribeServices'],
-        [cluster, ...services],
-      ),
+      scoping === 'exact'
+        ? allow(
+            'EcsDescribeClusterAndServices',
+            ['ecs:DescribeClusters', 'ecs:DescribeServices'],
+            [cluster, ...services],
+          )
+        : allow(
+            'EcsDescribeClusterAndItsServices',
+            ['ecs:DescribeClusters', 'ecs:DescribeServices'],
+            [cluster, clusterServices],
+          ),
       // DescribeTaskDefinition supports no resource-level permission: "*" is the only valid resource.
       allow('EcsDescribeTaskDefinition', ['ecs:DescribeTaskDefinition'], ['*']),
       // ListTasks authorises on the cluster through the ecs:cluster condition key.
@@ -52,11 +84,16 @@ export const PERMISSION_STATEMENTS: Record<Permission, (scope: PermissionScope) 
       allow('EcsDescribeTasksInCluster', ['ecs:DescribeTasks'], [arns.ecsTasks(target.clusterName)], {
         ArnEquals: { 'ecs:cluster': cluster },
       }),
-      allow('EcsReadTags', ['ecs:ListTagsForResource'], [cluster, ...services, ...taskDefinitions]),
+      ...(scoping === 'exact'
+        ? [allow('EcsReadTags', ['ecs:ListTagsForResource'], [cluster, ...services, ...taskDefinitions])]
+        : [
+            allow('EcsReadTags', ['ecs:ListTagsForResource'], [cluster, ...taskDefinitions]),
+            allow('EcsReadServiceTagsInCluster', ['ecs:ListTagsForResource'], [clusterServices]),
+          ]),
     ];
   },
 
-  'ecs-write': ({ arns, target, passRoleArns, taskDefinitionFamilies }) => [
+  'ecs-write': ({ arns, target, passRoleArns, taskDefinitionFamilies }, scoping = 'exact') => [
     // RegisterTaskDefinition supports no resource-level permission: "*" is the only valid resource.
     allow('EcsRegisterTaskDefinition', ['ecs:RegisterTaskDefinition'], ['*']),
     allow(
@@ -64,11 +101,18 @@ export const PERMISSION_STATEMENTS: Record<Permission, (scope: PermissionScope) 
       ['ecs:TagResource'],
       taskDefinitionFamilies.map((f) => arns.ecsTaskDefinitions(f)),
     ),
-    allow(
-      'EcsUpdateListedServices',
-      ['ecs:UpdateService'],
-      target.ecsServiceNames.map((s) => arns.ecsService(target.clusterName, s)),
-    ),
+    scoping === 'exact'
+      ? allow(
+          'EcsUpdateListedServices',
+          ['ecs:UpdateService'],
+          target.ecsServiceNames.map((s) => arns.ecsService(target.clusterName, s)),
+        )
+      : // The cluster's services, never "*": the rollout can only touch services of its own cluster.
+        allow(
+          'EcsUpdateServicesInCluster',
+          ['ecs:UpdateService'],
+          [arns.ecsService(target.clusterName, '*')],
+        ),
     allow('PassListedTaskRolesToEcs', ['iam:PassRole'], [...passRoleArns], {
       StringEquals: { 'iam:PassedToService': ECS_TASKS_SERVICE },
     }),
@@ -82,12 +126,18 @@ export const PERMISSION_STATEMENTS: Record<Permission, (scope: PermissionScope) 
     ),
   ],
 
-  'logs-groups': ({ arns, target }) => [
-    allow(
-      'ServiceLogGroups',
-      ['logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:DescribeLogStreams', 'logs:FilterLogEvents'],
-      target.logGroupNames.flatMap((g) => [arns.logGroup(g), arns.logGroupStreams(g)]),
-    ),
+  'logs-groups': ({ arns, target }, scoping = 'exact') => [
+    scoping === 'exact'
+      ? allow(
+          'ServiceLogGroups',
+          LOG_GROUP_ACTIONS,
+          target.logGroupNames.flatMap((g) => [arns.logGroup(g), arns.logGroupStreams(g)]),
+        )
+      : allow(
+          'ServiceLogGroupPatterns',
+          LOG_GROUP_ACTIONS,
+          logGroupWildcardsOf(target).flatMap((g) => [arns.logGroup(g), arns.logGroupStreams(g)]),
+        ),
     // DescribeLogGroups is a list call: it authorises on the account's log-group namespace, not a group.
     allow('DescribeLogGroups', ['logs:DescribeLogGroups'], [arns.logGroup('*')]),
   ],
@@ -128,3 +178,18 @@ export const WILDCARD_REASONS: Readonly<Record<string, string>> = {
   LambdaVpcNetworkInterfaces:
     'Lambda needs these EC2 network-interface actions to run in the VPC; they support no resource-level permissions (what AWSLambdaVPCAccessExecutionRole grants, written out instead of attaching the managed policy).',
 };
+
+/**
+ * Why the cluster-scoped statements name patterns: the plan is too large for IAM to list each
+ * service. The reasons name the plan's size, so the acknowledgement says which plan needed it.
+ */
+export function clusterScopeReasons(target: RolloutTarget): Readonly<Record<string, string>> {
+  const size = `this plan lists ${target.ecsServiceNames.length} ECS services and ${target.logGroupNames.length} log groups`;
+  const why = `${size}, more than fit in the per-service ARNs of ${IAM_QUOTAS.managedPoliciesPerRole} managed policies of ${IAM_QUOTAS.managedPolicyChars} characters per role`;
+  return {
+    EcsDescribeClusterAndItsServices: `${why}; describing is read-only and limited to the services of the one cluster.`,
+    EcsReadServiceTagsInCluster: `${why}; reading tags is read-only and limited to the services of the one cluster.`,
+    EcsUpdateServicesInCluster: `${why}; updates are limited to the services of the one cluster (never "*"), and the task definitions they can run carry only the roles of the conditional iam:PassRole statement.`,
+    ServiceLogGroupPatterns: `${why}; the plan's logGroupPattern with "*" for the service and container parts keeps rollback to the services' log groups and their streams.`,
+  };
+}

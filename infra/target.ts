@@ -1,5 +1,6 @@
 import type { Plan } from '../core/plan/schema';
 import { configPrefix, logGroupFor, orderedServices } from '../core/plan/resolve';
+import { InputInvalidError } from '../core/errors';
 import { PATTERNS, type PropProblems } from './validation';
 
 /**
@@ -17,6 +18,12 @@ export interface RolloutTarget {
   readonly configPrefix: string;
   /** CloudWatch log group names (may contain `*`) that rollback re-creates and reads. */
   readonly logGroupNames: readonly string[];
+  /**
+   * Patterns covering every name in `logGroupNames`, `*` in place of the parts that vary by service
+   * or container (the plan's `logGroupPattern`). Used instead of the names when a plan lists too many
+   * for IAM; without it, the longest common prefix of the names is used.
+   */
+  readonly logGroupWildcards?: readonly string[];
   /** AMP workspace id, e.g. "ws-0a1b2c3d-...". */
   readonly ampWorkspaceId: string;
   /** Secrets Manager ARN of the Loki credential, when Loki needs one. */
@@ -41,9 +48,35 @@ export function targetFromPlan(plan: Plan): RolloutTarget {
     ecsServiceNames,
     configPrefix: configPrefix(plan),
     logGroupNames: [...new Set(logGroups)],
+    logGroupWildcards: [logGroupWildcard(plan.rollback.logGroupPattern, plan.cluster)],
     ampWorkspaceId: plan.amp.workspaceId,
     ...(plan.loki.authSecretArn ? { lokiSecretArn: plan.loki.authSecretArn } : {}),
   };
+}
+
+/** The plan's log group pattern with `*` for the service and container (the cluster is fixed). */
+export function logGroupWildcard(pattern: string, cluster: string): string {
+  return pattern
+    .replaceAll('{cluster}', cluster)
+    .replace(/\{service\}|\{container\}/g, '*')
+    .replace(/\*+/g, '*');
+}
+
+/**
+ * The log group patterns that cover the target's groups: its own `logGroupWildcards`, or the
+ * longest common prefix of the names followed by `*`. Refuses to widen to every log group.
+ */
+export function logGroupWildcardsOf(target: RolloutTarget): readonly string[] {
+  if (target.logGroupWildcards && target.logGroupWildcards.length > 0) return target.logGroupWildcards;
+  const [first = '', ...rest] = target.logGroupNames;
+  let prefix = first.split('*')[0] ?? '';
+  for (const name of rest) while (!name.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  if (prefix.replaceAll('/', '').length === 0)
+    throw new InputInvalidError(
+      `the log groups ${JSON.stringify(target.logGroupNames.slice(0, 3))}... share no name prefix to scope a pattern to; expected logGroupWildcards in the target`,
+      { logGroupNames: target.logGroupNames.length },
+    );
+  return [`${prefix}*`];
 }
 
 /** Checks every field of the target; problems go to the caller's collector so all are reported at once. */
@@ -95,6 +128,14 @@ export function checkTarget(target: RolloutTarget, problems: PropProblems, where
       field(`logGroupNames[${i}]`),
       'a log group name such as "/ecs/temporal-dev/temporal-history" ("*" only as part of a name)',
       name,
+    ),
+  );
+  (target.logGroupWildcards ?? []).forEach((pattern, i) =>
+    problems.expect(
+      PATTERNS.logGroup.test(pattern) && pattern.replace(/[*/]/g, '').length > 0,
+      field(`logGroupWildcards[${i}]`),
+      'a log group name pattern such as "/ecs/temporal-dev/*" (never "*" alone)',
+      pattern,
     ),
   );
   problems.expect(
