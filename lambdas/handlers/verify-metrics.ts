@@ -90,7 +90,8 @@ export async function handler(event: unknown): Promise<StepResult> {
     message:
       failing.length === 0
         ? all.map((a) => a.message).join('; ')
-        : failing.map((a) => `${a.name}: ${a.message}`).join('; '),
+        : // The step is already named "metrics" where it is shown; only plan checks need their name.
+          failing.map((a) => (a === metrics ? a.message : `${a.name}: ${a.message}`)).join('; '),
     evidence: {
       ...metrics.evidence,
       checks: custom.map((c) => ({
