@@ -4,6 +4,8 @@ import { LAMBDAS } from '../../lambdas/catalog';
 import { ScopedArns, secretArnPattern } from '../../infra/arns';
 import { estimatePolicyChars } from '../../infra/policy-size';
 import {
+  CLUSTER_SCOPABLE,
+  clusterScopeReasons,
   ECS_TASKS_SERVICE,
   PERMISSION_STATEMENTS,
   WILDCARD_REASONS,
@@ -27,8 +29,8 @@ const scope: PermissionScope = {
   passRoleArns: ['arn:aws:iam::123456789012:role/task'],
   taskDefinitionFamilies: ['temporal-dev-temporal-history'],
 };
-const json = (category: Permission) =>
-  PERMISSION_STATEMENTS[category](scope).map(
+const json = (category: Permission, scoping: 'exact' | 'cluster' = 'exact') =>
+  PERMISSION_STATEMENTS[category](scope, scoping).map(
     (s) => new Stack().resolve(s.toStatementJson()) as Record<string, unknown>,
   );
 
@@ -80,6 +82,50 @@ describe('PERMISSION_STATEMENTS', () => {
         .filter((sid) => sid !== 'LambdaVpcNetworkInterfaces')
         .sort(),
     );
+  });
+});
+
+describe('PERMISSION_STATEMENTS, cluster-scoped', () => {
+  const clusterScoped = { ...target, logGroupWildcards: ['/ecs/temporal-dev/*'] };
+  const cluster = (category: Permission) =>
+    PERMISSION_STATEMENTS[category]({ ...scope, target: clusterScoped }, 'cluster').map(
+      (s) => new Stack().resolve(s.toStatementJson()) as Record<string, unknown>,
+    );
+
+  it('updates the services of the one cluster, never "*"', () => {
+    expect(cluster('ecs-write').find((s) => s.Action === 'ecs:UpdateService')).toEqual({
+      Sid: 'EcsUpdateServicesInCluster',
+      Effect: 'Allow',
+      Action: 'ecs:UpdateService',
+      Resource: 'arn:aws:ecs:eu-west-1:123456789012:service/temporal-dev/*',
+    });
+  });
+
+  it("reads the cluster's services and touches the log groups of the plan's pattern", () => {
+    const read = cluster('ecs-read');
+    expect(read.find((s) => s.Sid === 'EcsDescribeClusterAndItsServices')?.Resource).toEqual([
+      'arn:aws:ecs:eu-west-1:123456789012:cluster/temporal-dev',
+      'arn:aws:ecs:eu-west-1:123456789012:service/temporal-dev/*',
+    ]);
+    expect(read.find((s) => s.Sid === 'EcsReadServiceTagsInCluster')?.Resource).toBe(
+      'arn:aws:ecs:eu-west-1:123456789012:service/temporal-dev/*',
+    );
+    expect(cluster('logs-groups').find((s) => s.Sid === 'ServiceLogGroupPatterns')?.Resource).toEqual([
+      'arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/temporal-dev/*',
+      'arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/temporal-dev/*:*',
+    ]);
+  });
+
+  it('changes only the scopable categories, and every wildcard it adds has a reason naming the plan size', () => {
+    const reasons = { ...WILDCARD_REASONS, ...clusterScopeReasons(clusterScoped) };
+    for (const category of Object.keys(PERMISSION_STATEMENTS) as Permission[]) {
+      if (!CLUSTER_SCOPABLE.includes(category)) expect(cluster(category)).toEqual(json(category));
+      for (const s of cluster(category))
+        if ([s.Resource].flat().some((r) => String(r).includes('*')))
+          expect(reasons[String(s.Sid)]).toEqual(expect.any(String));
+    }
+    for (const reason of Object.values(clusterScopeReasons(clusterScoped)))
+      expect(reason).toContain('this plan lists 1 ECS services and 1 log groups');
   });
 });
 
