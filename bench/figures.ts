@@ -1,4 +1,11 @@
-import { billedMs, analyseHistory, type ExecutionStats, type ExecutionTrace } from './history';
+import { EXECUTION_LIMITS } from './capacity';
+import {
+  billedMs,
+  analyseHistory,
+  type ExecutionStats,
+  type ExecutionTrace,
+  type HistoryEventLike,
+} from './history';
 import type { RehearsalRecord } from './rehearsal';
 import { median, round, sum } from './stats';
 import { SimulatedTime } from './time-model';
@@ -318,6 +325,29 @@ export function payloadBreakdown(data: string, top = 6): { field: string; bytes:
     .map(({ field, bytes }) => ({ field, bytes }));
 }
 
+/** A point of the parent's growth: after `services` services, its history had `events` events and its state `payloadBytes` bytes. */
+export interface GrowthPoint {
+  readonly services: number;
+  readonly events: number;
+  readonly payloadBytes: number;
+}
+
+/**
+ * The parent's history and state at each ServiceDone (one per service): events so far and the size
+ * of the state it carries on. Payloads at the limit are left out (the history truncates them there).
+ */
+export function parentGrowth(events: readonly HistoryEventLike[], payloadLimit: number): GrowthPoint[] {
+  const points: GrowthPoint[] = [];
+  let done = 0;
+  events.forEach((e, i) => {
+    if (e.type !== 'PassStateExited' || e.stateName !== 'ServiceDone' || e.data === undefined) return;
+    done += 1;
+    const bytes = Buffer.byteLength(e.data);
+    if (bytes < payloadLimit) points.push({ services: done, events: i + 1, payloadBytes: bytes });
+  });
+  return points;
+}
+
 /** Figure 4 inputs: events per execution and the largest state payload of the parent. */
 export function historySizes(record: RehearsalRecord) {
   const { parent, children } = analyse(record);
@@ -338,5 +368,13 @@ export function historySizes(record: RehearsalRecord) {
     parentMaxPayloadState: largest.state ?? null,
     parentMaxPayloadFields: largest.data ? payloadBreakdown(largest.data) : [],
     executions: 1 + children.length,
+    growth: parentGrowth(parent.trace.events, EXECUTION_LIMITS.payloadBytes),
+    /** Events the parent adds after the last service (finalize, outcome). */
+    parentTailEvents:
+      parent.stats.events -
+      (parent.trace.events.findLastIndex(
+        (e) => e.type === 'PassStateExited' && e.stateName === 'ServiceDone',
+      ) +
+        1),
   };
 }

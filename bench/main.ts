@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import * as path from 'node:path';
 import { ORCHESTRATOR_DEFAULTS } from '../infra/orchestrator-props';
@@ -32,7 +32,8 @@ const METHODS = {
     'From the rehearsal histories: state transitions = states entered + Lambda retries; Lambda invocations and durations from LambdaFunctionStarted to Succeeded/Failed (handlers run in-process against the loopback sandbox, so real AWS latency is not included; billed = rounded up to 1 ms); ' +
     'AWS API calls = requests the product sent (Node diagnostics channels on node:http and undici), attributed to a service while its child execution ran. Per service = its child execution + its share of the parent loop; fixed = the rest (lock, preflight, Loki, finalize).',
   scale:
-    'Generated plans of copies of the example worker service (phases of 25), same verification settings. Events per execution from GetExecutionHistory; the largest rollout fits a line through two sizes (events and the largest parent state payload) and divides the limits (25,000 events, 256 KiB payload).',
+    'A generated plan of copies of the example worker service (phases of 25), the example verification settings without its cluster-wide error-count check (it fails by itself as the cluster grows). ' +
+    'Events per execution from GetExecutionHistory. The largest rollout: a line through the parent at its first and last ServiceDone (events so far, and the size of the state it carries on), extended to 25,000 events (plus the events after the last service) and to the 256 KiB state payload limit.',
   bundles: '',
   following:
     'Requests the Action (runRollout with the product defaults: 5 s poll, 250 ms pacing) sent to Step Functions while starting and following the full rehearsal, counted by SDK middleware, divided by the simulated duration of the rollout.',
@@ -72,7 +73,7 @@ export async function runBenchmarks(options: BenchOptions, root: string): Promis
   if (wants(options, 'bundles')) {
     log('bundles');
     const bundles = await benchBundles(root, nodeBinary, options.loadRuns);
-    results['bundles'] = bundles;
+    results['bundles'] = { ...bundles, measuredAt: new Date().toISOString() };
   }
 
   if (wants(options, 'rehearsal')) {
@@ -81,6 +82,7 @@ export async function runBenchmarks(options: BenchOptions, root: string): Promis
     const usage = usagePerService(record);
     const per100 = scaleUsage(usage.fixed, usage.perService, 100);
     results['rehearsal'] = {
+      measuredAt: new Date().toISOString(),
       status: record.result.status,
       failure: record.result.failure?.message ?? null,
       wallSeconds: round1(record.wallMs / 1000),
@@ -102,41 +104,46 @@ export async function runBenchmarks(options: BenchOptions, root: string): Promis
     });
     results['rollback'] = {
       method: METHODS.rollback,
+      measuredAt: new Date().toISOString(),
       fault: ROLLBACK_FAULT.spec,
       ...detectAndRollBack(record, ROLLBACK_FAULT.service),
     };
   }
 
   if (wants(options, 'scale')) {
-    const small = Math.min(2, options.scaleServices - 1);
-    log(`scale rehearsals with ${small} and ${options.scaleServices} generated services`);
-    const logPeriodMs = 60_000;
-    const a = await rehearse(generatedScenario(root, Math.max(1, small)), {
+    log(`scale rehearsal with ${options.scaleServices} generated services`);
+    const record = await rehearse(generatedScenario(root, options.scaleServices), {
       ...sandbox,
       clockSpeed: options.scaleClockSpeed,
-      logPeriodMs,
+      logPeriodMs: 60_000,
     });
-    const b = await rehearse(generatedScenario(root, options.scaleServices), {
-      ...sandbox,
-      clockSpeed: options.scaleClockSpeed,
-      logPeriodMs,
-    });
-    const sa = historySizes(a);
-    const sb = historySizes(b);
-    const events = fitLine(sa.services, sa.parentEvents, sb.services, sb.parentEvents);
-    const payload = fitLine(sa.services, sa.parentMaxPayloadBytes, sb.services, sb.parentMaxPayloadBytes);
-    const byEvents = largestWithin(events, EXECUTION_LIMITS.historyEvents);
-    const byPayload = largestWithin(payload, EXECUTION_LIMITS.payloadBytes);
+    const sizes = historySizes(record);
+    const first = sizes.growth[0];
+    const last = sizes.growth[sizes.growth.length - 1];
+    const usable = first && last && last.services > first.services;
+    const events = usable ? fitLine(first.services, first.events, last.services, last.events) : null;
+    const payload = usable
+      ? fitLine(first.services, first.payloadBytes, last.services, last.payloadBytes)
+      : null;
+    const byEvents = events
+      ? largestWithin(
+          { fixed: events.fixed + sizes.parentTailEvents, perService: events.perService },
+          EXECUTION_LIMITS.historyEvents,
+        )
+      : null;
+    const byPayload = payload ? largestWithin(payload, EXECUTION_LIMITS.payloadBytes) : null;
     results['scale'] = {
       method: METHODS.scale,
-      status: b.result.status,
-      failure: b.result.failure?.message ?? null,
-      smallFailure: a.result.failure?.message ?? null,
-      wallSeconds: round1(b.wallMs / 1000),
-      small: sa,
-      large: sb,
-      parentEventsPerService: round1(events.perService),
-      parentPayloadBytesPerService: round1(payload.perService),
+      measuredAt: new Date().toISOString(),
+      clockSpeed: options.scaleClockSpeed,
+      status: record.result.status,
+      failure: record.result.failure?.message ?? null,
+      wallSeconds: round1(record.wallMs / 1000),
+      servicesDone: last?.services ?? 0,
+      ...sizes,
+      growth: sizes.growth.filter((_, i) => i % 10 === 0 || i === sizes.growth.length - 1),
+      parentEventsPerService: events ? round1(events.perService) : null,
+      parentPayloadBytesPerService: payload ? round1(payload.perService) : null,
       largestRolloutByEvents: byEvents,
       largestRolloutByPayload: byPayload,
       largestRollout:
@@ -148,6 +155,14 @@ export async function runBenchmarks(options: BenchOptions, root: string): Promis
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
+async function readExisting(file: string): Promise<Record<string, unknown>> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
 export async function main(argv: readonly string[], root = path.resolve(__dirname, '..')): Promise<number> {
   let options: BenchOptions;
   try {
@@ -156,8 +171,10 @@ export async function main(argv: readonly string[], root = path.resolve(__dirnam
     process.stderr.write(`${(error as Error).message}\n`);
     return 2;
   }
-  const results = await runBenchmarks(options, root);
   const out = path.resolve(root, options.out);
+  const fresh = await runBenchmarks(options, root);
+  // With --only, the other figures of an earlier run in the same file are kept.
+  const results = options.only.length > 0 ? { ...(await readExisting(out)), ...fresh } : fresh;
   await mkdir(path.dirname(out), { recursive: true });
   await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${printResults(results)}\nwrote ${path.relative(root, out)}\n`);

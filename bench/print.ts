@@ -131,22 +131,38 @@ export function printResults(r: Json): string {
   }
   const scale = r['scale'] as Json | undefined;
   if (scale) {
-    out.push('', '4. Scale');
-    const row = (s: unknown) =>
-      [
-        get(s, 'services'),
-        get(s, 'parentEvents'),
-        get(s, 'childEventsMax'),
-        get(s, 'parentMaxPayloadBytes'),
-      ].map(val);
+    out.push('', `4. Scale (clock x${val(scale['clockSpeed'])})`);
     out.push(
       renderTable(
-        ['services', 'parent events', 'max child events', 'max parent payload B'],
-        [row(scale['small']), row(scale['large'])],
+        [
+          'services',
+          'done',
+          'wall s',
+          'executions',
+          'parent events',
+          'max child events',
+          'max parent payload B',
+          'events/service',
+          'payload B/service',
+        ],
+        [
+          [
+            scale['services'],
+            scale['servicesDone'],
+            scale['wallSeconds'],
+            scale['executions'],
+            scale['parentEvents'],
+            scale['childEventsMax'],
+            scale['parentMaxPayloadBytes'],
+            scale['parentEventsPerService'],
+            scale['parentPayloadBytesPerService'],
+          ].map(val),
+        ],
       ),
     );
+    out.push(`status ${val(scale['status'])}${scale['failure'] ? `: ${val(scale['failure'])}` : ''}`);
     out.push(
-      `${val(get(scale, 'large', 'services'))} services: ${val(scale['status'])} in ${val(scale['wallSeconds'])} s wall; largest rollout: ${val(scale['largestRolloutByEvents'])} by the 25,000-event limit, ${val(scale['largestRolloutByPayload'])} by the 256 KiB state payload`,
+      `largest rollout in one execution: ${val(scale['largestRolloutByEvents'])} services by the 25,000-event limit, ${val(scale['largestRolloutByPayload'])} by the 256 KiB state payload`,
     );
   }
   const bundles = r['bundles'] as BundlesResult | undefined;

@@ -1,4 +1,4 @@
-import { payloadBreakdown, pendingReasons } from '../../../bench/figures';
+import { parentGrowth, payloadBreakdown, pendingReasons } from '../../../bench/figures';
 
 describe('pendingReasons', () => {
   it('collects the messages of pending step results from Verify* outputs, with task ids and numbers folded', () => {
@@ -42,5 +42,28 @@ describe('payloadBreakdown', () => {
       { field: 'results', bytes: 32 },
     ]);
     expect(payloadBreakdown('not json')).toEqual([]);
+  });
+});
+
+describe('parentGrowth', () => {
+  it('records events and state size at each ServiceDone, leaving out payloads at the limit', () => {
+    const done = (size: number) => ({
+      id: 0,
+      timestampMs: 0,
+      type: 'PassStateExited',
+      stateName: 'ServiceDone',
+      data: 'x'.repeat(size),
+    });
+    const other = {
+      id: 0,
+      timestampMs: 0,
+      type: 'TaskStateEntered',
+      stateName: 'MigrateService',
+      data: '{}',
+    };
+    expect(parentGrowth([other, done(10), other, other, done(20), done(100)], 100)).toEqual([
+      { services: 1, events: 2, payloadBytes: 10 },
+      { services: 2, events: 5, payloadBytes: 20 },
+    ]);
   });
 });
