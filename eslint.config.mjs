@@ -2,7 +2,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'action/dist/', 'cdk.out/', 'coverage/', 'bin/', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  {
+    ignores: [
+      'node_modules/',
+      'action/dist/',
+      'cdk.out/',
+      'coverage/',
+      'bin/',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -10,7 +21,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.object.name='process'][callee.property.name='exit']", message: 'Return an exit code; only the CLI entry point exits.' },
+        {
+          selector: "CallExpression[callee.object.name='process'][callee.property.name='exit']",
+          message: 'Return an exit code; only the CLI entry point exits.',
+        },
       ],
     },
   },
@@ -20,7 +34,26 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['@aws-sdk/*', '@smithy/*', '@actions/*', '../lambdas/*', '../action/*', '../cli/*', '../sandbox/*', '../infra/*', '../../lambdas/*', '../../action/*', '../../cli/*', '../../sandbox/*', '../../infra/*', 'node:http', 'node:https', 'node:child_process'] },
+        {
+          patterns: [
+            '@aws-sdk/*',
+            '@smithy/*',
+            '@actions/*',
+            '../lambdas/*',
+            '../action/*',
+            '../cli/*',
+            '../sandbox/*',
+            '../infra/*',
+            '../../lambdas/*',
+            '../../action/*',
+            '../../cli/*',
+            '../../sandbox/*',
+            '../../infra/*',
+            'node:http',
+            'node:https',
+            'node:child_process',
+          ],
+        },
       ],
     },
   },

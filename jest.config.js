@@ -5,7 +5,18 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: {
     // isolatedModules keeps the transform fast; `tsc --noEmit` type-checks separately.
-    '^.+\\.[tj]s$': ['ts-jest', { isolatedModules: true, tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10', verbatimModuleSyntax: false } }],
+    '^.+\\.[tj]s$': [
+      'ts-jest',
+      {
+        isolatedModules: true,
+        tsconfig: {
+          allowJs: true,
+          module: 'commonjs',
+          moduleResolution: 'node10',
+          verbatimModuleSyntax: false,
+        },
+      },
+    ],
   },
   // @actions/core 3 ships ESM only: let ts-jest turn it into CommonJS for the tests.
   transformIgnorePatterns: ['/node_modules/(?!(@actions)/)'],
