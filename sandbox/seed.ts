@@ -37,21 +37,8 @@ export function seedCluster(
       string,
       unknown
     >;
-    const api = ecs.api().operations;
-    const registered = (
-      api['RegisterTaskDefinition'] as (i: Record<string, unknown>) => {
-        taskDefinition: {
-          taskDefinitionArn: string;
-          containerDefinitions: {
-            logConfiguration?: { logDriver: string; options?: Record<string, string> };
-          }[];
-        };
-      }
-    )(input);
-    for (const c of registered.taskDefinition.containerDefinitions as {
-      secrets?: { valueFrom: string }[];
-      logConfiguration?: { logDriver: string; options?: Record<string, string> };
-    }[]) {
+    const registered = ecs.registerTaskDefinition(input);
+    for (const c of registered.containerDefinitions) {
       // Parameters the definitions read (e.g. the ADOT config) exist in the team's account.
       for (const secret of c.secrets ?? []) {
         const m = /^arn:aws[a-z-]*:ssm:[^:]*:[^:]*:parameter(\/.*)$/.exec(secret.valueFrom);
@@ -69,11 +56,11 @@ export function seedCluster(
           : undefined;
       if (group && !logs.hasGroup(group)) logs.createGroup(group);
     }
-    taskDefinitionArns[s.serviceName] = registered.taskDefinition.taskDefinitionArn;
+    taskDefinitionArns[s.serviceName] = registered.taskDefinitionArn;
     ecs.createService({
       cluster: seed.cluster,
       serviceName: s.serviceName,
-      taskDefinition: registered.taskDefinition.taskDefinitionArn,
+      taskDefinition: registered.taskDefinitionArn,
       desiredCount: s.desiredCount ?? 2,
       launchType: 'EC2',
       deploymentConfiguration: {

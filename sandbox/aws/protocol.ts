@@ -42,14 +42,14 @@ function send(
   res.writeHead(status, {
     'content-type': contentType,
     'content-length': Buffer.byteLength(text),
-    'x-amzn-requestid': cryptoId(),
+    'x-amzn-requestid': nextRequestId(),
     ...headers,
   });
   res.end(text);
 }
 
 let requestCounter = 0;
-function cryptoId(): string {
+function nextRequestId(): string {
   requestCounter += 1;
   return `sandbox-${process.pid}-${requestCounter}`;
 }

@@ -40,6 +40,11 @@ export class SecretsManagerTwin {
     return secret;
   }
 
+  /** Whether a secret answers to this name or ARN (what ECS checks when a task starts). */
+  has(id: string): boolean {
+    return this.find(id) !== undefined;
+  }
+
   private find(id: string): Secret | undefined {
     const byArn = this.secrets.get(id);
     if (byArn) return byArn;

@@ -221,6 +221,13 @@ export class EcsTwin {
     return service;
   }
 
+  /** RegisterTaskDefinition: validated, stored, tagged with the input's tags. */
+  registerTaskDefinition(input: Record<string, unknown>): TaskDefinition {
+    const td = this.taskDefinitions.register(input);
+    this.setTags(td.taskDefinitionArn, tagsIn(input['tags']));
+    return td;
+  }
+
   private setTags(arn: string, tags: { key: string; value: string }[]): void {
     const map = this.tags.get(arn) ?? new Map<string, string>();
     for (const t of tags) map.set(t.key, t.value);
@@ -383,10 +390,8 @@ export class EcsTwin {
           };
         },
         RegisterTaskDefinition: (input) => {
-          const td = this.taskDefinitions.register(input);
-          const tags = tagsIn(input['tags']);
-          this.setTags(td.taskDefinitionArn, tags);
-          return { taskDefinition: describeTaskDefinition(td), tags };
+          const td = this.registerTaskDefinition(input);
+          return { taskDefinition: describeTaskDefinition(td), tags: this.tagsOf(td.taskDefinitionArn) };
         },
         DescribeTaskDefinition: (input) => {
           const td = this.taskDefinitions.resolve(requireString(input, 'taskDefinition', 'ClientException'));

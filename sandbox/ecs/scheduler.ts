@@ -325,5 +325,3 @@ export class Scheduler {
     this.ticking.clear();
   }
 }
-
-export { Arns };

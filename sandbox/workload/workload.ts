@@ -73,7 +73,7 @@ export class Workload implements SchedulerHooks {
     for (const c of td.containerDefinitions) {
       for (const secret of c.secrets ?? []) {
         const missing = secret.valueFrom.includes(':secretsmanager:')
-          ? !this.secretExists(secret.valueFrom)
+          ? !this.o.secrets.has(secret.valueFrom)
           : !this.o.ssm.get(secret.valueFrom);
         if (missing)
           return {
@@ -110,17 +110,6 @@ export class Workload implements SchedulerHooks {
     }
     this.decidedFailures.set(deployment.id, failure);
     return failure ? { reason: failure, stopCode: 'EssentialContainerExited' } : undefined;
-  }
-
-  private secretExists(arn: string): boolean {
-    try {
-      void (this.o.secrets.service().operations['GetSecretValue'] as (i: Record<string, unknown>) => unknown)(
-        { SecretId: arn },
-      );
-      return true;
-    } catch {
-      return false;
-    }
   }
 
   onRunning(task: Task, td: TaskDefinition): void {
