@@ -127,8 +127,11 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
     const report = buildReport(plan, result, observed, options);
     await mkdir(path.dirname(options.reportFile), { recursive: true });
     await writeFile(options.reportFile, `${JSON.stringify(report, null, 2)}\n`);
+    // The job summary the Action would have written, beside the report, to read or paste as is.
+    const summaryFile = options.reportFile.replace(/(\.json)?$/, '.summary.md');
+    await writeFile(summaryFile, io.summary.join('\n'));
     write(renderObservation(report));
-    write(`Report written to ${options.reportFile}\n`);
+    write(`Report written to ${options.reportFile}; job summary to ${summaryFile}\n`);
     return { exitCode: report.status === 'SUCCEEDED' ? 0 : 1, report };
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
