@@ -1,13 +1,18 @@
 import { ERROR_NAMES } from '../errors';
 import { EXECUTION_FAILURES } from '../execution';
-import type { FailureCause } from '../report/types';
+import type { FailureCause, ServiceReport } from '../report/types';
 import type { Caught } from './state';
+
+/** The key of the service record inside a rolled-back child's Cause (see child-failure.ts). */
+export const SERVICE_REPORT_KEY = 'serviceReport';
 
 /** A caught error, understood: the error name that matters and the compact cause. */
 export interface DescribedFailure {
   readonly error: string;
   readonly cause: FailureCause;
   readonly childExecutionArn?: string;
+  /** The failing service's record, when the child carried one next to the compact cause. */
+  readonly serviceReport?: ServiceReport;
 }
 
 function parseObject(text: string | undefined): Record<string, unknown> | undefined {
@@ -30,6 +35,14 @@ function asCause(value: Record<string, unknown> | undefined): FailureCause | und
     message: value.message,
     ...(value.evidence !== undefined ? { evidence: value.evidence } : {}),
   };
+}
+
+function asServiceReport(value: unknown): ServiceReport | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const v = value as { name?: unknown; outcome?: unknown; checks?: unknown };
+  return typeof v.name === 'string' && typeof v.outcome === 'string' && Array.isArray(v.checks)
+    ? (value as ServiceReport)
+    : undefined;
 }
 
 /** Which check an error name stands for, when the thrower gave no compact cause. */
@@ -56,7 +69,8 @@ export function checkForError(error: string): string {
 /**
  * Reads what a Catch produced. The Cause comes in three wrappings: a plain message (local runs),
  * the Lambda runtime's `{"errorType","errorMessage",...}`, or, for a child execution started with
- * startExecution.sync, the child's DescribeExecution output whose own `Cause` is our compact cause.
+ * startExecution.sync, the child's DescribeExecution output whose own `Cause` is our compact cause
+ * (after a verified rollback, with the service's record beside it under `serviceReport`).
  */
 export function describeCaught(caught: Caught, fallbackService?: string): DescribedFailure {
   let error = caught.Error;
@@ -71,13 +85,20 @@ export function describeCaught(caught: Caught, fallbackService?: string): Descri
     if (typeof outer.errorType === 'string') error = outer.errorType;
     text = outer.errorMessage;
   }
-  const cause = asCause(parseObject(text)) ?? {
+  const inner = parseObject(text);
+  const serviceReport = asServiceReport(inner?.[SERVICE_REPORT_KEY]);
+  const cause = asCause(inner) ?? {
     ...(fallbackService ? { service: fallbackService } : {}),
     check: checkForError(error),
     message: text || error,
     evidence: { error },
   };
-  return { error, cause, ...(childExecutionArn ? { childExecutionArn } : {}) };
+  return {
+    error,
+    cause,
+    ...(childExecutionArn ? { childExecutionArn } : {}),
+    ...(serviceReport ? { serviceReport } : {}),
+  };
 }
 
 /** The Fail state's Cause: compact JSON, stable key order. */

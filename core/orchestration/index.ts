@@ -7,3 +7,4 @@ export * from './rollback';
 export * from './report';
 export * from './summary';
 export * from './select';
+export * from './child-failure';

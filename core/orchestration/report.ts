@@ -72,6 +72,15 @@ function failedCheck(cause: FailureCause): CheckResult {
   };
 }
 
+/**
+ * A child's own checks, plus the compact cause as a failed check when none of them records the
+ * failure (an unexpected error raised by a step that returns no check, e.g. Register).
+ */
+function withFailedCheck(checks: readonly CheckResult[], cause: FailureCause): CheckResult[] {
+  const recorded = checks.some((c) => c.name === cause.check && c.verdict !== 'passed');
+  return recorded ? [...checks] : [...checks, failedCheck(cause)];
+}
+
 /** The report (and how the execution ends) from what the run did. Pure: Finalize only adds the lock release. */
 export function assembleReport(facts: FinalizeFacts): { report: Report; end: ExecutionEnd | null } {
   const services = new Map<string, ServiceReport>();
@@ -112,12 +121,14 @@ export function assembleReport(facts: FinalizeFacts): { report: Report; end: Exe
       const name = cause.service;
       if (name && services.has(name)) {
         const rolledBack = described.error === EXECUTION_FAILURES.RolledBack;
-        const before = baselineOf(name);
+        const record = described.serviceReport?.name === name ? described.serviceReport : undefined;
+        const before = record?.taskDefinitionBefore ?? baselineOf(name);
         merge({
+          ...record,
           name,
-          phase: services.get(name)?.phase ?? '',
+          phase: services.get(name)?.phase ?? record?.phase ?? '',
           outcome: rolledBack ? 'rolled-back' : 'failed',
-          checks: [failedCheck(cause)],
+          checks: withFailedCheck(record?.checks ?? [], cause),
           ...(before ? { taskDefinitionBefore: before } : {}),
           ...(rolledBack
             ? {

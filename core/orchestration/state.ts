@@ -34,6 +34,11 @@ export interface StepResult {
   readonly causeText?: string;
   /** Set by the last step of a child: what the parent records for the service. */
   readonly summary?: ServiceReport;
+  /**
+   * Set by VerifyCloudWatch after the rollback of a failed migration: the child's Fail Cause,
+   * the compact cause with `summary` beside it, bounded (`childFailureText`).
+   */
+  readonly childCauseText?: string;
 }
 
 export const checkResultSchema = z.object({

@@ -2,13 +2,15 @@ import { FilterLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/clie
 import { z } from 'zod';
 import { workItemSchema } from '../../core/execution';
 import {
+  childFailureText,
   deploymentTargetSchema,
+  failureCauseSchema,
   nextWindow,
   pollWindowSchema,
   serviceSummary,
   type StepResult,
 } from '../../core/orchestration';
-import type { CheckResult } from '../../core/report/types';
+import type { CheckResult, FailureCause } from '../../core/report/types';
 import { assessCloudWatch, type LogStreamSeen } from '../../core/verify';
 import { translateAwsError } from '../adapters/aws-errors';
 import { measure } from '../adapters/observability';
@@ -21,13 +23,20 @@ const eventSchema = taskEventSchema(
   z.looseObject({
     plan: planField,
     service: workItemSchema,
-    rollback: deploymentTargetSchema.extend({ startedAtMs: z.number(), logGroups: z.array(z.string()) }),
+    rollback: deploymentTargetSchema.extend({
+      startedAtMs: z.number(),
+      logGroups: z.array(z.string()),
+      // Set after a failed migration: the child then fails with it (and this service's record).
+      cause: failureCauseSchema.optional(),
+    }),
     cloudwatch: z.looseObject({ window: pollWindowSchema }).optional(),
     deployment: priorCheckField,
     logs: priorCheckField,
     metrics: priorCheckField,
     rollbackDeployment: priorCheckField,
-    register: z.looseObject({ startedAt: z.string().optional() }).optional(),
+    register: z
+      .looseObject({ startedAt: z.string().optional(), warnings: z.array(z.string()).optional() })
+      .optional(),
   }),
 );
 
@@ -98,15 +107,17 @@ export async function handler(event: unknown): Promise<StepResult> {
     state.rollbackDeployment?.check,
     result.check,
   ] as (CheckResult | undefined)[];
-  return {
-    ...result,
-    summary: serviceSummary({
-      service: state.service,
-      outcome: 'rolled-back',
-      taskDefinitionAfter: state.rollback.taskDefinitionArn,
-      checks,
-      startedAt: state.register?.startedAt ?? new Date(state.rollback.startedAtMs).toISOString(),
-      finishedAt: new Date(nowMs).toISOString(),
-    }),
-  };
+  const summary = serviceSummary({
+    service: state.service,
+    outcome: 'rolled-back',
+    taskDefinitionAfter: state.rollback.taskDefinitionArn,
+    checks,
+    startedAt: state.register?.startedAt ?? new Date(state.rollback.startedAtMs).toISOString(),
+    finishedAt: new Date(nowMs).toISOString(),
+    warnings: state.register?.warnings,
+  });
+  const cause = state.rollback.cause as FailureCause | undefined;
+  // After a failed migration the child fails (ServiceRolledBack) with this text as its Cause, so
+  // the parent reports the service as completely as one that migrated.
+  return { ...result, summary, ...(cause ? { childCauseText: childFailureText(cause, summary) } : {}) };
 }
