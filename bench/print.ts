@@ -136,7 +136,8 @@ export function printResults(r: Json): string {
       renderTable(
         [
           'services',
-          'done',
+          'children ok',
+          'below 256 KiB',
           'wall s',
           'executions',
           'parent events',
@@ -149,6 +150,7 @@ export function printResults(r: Json): string {
           [
             scale['services'],
             scale['servicesDone'],
+            scale['servicesBelowPayloadLimit'],
             scale['wallSeconds'],
             scale['executions'],
             scale['parentEvents'],
