@@ -1,4 +1,10 @@
-import { assembleReport, causeText, type FinalizeFacts } from '../../../../core/orchestration';
+import {
+  assembleReport,
+  causeText,
+  childFailureText,
+  type FinalizeFacts,
+} from '../../../../core/orchestration';
+import type { CheckResult, ServiceReport } from '../../../../core/report/types';
 
 const planned = [
   { name: 'worker', phase: 'canary', ecsService: 'svc-worker' },
@@ -108,5 +114,91 @@ describe('assembleReport', () => {
       }),
     );
     expect(end?.error).toBe('RolloutFailed');
+  });
+
+  describe('the failing service, from the record its child carried', () => {
+    const cause = { service: 'history', check: 'logs', message: 'no lines', evidence: { lines: 0 } };
+    const checkOf = (name: string, verdict: CheckResult['verdict']): CheckResult => ({
+      name,
+      verdict,
+      message: name,
+      evidence: { query: name },
+      durationMs: 3,
+    });
+    const carried: ServiceReport = {
+      name: 'history',
+      phase: 'core',
+      ecsService: 'svc-history',
+      outcome: 'rolled-back',
+      taskDefinitionBefore: 'td/history:1',
+      taskDefinitionAfter: 'td/history:1',
+      finalCollector: 'adot',
+      finalLogDriver: 'awslogs',
+      logsReceivedBy: 'cloudwatch',
+      checks: [
+        checkOf('deployment', 'passed'),
+        checkOf('logs', 'failed'),
+        checkOf('rollback-deployment', 'passed'),
+        checkOf('cloudwatch', 'passed'),
+      ],
+      startedAt: 'child-start',
+      finishedAt: 'child-end',
+    };
+    const failureWith = (record: ServiceReport) => ({
+      Error: 'States.TaskFailed',
+      Cause: JSON.stringify({
+        ExecutionArn: 'arn:child',
+        Status: 'FAILED',
+        Error: 'RolledBack',
+        Cause: childFailureText(cause, record),
+      }),
+    });
+
+    it('has every check, both revisions and timings; the Fail Cause stays compact', () => {
+      const { report, end } = assembleReport(
+        facts({ migrated: [migrated('worker')], failure: failureWith(carried) }),
+      );
+      expect(end).toEqual({ error: 'RolledBack', cause: causeText(cause) });
+      expect(Object.keys(JSON.parse(end!.cause) as object)).toEqual([
+        'service',
+        'check',
+        'message',
+        'evidence',
+      ]);
+      expect(report.cause).toEqual(cause);
+      const history = report.services.find((s) => s.name === 'history');
+      expect(history).toEqual({ ...carried, outcome: 'rolled-back' });
+    });
+
+    it('adds the compact cause as a failed check when the record has none for it', () => {
+      const registerCause = { ...cause, check: 'register', message: 'AccessDenied' };
+      const record = { ...carried, checks: [checkOf('cloudwatch', 'passed')] };
+      const { report } = assembleReport(
+        facts({
+          failure: {
+            Error: 'States.TaskFailed',
+            Cause: JSON.stringify({
+              ExecutionArn: 'arn:child',
+              Error: 'RolledBack',
+              Cause: childFailureText(registerCause, record),
+            }),
+          },
+        }),
+      );
+      const history = report.services.find((s) => s.name === 'history');
+      expect(history?.checks.map((c) => [c.name, c.verdict])).toEqual([
+        ['cloudwatch', 'passed'],
+        ['register', 'failed'],
+      ]);
+      expect(history?.taskDefinitionAfter).toBe('td/history:1');
+    });
+
+    it("ignores a record that names another service than the cause's", () => {
+      const { report } = assembleReport(facts({ failure: failureWith({ ...carried, name: 'worker' }) }));
+      const history = report.services.find((s) => s.name === 'history');
+      expect(history?.checks.map((c) => c.name)).toEqual(['logs']);
+      expect(history?.taskDefinitionAfter).toBeUndefined();
+      expect(report.services.find((s) => s.name === 'worker')?.outcome).toBe('untouched');
+    });
   });
 });

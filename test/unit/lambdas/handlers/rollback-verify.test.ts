@@ -198,6 +198,47 @@ describe('VerifyCloudWatch', () => {
     });
   });
 
+  it('after a failed migration: returns the Cause the child fails with, the compact cause and the record', async () => {
+    logs.on(FilterLogEventsCommand).resolves({
+      events: [
+        { logStreamName: 'temporal-history/temporal-history/0123456789abcdef', timestamp: Date.now() },
+      ],
+    });
+    const cause = { service: 'history', check: 'logs', message: 'no lines', evidence: { lines: 0 } };
+    const failedLogs = {
+      verdict: 'failed',
+      check: { name: 'logs', verdict: 'failed', message: 'no lines', evidence: {}, durationMs: 9 },
+      window: window(),
+    };
+    const out = await verifyCloudWatch(
+      event('cloudwatch', {
+        mode: 'service-migrate',
+        service: historyItem,
+        logs: failedLogs,
+        rollback: { ...rolledBack, cause },
+      }),
+    );
+    const carried = JSON.parse(out.childCauseText ?? '{}') as Record<string, unknown>;
+    expect(carried).toEqual({ ...cause, serviceReport: out.summary });
+    expect(out.summary?.checks.map((c) => [c.name, c.verdict])).toEqual([
+      ['logs', 'failed'],
+      ['cloudwatch', 'passed'],
+    ]);
+  });
+
+  it('a requested rollback has no child failure Cause', async () => {
+    logs.on(FilterLogEventsCommand).resolves({
+      events: [
+        { logStreamName: 'temporal-history/temporal-history/0123456789abcdef', timestamp: Date.now() },
+      ],
+    });
+    const out = await verifyCloudWatch(
+      event('cloudwatch', { mode: 'service-rollback', service: historyItem, rollback: rolledBack }),
+    );
+    expect(out.verdict).toBe('passed');
+    expect(out.childCauseText).toBeUndefined();
+  });
+
   it('nothing yet is pending', async () => {
     logs.on(FilterLogEventsCommand).resolves({ events: [] });
     const out = await verifyCloudWatch(
