@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from './duration';
+import { expandCheckQuery } from './check-query';
 import { checkQuery, describeProblem, type QueryLanguage } from '../queries/grammar';
 
 /** The Alloy release rendered configs are written for unless the plan pins another. */
@@ -61,11 +62,18 @@ const customCheck = z
     /** How the value must compare with the threshold for the check to pass. */
     op: comparison.default('>='),
     threshold: z.number({ error: 'expected a number' }),
+    /**
+     * The value an empty result stands for (e.g. 0 for a count of error lines, which Loki and
+     * Prometheus answer with no series at all). Without it an empty result keeps the check pending:
+     * a check never passes on nothing unless the plan says what nothing means.
+     */
+    whenEmpty: z.number({ error: 'expected a number' }).optional(),
     deadline: duration('2m'),
   })
   .strict()
   .superRefine((check, ctx) => {
-    const problem = checkQuery(check.language, check.query);
+    // Checked as it will run: with `$service` filled in by a representative name.
+    const problem = checkQuery(check.language, expandCheckQuery(check.query, 'service'));
     if (problem)
       ctx.addIssue({ code: 'custom', path: ['query'], message: describeProblem(check.language, problem) });
   });

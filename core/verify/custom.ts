@@ -3,7 +3,8 @@ import { latestSamples, type QueryData } from '../queries/results';
 import { isoWindow } from './evidence';
 import type { Assessment, TimeWindow } from './types';
 
-export type CustomCheckSpec = Pick<CustomCheck, 'name' | 'language' | 'query' | 'op' | 'threshold'>;
+export type CustomCheckSpec = Pick<CustomCheck, 'name' | 'language' | 'query' | 'op' | 'threshold'> &
+  Partial<Pick<CustomCheck, 'whenEmpty'>>;
 
 /** The single number a plan check measured; `{ error }` when the query came back with an error body. */
 export type CustomValue = number | null | undefined | { readonly error: string };
@@ -37,7 +38,18 @@ export function assessCustom(check: CustomCheckSpec, value: CustomValue, window?
       evidence: { ...evidence, values: null, error: value.error },
     };
   }
-  if (value === null || value === undefined || Number.isNaN(value)) {
+  const empty = value === null || value === undefined;
+  if (empty && check.whenEmpty !== undefined) {
+    const taken = check.whenEmpty;
+    const ok = COMPARE[check.op](taken, check.threshold);
+    return {
+      name: check.name,
+      verdict: ok ? 'passed' : 'failed',
+      message: `${check.name}: no series, taken as ${taken} (whenEmpty), ${ok ? 'is' : 'is not'} ${check.op} ${check.threshold}`,
+      evidence: { ...evidence, values: null, emptyResultTakenAs: taken },
+    };
+  }
+  if (empty || Number.isNaN(value)) {
     return {
       name: check.name,
       verdict: 'pending',

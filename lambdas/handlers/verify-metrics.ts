@@ -8,6 +8,7 @@ import {
   type StepResult,
 } from '../../core/orchestration';
 import type { Plan } from '../../core/plan/schema';
+import { expandCheckQuery } from '../../core/plan/check-query';
 import { latestSamples, seriesCountForService, upByTask } from '../../core/queries';
 import type { CheckResult } from '../../core/report/types';
 import {
@@ -40,14 +41,20 @@ const eventSchema = taskEventSchema(
 );
 
 /** The plan's own checks, each one number compared with its threshold. */
-async function customAssessments(plan: Plan, aws: AwsClients, nowMs: number): Promise<Assessment[]> {
+async function customAssessments(
+  plan: Plan,
+  serviceName: string,
+  aws: AwsClients,
+  nowMs: number,
+): Promise<Assessment[]> {
   if (plan.verification.checks.length === 0) return [];
   const amp = ampClientFor(plan);
   const loki = plan.verification.checks.some((c) => c.language === 'logql')
     ? await lokiClientFor(plan, aws)
     : undefined;
   const out: Assessment[] = [];
-  for (const check of plan.verification.checks) {
+  for (const planned of plan.verification.checks) {
+    const check = { ...planned, query: expandCheckQuery(planned.query, serviceName) };
     const run = () =>
       check.language === 'logql' && loki ? loki.query(check.query, nowMs) : amp.query(check.query, nowMs);
     const measured = await measure(check.query, run);
@@ -81,7 +88,7 @@ export async function handler(event: unknown): Promise<StepResult> {
     baselineSeriesCount: state.service.seriesBaseline,
     minSeriesRatio: plan.verification.metrics.minSeriesRatio,
   });
-  const custom = await customAssessments(plan, aws, nowMs);
+  const custom = await customAssessments(plan, svc.name, aws, nowMs);
   const all = [metrics, ...custom];
   const failing = all.filter((a) => a.verdict !== 'passed');
   const combined: Assessment = {

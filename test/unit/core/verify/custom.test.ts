@@ -50,3 +50,24 @@ describe('assessCustom', () => {
     expect(result.evidence).toMatchObject({ error: 'parse error' });
   });
 });
+
+describe('assessCustom with whenEmpty', () => {
+  const counting: CustomCheckSpec = { ...check, whenEmpty: 0 };
+
+  it('takes an empty result as the plan-given value and says so in the evidence', () => {
+    expect(assessCustom(counting, undefined)).toMatchObject({
+      verdict: 'passed',
+      message: 'no-error-burst: no series, taken as 0 (whenEmpty), is < 100',
+      evidence: { values: null, emptyResultTakenAs: 0 },
+    });
+  });
+
+  it('can fail on the value an empty result stands for', () => {
+    expect(assessCustom({ ...check, op: '>=', threshold: 1, whenEmpty: 0 }, null).verdict).toBe('failed');
+  });
+
+  it('still reports an error body as an error, and NaN as no value', () => {
+    expect(assessCustom(counting, { error: 'boom' }).verdict).toBe('error');
+    expect(assessCustom(counting, Number.NaN).verdict).toBe('pending');
+  });
+});
