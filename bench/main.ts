@@ -41,13 +41,7 @@ const METHODS = {
 
 export async function runBenchmarks(options: BenchOptions, root: string): Promise<Record<string, unknown>> {
   const nodeBinary = process.execPath;
-  // Same switch as `rehearse`: a product that uses DynamoDB reserved words runs only with it (recorded in the results).
-  const allowDynamoDbReservedWords = process.env['SANDBOX_ALLOW_DYNAMODB_RESERVED_WORDS'] === '1';
-  const sandbox = {
-    root,
-    clockSpeed: options.clockSpeed,
-    ...(allowDynamoDbReservedWords ? { allowDynamoDbReservedWords } : {}),
-  };
+  const sandbox = { root, clockSpeed: options.clockSpeed };
   const memoryMb = ORCHESTRATOR_DEFAULTS.lambdaMemorySize;
   const results: Record<string, unknown> = {
     generatedAt: new Date().toISOString(),
@@ -61,7 +55,6 @@ export async function runBenchmarks(options: BenchOptions, root: string): Promis
     },
     clockSpeed: options.clockSpeed,
     scaleClockSpeed: options.scaleClockSpeed,
-    sandboxAllowsDynamoDbReservedWords: allowDynamoDbReservedWords,
     prices: {
       ...PRICES,
       lambdaMemoryMb: memoryMb,

@@ -27,8 +27,6 @@ export interface RehearsalOptions {
   readonly logPeriodMs?: number;
   /** Repository root holding lambdas/ and statemachine/. */
   readonly root: string;
-  /** Let the sandbox's DynamoDB accept reserved words as attribute names (see `rehearse`'s SANDBOX_ALLOW_DYNAMODB_RESERVED_WORDS). */
-  readonly allowDynamoDbReservedWords?: boolean;
 }
 
 export interface RehearsalRecord {
@@ -150,7 +148,6 @@ export async function rehearse(scenario: Scenario, options: RehearsalOptions): P
       faults: options.faults ?? [],
       serviceAliases: scenario.aliases,
       ...(options.logPeriodMs !== undefined ? { logPeriodMs: options.logPeriodMs } : {}),
-      ...(options.allowDynamoDbReservedWords ? { allowDynamoDbReservedWords: true } : {}),
       metrics: () => startPrometheus({ dir, scrapeIntervalSeconds: 1 }),
     });
     seedCluster(sandbox, scenario.seed);

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputInvalidError, PlanInvalidError, ServiceNotFoundError } from '../core/errors';
-import { formatProblems, parsePlanText } from '../core/plan/parse';
+import { formatProblems } from '../core/plan/parse';
+import { parsePlanText } from '../core/plan/parse-text';
 import { findService, orderedServices, type OrderedService } from '../core/plan/resolve';
 import type { Plan } from '../core/plan/schema';
 import { readTaskDefinition, type AnyTaskDefinition } from '../core/taskdef';

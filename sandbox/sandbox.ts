@@ -45,8 +45,6 @@ export interface SandboxOptions {
   readonly metrics?: (sandboxUrl: string) => Promise<MetricsBackend>;
   /** Simulated time between log lines of a container. */
   readonly logPeriodMs?: number;
-  /** Accept DynamoDB reserved words in expressions (the service does not): for diagnosing only. */
-  readonly allowDynamoDbReservedWords?: boolean;
   /** Extra Lambda handlers by function name (tests of other definitions). */
   readonly lambdaHandlers?: Readonly<Record<string, LambdaHandler>>;
   /** Reads a rendered Alloy config into what a simulated sidecar ships. */
@@ -92,7 +90,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const logs = new CloudWatchLogsTwin(region, account, now);
   const ssm = new SsmTwin(region, account, now);
   const secrets = new SecretsManagerTwin(region, account, now);
-  const dynamodb = new DynamoDbTwin(region, account, now, options.allowDynamoDbReservedWords === true);
+  const dynamodb = new DynamoDbTwin(region, account, now);
   dynamodb.createTable({ name: lockTableName, partitionKey: LOCK_TABLE.partitionKey });
   const loki = new LokiStore({ now });
   const reverseAliases = new Map(

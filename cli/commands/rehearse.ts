@@ -28,9 +28,6 @@ Options:
 Exit codes: 0 the rollout succeeded, 1 it ended rolled back (or failed, or was refused),
 2 bad input (plan, task definitions, fault specs, options).`;
 
-/** Diagnostic escape hatch (see RehearseOptions.allowDynamoDbReservedWords); not for normal use. */
-export const ALLOW_RESERVED_WORDS_ENV = 'ALLOY_ROLLOUT_SANDBOX_ALLOW_RESERVED_WORDS';
-
 export function parseClockSpeed(text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   const speed = Number(text);
@@ -88,7 +85,6 @@ export const command: CliCommand = {
       reportFile: path.resolve(io.cwd, values.report ?? path.join('.rehearsal', 'report.json')),
       workDir: path.resolve(io.cwd, '.rehearsal'),
       write: io.stdout,
-      ...(io.env[ALLOW_RESERVED_WORDS_ENV] === '1' ? { allowDynamoDbReservedWords: true } : {}),
       signal: interrupt.signal,
     }).finally(() => {
       process.off('SIGINT', onSignal);

@@ -44,10 +44,7 @@ function tokenize(expression: string): string[] {
 }
 
 /** Parses the condition-expression subset the product uses: functions, comparisons, AND/OR/NOT, parentheses. */
-export function parseCondition(
-  expression: string,
-  options: { allowReservedWords?: boolean } = {},
-): Condition {
+export function parseCondition(expression: string): Condition {
   const tokens = tokenize(expression);
   let i = 0;
   const peek = () => tokens[i];
@@ -65,7 +62,7 @@ export function parseCondition(
     if (t.startsWith(':')) return { kind: 'value', ref: t };
     if (/^[#A-Za-z_]/.test(t) && !['AND', 'OR', 'NOT'].includes(t.toUpperCase())) {
       const reserved = t.split('.').find((n) => !n.startsWith('#') && RESERVED_WORDS.has(n.toUpperCase()));
-      if (reserved && !options.allowReservedWords)
+      if (reserved)
         throw invalid(expression, `Attribute name is a reserved keyword; reserved keyword: ${reserved}`);
       return { kind: 'path', names: t.split('.') };
     }

@@ -23,8 +23,6 @@ export class DynamoDbTwin {
     private readonly region: string,
     private readonly account: string,
     private readonly now: () => number,
-    /** Off only to look past a product bug while diagnosing; DynamoDB itself rejects reserved words. */
-    private readonly allowReservedWords = false,
   ) {}
 
   createTable(spec: TableSpec): void {
@@ -75,13 +73,7 @@ export class DynamoDbTwin {
       names: input['ExpressionAttributeNames'] as Record<string, string> | undefined,
       values: input['ExpressionAttributeValues'] as Record<string, AttributeValue> | undefined,
     };
-    if (
-      !evaluateCondition(
-        parseCondition(expression, { allowReservedWords: this.allowReservedWords }),
-        existing,
-        ctx,
-      )
-    ) {
+    if (!evaluateCondition(parseCondition(expression), existing, ctx)) {
       const extra =
         input['ReturnValuesOnConditionCheckFailure'] === 'ALL_OLD' && existing ? { Item: existing } : {};
       throw clientError('ConditionalCheckFailedException', 'The conditional request failed', extra);

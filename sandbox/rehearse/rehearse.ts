@@ -27,11 +27,6 @@ export interface RehearseOptions {
   readonly write: (text: string) => void;
   /** Repository root (lambdas/, statemachine/); default: this checkout. */
   readonly root?: string;
-  /**
-   * Let DynamoDB expressions use reserved words as attribute names, which the service rejects:
-   * only to look past that product bug while diagnosing something else.
-   */
-  readonly allowDynamoDbReservedWords?: boolean;
   /** Aborting stops the sandbox at once (Ctrl-C): the execution is aborted and the report says so. */
   readonly signal?: AbortSignal;
   /** How long to follow the rollout before giving up, in real minutes. */
@@ -71,7 +66,6 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
     region: plan.region,
     serviceAliases: aliases,
     ...(options.root ? { root: options.root } : {}),
-    ...(options.allowDynamoDbReservedWords ? { allowDynamoDbReservedWords: true } : {}),
     metrics: async () =>
       startPrometheus({ dir: path.join(options.workDir, 'prometheus'), scrapeIntervalSeconds: 1 }),
   });

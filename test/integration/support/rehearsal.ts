@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { ALLOW_RESERVED_WORDS_ENV } from '../../../cli/commands/rehearse';
 import { parseFaults } from '../../../sandbox/faults';
 import { rehearse, type RehearsalResult } from '../../../sandbox/rehearse/rehearse';
 import { ROOT } from './fixtures';
@@ -74,8 +73,6 @@ export async function runRehearsal(
       root: ROOT,
       // Stop following well within the test's timeout, so the sandbox is always stopped by rehearse.
       timeoutMinutes: 2,
-      // Off by default: the sandbox rejects what DynamoDB rejects. See cli/commands/rehearse.ts.
-      ...(process.env[ALLOW_RESERVED_WORDS_ENV] === '1' ? { allowDynamoDbReservedWords: true } : {}),
     });
     return { ...result, output };
   } catch (error) {
