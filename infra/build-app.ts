@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { App, Duration, Validations } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { parsePlanOrThrow } from '../core/plan/parse';
+import { parsePlanTextOrThrow } from '../core/plan/parse-text';
 import type { LoadedConfig } from './app-config';
 import type { AlloyRolloutOrchestratorProps } from './orchestrator-props';
 import { AlloyRolloutStack } from './stack';
@@ -33,7 +33,7 @@ export function buildApp(
   options: BuildAppOptions,
 ): { app: App; stack: AlloyRolloutStack } {
   const { config } = loaded;
-  const plan = parsePlanOrThrow(fs.readFileSync(loaded.planPath, 'utf8'), loaded.planPath);
+  const plan = parsePlanTextOrThrow(fs.readFileSync(loaded.planPath, 'utf8'), loaded.planPath);
   const app = new App({ outdir: options.outdir });
   const account = config.account ?? options.defaultAccount;
   const lokiImage = config.loki?.image ?? plan.loki.image;

@@ -3,20 +3,19 @@ import type { Plan } from '../core/plan/schema';
 import type { OrderedService } from '../core/plan/resolve';
 import type { Assessment } from '../core/verify';
 import { runningTasksOf } from './adapters/ecs';
-import { createAwsClients, type AwsClients } from './clients/aws';
+import { createEcsClient } from './clients/aws-ecs';
 import { loadPlan, servicePlanOf, stepResult } from './shared';
 
 /** What a polled check of one service works with. */
 export interface CheckedService {
   readonly plan: Plan;
   readonly svc: OrderedService;
-  readonly aws: AwsClients;
   /** Running tasks of the deployment under check, as task ARNs. */
   readonly taskArns: string[];
 }
 
 /**
- * The plan, the service's entry, the AWS clients and the running tasks of the deployment a
+ * The plan, the service's entry and the running tasks of the deployment a
  * check looks at (the new one after an update, the baseline one after a rollback).
  */
 export async function loadCheckedService(
@@ -25,9 +24,13 @@ export async function loadCheckedService(
 ): Promise<CheckedService> {
   const plan = loadPlan(state.plan);
   const svc = servicePlanOf(plan, state.service.name);
-  const aws = createAwsClients(plan.region);
-  const tasks = await runningTasksOf(aws.ecs, plan.cluster, svc.ecsService, taskDefinitionArn);
-  return { plan, svc, aws, taskArns: tasks.map((t) => t.taskArn) };
+  const tasks = await runningTasksOf(
+    createEcsClient(plan.region),
+    plan.cluster,
+    svc.ecsService,
+    taskDefinitionArn,
+  );
+  return { plan, svc, taskArns: tasks.map((t) => t.taskArn) };
 }
 
 /**

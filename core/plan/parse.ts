@@ -1,4 +1,3 @@
-import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { planSchema, type Plan } from './schema';
 import { PlanInvalidError } from '../errors';
@@ -38,8 +37,23 @@ function describeValue(value: unknown): string {
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
-/** Validates an already-decoded plan document and reports every problem at once. */
+/**
+ * Validates an already-decoded plan document and reports every problem at once. YAML/JSON text
+ * is decoded by `parsePlanText` in `./parse-text`, kept apart so that code handed a decoded plan
+ * (the Lambdas) does not carry the YAML parser.
+ */
 export function validatePlan(document: unknown): PlanResult {
+  if (typeof document === 'string')
+    return {
+      ok: false,
+      problems: [
+        {
+          path: '',
+          message:
+            'expected the decoded plan (a mapping), got text; decode YAML/JSON text with parsePlanText',
+        },
+      ],
+    };
   const result = planSchema.safeParse(document, { reportInput: true });
   if (result.success) return { ok: true, plan: result.data };
   const problems = result.error.issues.map((issue) => ({
@@ -49,36 +63,18 @@ export function validatePlan(document: unknown): PlanResult {
   return { ok: false, problems };
 }
 
-/** Decodes a YAML or JSON plan (JSON is YAML) and validates it. */
-export function parsePlanText(text: string): PlanResult {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      problems: doc.errors.map((e) => ({
-        path: '',
-        message: `not valid YAML/JSON: ${e.message.split('\n')[0]}`,
-      })),
-    };
-  }
-  const value: unknown = doc.toJS();
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return {
-      ok: false,
-      problems: [{ path: '', message: 'expected a mapping (an object) at the top of the plan' }],
-    };
-  }
-  return validatePlan(value);
-}
-
 export function formatProblems(source: string, problems: readonly PlanProblem[]): string {
   const lines = problems.map((p) => `  - ${p.path ? `${p.path}: ` : ''}${p.message}`);
   return `${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${lines.join('\n')}`;
 }
 
-/** For callers that want an exception: throws PlanInvalidError listing every problem. */
-export function parsePlanOrThrow(document: unknown, source = 'plan'): Plan {
-  const result = typeof document === 'string' ? parsePlanText(document) : validatePlan(document);
+/** The result as a plan, or PlanInvalidError listing every problem. */
+export function planOrThrow(result: PlanResult, source: string): Plan {
   if (result.ok) return result.plan;
   throw new PlanInvalidError(formatProblems(source, result.problems), { problems: result.problems });
+}
+
+/** For callers with a decoded plan that want an exception: throws PlanInvalidError listing every problem. */
+export function parsePlanOrThrow(document: unknown, source = 'plan'): Plan {
+  return planOrThrow(validatePlan(document), source);
 }

@@ -3,17 +3,6 @@ import { ampBaseUrl } from '../../core/plan/resolve';
 import type { Plan } from '../../core/plan/schema';
 import type { Measurement } from '../../core/verify';
 import { createAmpClient, type AmpClient } from '../clients/amp';
-import type { AwsClients } from '../clients/aws';
-import { createLokiClient, type LokiClient } from '../clients/loki';
-import { loadLokiAuth } from '../clients/secrets';
-
-/** Loki as the plan says to reach it: URL, tenant, and credentials from Secrets Manager when given. */
-export async function lokiClientFor(plan: Plan, aws: AwsClients): Promise<LokiClient> {
-  const auth = plan.loki.authSecretArn
-    ? await loadLokiAuth(plan.loki.authSecretArn, aws.secrets, plan.loki.authType)
-    : undefined;
-  return createLokiClient({ baseUrl: plan.loki.url, tenant: plan.loki.tenant, auth });
-}
 
 export function ampClientFor(plan: Plan): AmpClient {
   return createAmpClient({ baseUrl: ampBaseUrl(plan), region: plan.region });

@@ -8,7 +8,7 @@ import {
 } from '../../core/orchestration';
 import { assessDeployment } from '../../core/verify';
 import { describeService } from '../adapters/ecs';
-import { createAwsClients } from '../clients/aws';
+import { createEcsClient } from '../clients/aws-ecs';
 import { parseEvent, taskEventSchema } from '../event';
 import { pollStep } from '../poll-step';
 import { loadPlan, planField, servicePlanOf, workItemField } from '../shared';
@@ -40,7 +40,7 @@ export async function handler(event: unknown): Promise<StepResult> {
     throw new InputInvalidError(
       `Deployment: bad event: state.${action === 'migrate' ? 'update' : 'rollback'} is missing; expected the deployment to watch`,
     );
-  const aws = createAwsClients(plan.region);
+  const aws = { ecs: createEcsClient(plan.region) };
   const service = await describeService(aws.ecs, plan.cluster, svc.ecsService);
   const nowMs = Date.now();
   const prior = action === 'migrate' ? state.deployment : state.rollbackDeployment;

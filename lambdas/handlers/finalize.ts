@@ -15,7 +15,7 @@ import { validatePlan } from '../../core/plan/parse';
 import { orderedServices } from '../../core/plan/resolve';
 import type { CheckResult, FailureCause, Report, ServiceReport } from '../../core/report/types';
 import { translateAwsError } from '../adapters/aws-errors';
-import { createAwsClients } from '../clients/aws';
+import { createDynamoDbClient } from '../clients/aws-dynamodb';
 import { readEnv } from '../env';
 import { parseEvent, taskEventSchema } from '../event';
 
@@ -58,7 +58,7 @@ export async function handler(event: unknown): Promise<FinalizeResult> {
 
   let lockReleased = true;
   if (state.lock && env.lockTableName && region) {
-    const { dynamodb } = createAwsClients(region);
+    const dynamodb = createDynamoDbClient(region);
     try {
       await dynamodb.send(
         new DeleteItemCommand({

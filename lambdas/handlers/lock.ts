@@ -3,7 +3,7 @@ import { LockHeldError } from '../../core/errors';
 import { executionInputSchema, type Progress } from '../../core/execution';
 import { ACQUIRE_CONDITION, lockHeldMessage, lockRecord, LOCK_ATTRIBUTES } from '../../core/orchestration';
 import { awsCall, translateAwsError } from '../adapters/aws-errors';
-import { createAwsClients } from '../clients/aws';
+import { createDynamoDbClient } from '../clients/aws-dynamodb';
 import { readEnv, requireEnv } from '../env';
 import { parseEvent, taskEventSchema } from '../event';
 import { loadPlan } from '../shared';
@@ -33,7 +33,7 @@ export async function handler(event: unknown): Promise<LockResult> {
     ttlMs: plan.lock.ttl,
     requestedBy: state.requestedBy,
   });
-  const { dynamodb } = createAwsClients(plan.region);
+  const dynamodb = createDynamoDbClient(plan.region);
   try {
     await dynamodb.send(
       new PutItemCommand({

@@ -23,8 +23,8 @@ import {
   registerTaskDefinition,
   updateService,
 } from '../adapters/ecs';
-import { lokiClientFor } from '../adapters/observability';
-import { createAwsClients, type AwsClients } from '../clients/aws';
+import { lokiClientFor } from '../adapters/loki-client';
+import { createEcsClient, type EcsClients } from '../clients/aws-ecs';
 import type { LokiClient } from '../clients/loki';
 import { toNanos } from '../clients/time';
 import { parseEvent, taskEventSchema } from '../event';
@@ -58,7 +58,7 @@ export interface LokiResult {
 }
 
 /** Brings the Loki service to the plan's count and image; returns the deployment to watch (or none). */
-async function deploy(plan: Plan, aws: AwsClients, nowMs: number): Promise<LokiResult> {
+async function deploy(plan: Plan, aws: EcsClients, nowMs: number): Promise<LokiResult> {
   const name = plan.loki.service;
   if (!name) {
     const window = nextWindow(undefined, nowMs, plan.verification.deploymentTimeout);
@@ -139,7 +139,7 @@ function found(data: Awaited<ReturnType<LokiClient['queryRange']>>, marker: stri
  */
 async function poll(
   plan: Plan,
-  aws: AwsClients,
+  aws: EcsClients,
   prior: z.infer<typeof lokiStateSchema>,
   executionArn: string,
 ): Promise<LokiResult> {
@@ -184,7 +184,7 @@ async function poll(
     window = nextWindow(undefined, Date.now(), plan.verification.deploymentTimeout);
   }
   if (stage === 'ready' || stage === 'deployment') {
-    loki ??= await lokiClientFor(plan, aws);
+    loki ??= await lokiClientFor(plan);
     const readiness = await loki.ready();
     const { verdict, check } = settleAt({
       name: 'loki-ready',
@@ -202,7 +202,7 @@ async function poll(
     stage = 'canary';
     window = nextWindow(undefined, Date.now(), plan.verification.logs.deadline);
   }
-  loki ??= await lokiClientFor(plan, aws);
+  loki ??= await lokiClientFor(plan);
   if (!canary) {
     const pushedAtMs = Date.now();
     // Unique per execution and attempt, so an old canary line can never pass a new run.
@@ -246,7 +246,7 @@ async function poll(
 export async function handler(event: unknown): Promise<LokiResult> {
   const { action, executionArn, state } = parseEvent(eventSchema, event, 'Loki');
   const plan = loadPlan(state.plan);
-  const aws = createAwsClients(plan.region);
+  const aws = { ecs: createEcsClient(plan.region) };
   if (action === 'deploy') return deploy(plan, aws, Date.now());
   if (!state.loki)
     throw new InputInvalidError('Loki: bad event: state.loki is missing; expected the result of LokiDeploy');

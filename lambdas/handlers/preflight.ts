@@ -8,7 +8,7 @@ import { BASELINE_TAG, collectorOf, migrate, type DescribedTaskDefinition } from
 import { seriesCountOf } from '../../core/verify';
 import { describeService, describeTaskDefinition } from '../adapters/ecs';
 import { ampClientFor, measure } from '../adapters/observability';
-import { createAwsClients } from '../clients/aws';
+import { createEcsClient } from '../clients/aws-ecs';
 import { parseEvent, taskEventSchema } from '../event';
 import { loadPlan } from '../shared';
 
@@ -44,7 +44,7 @@ function baselineTagOf(td: DescribedTaskDefinition): string | undefined {
 export async function handler(event: unknown): Promise<PreflightResult> {
   const { state } = parseEvent(eventSchema, event, 'Preflight');
   const plan = loadPlan(state.plan);
-  const aws = createAwsClients(plan.region);
+  const aws = { ecs: createEcsClient(plan.region) };
   const selected = selectServices(plan, state.mode, state.services, state.phase);
   const work: WorkItem[] = [];
   const reports: ServiceReport[] = [];

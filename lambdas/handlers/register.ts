@@ -4,7 +4,8 @@ import { timingSchema, type Progress } from '../../core/execution';
 import { migrate } from '../../core/taskdef';
 import { awsCall } from '../adapters/aws-errors';
 import { describeService, describeTaskDefinition, registerTaskDefinition } from '../adapters/ecs';
-import { createAwsClients } from '../clients/aws';
+import { createEcsClient } from '../clients/aws-ecs';
+import { createSsmClient } from '../clients/aws-ssm';
 import { parseEvent, taskEventSchema } from '../event';
 import { loadPlan, planField, servicePlanOf, workItemField } from '../shared';
 
@@ -32,7 +33,7 @@ export async function handler(event: unknown): Promise<RegisterResult> {
   const { state } = parseEvent(eventSchema, event, 'Register');
   const plan = loadPlan(state.plan);
   const svc = servicePlanOf(plan, state.service.name);
-  const aws = createAwsClients(plan.region);
+  const aws = { ecs: createEcsClient(plan.region), ssm: createSsmClient(plan.region) };
   const startedAt = new Date().toISOString();
   const service = await describeService(aws.ecs, plan.cluster, svc.ecsService);
   const currentArn = service.taskDefinition ?? state.service.taskDefinitionArn;

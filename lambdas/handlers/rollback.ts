@@ -21,7 +21,8 @@ import {
   updateService,
 } from '../adapters/ecs';
 import { awslogsGroupsOf, ensureLogGroups } from '../adapters/log-groups';
-import { createAwsClients } from '../clients/aws';
+import { createEcsClient } from '../clients/aws-ecs';
+import { createLogsClient } from '../clients/aws-logs';
 import { parseEvent, taskEventSchema } from '../event';
 import { loadPlan, planField, servicePlanOf } from '../shared';
 
@@ -146,7 +147,7 @@ async function apply(event: unknown): Promise<ApplyResult> {
   const { state } = parseEvent(applySchema, event, 'Rollback');
   const plan = loadPlan(state.plan);
   const svc = servicePlanOf(plan, state.service.name);
-  const aws = createAwsClients(plan.region);
+  const aws = { ecs: createEcsClient(plan.region), logs: createLogsClient(plan.region) };
   const startedAtMs = Date.now();
   const service = await describeService(aws.ecs, plan.cluster, svc.ecsService);
   const currentArn = service.taskDefinition ?? state.service.taskDefinitionArn;

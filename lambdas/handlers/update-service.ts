@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Progress } from '../../core/execution';
 import { nextWindow, type DeploymentTarget } from '../../core/orchestration';
 import { describeService, updateService } from '../adapters/ecs';
-import { createAwsClients } from '../clients/aws';
+import { createEcsClient } from '../clients/aws-ecs';
 import { parseEvent, taskEventSchema } from '../event';
 import { loadPlan, planField, servicePlanOf, workItemField } from '../shared';
 
@@ -22,7 +22,7 @@ export async function handler(event: unknown): Promise<UpdateServiceResult> {
   const { state } = parseEvent(eventSchema, event, 'UpdateService');
   const plan = loadPlan(state.plan);
   const svc = servicePlanOf(plan, state.service.name);
-  const aws = createAwsClients(plan.region);
+  const aws = { ecs: createEcsClient(plan.region) };
   const taskDefinitionArn = state.register.taskDefinitionArn;
   const window = nextWindow(undefined, Date.now(), plan.verification.deploymentTimeout);
   const service = await describeService(aws.ecs, plan.cluster, svc.ecsService);

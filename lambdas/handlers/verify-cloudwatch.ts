@@ -13,6 +13,7 @@ import {
 import type { CheckResult, FailureCause } from '../../core/report/types';
 import { assessCloudWatch, type LogStreamSeen } from '../../core/verify';
 import { translateAwsError } from '../adapters/aws-errors';
+import { createLogsClient } from '../clients/aws-logs';
 import { measure } from '../adapters/observability';
 import { parseEvent, taskEventSchema } from '../event';
 import { loadCheckedService, pollStep } from '../poll-step';
@@ -82,10 +83,14 @@ async function newestEventsPerStream(
 /** After a rollback: every task of the baseline deployment writes to CloudWatch again. */
 export async function handler(event: unknown): Promise<StepResult> {
   const { state } = parseEvent(eventSchema, event, 'VerifyCloudWatch');
-  const { plan, svc, aws, taskArns } = await loadCheckedService(state, state.rollback.taskDefinitionArn);
+  const { plan, svc, taskArns } = await loadCheckedService(state, state.rollback.taskDefinitionArn);
   const query = `FilterLogEvents ${state.rollback.logGroups.join(', ')} since ${new Date(state.rollback.startedAtMs).toISOString()}`;
   const streams = await measure(query, () =>
-    newestEventsPerStream(aws.logs, state.rollback.logGroups, state.rollback.startedAtMs),
+    newestEventsPerStream(
+      createLogsClient(plan.region),
+      state.rollback.logGroups,
+      state.rollback.startedAtMs,
+    ),
   );
   const nowMs = Date.now();
   const window = nextWindow(state.cloudwatch?.window, nowMs, plan.rollback.verifyDeadline);

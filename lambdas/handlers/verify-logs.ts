@@ -8,7 +8,8 @@ import {
 } from '../../core/orchestration';
 import { jsonErrorsByTask, latestSamples, logLinesByTask, streamLabelsSelector } from '../../core/queries';
 import { assessLogs } from '../../core/verify';
-import { lokiClientFor, measure } from '../adapters/observability';
+import { lokiClientFor } from '../adapters/loki-client';
+import { measure } from '../adapters/observability';
 import { parseEvent, taskEventSchema } from '../event';
 import { loadCheckedService, pollStep } from '../poll-step';
 import { planField } from '../shared';
@@ -29,8 +30,8 @@ const eventSchema = taskEventSchema(
  */
 export async function handler(event: unknown): Promise<StepResult> {
   const { state } = parseEvent(eventSchema, event, 'VerifyLogs');
-  const { plan, svc, aws, taskArns } = await loadCheckedService(state, state.update.taskDefinitionArn);
-  const loki = await lokiClientFor(plan, aws);
+  const { plan, svc, taskArns } = await loadCheckedService(state, state.update.taskDefinitionArn);
+  const loki = await lokiClientFor(plan);
   const nowMs = Date.now();
   const windowMs = plan.verification.logs.window;
   const scope = { cluster: plan.cluster, service: svc.name };

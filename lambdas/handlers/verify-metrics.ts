@@ -19,8 +19,8 @@ import {
   type Assessment,
   type CustomValue,
 } from '../../core/verify';
-import { ampClientFor, lokiClientFor, measure } from '../adapters/observability';
-import type { AwsClients } from '../clients/aws';
+import { lokiClientFor } from '../adapters/loki-client';
+import { ampClientFor, measure } from '../adapters/observability';
 import { parseEvent, taskEventSchema } from '../event';
 import { loadCheckedService, pollStep } from '../poll-step';
 import { planField, priorCheckField } from '../shared';
@@ -41,16 +41,11 @@ const eventSchema = taskEventSchema(
 );
 
 /** The plan's own checks, each one number compared with its threshold. */
-async function customAssessments(
-  plan: Plan,
-  serviceName: string,
-  aws: AwsClients,
-  nowMs: number,
-): Promise<Assessment[]> {
+async function customAssessments(plan: Plan, serviceName: string, nowMs: number): Promise<Assessment[]> {
   if (plan.verification.checks.length === 0) return [];
   const amp = ampClientFor(plan);
   const loki = plan.verification.checks.some((c) => c.language === 'logql')
-    ? await lokiClientFor(plan, aws)
+    ? await lokiClientFor(plan)
     : undefined;
   const out: Assessment[] = [];
   for (const planned of plan.verification.checks) {
@@ -70,7 +65,7 @@ async function customAssessments(
  */
 export async function handler(event: unknown): Promise<StepResult> {
   const { state } = parseEvent(eventSchema, event, 'VerifyMetrics');
-  const { plan, svc, aws, taskArns } = await loadCheckedService(state, state.update.taskDefinitionArn);
+  const { plan, svc, taskArns } = await loadCheckedService(state, state.update.taskDefinitionArn);
   const amp = ampClientFor(plan);
   const nowMs = Date.now();
   const upQuery = upByTask(svc.name);
@@ -88,7 +83,7 @@ export async function handler(event: unknown): Promise<StepResult> {
     baselineSeriesCount: state.service.seriesBaseline,
     minSeriesRatio: plan.verification.metrics.minSeriesRatio,
   });
-  const custom = await customAssessments(plan, svc.name, aws, nowMs);
+  const custom = await customAssessments(plan, svc.name, nowMs);
   const all = [metrics, ...custom];
   const failing = all.filter((a) => a.verdict !== 'passed');
   const combined: Assessment = {

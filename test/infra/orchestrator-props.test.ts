@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { SecurityGroup, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { parsePlanOrThrow } from '../../core/plan/parse';
+import { parsePlanTextOrThrow } from '../../core/plan/parse-text';
 import { AlloyRolloutOrchestrator } from '../../infra/orchestrator';
 import {
   ORCHESTRATOR_DEFAULTS,
@@ -15,7 +16,7 @@ import { estimatePolicyChars, MANAGED_POLICY_MAX_CHARS } from '../../infra/polic
 import { targetFromPlan, type RolloutTarget } from '../../infra/target';
 import { handlersForSynth, REPO_ROOT, type HandlersDir } from './support';
 
-const plan = parsePlanOrThrow(fs.readFileSync(path.join(REPO_ROOT, 'examples', 'plan.yaml'), 'utf8'));
+const plan = parsePlanTextOrThrow(fs.readFileSync(path.join(REPO_ROOT, 'examples', 'plan.yaml'), 'utf8'));
 const ROLE = 'arn:aws:iam::123456789012:role/temporal-dev-task';
 // The real handlers once they all exist, stubs under tmp/ until then.
 let handlers: HandlersDir;

@@ -16,7 +16,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parsePlanOrThrow } from '../../core/plan/parse';
+import { parsePlanTextOrThrow } from '../../core/plan/parse-text';
 import { findService } from '../../core/plan/resolve';
 import { migrate } from '../../core/taskdef';
 import { applyEnv } from '../../sandbox/env';
@@ -26,7 +26,7 @@ import { seedCluster } from '../../sandbox/seed';
 import { exampleTaskDefinition, ROOT } from './support/fixtures';
 import { waitFor } from './support/wait';
 
-const plan = parsePlanOrThrow(readFileSync(path.join(ROOT, 'examples', 'plan.yaml'), 'utf8'));
+const plan = parsePlanTextOrThrow(readFileSync(path.join(ROOT, 'examples', 'plan.yaml'), 'utf8'));
 const HISTORY = 'temporal-dev-temporal-history';
 
 async function lokiStreams(

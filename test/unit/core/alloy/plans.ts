@@ -1,4 +1,4 @@
-import { parsePlanText } from '../../../../core/plan/parse';
+import { parsePlanText } from '../../../../core/plan/parse-text';
 import type { Plan, ServicePlan } from '../../../../core/plan/schema';
 
 /** A valid plan from YAML, with the schema's defaults filled in. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expandCheckQuery, SERVICE_PLACEHOLDER } from '../../../../core/plan/check-query';
-import { parsePlanText } from '../../../../core/plan/parse';
+import { parsePlanText } from '../../../../core/plan/parse-text';
 import { checkQuery } from '../../../../core/queries/grammar';
 
 describe('plan check queries', () => {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PlanInvalidError } from '../../../../core/errors';
-import { parsePlanOrThrow, parsePlanText, validatePlan, type PlanProblem } from '../../../../core/plan/parse';
+import { parsePlanOrThrow, validatePlan, type PlanProblem } from '../../../../core/plan/parse';
+import { parsePlanText, parsePlanTextOrThrow } from '../../../../core/plan/parse-text';
 
 const ROOT = join(__dirname, '../../../..');
 
@@ -210,7 +211,25 @@ describe('the plan schema', () => {
   });
 });
 
-describe('parsePlanText / parsePlanOrThrow', () => {
+describe('parsePlanText / parsePlanOrThrow / parsePlanTextOrThrow', () => {
+  it('decodes and validates text, and throws for bad text under the source name', () => {
+    expect(parsePlanTextOrThrow(JSON.stringify(minimal())).cluster).toBe(minimal().cluster);
+    expect(() => parsePlanTextOrThrow('cluster: [unclosed\n', 'plan.yaml')).toThrow(
+      /^plan\.yaml: 1 problem\n {2}- not valid YAML\/JSON: /,
+    );
+  });
+
+  it('refuses text where a decoded plan is expected, naming the text parser', () => {
+    const result = validatePlan(JSON.stringify(minimal()));
+    expect(result).toEqual({
+      ok: false,
+      problems: [
+        { path: '', message: expect.stringContaining('got text; decode YAML/JSON text with parsePlanText') },
+      ],
+    });
+    expect(() => parsePlanOrThrow('cluster: a\n', 'state.plan')).toThrow(PlanInvalidError);
+  });
+
   it('reads JSON as well as YAML', () => {
     expect(parsePlanText(JSON.stringify(minimal())).ok).toBe(true);
   });
