@@ -56,18 +56,26 @@ export const CHILD_MODES = ['service-migrate', 'service-rollback'] as const;
 export type ChildMode = (typeof CHILD_MODES)[number];
 
 /** One service as Preflight recorded it: what the child works on. */
-export const workItemSchema = z.object({
-  name: z.string().min(1),
-  phase: z.string().min(1),
-  ecsService: z.string().min(1),
-  /** The service's task definition when Preflight described it. */
-  taskDefinitionArn: z.string().min(1),
-  /** The ADOT + awslogs revision to return to (the current one for legacy services, the tag for migrated ones). */
-  baselineArn: z.string().min(1),
-  /** Series the service exported before the migration (continuity check); null when not measured. */
-  seriesBaseline: z.number().nullable().default(null),
-});
-export type WorkItem = z.infer<typeof workItemSchema>;
+export const workItemSchema = z
+  .object({
+    name: z.string().min(1),
+    phase: z.string().min(1),
+    ecsService: z.string().min(1),
+    /** The service's task definition when Preflight described it. */
+    taskDefinitionArn: z.string().min(1),
+    /**
+     * The ADOT + awslogs revision to return to (the current one for legacy services, the tag for
+     * migrated ones). Left out when it is `taskDefinitionArn`: the parent's state carries one work
+     * item per service, and a second ARN is a fifth of the 256 KiB at 500 services.
+     */
+    baselineArn: z.string().min(1).optional(),
+    /** Series the service exported before the migration (continuity check); null when not measured. */
+    seriesBaseline: z.number().nullable().default(null),
+  })
+  .transform((w) => ({ ...w, baselineArn: w.baselineArn ?? w.taskDefinitionArn }));
+export type WorkItem = z.output<typeof workItemSchema>;
+/** A work item as Preflight writes it: `baselineArn` only when it differs from `taskDefinitionArn`. */
+export type WorkItemInput = z.input<typeof workItemSchema>;
 
 /** Wait-state durations (Wait SecondsPath needs whole seconds), computed once from the plan by Preflight. */
 export const timingSchema = z.object({

@@ -8,3 +8,5 @@ export * from './report';
 export * from './summary';
 export * from './select';
 export * from './child-failure';
+export * from './parent-record';
+export * from './report-bound';

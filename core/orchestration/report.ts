@@ -1,6 +1,8 @@
 import { EXECUTION_FAILURES, type UserMode, type WorkItem } from '../execution';
 import type { CheckResult, FailureCause, Report, ServiceReport } from '../report/types';
 import { causeText, describeCaught } from './cause';
+import { expandRecord, isParentRecord } from './parent-record';
+import { boundReport } from './report-bound';
 import type { Caught } from './state';
 
 /** How the execution ends: nothing for success, else the Fail state's Error and compact Cause. */
@@ -41,9 +43,9 @@ export interface FinalizeFacts {
   readonly work: readonly WorkItem[];
   /** Entries Preflight decided (skipped, planned with a diff). */
   readonly preflightReports: readonly ServiceReport[];
-  /** Outputs of the service-migrate children that succeeded, in order. */
+  /** Compact records (`parentRecord`) of the service-migrate children that succeeded, in order. */
   readonly migrated: readonly unknown[];
-  /** Results of the service-rollback children: `{ output }` or a caught error. */
+  /** Results of the service-rollback children: `{ record }` or a caught error. */
   readonly rollbacks: readonly unknown[];
 }
 
@@ -81,7 +83,10 @@ function withFailedCheck(checks: readonly CheckResult[], cause: FailureCause): C
   return recorded ? [...checks] : [...checks, failedCheck(cause)];
 }
 
-/** The report (and how the execution ends) from what the run did. Pure: Finalize only adds the lock release. */
+/**
+ * The report (and how the execution ends) from what the run did, within REPORT_BUDGET_BYTES
+ * (`boundReport`). Pure: Finalize only adds the lock release.
+ */
 export function assembleReport(facts: FinalizeFacts): { report: Report; end: ExecutionEnd | null } {
   const services = new Map<string, ServiceReport>();
   for (const p of facts.planned)
@@ -94,14 +99,37 @@ export function assembleReport(facts: FinalizeFacts): { report: Report; end: Exe
     });
   const merge = (entry: ServiceReport) => {
     const before = services.get(entry.name);
+    // Omitted checks add up; the child named last (a rollback after the migration) is kept.
+    const omitted = (before?.omittedChecks ?? 0) + (entry.omittedChecks ?? 0);
     services.set(
       entry.name,
-      before ? { ...before, ...entry, checks: [...before.checks, ...entry.checks] } : entry,
+      before
+        ? {
+            ...before,
+            ...entry,
+            checks: [...before.checks, ...entry.checks],
+            ...(omitted > 0 ? { omittedChecks: omitted } : {}),
+          }
+        : entry,
     );
   };
   const baselineOf = (name: string) => facts.work.find((w) => w.name === name)?.baselineArn;
+  // A child's compact record gets back what the work list and the plan already say.
+  const entryOf = (value: unknown): ServiceReport | undefined => {
+    if (!isParentRecord(value)) return isReport(value) ? value : undefined;
+    const work = facts.work.find((w) => w.name === value.name);
+    const planned = services.get(value.name);
+    return expandRecord(value, {
+      phase: planned?.phase ?? work?.phase ?? '',
+      ...(planned?.ecsService ? { ecsService: planned.ecsService } : {}),
+      ...(work ? { taskDefinitionBefore: work.taskDefinitionArn } : {}),
+    });
+  };
   facts.preflightReports.forEach(merge);
-  facts.migrated.filter(isReport).forEach(merge);
+  for (const value of facts.migrated) {
+    const entry = entryOf(value);
+    if (entry) merge(entry);
+  }
 
   let end: ExecutionEnd | null = null;
   let cause: FailureCause | undefined;
@@ -130,6 +158,7 @@ export function assembleReport(facts: FinalizeFacts): { report: Report; end: Exe
           outcome: rolledBack ? 'rolled-back' : 'failed',
           checks: withFailedCheck(record?.checks ?? [], cause),
           ...(before ? { taskDefinitionBefore: before } : {}),
+          ...(described.childExecutionArn ? { childExecutionArn: described.childExecutionArn } : {}),
           ...(rolledBack
             ? {
                 finalCollector: 'adot' as const,
@@ -149,8 +178,9 @@ export function assembleReport(facts: FinalizeFacts): { report: Report; end: Exe
       cause ??= describeCaught(facts.rollbackSelectionError).cause;
     }
     for (const result of facts.rollbacks) {
-      const output = (result as { output?: unknown }).output;
-      if (isReport(output)) merge(output);
+      const done = result as { record?: unknown; output?: unknown };
+      const entry = entryOf(done.record ?? done.output);
+      if (entry) merge(entry);
       else if (isCaught(result)) {
         rollbackFailed = true;
         const described = describeCaught(result);
@@ -188,5 +218,5 @@ export function assembleReport(facts: FinalizeFacts): { report: Report; end: Exe
     ...(facts.startedAt ? { startedAt: facts.startedAt } : {}),
     finishedAt: facts.finishedAt,
   };
-  return { report, end };
+  return { report: boundReport(report), end };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Progress } from '../execution';
 import type { CheckResult, FailureCause, ServiceReport } from '../report/types';
+import type { ChildOutput } from './parent-record';
 
 /**
  * Pieces of the execution's state document that one step writes (ResultPath) and a later step
@@ -32,8 +33,10 @@ export interface StepResult {
   /** Set when the verdict is failed: the compact cause, and the same as JSON for the Fail state's CausePath. */
   readonly cause?: FailureCause;
   readonly causeText?: string;
-  /** Set by the last step of a child: what the parent records for the service. */
+  /** Set by the last step of a child: the service's full record. */
   readonly summary?: ServiceReport;
+  /** Set with `summary`: the child's output, the full record and the compact one the parent keeps. */
+  readonly output?: ChildOutput;
   /**
    * Set by VerifyCloudWatch after the rollback of a failed migration: the child's Fail Cause,
    * the compact cause with `summary` beside it, bounded (`childFailureText`).

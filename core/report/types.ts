@@ -45,6 +45,10 @@ export interface ServiceReport {
   warnings?: string[];
   startedAt?: string;
   finishedAt?: string;
+  /** Passed checks the report leaves out to stay small; the child execution's output has them. */
+  omittedChecks?: number;
+  /** The service's child execution: its output holds the full record, with every check's evidence. */
+  childExecutionArn?: string;
 }
 
 export type ReportStatus = 'SUCCEEDED' | 'ROLLED_BACK' | 'FAILED';
@@ -65,6 +69,8 @@ export interface Report {
   cause?: FailureCause;
   loki?: { readonly checks: CheckResult[] };
   services: ServiceReport[];
+  /** What the report left out to stay within Step Functions' payload limit, and where to find it. */
+  warnings?: string[];
   startedAt?: string;
   finishedAt?: string;
 }

@@ -1,6 +1,6 @@
 import type { Service } from '@aws-sdk/client-ecs';
 import { InputInvalidError, RolloutError, UnmigratableError, UnrevertableError } from '../../core/errors';
-import { executionInputSchema, type Progress, type Timing, type WorkItem } from '../../core/execution';
+import { executionInputSchema, type Progress, type Timing, type WorkItemInput } from '../../core/execution';
 import { selectServices, timingFromPlan } from '../../core/orchestration';
 import { latestSamples, seriesCountForService } from '../../core/queries';
 import type { ServiceReport } from '../../core/report/types';
@@ -18,7 +18,7 @@ export interface PreflightResult {
   readonly cluster: string;
   readonly timing: Timing;
   /** Services the run works on, in order: migrate (legacy ones) or rollback (migrated ones). */
-  readonly work: WorkItem[];
+  readonly work: WorkItemInput[];
   readonly count: number;
   /** Entries decided here: skipped services, and in plan mode each service's diff. */
   readonly reports: ServiceReport[];
@@ -46,7 +46,7 @@ export async function handler(event: unknown): Promise<PreflightResult> {
   const plan = loadPlan(state.plan);
   const aws = { ecs: createEcsClient(plan.region) };
   const selected = selectServices(plan, state.mode, state.services, state.phase);
-  const work: WorkItem[] = [];
+  const work: WorkItemInput[] = [];
   const reports: ServiceReport[] = [];
   const problems: { service: string; message: string; reason?: unknown }[] = [];
 
@@ -135,7 +135,7 @@ export async function handler(event: unknown): Promise<PreflightResult> {
       phase: svc.phase,
       ecsService: svc.ecsService,
       taskDefinitionArn: currentArn,
-      baselineArn: currentArn,
+      // The baseline is the current revision: left out (workItemSchema fills it in).
       seriesBaseline: 'data' in series ? (seriesCountOf(latestSamples(series.data)) ?? null) : null,
     });
   }
@@ -158,7 +158,11 @@ export async function handler(event: unknown): Promise<PreflightResult> {
       status: 'ok',
       message: `${state.mode === 'plan' ? reports.filter((r) => r.outcome === 'planned').length : work.length} service(s) ${verb}, ${reports.filter((r) => r.outcome === 'skipped').length} skipped`,
       evidence: {
-        work: work.map((w) => ({ name: w.name, baseline: w.baselineArn, seriesBaseline: w.seriesBaseline })),
+        work: work.map((w) => ({
+          name: w.name,
+          baseline: w.baselineArn ?? w.taskDefinitionArn,
+          seriesBaseline: w.seriesBaseline,
+        })),
         skipped: reports.filter((r) => r.outcome === 'skipped').map((r) => r.name),
       },
     },

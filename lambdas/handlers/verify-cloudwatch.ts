@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { workItemSchema } from '../../core/execution';
 import {
   childFailureText,
+  childOutput,
   deploymentTargetSchema,
   failureCauseSchema,
   nextWindow,
@@ -82,7 +83,7 @@ async function newestEventsPerStream(
 
 /** After a rollback: every task of the baseline deployment writes to CloudWatch again. */
 export async function handler(event: unknown): Promise<StepResult> {
-  const { state } = parseEvent(eventSchema, event, 'VerifyCloudWatch');
+  const { executionArn, state } = parseEvent(eventSchema, event, 'VerifyCloudWatch');
   const { plan, svc, taskArns } = await loadCheckedService(state, state.rollback.taskDefinitionArn);
   const query = `FilterLogEvents ${state.rollback.logGroups.join(', ')} since ${new Date(state.rollback.startedAtMs).toISOString()}`;
   const streams = await measure(query, () =>
@@ -124,5 +125,13 @@ export async function handler(event: unknown): Promise<StepResult> {
   const cause = state.rollback.cause as FailureCause | undefined;
   // After a failed migration the child fails (ServiceRolledBack) with this text as its Cause, so
   // the parent reports the service as completely as one that migrated.
-  return { ...result, summary, ...(cause ? { childCauseText: childFailureText(cause, summary) } : {}) };
+  if (cause) return { ...result, summary, childCauseText: childFailureText(cause, summary) };
+  // A requested rollback succeeds: its output is the full record and the compact one for the parent.
+  const output = childOutput(summary, {
+    executionArn,
+    planDocument: state.plan,
+    plan,
+    workItem: state.service,
+  });
+  return { ...result, summary, output };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { workItemSchema } from '../../core/execution';
 import {
+  childOutput,
   deploymentTargetSchema,
   nextWindow,
   pollWindowSchema,
@@ -64,7 +65,7 @@ async function customAssessments(plan: Plan, serviceName: string, nowMs: number)
  * until the metrics deadline. The last step of a migration: on passed it returns the summary.
  */
 export async function handler(event: unknown): Promise<StepResult> {
-  const { state } = parseEvent(eventSchema, event, 'VerifyMetrics');
+  const { executionArn, state } = parseEvent(eventSchema, event, 'VerifyMetrics');
   const { plan, svc, taskArns } = await loadCheckedService(state, state.update.taskDefinitionArn);
   const amp = ampClientFor(plan);
   const nowMs = Date.now();
@@ -112,21 +113,25 @@ export async function handler(event: unknown): Promise<StepResult> {
   const result = pollStep({ service: svc.name, step: 'metrics', assessment: combined, window, nowMs });
   if (result.verdict !== 'passed') return result;
   const customChecks: CheckResult[] = custom.map((c) => ({ ...c, durationMs: result.check.durationMs }));
-  return {
-    ...result,
-    summary: serviceSummary({
-      service: state.service,
-      outcome: 'migrated',
-      taskDefinitionAfter: state.update.taskDefinitionArn,
-      checks: [
-        state.deployment?.check as CheckResult | undefined,
-        state.logs?.check as CheckResult | undefined,
-        result.check,
-        ...customChecks,
-      ],
-      startedAt: state.register?.startedAt,
-      finishedAt: new Date(nowMs).toISOString(),
-      warnings: state.register?.warnings,
-    }),
-  };
+  const summary = serviceSummary({
+    service: state.service,
+    outcome: 'migrated',
+    taskDefinitionAfter: state.update.taskDefinitionArn,
+    checks: [
+      state.deployment?.check as CheckResult | undefined,
+      state.logs?.check as CheckResult | undefined,
+      result.check,
+      ...customChecks,
+    ],
+    startedAt: state.register?.startedAt,
+    finishedAt: new Date(nowMs).toISOString(),
+    warnings: state.register?.warnings,
+  });
+  const output = childOutput(summary, {
+    executionArn,
+    planDocument: state.plan,
+    plan,
+    workItem: state.service,
+  });
+  return { ...result, summary, output };
 }

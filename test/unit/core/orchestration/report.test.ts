@@ -167,7 +167,7 @@ describe('assembleReport', () => {
       ]);
       expect(report.cause).toEqual(cause);
       const history = report.services.find((s) => s.name === 'history');
-      expect(history).toEqual({ ...carried, outcome: 'rolled-back' });
+      expect(history).toEqual({ ...carried, outcome: 'rolled-back', childExecutionArn: 'arn:child' });
     });
 
     it('adds the compact cause as a failed check when the record has none for it', () => {

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
+import { workItemSchema } from '../../../../core/execution';
 import { BASELINE_TAG } from '../../../../core/taskdef';
 import { handler as deployment } from '../../../../lambdas/handlers/deployment';
 import { handler as preflight } from '../../../../lambdas/handlers/preflight';
@@ -67,7 +68,10 @@ describe('Preflight', () => {
       .mockResolvedValueOnce(vectorResponse([{ metric: {}, value: [1, '120'] }]));
     useExampleCredentials();
     const out = await preflight(input());
-    expect(out.work).toEqual([historyItem]);
+    // The baseline is the current revision, so the item leaves it out and the schema fills it in.
+    const { baselineArn, ...written } = historyItem;
+    expect(out.work).toEqual([written]);
+    expect(workItemSchema.parse(out.work[0]).baselineArn).toBe(baselineArn);
     expect(out.timing).toEqual({ pollSeconds: 10, soakSeconds: 120 });
     expect(ecs).toHaveReceivedCommandWith(DescribeTaskDefinitionCommand, {
       taskDefinition: HISTORY_TD,
