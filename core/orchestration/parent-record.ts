@@ -16,10 +16,12 @@ import type { CheckResult, ServiceOutcome, ServiceReport, Verdict } from '../rep
 export const PAYLOAD_LIMIT_BYTES = 262_144;
 
 /**
- * What the parent's state is planned to use at most: the limit less room for the pieces that do
- * not grow with the plan (lock, Loki checks, one failure Cause of at most 32,768 characters).
+ * What the parent's state is planned to use at most: the limit less 48 KiB for a caught child
+ * failure (a Cause of up to 32,768 characters, which grows by a third or more once escaped
+ * inside the state) and 16 KiB for the pieces that do not grow with the plan (lock, Loki
+ * checks, the last child's record) and margin.
  */
-export const PARENT_STATE_BUDGET_BYTES = 212_992;
+export const PARENT_STATE_BUDGET_BYTES = 196_608;
 
 /** A record never takes more than this, whatever the budget: its evidence lives in the child. */
 export const RECORD_MAX_BYTES = 1_536;
@@ -52,6 +54,11 @@ export interface ParentRecord {
   readonly finishedAt?: string;
   /** The child execution whose output holds the full record with every check's evidence. */
   readonly childExecutionArn?: string;
+  /**
+   * Only the child execution's name, when the whole ARN does not fit: the child runs on its
+   * parent's state machine, so its ARN is the parent's with the last part replaced.
+   */
+  readonly childExecutionName?: string;
 }
 
 /** UTF-8 bytes of the value as JSON: what Step Functions counts against its limit. */
@@ -74,8 +81,8 @@ export function recordBudget(input: {
   readonly workItemBytes: number;
 }): number {
   const services = Math.max(1, input.services);
-  // Two bytes per entry for the nesting of `$.run.done` (`[[...],x]`).
-  const perService = Math.floor((PARENT_STATE_BUDGET_BYTES - input.planBytes) / services) - 2;
+  // Three bytes per entry for the nesting of `$.run.done` (`[[...],x]`).
+  const perService = Math.floor((PARENT_STATE_BUDGET_BYTES - input.planBytes) / services) - 3;
   return Math.max(0, Math.min(RECORD_MAX_BYTES, perService - input.workItemBytes));
 }
 
@@ -89,8 +96,8 @@ const recordCheck = (c: CheckResult, withMessage: boolean): RecordCheck => ({
 /**
  * The compact record of a service for its parent, at most `maxBytes` of JSON. Detail goes in
  * this order until it fits: the messages of passed checks; the passed checks (counted in
- * `omittedChecks`); warnings and timings; the revision after; the child's ARN. Checks that did
- * not pass are kept to the end. Pure.
+ * `omittedChecks`); warnings and timings; the child's ARN shortened to its name; the revision
+ * after; the child's name. Checks that did not pass are kept to the end. Pure.
  */
 export function parentRecord(
   summary: ServiceReport,
@@ -101,6 +108,9 @@ export function parentRecord(
   const identity = { name: summary.name, outcome: summary.outcome };
   const after = summary.taskDefinitionAfter ? { taskDefinitionAfter: summary.taskDefinitionAfter } : {};
   const child = childExecutionArn ? { childExecutionArn } : {};
+  const childName = childExecutionArn
+    ? { childExecutionName: childExecutionArn.slice(childExecutionArn.lastIndexOf(':') + 1) }
+    : {};
   const times = {
     ...(summary.warnings && summary.warnings.length > 0
       ? { warnings: summary.warnings.slice(0, 5).map((w) => cap(w, RECORD_MESSAGE_LIMIT)) }
@@ -122,7 +132,8 @@ export function parentRecord(
     },
     { ...identity, ...after, checks: kept, ...dropped, ...times, ...child },
     { ...identity, ...after, checks: kept, ...dropped, ...child },
-    { ...identity, checks: kept, ...dropped, ...child },
+    { ...identity, ...after, checks: kept, ...dropped, ...childName },
+    { ...identity, checks: kept, ...dropped, ...childName },
     { ...identity, checks: kept, ...dropped },
   ];
   return candidates.find((r) => jsonBytes(r) <= maxBytes) ?? { ...identity, checks: [], ...dropped };
@@ -158,8 +169,19 @@ export function isParentRecord(value: unknown): value is ParentRecord {
  */
 export function expandRecord(
   record: ParentRecord,
-  known: { readonly phase: string; readonly ecsService?: string; readonly taskDefinitionBefore?: string },
+  known: {
+    readonly phase: string;
+    readonly ecsService?: string;
+    readonly taskDefinitionBefore?: string;
+    /** The parent's own ARN: a child's ARN is rebuilt from it and the child's name. */
+    readonly parentExecutionArn: string;
+  },
 ): ServiceReport {
+  const childArn =
+    record.childExecutionArn ??
+    (record.childExecutionName
+      ? `${known.parentExecutionArn.slice(0, known.parentExecutionArn.lastIndexOf(':') + 1)}${record.childExecutionName}`
+      : undefined);
   return {
     name: record.name,
     phase: known.phase,
@@ -179,7 +201,7 @@ export function expandRecord(
     ...(record.warnings ? { warnings: [...record.warnings] } : {}),
     ...(record.startedAt ? { startedAt: record.startedAt } : {}),
     ...(record.finishedAt ? { finishedAt: record.finishedAt } : {}),
-    ...(record.childExecutionArn ? { childExecutionArn: record.childExecutionArn } : {}),
+    ...(childArn ? { childExecutionArn: childArn } : {}),
   };
 }
 

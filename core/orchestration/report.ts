@@ -123,6 +123,7 @@ export function assembleReport(facts: FinalizeFacts): { report: Report; end: Exe
       phase: planned?.phase ?? work?.phase ?? '',
       ...(planned?.ecsService ? { ecsService: planned.ecsService } : {}),
       ...(work ? { taskDefinitionBefore: work.taskDefinitionArn } : {}),
+      parentExecutionArn: facts.executionArn,
     });
   };
   facts.preflightReports.forEach(merge);

@@ -90,6 +90,15 @@ describe('parent state and report for hundreds of services', () => {
     }
   });
 
+  it('400 services, clean run: each service still names its child execution (rebuilt from its name)', async () => {
+    const result = await finalize({ action: 'finalize', executionArn: PARENT_ARN, state: parentState(400) });
+    expect(jsonBytes(result)).toBeLessThan(REPORT_BUDGET_BYTES);
+    for (const s of result.services)
+      expect(s.childExecutionArn).toMatch(
+        /^arn:aws:states:eu-west-1:123456789012:execution:alloy-rollout:\d{8}-/,
+      );
+  });
+
   it('120 services, clean run: each service keeps every field the report names', async () => {
     const state = parentState(120);
     expect(flattenDone((state.run as { done: unknown }).done)).toHaveLength(120);
