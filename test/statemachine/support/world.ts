@@ -122,6 +122,22 @@ export class World {
     this.addService(LOKI_SERVICE, lokiTd, 1);
   }
 
+  /**
+   * Copies of the worker service (its task definition under the family `ecsService`), for
+   * rollouts of many services; `names` are the plan names, `temporal-dev-<name>` the ECS names.
+   */
+  addWorkerCopies(names: readonly string[]): void {
+    const worker = this.service('temporal-dev-temporal-worker');
+    const td = this.taskDefinitions.get(worker.taskDefinition);
+    if (!td) throw new Error('the worker task definition is missing');
+    for (const name of names) {
+      const ecsService = `${CLUSTER}-${name}`;
+      const arn = `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${ecsService}:1`;
+      this.taskDefinitions.set(arn, { ...td, body: { ...td.body, family: ecsService } });
+      this.addService(ecsService, arn, 2, name);
+    }
+  }
+
   /** Every call of Date.now() moves the clock one second: deadlines are reached in a few polls. */
   tick(): number {
     this.nowMs += 1000;
