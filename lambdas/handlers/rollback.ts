@@ -53,7 +53,11 @@ const applySchema = taskEventSchema(
 );
 
 export interface SelectResult {
-  readonly targets: WorkItem[];
+  /**
+   * Positions in `$.preflight.work` of the services to roll back, newest first: indices rather
+   * than copies keep the parent's state small (RollbackServiceChild looks each one up).
+   */
+  readonly targets: number[];
   readonly index: 0;
   readonly count: number;
   readonly done: [];
@@ -127,7 +131,7 @@ async function select(event: unknown): Promise<SelectResult> {
     failedService: failure.cause.service,
   });
   return {
-    targets,
+    targets: targets.map((t) => state.preflight.work.findIndex((w) => w.name === t.name)),
     index: 0,
     count: targets.length,
     done: [],

@@ -72,7 +72,8 @@ describe('Rollback select', () => {
         failure,
       }),
     );
-    expect(out).toMatchObject({ targets: [worker], index: 0, count: 1, done: [] });
+    // The worker is item 0 of the work list: the parent looks it up there.
+    expect(out).toMatchObject({ targets: [0], index: 0, count: 1, done: [] });
   });
 
   it('needs the caught failure', async () => {
