@@ -136,7 +136,14 @@ export function parentRecord(
     { ...identity, checks: kept, ...dropped, ...childName },
     { ...identity, checks: kept, ...dropped },
   ];
-  return candidates.find((r) => jsonBytes(r) <= maxBytes) ?? { ...identity, checks: [], ...dropped };
+  const all = summary.checks.length;
+  return (
+    candidates.find((r) => jsonBytes(r) <= maxBytes) ?? {
+      ...identity,
+      checks: [],
+      ...(all > 0 ? { omittedChecks: all } : {}),
+    }
+  );
 }
 
 /** Where a service ends up for each outcome a child reports (the sandbox observes it instead). */

@@ -1,5 +1,6 @@
 import type { WorkItem } from '../execution';
 import type { CheckResult, ServiceReport } from '../report/types';
+import { finalStateOf } from './parent-record';
 
 /**
  * What a child hands its parent for the report: the service's outcome, revisions and checks.
@@ -15,7 +16,6 @@ export function serviceSummary(input: {
   readonly finishedAt: string;
   readonly warnings?: readonly string[] | undefined;
 }): ServiceReport {
-  const migrated = input.outcome === 'migrated';
   return {
     name: input.service.name,
     phase: input.service.phase,
@@ -23,9 +23,7 @@ export function serviceSummary(input: {
     outcome: input.outcome,
     taskDefinitionBefore: input.service.taskDefinitionArn,
     taskDefinitionAfter: input.taskDefinitionAfter,
-    finalCollector: migrated ? 'alloy' : 'adot',
-    finalLogDriver: migrated ? 'json-file' : 'awslogs',
-    logsReceivedBy: migrated ? 'loki' : 'cloudwatch',
+    ...finalStateOf(input.outcome),
     checks: input.checks.filter((c): c is CheckResult => c !== undefined),
     ...(input.warnings && input.warnings.length > 0 ? { warnings: [...input.warnings] } : {}),
     ...(input.startedAt ? { startedAt: input.startedAt } : {}),

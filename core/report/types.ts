@@ -45,7 +45,7 @@ export interface ServiceReport {
   warnings?: string[];
   startedAt?: string;
   finishedAt?: string;
-  /** Passed checks the report leaves out to stay small; the child execution's output has them. */
+  /** Checks the report leaves out to stay small (passed ones first); the child execution's output has them. */
   omittedChecks?: number;
   /** The service's child execution: its output holds the full record, with every check's evidence. */
   childExecutionArn?: string;

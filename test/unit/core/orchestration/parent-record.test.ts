@@ -124,3 +124,11 @@ describe('expandRecord', () => {
     });
   });
 });
+
+describe('parentRecord when nothing but the identity fits', () => {
+  it('counts every check it leaves out, failed ones included', () => {
+    const failing = summary([check('deployment', 'passed'), check('logs', 'failed', 'f'.repeat(110))]);
+    const record = parentRecord(failing, CHILD, 10);
+    expect(record).toEqual({ name: 'history', outcome: 'migrated', checks: [], omittedChecks: 2 });
+  });
+});
