@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InputInvalidError } from '../core/errors';
 import { formatPath } from '../core/plan/parse';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InputInvalidError } from '../core/errors';
 import { formatPath } from '../core/plan/parse';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InputInvalidError } from '../core/errors';
 import { workItemSchema, type Progress } from '../core/execution';
 import {

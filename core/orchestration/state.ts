@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Progress } from '../execution';
 import type { CheckResult, FailureCause, ServiceReport } from '../report/types';
 import type { ChildOutput } from './parent-record';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { planSchema, type Plan } from './schema';
 import { PlanInvalidError } from '../errors';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseDuration } from './duration';
 import { expandCheckQuery } from './check-query';
 import { checkQuery, describeProblem, type QueryLanguage } from '../queries/grammar';

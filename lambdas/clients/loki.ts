@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DependencyRejectedError, InputInvalidError, TransientError } from '../../core/errors';
 import { formatDuration } from '../../core/plan/duration';
 import type { Labels, QueryData } from '../../core/queries/results';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DependencyRejectedError } from '../../core/errors';
 import { parseSampleValue, type MetricPoint, type QueryData } from '../../core/queries/results';
 

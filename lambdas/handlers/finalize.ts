@@ -1,5 +1,5 @@
 import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { USER_MODES, workItemSchema, type Progress } from '../../core/execution';
 import {
   assembleReport,

@@ -1,5 +1,5 @@
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
-import { z } from 'zod';
+import * as z from 'zod';
 import { timingSchema, type Progress } from '../../core/execution';
 import { migrate } from '../../core/taskdef';
 import { awsCall } from '../adapters/aws-errors';

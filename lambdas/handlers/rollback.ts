@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { UnrevertableError } from '../../core/errors';
 import { CHILD_MODES, USER_MODES, workItemSchema, type Progress, type WorkItem } from '../../core/execution';
 import {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Progress } from '../../core/execution';
 import { nextWindow, type DeploymentTarget } from '../../core/orchestration';
 import { describeService, updateService } from '../adapters/ecs';

@@ -1,5 +1,5 @@
 import { FilterLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { workItemSchema } from '../../core/execution';
 import {
   childFailureText,

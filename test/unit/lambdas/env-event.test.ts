@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { readEnv, requireEnv } from '../../../lambdas/env';
 import { parseEvent, taskEventSchema } from '../../../lambdas/event';
 
