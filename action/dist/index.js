@@ -50410,7 +50410,7 @@ var require_dist_cjs16 = __commonJS({
     };
     var DescribeActivityCommand = class extends command5(_ep05, _mw05, "DescribeActivity", DescribeActivity$) {
     };
-    var DescribeExecutionCommand2 = class extends command5(_ep05, _mw05, "DescribeExecution", DescribeExecution$) {
+    var DescribeExecutionCommand3 = class extends command5(_ep05, _mw05, "DescribeExecution", DescribeExecution$) {
     };
     var DescribeMapRunCommand = class extends command5(_ep05, _mw05, "DescribeMapRun", DescribeMapRun$) {
     };
@@ -50482,7 +50482,7 @@ var require_dist_cjs16 = __commonJS({
       DeleteStateMachineAliasCommand,
       DeleteStateMachineVersionCommand,
       DescribeActivityCommand,
-      DescribeExecutionCommand: DescribeExecutionCommand2,
+      DescribeExecutionCommand: DescribeExecutionCommand3,
       DescribeMapRunCommand,
       DescribeStateMachineCommand,
       DescribeStateMachineAliasCommand,
@@ -50727,7 +50727,7 @@ var require_dist_cjs16 = __commonJS({
     exports2.DescribeActivityInput$ = DescribeActivityInput$;
     exports2.DescribeActivityOutput$ = DescribeActivityOutput$;
     exports2.DescribeExecution$ = DescribeExecution$;
-    exports2.DescribeExecutionCommand = DescribeExecutionCommand2;
+    exports2.DescribeExecutionCommand = DescribeExecutionCommand3;
     exports2.DescribeExecutionInput$ = DescribeExecutionInput$;
     exports2.DescribeExecutionOutput$ = DescribeExecutionOutput$;
     exports2.DescribeMapRun$ = DescribeMapRun$;
@@ -58820,7 +58820,7 @@ function endGroup() {
 }
 
 // action/src/main.ts
-var import_client_sfn3 = __toESM(require_dist_cjs16());
+var import_client_sfn4 = __toESM(require_dist_cjs16());
 
 // action/src/inputs.ts
 var import_node_path6 = require("node:path");
@@ -70391,8 +70391,67 @@ var RequestPacer = class {
   }
 };
 
-// action/src/start.ts
+// action/src/child-reports.ts
 var import_client_sfn2 = __toESM(require_dist_cjs16());
+var MAX_CHILDREN_READ = 200;
+function lacksEvidence(service2) {
+  return service2.childExecutionArn !== void 0 && ((service2.omittedChecks ?? 0) > 0 || service2.checks.every((c5) => Object.keys(c5.evidence ?? {}).length === 0));
+}
+function parseJson2(text) {
+  if (text === void 0) return void 0;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return void 0;
+  }
+}
+function isServiceReport(value) {
+  return typeof value === "object" && value !== null && typeof value.name === "string" && Array.isArray(value.checks);
+}
+function childServiceReport(output, cause) {
+  const fromOutput = parseJson2(output)?.report;
+  if (isServiceReport(fromOutput)) return fromOutput;
+  const fromCause = parseJson2(cause)?.serviceReport;
+  return isServiceReport(fromCause) ? fromCause : void 0;
+}
+async function withChildEvidence(report, deps) {
+  const wanted = report.services.filter(lacksEvidence).slice(0, MAX_CHILDREN_READ);
+  if (wanted.length === 0) return report;
+  const full = /* @__PURE__ */ new Map();
+  for (const service2 of wanted) {
+    const arn2 = service2.childExecutionArn;
+    try {
+      const described = await deps.pacer.send(
+        `reading the result of ${arn2}`,
+        () => deps.sfn.send(new import_client_sfn2.DescribeExecutionCommand({ executionArn: arn2 }))
+      );
+      const child = childServiceReport(described.output, described.cause);
+      if (child) full.set(service2.name, child);
+    } catch (error4) {
+      deps.io.warning(
+        `Could not read the evidence of ${service2.name} from its child execution ${arn2}: ${error4.message}`
+      );
+    }
+  }
+  return {
+    ...report,
+    services: report.services.map((service2) => {
+      const child = full.get(service2.name);
+      if (!child) return service2;
+      const rest = { ...service2 };
+      delete rest.omittedChecks;
+      return {
+        ...rest,
+        checks: child.checks,
+        ...child.diff !== void 0 ? { diff: child.diff } : {},
+        ...child.warnings !== void 0 ? { warnings: child.warnings } : {}
+      };
+    })
+  };
+}
+
+// action/src/start.ts
+var import_client_sfn3 = __toESM(require_dist_cjs16());
 var EARLIER_ATTEMPTS_CHECKED = 10;
 function buildExecutionInput(inputs) {
   const { repository, runId, runAttempt, actor } = inputs.github;
@@ -70414,7 +70473,7 @@ async function describe147(sfn, pacer, executionArn) {
   try {
     const out = await pacer.send(
       `describing ${executionArn}`,
-      () => sfn.send(new import_client_sfn2.DescribeExecutionCommand({ executionArn }))
+      () => sfn.send(new import_client_sfn3.DescribeExecutionCommand({ executionArn }))
     );
     return out.status ?? "RUNNING";
   } catch (error4) {
@@ -70451,7 +70510,7 @@ async function startOrAttach(sfn, inputs, pacer) {
     const out = await pacer.send(
       `starting an execution of ${inputs.stateMachineArn}`,
       () => sfn.send(
-        new import_client_sfn2.StartExecutionCommand({
+        new import_client_sfn3.StartExecutionCommand({
           stateMachineArn: inputs.stateMachineArn,
           name: name3,
           input: JSON.stringify(input)
@@ -70717,7 +70776,8 @@ async function runRollout(inputs, deps) {
     pollIntervalMs: deps.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
     ...deadline !== void 0 ? { deadline } : {}
   });
-  const conclusion = followed.end ? conclude(followed.end, followed.report) : { status: "RUNNING" };
+  const concluded = followed.end ? conclude(followed.end, followed.report) : { status: "RUNNING" };
+  const conclusion = concluded.report ? { ...concluded, report: await withChildEvidence(concluded.report, { sfn, pacer, io }) } : concluded;
   const failure2 = followed.lost ? {
     title: "Lost track of the execution",
     message: `Stopped following: ${followed.lost.message}. The execution was not stopped and goes on; re-run this job to follow it again.`
@@ -70773,7 +70833,7 @@ async function run() {
       readFile: (path) => (0, import_node_fs3.readFileSync)(path, "utf8"),
       cwd: process.cwd()
     });
-    const sfn = new import_client_sfn3.SFNClient({ region: inputs.region });
+    const sfn = new import_client_sfn4.SFNClient({ region: inputs.region });
     const result = await runRollout(inputs, { sfn, io: actionsIO() });
     if (result.failure) process.exitCode = ExitCode.Failure;
   } catch (error4) {

@@ -4,6 +4,7 @@ import { consoleUrl } from './execution-name';
 import { DEFAULT_POLL_INTERVAL_MS, followExecution } from './follow';
 import { conclude, describeFailure, servicesWithOutcome, type Conclusion } from './outcome';
 import { DEFAULT_PACER, RequestPacer, type Clock, type PacerOptions } from './pacer';
+import { withChildEvidence } from './child-reports';
 import { startOrAttach } from './start';
 import { renderSummary } from './summary';
 import type { ActionFailure, ActionInputs, ActionIO, ActionResult } from './types';
@@ -102,9 +103,12 @@ export async function runRollout(inputs: ActionInputs, deps: RolloutDeps): Promi
     ...(deadline !== undefined ? { deadline } : {}),
   });
 
-  const conclusion: Conclusion = followed.end
+  const concluded: Conclusion = followed.end
     ? conclude(followed.end, followed.report)
     : { status: 'RUNNING' };
+  const conclusion: Conclusion = concluded.report
+    ? { ...concluded, report: await withChildEvidence(concluded.report, { sfn, pacer, io }) }
+    : concluded;
   const failure: ActionFailure | undefined = followed.lost
     ? {
         title: 'Lost track of the execution',
