@@ -70414,6 +70414,12 @@ function childServiceReport(output, cause) {
   const fromCause = parseJson2(cause)?.serviceReport;
   return isServiceReport(fromCause) ? fromCause : void 0;
 }
+function mergeChecks(record2, child) {
+  const byName = new Map(child.map((c5) => [c5.name, c5]));
+  const merged = record2.map((c5) => byName.get(c5.name) ?? c5);
+  const seen = new Set(record2.map((c5) => c5.name));
+  return [...merged, ...child.filter((c5) => !seen.has(c5.name))];
+}
 async function withChildEvidence(report, deps) {
   const wanted = report.services.filter(lacksEvidence).slice(0, MAX_CHILDREN_READ);
   if (wanted.length === 0) return report;
@@ -70442,7 +70448,7 @@ async function withChildEvidence(report, deps) {
       delete rest.omittedChecks;
       return {
         ...rest,
-        checks: child.checks,
+        checks: mergeChecks(service2.checks, child.checks),
         ...child.diff !== void 0 ? { diff: child.diff } : {},
         ...child.warnings !== void 0 ? { warnings: child.warnings } : {}
       };

@@ -1,5 +1,5 @@
 import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import type { Report, ServiceReport } from '../../core/report/types';
+import type { CheckResult, Report, ServiceReport } from '../../core/report/types';
 import type { RequestPacer } from './pacer';
 import type { ActionIO } from './types';
 
@@ -47,6 +47,18 @@ export function childServiceReport(
 }
 
 /**
+ * The record's checks, each replaced by the child's fuller copy of the same name, then the child's
+ * checks the record had no room for. A service rolled back in scope `all` names its rollback child,
+ * whose record holds only the rollback's checks: the migration's stay as the parent kept them.
+ */
+export function mergeChecks(record: readonly CheckResult[], child: readonly CheckResult[]): CheckResult[] {
+  const byName = new Map(child.map((c) => [c.name, c]));
+  const merged = record.map((c) => byName.get(c.name) ?? c);
+  const seen = new Set(record.map((c) => c.name));
+  return [...merged, ...child.filter((c) => !seen.has(c.name))];
+}
+
+/**
  * The parent keeps only a compact record per service so that hundreds of services fit its 256 KiB
  * state; the evidence of each check stays in the service's child execution. Reads it back from the
  * children (one DescribeExecution each, paced) so the summary and the `report` output show it.
@@ -82,7 +94,7 @@ export async function withChildEvidence(
       delete rest.omittedChecks;
       return {
         ...rest,
-        checks: child.checks,
+        checks: mergeChecks(service.checks, child.checks),
         ...(child.diff !== undefined ? { diff: child.diff } : {}),
         ...(child.warnings !== undefined ? { warnings: child.warnings } : {}),
       };

@@ -1,5 +1,5 @@
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
-import { childServiceReport, withChildEvidence } from '../../action/src/child-reports';
+import { childServiceReport, mergeChecks, withChildEvidence } from '../../action/src/child-reports';
 import { RequestPacer } from '../../action/src/pacer';
 import type { ActionIO } from '../../action/src/types';
 import type { Report, ServiceReport } from '../../core/report/types';
@@ -84,5 +84,24 @@ describe('withChildEvidence', () => {
     const out = await withChildEvidence(report([RECORD]), d);
     expect(out.services[0]).toEqual(RECORD);
     expect(d.warnings.join('\n')).toContain('Could not read the evidence of history');
+  });
+});
+
+describe('mergeChecks', () => {
+  it("keeps the record's order, takes the child's fuller copies and adds what the record had no room for", () => {
+    const compact = (name: string) => ({
+      name,
+      verdict: 'passed' as const,
+      message: '',
+      evidence: {},
+      durationMs: 1,
+    });
+    const full = (name: string) => ({ ...compact(name), message: name, evidence: { query: name } });
+    expect(
+      mergeChecks(
+        [compact('logs'), compact('rollback-deployment')],
+        [full('rollback-deployment'), full('cloudwatch')],
+      ),
+    ).toEqual([compact('logs'), full('rollback-deployment'), full('cloudwatch')]);
   });
 });
