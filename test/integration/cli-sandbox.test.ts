@@ -90,19 +90,23 @@ describe('alloy-rollout sandbox as a process', () => {
     // Stopped by the test even when an assertion failed.
     if (child && child.exitCode === null && child.signalCode === null) {
       const gone = new Promise((r) => child?.once('exit', r));
-      child.kill('SIGKILL');
+      // The whole process group: nothing the command started may outlive the test.
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
       await gone;
     }
   });
 
   /** Starts `alloy-rollout sandbox` with these options; resolves its URL once it says Ready. */
   async function startSandboxProcess(args: string[]): Promise<{ url: string; output: () => string }> {
+    // The CLI entry itself, on this Node: one process (the tsx CLI would start a second one, which
+    // a signal to the first does not reach), in its own process group so cleanup can kill it all.
     const proc = spawn(
-      path.join(ROOT, 'node_modules', '.bin', 'tsx'),
-      ['cli/main.ts', 'sandbox', '--port', '0', '--no-prometheus', ...args],
+      process.execPath,
+      [path.join(ROOT, 'bin', 'alloy-rollout.cjs'), 'sandbox', '--port', '0', '--no-prometheus', ...args],
       {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
       },
     );
     child = proc;
