@@ -115,6 +115,21 @@ export function createLokiHandler(store: LokiStore, options: LokiHandlerOptions 
     res.end();
   };
 
+  /** Loki's answer to a query: the result with its type and the query's statistics. */
+  const sendQueryResult = (
+    res: ServerResponse,
+    result: ReturnType<typeof evaluateRange> | ReturnType<typeof evaluateInstant>,
+    startedAt: number,
+  ): void =>
+    sendJson(res, {
+      status: 'success',
+      data: {
+        resultType: result.resultType,
+        result: result.result,
+        stats: stats(result.counters, startedAt, now()),
+      },
+    });
+
   const queryRange = async (
     req: IncomingMessage,
     res: ServerResponse,
@@ -126,14 +141,7 @@ export function createLokiHandler(store: LokiStore, options: LokiHandlerOptions 
     const range = parseRangeParams((name) => params.get(name), nowNs());
     const query = parseLogQL(params.get('query') ?? '');
     const result = evaluateRange(store, tenant, query, range);
-    sendJson(res, {
-      status: 'success',
-      data: {
-        resultType: result.resultType,
-        result: result.result,
-        stats: stats(result.counters, startedAt, now()),
-      },
-    });
+    sendQueryResult(res, result, startedAt);
   };
 
   const instant = async (
@@ -147,14 +155,7 @@ export function createLokiHandler(store: LokiStore, options: LokiHandlerOptions 
     const timeNs = parseTimestampNs(params.get('time'), nowNs());
     const query = parseLogQL(params.get('query') ?? '');
     const result = evaluateInstant(store, tenant, query, timeNs);
-    sendJson(res, {
-      status: 'success',
-      data: {
-        resultType: result.resultType,
-        result: result.result,
-        stats: stats(result.counters, startedAt, now()),
-      },
-    });
+    sendQueryResult(res, result, startedAt);
   };
 
   const labelsIn = async (

@@ -1,7 +1,7 @@
 import { compareLabels, formatLabels, type LabelSet } from '../labels';
 import { lowerBound, type LokiStore } from '../store';
 import type { CompareOp, Grouping, LogSelector, Query, SampleExpr, VectorOp } from './ast';
-import { ERROR_LABEL, PRESERVE_ERROR_LABEL, runPipeline } from './pipeline';
+import { compare, ERROR_LABEL, PRESERVE_ERROR_LABEL, runPipeline } from './pipeline';
 import { badQuery } from './query-error';
 
 export type Direction = 'forward' | 'backward';
@@ -318,7 +318,8 @@ function aggregate(op: VectorOp, grouping: Grouping | null, samples: readonly Sa
 const COMPARISONS: ReadonlySet<string> = new Set(['>', '>=', '<', '<=', '==', '!=']);
 
 function apply(op: string, a: number, b: number): number | boolean {
-  switch (op as CompareOp | '+' | '-' | '*' | '/' | '%' | '^') {
+  if (COMPARISONS.has(op)) return compare(op as CompareOp, a, b);
+  switch (op as '+' | '-' | '*' | '/' | '%' | '^') {
     case '+':
       return a + b;
     case '-':
@@ -331,18 +332,6 @@ function apply(op: string, a: number, b: number): number | boolean {
       return a % b;
     case '^':
       return a ** b;
-    case '>':
-      return a > b;
-    case '>=':
-      return a >= b;
-    case '<':
-      return a < b;
-    case '<=':
-      return a <= b;
-    case '==':
-      return a === b;
-    case '!=':
-      return a !== b;
   }
 }
 

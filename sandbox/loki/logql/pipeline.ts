@@ -61,7 +61,8 @@ function passesLine(filter: LineFilter, line: string): boolean {
   }
 }
 
-function compare(op: CompareOp, a: number, b: number): boolean {
+/** LogQL's comparison operators, shared by label filters and metric expressions. */
+export function compare(op: CompareOp, a: number, b: number): boolean {
   switch (op) {
     case '>':
       return a > b;
