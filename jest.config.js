@@ -4,12 +4,12 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    // isolatedModules keeps the transform fast; `tsc --noEmit` type-checks separately.
+    // isolatedModules (transpile only) keeps the transform fast; `tsc --noEmit` type-checks separately.
     '^.+\\.[tj]s$': [
       'ts-jest',
       {
-        isolatedModules: true,
         tsconfig: {
+          isolatedModules: true,
           allowJs: true,
           module: 'commonjs',
           moduleResolution: 'node10',
