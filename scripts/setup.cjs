@@ -32,14 +32,15 @@ function dependenciesStale(dir = root) {
   return undefined;
 }
 
-function run(command, args, what) {
+/** Runs a command quietly; its output is shown only when it fails, with `hint` in the error. */
+function run(command, args, hint, env = process.env) {
   const started = Date.now();
-  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', env, maxBuffer: 64 << 20 });
   if (result.error || result.status !== 0) {
     process.stderr.write(result.stdout ?? '');
     process.stderr.write(result.stderr ?? '');
     const reason = result.error ? result.error.message : `exit ${result.status}`;
-    throw new Error(`${what} failed (${command} ${args.join(' ')}: ${reason})`);
+    throw new Error(`${command} ${args.join(' ')} failed (${reason}); ${hint}`);
   }
   return { output: `${result.stdout}\n${result.stderr}`, seconds: (Date.now() - started) / 1000 };
 }
@@ -52,7 +53,7 @@ function ensureDependencies() {
   const { output, seconds } = run(
     'npm',
     ['ci', '--no-audit', '--no-fund', '--loglevel=error'],
-    'installing npm dependencies',
+    'fix the error above, then run npm ci',
   );
   const added = /added (\d+) packages?/.exec(output);
   const count = added ? `${added[1]} packages` : 'dependencies';
@@ -68,19 +69,15 @@ function ensurePrometheus() {
     );
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const started = Date.now();
-  for (const args of [
-    ['update', '-qq'],
+  const hint = `install Prometheus with: ${PROMETHEUS_INSTALL}`;
+  const update = run('apt-get', ['update', '-qq'], hint, env);
+  const install = run(
+    'apt-get',
     ['install', '-y', '-qq', '--no-install-recommends', 'prometheus'],
-  ]) {
-    const result = spawnSync('apt-get', args, { encoding: 'utf8', env, maxBuffer: 64 << 20 });
-    if (result.error || result.status !== 0) {
-      process.stderr.write(result.stdout ?? '');
-      process.stderr.write(result.stderr ?? '');
-      throw new Error(`apt-get ${args.join(' ')} failed; install Prometheus with: ${PROMETHEUS_INSTALL}`);
-    }
-  }
-  const seconds = ((Date.now() - started) / 1000).toFixed(0);
+    hint,
+    env,
+  );
+  const seconds = (update.seconds + install.seconds).toFixed(0);
   console.log(`setup: apt-get installed the Debian package prometheus in ${seconds} s`);
 }
 
