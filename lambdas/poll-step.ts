@@ -1,4 +1,10 @@
-import { settleStep, type PollWindow, type StepResult } from '../core/orchestration';
+import {
+  nextPollSeconds,
+  settleStep,
+  timingFromPlan,
+  type PollWindow,
+  type StepResult,
+} from '../core/orchestration';
 import type { Plan } from '../core/plan/schema';
 import type { OrderedService } from '../core/plan/resolve';
 import type { Assessment } from '../core/verify';
@@ -35,15 +41,26 @@ export async function loadCheckedService(
 
 /**
  * One poll of a step: settles the assessment against the window's deadline and shapes the
- * step's result (progress, and the cause when it failed). Every polled step ends this way.
+ * step's result (progress, the wait before the next poll, and the cause when it failed). Every
+ * polled step ends this way. `measuredAtMs` is when the evidence was measured (queries are
+ * evaluated at the deadline at the latest), `nowMs` the wall clock the next wait counts from.
  */
 export function pollStep(input: {
+  readonly plan: Plan;
   readonly service: string;
   readonly step: string;
   readonly assessment: Assessment;
   readonly window: PollWindow;
   readonly nowMs: number;
+  readonly measuredAtMs?: number;
 }): StepResult {
-  const { verdict, check } = settleStep(input.assessment, input.window, input.nowMs);
-  return stepResult({ service: input.service, step: input.step, verdict, check, window: input.window });
+  const { verdict, check } = settleStep(input.assessment, input.window, input.measuredAtMs ?? input.nowMs);
+  return stepResult({
+    service: input.service,
+    step: input.step,
+    verdict,
+    check,
+    window: input.window,
+    waitSeconds: nextPollSeconds(input.window, input.nowMs, timingFromPlan(input.plan).pollSeconds),
+  });
 }

@@ -58,6 +58,7 @@ export function stepResult(input: {
   readonly verdict: StepVerdict;
   readonly check: CheckResult;
   readonly window: PollWindow;
+  readonly waitSeconds: number;
 }): StepResult {
   const progress: Progress = {
     ...(input.service ? { service: input.service } : {}),
@@ -66,13 +67,15 @@ export function stepResult(input: {
     message: input.check.message,
     evidence: input.check.evidence,
   };
+  const { waitSeconds } = input;
   if (input.verdict !== 'failed')
-    return { verdict: input.verdict, check: input.check, window: input.window, progress };
+    return { verdict: input.verdict, check: input.check, window: input.window, waitSeconds, progress };
   const cause = failureCause(input.service, input.check);
   return {
     verdict: input.verdict,
     check: input.check,
     window: input.window,
+    waitSeconds,
     progress,
     cause,
     causeText: causeText(cause),

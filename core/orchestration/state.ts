@@ -29,6 +29,8 @@ export interface StepResult {
   readonly verdict: StepVerdict;
   readonly check: CheckResult;
   readonly window: PollWindow;
+  /** Seconds the state machine waits before polling again (`nextPollSeconds`), for the Wait state. */
+  readonly waitSeconds: number;
   readonly progress: Progress;
   /** Set when the verdict is failed: the compact cause, and the same as JSON for the Fail state's CausePath. */
   readonly cause?: FailureCause;
@@ -64,6 +66,7 @@ export const stepResultSchema = z.object({
   verdict: z.enum(['passed', 'failed', 'pending']),
   check: checkResultSchema,
   window: pollWindowSchema,
+  waitSeconds: z.number().optional(),
   cause: z.record(z.string(), z.unknown()).optional(),
   causeText: z.string().optional(),
 });

@@ -18,6 +18,30 @@ export function nextWindow(previous: PollWindow | undefined, nowMs: number, allo
   return { ...previous, attempts: previous.attempts + 1 };
 }
 
+/** When the window's allowance runs out, epoch ms. */
+export function deadlineOf(window: PollWindow): number {
+  return window.startedAtMs + window.allowanceMs;
+}
+
+/**
+ * The time a poll measures at: now, but never later than the deadline. Loki and Prometheus answer
+ * for any requested time, so a poll that lands after the deadline still judges the evidence as it
+ * stood at the deadline: what arrived later is never counted, and what was there in time is.
+ */
+export function evaluationTime(window: PollWindow, nowMs: number): number {
+  return Math.min(nowMs, deadlineOf(window));
+}
+
+/**
+ * Seconds the state machine waits before the next poll: the poll interval, shortened so that the
+ * last poll lands at the deadline rather than up to a whole interval after it. At least one second
+ * (the Wait state's unit), and one second once the deadline has passed (the next poll settles).
+ */
+export function nextPollSeconds(window: PollWindow, nowMs: number, pollSeconds: number): number {
+  const remainingSeconds = Math.ceil((deadlineOf(window) - nowMs) / 1000);
+  return Math.max(1, Math.min(pollSeconds, remainingSeconds));
+}
+
 /**
  * The deadline rule of every polled step (core/verify `settle`): pending and error are polled
  * again until the window's allowance is spent, then they count as failed.

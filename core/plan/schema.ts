@@ -197,6 +197,12 @@ export const planSchema = z
             deadline: duration('2m'),
             /** The service's series count after migration must reach this fraction of its baseline. */
             minSeriesRatio: z.number().min(0).max(10).default(0.9),
+            /**
+             * Preflight must read each service's series count before changing anything; when it
+             * cannot, the run is refused. false lets the run go on without that baseline, and
+             * each service's metrics check then says continuity was not checked.
+             */
+            requireBaseline: z.boolean({ error: 'expected true or false' }).default(true),
           })
           .strict()
           .prefault({}),

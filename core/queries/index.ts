@@ -6,6 +6,7 @@ export {
   logLinesByTask,
   jsonErrorsByTask,
   canaryLines,
+  canaryPushStream,
 } from './logql';
 export { seriesCountForService, upByTask } from './promql';
 export {

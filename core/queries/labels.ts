@@ -10,5 +10,13 @@ export const LABELS = {
   level: 'level',
 } as const;
 
-/** Labels of the canary line the Loki step pushes and reads back; not a label any service uses. */
-export const CANARY_STREAM_LABELS = { source: 'alloy-rollout-canary' } as const;
+/**
+ * Labels of the canary line the Loki step pushes and reads back; not a label any service uses.
+ * `service_name` is set so that Loki 3's service-name discovery has nothing to add at ingest
+ * (it adds `service_name="unknown_service"` to a stream without one), and the stream read back
+ * carries exactly the labels that were pushed.
+ */
+export const CANARY_STREAM_LABELS = {
+  source: 'alloy-rollout-canary',
+  service_name: 'alloy-rollout-canary',
+} as const;

@@ -12,3 +12,14 @@ export {
   type EcsServiceLike,
 } from './deployment';
 export { settle, type SettleClock, type Settled, type SettleDecision } from './settle';
+export {
+  baselineReading,
+  readBaselines,
+  unreadableBaselineProblem,
+  BASELINE_READ_ATTEMPTS,
+  BASELINE_READ_DELAYS_MS,
+  type BaselineRead,
+  type BaselineReading,
+} from './baseline';
+export { recordSampleFaults, sampleFaults, SAMPLE_TIME_TOLERANCE_MS, type SampleFaults } from './samples';
+export { assessCanary, type CanaryInput, type PushedCanary } from './canary';

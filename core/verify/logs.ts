@@ -2,6 +2,7 @@ import { LABELS } from '../queries/labels';
 import type { Labels, MetricSample } from '../queries/results';
 import { capList, isoWindow, listForMessage, measurementData } from './evidence';
 import { expectedTasks, expectedTasksEvidence, Findings, recordMeasurementErrors } from './findings';
+import { recordSampleFaults } from './samples';
 import type { Assessment, Measurement, TimeWindow } from './types';
 
 export interface LogsInput {
@@ -9,6 +10,7 @@ export interface LogsInput {
   readonly name?: string;
   /** The service's `service_name`, for messages. */
   readonly service: string;
+  /** The range the counts cover; the instant queries are evaluated at its end. */
   readonly window: TimeWindow;
   /** Running tasks of the new deployment (ids or ARNs). */
   readonly expectedTaskIds: readonly string[];
@@ -50,6 +52,10 @@ export function assessLogs(input: LogsInput): Assessment {
     ['lines', input.linesByTask],
     ['json errors', input.jsonErrorsByTask],
     ['streams', input.streams],
+  ]);
+  const unsound = recordSampleFaults(findings, input.window.endMs, [
+    ['lines', input.linesByTask],
+    ['json errors', input.jsonErrorsByTask],
   ]);
   const expected = expectedTasks(findings, input.expectedTaskIds, 'new');
 
@@ -138,6 +144,7 @@ export function assessLogs(input: LogsInput): Assessment {
         streamCount: streams ? streams.length : null,
         streamsMissingLabels: capList(streamsMissingLabels).items,
         errors,
+        unsoundSamples: unsound,
       },
       threshold: {
         linesPerTask: '>= 1',

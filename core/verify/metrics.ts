@@ -2,6 +2,7 @@ import { LABELS } from '../queries/labels';
 import type { MetricSample } from '../queries/results';
 import { capList, isoWindow, listForMessage, measurementData } from './evidence';
 import { expectedTasks, expectedTasksEvidence, Findings, recordMeasurementErrors } from './findings';
+import { recordSampleFaults } from './samples';
 import type { Assessment, Measurement, TimeWindow } from './types';
 
 export interface MetricsInput {
@@ -10,14 +11,21 @@ export interface MetricsInput {
   readonly service: string;
   /** When the queries were evaluated (instant queries: start == end). */
   readonly window?: TimeWindow;
+  /** The time the instant queries were asked for: every sample must be stamped with it. */
+  readonly evaluatedAtMs: number;
   /** Running tasks of the new deployment (ids or ARNs). */
   readonly expectedTaskIds: readonly string[];
   /** Result of `upByTask`. */
   readonly up: Measurement<readonly MetricSample[]>;
   /** Result of `seriesCountForService` now. */
   readonly seriesCount: Measurement<readonly MetricSample[]>;
-  /** The same count taken in preflight, before the service was touched. */
+  /**
+   * The same count taken in preflight, before the service was touched: 0 when the service had no
+   * series, null when preflight could not read it (allowed only when the plan opts out).
+   */
   readonly baselineSeriesCount?: number | null | undefined;
+  /** The plan's metrics.requireBaseline (default true): false accepts a baseline that was not read. */
+  readonly requireBaseline?: boolean;
   /** The plan's minSeriesRatio. */
   readonly minSeriesRatio: number;
 }
@@ -25,9 +33,75 @@ export interface MetricsInput {
 /**
  * The series count that `seriesCountForService` measured, or undefined when the result is empty.
  * Preflight records the baseline with this same reading, so baseline and current compare alike.
+ * A non-finite sample makes the whole count NaN, so it can never be mistaken for a number.
  */
 export function seriesCountOf(samples: readonly MetricSample[]): number | undefined {
   return samples.length > 0 ? samples.reduce((sum, s) => sum + s.value, 0) : undefined;
+}
+
+type Continuity = Record<string, unknown>;
+
+/** The series-continuity part: current count against the preflight baseline. */
+function assessContinuity(
+  findings: Findings,
+  input: MetricsInput,
+  countSamples: readonly MetricSample[] | undefined,
+): { continuity: Continuity; summary: string } {
+  const baseline = input.baselineSeriesCount;
+  const current = countSamples ? seriesCountOf(countSamples) : undefined;
+  const measured = current !== undefined && Number.isFinite(current) ? current : undefined;
+  if (baseline === null || baseline === undefined) {
+    if (input.requireBaseline === false) {
+      findings.note(
+        'series continuity not checked: preflight could not read the baseline and the plan sets verification.metrics.requireBaseline: false',
+      );
+      return {
+        continuity: {
+          skipped: 'baseline not read; plan opts out (requireBaseline: false)',
+          current: measured ?? null,
+        },
+        summary: '',
+      };
+    }
+    // Preflight refuses the run when it cannot read a required baseline, so this is a state
+    // document that lost it: continuity cannot be judged, and waiting will not bring it back.
+    findings.add(
+      'failed',
+      `no series baseline was recorded for ${input.service} in preflight: series continuity cannot be judged`,
+    );
+    return { continuity: { baseline: null, current: measured ?? null }, summary: '' };
+  }
+  if (!Number.isFinite(baseline) || baseline < 0) {
+    findings.add('error', `the recorded baseline series count is not a count: ${String(baseline)}`);
+    return { continuity: { baseline: String(baseline), current: measured ?? null }, summary: '' };
+  }
+  if (baseline === 0) {
+    findings.note('series continuity skipped: the service had no series before (baseline 0)');
+    return {
+      continuity: {
+        skipped: 'baseline 0: nothing to be continuous with',
+        baseline,
+        current: measured ?? null,
+      },
+      summary: '',
+    };
+  }
+  const required = Math.ceil(baseline * input.minSeriesRatio);
+  if (countSamples && current === undefined) {
+    findings.add('pending', `no series for ${input.service} yet (baseline ${baseline})`);
+    return { continuity: { baseline, current: 0, required }, summary: '' };
+  }
+  if (measured === undefined) return { continuity: { baseline, current: null, required }, summary: '' };
+  if (measured < required) {
+    findings.add(
+      'pending',
+      `${measured} series, below ${required} (${input.minSeriesRatio} x baseline ${baseline})`,
+    );
+  }
+  return {
+    continuity: { baseline, current: measured, required, ratio: measured / baseline },
+    summary: `${measured} series (baseline ${baseline}, required ${required})`,
+  };
 }
 
 /**
@@ -46,6 +120,10 @@ export function seriesCountOf(samples: readonly MetricSample[]): number | undefi
 export function assessMetrics(input: MetricsInput): Assessment {
   const findings = new Findings();
   const errors = recordMeasurementErrors(findings, [
+    ['up', input.up],
+    ['series count', input.seriesCount],
+  ]);
+  const unsound = recordSampleFaults(findings, input.evaluatedAtMs, [
     ['up', input.up],
     ['series count', input.seriesCount],
   ]);
@@ -71,38 +149,15 @@ export function assessMetrics(input: MetricsInput): Assessment {
   }
 
   // Series continuity against the baseline.
-  const baseline = input.baselineSeriesCount ?? 0;
   const countSamples = measurementData(input.seriesCount);
-  const current = countSamples ? seriesCountOf(countSamples) : undefined;
-  const required = Math.ceil(baseline * input.minSeriesRatio);
-  let continuity: Record<string, unknown>;
-  if (!(baseline > 0)) {
-    continuity = {
-      skipped: 'no baseline series count (0 or not recorded): nothing to compare with',
-      current: current ?? null,
-    };
-    findings.note('series continuity skipped: no baseline');
-  } else if (countSamples && current === undefined) {
-    findings.add('pending', `no series for ${input.service} yet (baseline ${baseline})`);
-    continuity = { baseline, current: 0, required };
-  } else if (current !== undefined) {
-    continuity = { baseline, current, required, ratio: current / baseline };
-    if (current < required) {
-      findings.add(
-        'pending',
-        `${current} series, below ${required} (${input.minSeriesRatio} x baseline ${baseline})`,
-      );
-    }
-  } else {
-    continuity = { baseline, current: null, required };
-  }
+  const { continuity, summary } = assessContinuity(findings, input, countSamples);
 
   const verdict = findings.verdict;
   const shown = expectedTasksEvidence(expected);
   const message =
     verdict === 'passed'
       ? [`up is 1 for all ${expected.length} tasks of ${input.service}`, ...findings.problems].join('; ') +
-        (baseline > 0 ? `; ${current} series (baseline ${baseline}, required ${required})` : '')
+        (summary ? `; ${summary}` : '')
       : findings.message;
 
   return {
@@ -113,6 +168,7 @@ export function assessMetrics(input: MetricsInput): Assessment {
       query: input.up.query,
       queries: { up: input.up.query, seriesCount: input.seriesCount.query },
       ...(input.window ? { window: isoWindow(input.window) } : {}),
+      evaluatedAt: new Date(input.evaluatedAtMs).toISOString(),
       values: {
         ...shown,
         upByTask: upSamples
@@ -122,6 +178,7 @@ export function assessMetrics(input: MetricsInput): Assessment {
         tasksDown: capList(tasksDown).items,
         seriesContinuity: continuity,
         errors,
+        unsoundSamples: unsound,
       },
       threshold: { up: '== 1 for every task', minSeriesRatio: input.minSeriesRatio },
     },

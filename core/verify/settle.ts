@@ -27,7 +27,9 @@ const MAX_DEADLINE_MS = 100 * 24 * 3_600_000;
 /**
  * Turns an assessment into the check's result at this moment. `pending` and `error` are retried
  * until the deadline; at or after it they become `failed` (an error that never cleared is a
- * failure too), with the deadline and the last verdict in the evidence.
+ * failure too), with the deadline and the last verdict in the evidence. The deadline means "by
+ * then": a `passed` measured after it is `failed` too, however the polls happened to fall, so
+ * callers measure at the deadline at the latest (`evaluationTime` in core/orchestration).
  */
 export function settle(assessment: Assessment, clock: SettleClock): Settled {
   const { startedAtMs, nowMs, deadlineMs } = clock;
@@ -50,6 +52,22 @@ export function settle(assessment: Assessment, clock: SettleClock): Settled {
     ...(clock.attempts !== undefined ? { attempts: clock.attempts } : {}),
   };
 
+  if (assessment.verdict === 'passed' && nowMs > deadlineAtMs) {
+    return {
+      decision: 'final',
+      result: {
+        ...base,
+        verdict: 'failed',
+        message: `passed only at ${new Date(nowMs).toISOString()}, after the deadline (${deadline.at}, ${deadline.after} after start): ${assessment.message}`,
+        evidence: {
+          ...assessment.evidence,
+          deadline,
+          lastVerdict: 'passed',
+          measuredAt: new Date(nowMs).toISOString(),
+        },
+      },
+    };
+  }
   if (assessment.verdict === 'passed' || assessment.verdict === 'failed') {
     return {
       decision: 'final',

@@ -47,6 +47,12 @@ export interface LokiRangeOptions {
   readonly direction?: 'forward' | 'backward';
   /** Resolution of metric queries. */
   readonly stepMs?: number;
+  /**
+   * Ask Loki to keep structured metadata and parsed labels out of the stream labels
+   * (`X-Loki-Response-Encoding-Flags: categorize-labels`, Loki >= 3.0): without it they are
+   * merged in, and a stream's labels are no longer the ones it was pushed with.
+   */
+  readonly categorizeLabels?: boolean;
 }
 
 export interface LokiBounds {
@@ -109,13 +115,17 @@ export function createLokiClient(options: LokiClientOptions): LokiClient {
     path: string,
     params?: URLSearchParams,
     body?: string,
+    extraHeaders: Record<string, string> = {},
   ): HttpCall => {
     const url = joinUrl(options.baseUrl, path);
     if (params) url.search = params.toString();
     return {
       method,
       url,
-      headers: body !== undefined ? { ...headers, 'Content-Type': 'application/json' } : headers,
+      headers:
+        body !== undefined
+          ? { ...headers, ...extraHeaders, 'Content-Type': 'application/json' }
+          : { ...headers, ...extraHeaders },
       ...(body !== undefined ? { body } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     };
@@ -124,8 +134,9 @@ export function createLokiClient(options: LokiClientOptions): LokiClient {
   const getJson = async (
     path: string,
     params: URLSearchParams,
+    extraHeaders: Record<string, string> = {},
   ): Promise<{ body: unknown; where: string }> => {
-    const request = call('GET', path, params);
+    const request = call('GET', path, params, undefined, extraHeaders);
     const result = await sendHttp(request, http);
     return { body: parseJsonBody(result, request, DEPENDENCY), where: `Loki GET ${path}` };
   };
@@ -179,7 +190,10 @@ export function createLokiClient(options: LokiClientOptions): LokiClient {
       if (range.limit !== undefined) params.set('limit', String(range.limit));
       if (range.direction !== undefined) params.set('direction', range.direction);
       if (range.stepMs !== undefined) params.set('step', formatDuration(range.stepMs));
-      const { body, where } = await getJson('/loki/api/v1/query_range', params);
+      const flags: Record<string, string> = range.categorizeLabels
+        ? { 'X-Loki-Response-Encoding-Flags': 'categorize-labels' }
+        : {};
+      const { body, where } = await getJson('/loki/api/v1/query_range', params, flags);
       return toQueryData(body, where);
     },
 

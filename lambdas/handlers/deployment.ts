@@ -50,5 +50,5 @@ export async function handler(event: unknown): Promise<StepResult> {
     : { ...target.window, attempts: 1 };
   const name = action === 'migrate' ? 'deployment' : 'rollback-deployment';
   const assessment = assessDeployment({ name, service, expectedTaskDefinition: target.taskDefinitionArn });
-  return pollStep({ service: svc.name, step: name, assessment, window, nowMs });
+  return pollStep({ plan, service: svc.name, step: name, assessment, window, nowMs });
 }

@@ -5,15 +5,17 @@ import {
   causeText,
   checkResultSchema,
   deploymentTargetSchema,
+  evaluationTime,
+  nextPollSeconds,
   nextWindow,
   pollWindowSchema,
   settleStep,
+  timingFromPlan,
   type DeploymentTarget,
   type PollWindow,
   type StepVerdict,
 } from '../../core/orchestration';
 import type { Plan } from '../../core/plan/schema';
-import { canaryLines, CANARY_STREAM_LABELS } from '../../core/queries';
 import type { CheckResult, FailureCause } from '../../core/report/types';
 import { toRegisterInput } from '../../core/taskdef';
 import { assessDeployment, type Assessment } from '../../core/verify';
@@ -26,8 +28,8 @@ import {
 import { lokiClientFor } from '../adapters/loki-client';
 import { createEcsClient, type EcsClients } from '../clients/aws-ecs';
 import type { LokiClient } from '../clients/loki';
-import { toNanos } from '../clients/time';
 import { parseEvent, taskEventSchema } from '../event';
+import { pushCanary, readCanary } from '../loki-canary';
 import { failureCause, loadPlan, planField, progressStatus } from '../shared';
 
 const STAGES = ['deployment', 'ready', 'canary', 'done'] as const;
@@ -55,6 +57,8 @@ export interface LokiResult {
   readonly cause?: FailureCause;
   readonly causeText?: string;
   readonly progress: Progress;
+  /** Seconds to wait before the next poll; the last one lands at the stage's deadline. */
+  readonly waitSeconds?: number;
 }
 
 /** Brings the Loki service to the plan's count and image; returns the deployment to watch (or none). */
@@ -128,11 +132,6 @@ async function deploy(plan: Plan, aws: EcsClients, nowMs: number): Promise<LokiR
   };
 }
 
-function found(data: Awaited<ReturnType<LokiClient['queryRange']>>, marker: string): number {
-  if (data.resultType !== 'streams') return 0;
-  return data.streams.reduce((n, s) => n + s.entries.filter((e) => e.line.includes(marker)).length, 0);
-}
-
 /**
  * One poll: advances deployment -> /ready -> canary as far as it can in one call (each stage has
  * its own window), so a healthy Loki costs one poll.
@@ -156,6 +155,7 @@ async function poll(
       window,
       ...(canary ? { canary } : {}),
       checks,
+      waitSeconds: nextPollSeconds(window, Date.now(), timingFromPlan(plan).pollSeconds),
       progress: {
         step: check.name,
         status: progressStatus(verdict),
@@ -204,38 +204,17 @@ async function poll(
   }
   loki ??= await lokiClientFor(plan);
   if (!canary) {
-    const pushedAtMs = Date.now();
-    // Unique per execution and attempt, so an old canary line can never pass a new run.
-    const marker = `alloy-rollout-canary ${executionArn.split(':').pop() ?? 'run'} ${pushedAtMs}`;
-    await loki.push([
-      { stream: { ...CANARY_STREAM_LABELS, cluster: plan.cluster }, values: [[toNanos(pushedAtMs), marker]] },
-    ]);
-    canary = { marker, pushedAtMs };
+    // Pushed once per execution: this poll returns right after the push, so no later failure
+    // in the same call (a read-back answered 503) can make a Lambda retry push another line;
+    // from the next poll on, only the read-back runs.
+    const pushed = await pushCanary(loki, plan, executionArn);
+    if ('canary' in pushed) canary = pushed.canary;
+    const { verdict, check } = settleAt(pushed.assessment);
+    return result(verdict, check);
   }
-  const query = canaryLines(canary.marker, { cluster: plan.cluster });
-  const endMs = Date.now() + 1000;
-  const data = await loki.queryRange(query, {
-    start: canary.pushedAtMs - 60_000,
-    end: endMs,
-    limit: 10,
-    direction: 'backward',
-  });
-  const lines = found(data, canary.marker);
-  const { verdict, check } = settleAt({
-    name: 'loki-canary',
-    verdict: lines > 0 ? 'passed' : 'pending',
-    message:
-      lines > 0 ? `canary line read back by LogQL (${lines} line)` : 'canary line pushed but not found yet',
-    evidence: {
-      query,
-      window: {
-        start: new Date(canary.pushedAtMs - 60_000).toISOString(),
-        end: new Date(endMs).toISOString(),
-      },
-      values: { lines },
-      threshold: '>= 1 line with the marker',
-    },
-  });
+  const nowMs = Date.now();
+  const read = await readCanary(loki, plan, canary, evaluationTime(window, nowMs));
+  const { verdict, check } = settleStep(read.assessment, window, Math.min(nowMs, read.measuredAtMs));
   if (verdict !== 'passed') return result(verdict, check);
   checks.push(check);
   stage = 'done';

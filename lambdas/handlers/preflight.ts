@@ -5,7 +5,13 @@ import { selectServices, timingFromPlan } from '../../core/orchestration';
 import { latestSamples, seriesCountForService } from '../../core/queries';
 import type { ServiceReport } from '../../core/report/types';
 import { BASELINE_TAG, collectorOf, migrate, type DescribedTaskDefinition } from '../../core/taskdef';
-import { seriesCountOf } from '../../core/verify';
+import {
+  baselineReading,
+  readBaselines,
+  unreadableBaselineProblem,
+  type BaselineRead,
+} from '../../core/verify';
+import type { Plan } from '../../core/plan/schema';
 import { describeService, describeTaskDefinition } from '../adapters/ecs';
 import { ampClientFor, measure } from '../adapters/observability';
 import { createEcsClient } from '../clients/aws-ecs';
@@ -23,6 +29,23 @@ export interface PreflightResult {
   /** Entries decided here: skipped services, and in plan mode each service's diff. */
   readonly reports: ServiceReport[];
   readonly progress: Progress;
+}
+
+/** Each service's series count before anything changes, read with retries (core/verify). */
+async function seriesBaselines(plan: Plan, services: readonly string[]): Promise<Map<string, BaselineRead>> {
+  const amp = ampClientFor(plan);
+  return readBaselines(
+    services,
+    async (service) => {
+      const query = seriesCountForService(service);
+      const atMs = Date.now();
+      return baselineReading(
+        await measure(query, async () => latestSamples(await amp.query(query, atMs))),
+        atMs,
+      );
+    },
+    (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  );
 }
 
 function isFargate(service: Service): boolean {
@@ -127,17 +150,31 @@ export async function handler(event: unknown): Promise<PreflightResult> {
       }
       throw err;
     }
-    const series = await measure(seriesCountForService(svc.name), () =>
-      ampClientFor(plan).query(seriesCountForService(svc.name)),
-    );
     work.push({
       name: svc.name,
       phase: svc.phase,
       ecsService: svc.ecsService,
       taskDefinitionArn: currentArn,
       // The baseline is the current revision: left out (workItemSchema fills it in).
-      seriesBaseline: 'data' in series ? (seriesCountOf(latestSamples(series.data)) ?? null) : null,
+      // The series baseline is read below for all services at once.
+      seriesBaseline: null,
     });
+  }
+
+  const toMigrate = state.mode === 'migrate' ? work.map((w) => w.name) : [];
+  const baselines = await seriesBaselines(plan, toMigrate);
+  const unread: string[] = [];
+  for (const [i, item] of work.entries()) {
+    const read = baselines.get(item.name);
+    if (!read) continue;
+    if ('count' in read.reading) {
+      work[i] = { ...item, seriesBaseline: read.reading.count };
+      continue;
+    }
+    unread.push(item.name);
+    const problem = unreadableBaselineProblem(seriesCountForService(item.name), read);
+    if (problem && plan.verification.metrics.requireBaseline)
+      problems.push({ service: item.name, message: problem, reason: 'baseline-unreadable' });
   }
 
   if (problems.length > 0) {
@@ -156,7 +193,11 @@ export async function handler(event: unknown): Promise<PreflightResult> {
     progress: {
       step: 'preflight',
       status: 'ok',
-      message: `${state.mode === 'plan' ? reports.filter((r) => r.outcome === 'planned').length : work.length} service(s) ${verb}, ${reports.filter((r) => r.outcome === 'skipped').length} skipped`,
+      message:
+        `${state.mode === 'plan' ? reports.filter((r) => r.outcome === 'planned').length : work.length} service(s) ${verb}, ${reports.filter((r) => r.outcome === 'skipped').length} skipped` +
+        (unread.length > 0
+          ? `; series baseline not read for ${unread.join(', ')} (requireBaseline: false): their continuity will not be checked`
+          : ''),
       evidence: {
         work: work.map((w) => ({
           name: w.name,
@@ -164,6 +205,7 @@ export async function handler(event: unknown): Promise<PreflightResult> {
           seriesBaseline: w.seriesBaseline,
         })),
         skipped: reports.filter((r) => r.outcome === 'skipped').map((r) => r.name),
+        ...(unread.length > 0 ? { baselineNotRead: unread } : {}),
       },
     },
   };

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { workItemSchema } from '../../core/execution';
 import {
   deploymentTargetSchema,
+  evaluationTime,
   nextWindow,
   pollWindowSchema,
   type StepResult,
@@ -33,20 +34,23 @@ export async function handler(event: unknown): Promise<StepResult> {
   const { plan, svc, taskArns } = await loadCheckedService(state, state.update.taskDefinitionArn);
   const loki = await lokiClientFor(plan);
   const nowMs = Date.now();
+  const window = nextWindow(state.logs?.window, nowMs, plan.verification.logs.deadline);
+  // Evidence as it stood at the deadline at the latest: lines that arrived later never count.
+  const atMs = evaluationTime(window, nowMs);
   const windowMs = plan.verification.logs.window;
   const scope = { cluster: plan.cluster, service: svc.name };
   const linesQuery = logLinesByTask(scope, windowMs);
   const errorsQuery = jsonErrorsByTask(scope, windowMs);
   const selector = streamLabelsSelector(scope);
-  const lines = await measure(linesQuery, async () => latestSamples(await loki.query(linesQuery, nowMs)));
+  const lines = await measure(linesQuery, async () => latestSamples(await loki.query(linesQuery, atMs)));
   const jsonErrors = await measure(errorsQuery, async () =>
-    latestSamples(await loki.query(errorsQuery, nowMs)),
+    latestSamples(await loki.query(errorsQuery, atMs)),
   );
-  const streams = await measure(selector, () => loki.series([selector], nowMs - windowMs, nowMs));
+  const streams = await measure(selector, () => loki.series([selector], atMs - windowMs, atMs));
   const assessment = assessLogs({
     name: 'logs',
     service: svc.name,
-    window: { startMs: nowMs - windowMs, endMs: nowMs },
+    window: { startMs: atMs - windowMs, endMs: atMs },
     expectedTaskIds: taskArns,
     requiredLabels: plan.verification.logs.requiredLabels,
     maxJsonErrorRatio: plan.verification.logs.maxJsonErrorRatio,
@@ -54,6 +58,5 @@ export async function handler(event: unknown): Promise<StepResult> {
     jsonErrorsByTask: jsonErrors,
     streams,
   });
-  const window = nextWindow(state.logs?.window, nowMs, plan.verification.logs.deadline);
-  return pollStep({ service: svc.name, step: 'logs', assessment, window, nowMs });
+  return pollStep({ plan, service: svc.name, step: 'logs', assessment, window, nowMs, measuredAtMs: atMs });
 }

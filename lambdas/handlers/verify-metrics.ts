@@ -3,6 +3,7 @@ import { workItemSchema } from '../../core/execution';
 import {
   childOutput,
   deploymentTargetSchema,
+  evaluationTime,
   nextWindow,
   pollWindowSchema,
   serviceSummary,
@@ -41,8 +42,8 @@ const eventSchema = taskEventSchema(
   }),
 );
 
-/** The plan's own checks, each one number compared with its threshold. */
-async function customAssessments(plan: Plan, serviceName: string, nowMs: number): Promise<Assessment[]> {
+/** The plan's own checks, each one number at `atMs` compared with its threshold. */
+async function customAssessments(plan: Plan, serviceName: string, atMs: number): Promise<Assessment[]> {
   if (plan.verification.checks.length === 0) return [];
   const amp = ampClientFor(plan);
   const loki = plan.verification.checks.some((c) => c.language === 'logql')
@@ -52,10 +53,11 @@ async function customAssessments(plan: Plan, serviceName: string, nowMs: number)
   for (const planned of plan.verification.checks) {
     const check = { ...planned, query: expandCheckQuery(planned.query, serviceName) };
     const run = () =>
-      check.language === 'logql' && loki ? loki.query(check.query, nowMs) : amp.query(check.query, nowMs);
+      check.language === 'logql' && loki ? loki.query(check.query, atMs) : amp.query(check.query, atMs);
     const measured = await measure(check.query, run);
-    const value: CustomValue = 'data' in measured ? singleValue(measured.data) : { error: measured.error };
-    out.push(assessCustom(check, value));
+    const value: CustomValue =
+      'data' in measured ? singleValue(measured.data, atMs) : { error: measured.error };
+    out.push(assessCustom(check, value, { startMs: atMs, endMs: atMs }));
   }
   return out;
 }
@@ -69,32 +71,39 @@ export async function handler(event: unknown): Promise<StepResult> {
   const { plan, svc, taskArns } = await loadCheckedService(state, state.update.taskDefinitionArn);
   const amp = ampClientFor(plan);
   const nowMs = Date.now();
+  const allowance = Math.max(
+    plan.verification.metrics.deadline,
+    ...plan.verification.checks.map((c) => c.deadline),
+  );
+  const window = nextWindow(state.metrics?.window, nowMs, allowance);
+  // Evidence as it stood at the deadline at the latest: series that arrived later never count.
+  const atMs = evaluationTime(window, nowMs);
   const upQuery = upByTask(svc.name);
   const seriesQuery = seriesCountForService(svc.name);
-  const up = await measure(upQuery, async () => latestSamples(await amp.query(upQuery, nowMs)));
+  const up = await measure(upQuery, async () => latestSamples(await amp.query(upQuery, atMs)));
   const seriesCount = await measure(seriesQuery, async () =>
-    latestSamples(await amp.query(seriesQuery, nowMs)),
+    latestSamples(await amp.query(seriesQuery, atMs)),
   );
   const metrics = assessMetrics({
     name: 'metrics',
     service: svc.name,
+    evaluatedAtMs: atMs,
     expectedTaskIds: taskArns,
     up,
     seriesCount,
     baselineSeriesCount: state.service.seriesBaseline,
+    requireBaseline: plan.verification.metrics.requireBaseline,
     minSeriesRatio: plan.verification.metrics.minSeriesRatio,
   });
-  const custom = await customAssessments(plan, svc.name, nowMs);
+  const custom = await customAssessments(plan, svc.name, atMs);
   const all = [metrics, ...custom];
+  // The step is already named "metrics" where it is shown; only plan checks need their name.
+  const shown = (a: Assessment) => (a === metrics ? a.message : `${a.name}: ${a.message}`);
   const failing = all.filter((a) => a.verdict !== 'passed');
   const combined: Assessment = {
     name: 'metrics',
     verdict: worstVerdict(all.map((a) => a.verdict)),
-    message:
-      failing.length === 0
-        ? all.map((a) => a.message).join('; ')
-        : // The step is already named "metrics" where it is shown; only plan checks need their name.
-          failing.map((a) => (a === metrics ? a.message : `${a.name}: ${a.message}`)).join('; '),
+    message: (failing.length === 0 ? all : failing).map(shown).join('; '),
     evidence: {
       ...metrics.evidence,
       checks: custom.map((c) => ({
@@ -105,12 +114,15 @@ export async function handler(event: unknown): Promise<StepResult> {
       })),
     },
   };
-  const allowance = Math.max(
-    plan.verification.metrics.deadline,
-    ...plan.verification.checks.map((c) => c.deadline),
-  );
-  const window = nextWindow(state.metrics?.window, nowMs, allowance);
-  const result = pollStep({ service: svc.name, step: 'metrics', assessment: combined, window, nowMs });
+  const result = pollStep({
+    plan,
+    service: svc.name,
+    step: 'metrics',
+    assessment: combined,
+    window,
+    nowMs,
+    measuredAtMs: atMs,
+  });
   if (result.verdict !== 'passed') return result;
   const customChecks: CheckResult[] = custom.map((c) => ({ ...c, durationMs: result.check.durationMs }));
   const summary = serviceSummary({

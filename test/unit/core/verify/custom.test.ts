@@ -23,7 +23,8 @@ describe('assessCustom', () => {
     });
     const bad = assessCustom(check, 250);
     expect(bad.verdict).toBe('failed');
-    expect(bad.message).toBe('no-error-burst: 250 is not < 100');
+    // The name is shown beside the message wherever a check appears; it is not repeated in it.
+    expect(bad.message).toBe('250 is not < 100');
   });
 
   it.each([
@@ -41,7 +42,14 @@ describe('assessCustom', () => {
   it('is pending with no value, even for a check that "no value" would satisfy', () => {
     expect(assessCustom(check, undefined).verdict).toBe('pending');
     expect(assessCustom(check, null).verdict).toBe('pending');
-    expect(assessCustom(check, Number.NaN).verdict).toBe('pending');
+  });
+
+  it('is error naming the query for NaN or an infinity: NaN != 0 is true, and would pass', () => {
+    for (const value of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      const result = assessCustom({ ...check, op: '!=', threshold: 0 }, value);
+      expect(result.verdict).toBe('error');
+      expect(result.message).toContain(`\`${check.query}\` answered ${String(value)}`);
+    }
   });
 
   it('is error when the query came back with an error', () => {
@@ -57,7 +65,7 @@ describe('assessCustom with whenEmpty', () => {
   it('takes an empty result as the plan-given value and says so in the evidence', () => {
     expect(assessCustom(counting, undefined)).toMatchObject({
       verdict: 'passed',
-      message: 'no-error-burst: no series, taken as 0 (whenEmpty), is < 100',
+      message: 'no series, taken as 0 (whenEmpty), is < 100',
       evidence: { values: null, emptyResultTakenAs: 0 },
     });
   });
@@ -66,8 +74,8 @@ describe('assessCustom with whenEmpty', () => {
     expect(assessCustom({ ...check, op: '>=', threshold: 1, whenEmpty: 0 }, null).verdict).toBe('failed');
   });
 
-  it('still reports an error body as an error, and NaN as no value', () => {
+  it('still reports an error body or NaN as an error: NaN is not an empty result', () => {
     expect(assessCustom(counting, { error: 'boom' }).verdict).toBe('error');
-    expect(assessCustom(counting, Number.NaN).verdict).toBe('pending');
+    expect(assessCustom(counting, Number.NaN).verdict).toBe('error');
   });
 });

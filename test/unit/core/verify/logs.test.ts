@@ -12,7 +12,8 @@ const labelsOf = (task: string) => ({
 const sample = (task: string, value: number): MetricSample => ({
   labels: { task_id: task },
   value,
-  timestampMs: 1_700_000_000_000,
+  // Instant queries are evaluated at the window's end, and Loki stamps samples with that time.
+  timestampMs: 1_700_000_300_000,
 });
 
 function input(overrides: Partial<LogsInput> = {}): LogsInput {
@@ -30,6 +31,27 @@ function input(overrides: Partial<LogsInput> = {}): LogsInput {
 }
 
 describe('assessLogs', () => {
+  it('is error, naming the query, for a NaN line count or samples stamped away from the window end', () => {
+    const nan = assessLogs(
+      input({ linesByTask: { query: 'LINES', data: [sample('aaa111', 40), sample('bbb222', Number.NaN)] } }),
+    );
+    expect(nan.verdict).toBe('error');
+    expect(nan.message).toContain('lines query `LINES` answered NaN where a number is required');
+    const twoHoursEarlier = (task: string) => ({
+      ...sample(task, 40),
+      timestampMs: 1_700_000_300_000 - 7_200_000,
+    });
+    const stale = assessLogs(
+      input({
+        linesByTask: { query: 'LINES', data: [twoHoursEarlier('aaa111'), twoHoursEarlier('bbb222')] },
+      }),
+    );
+    expect(stale.verdict).toBe('error');
+    expect(stale.message).toContain(
+      `stamped ${new Date(1_700_000_300_000 - 7_200_000).toISOString()}, not at the requested ${new Date(1_700_000_300_000).toISOString()}`,
+    );
+  });
+
   it('passes when every task has lines, every stream its labels and no JSON errors', () => {
     const result = assessLogs(input());
     expect(result.verdict).toBe('passed');

@@ -14,6 +14,7 @@ function input(overrides: Partial<MetricsInput> = {}): MetricsInput {
     expectedTaskIds: ['t1', 't2'],
     up: { query: 'up{service_name="history"}', data: [up('t1', 1), up('t2', 1)] },
     seriesCount: { query: 'count({service_name="history"})', data: count(95) },
+    evaluatedAtMs: 0,
     baselineSeriesCount: 100,
     minSeriesRatio: 0.9,
     ...overrides,
@@ -54,18 +55,70 @@ describe('assessMetrics', () => {
     expect(assessMetrics(input({ seriesCount: { query: 'c', data: [] } })).verdict).toBe('pending');
   });
 
-  it('skips continuity with the reason when there is no baseline, but still needs up', () => {
-    for (const baselineSeriesCount of [0, null, undefined]) {
-      const result = assessMetrics(input({ baselineSeriesCount }));
-      expect(result.verdict).toBe('passed');
-      expect(result.message).toMatch(/series continuity skipped: no baseline/);
-      expect(result.evidence.values).toMatchObject({
-        seriesContinuity: { skipped: expect.stringMatching(/no baseline/) },
-      });
-    }
+  it('skips continuity with the reason when the service had no series before, but still needs up', () => {
+    const result = assessMetrics(input({ baselineSeriesCount: 0 }));
+    expect(result.verdict).toBe('passed');
+    expect(result.message).toMatch(
+      /series continuity skipped: the service had no series before \(baseline 0\)/,
+    );
+    expect(result.evidence.values).toMatchObject({
+      seriesContinuity: { skipped: expect.stringMatching(/baseline 0/) },
+    });
     expect(assessMetrics(input({ baselineSeriesCount: 0, up: { query: 'u', data: [] } })).verdict).toBe(
       'pending',
     );
+  });
+
+  it('fails when no baseline was recorded, unless the plan opts out (and then says so)', () => {
+    for (const baselineSeriesCount of [null, undefined]) {
+      const result = assessMetrics(
+        input({ baselineSeriesCount, seriesCount: { query: 'c', data: count(1) } }),
+      );
+      expect(result.verdict).toBe('failed');
+      expect(result.message).toMatch(/no series baseline was recorded for history in preflight/);
+    }
+    const optedOut = assessMetrics(input({ baselineSeriesCount: null, requireBaseline: false }));
+    expect(optedOut.verdict).toBe('passed');
+    expect(optedOut.message).toMatch(/series continuity not checked: .*requireBaseline: false/);
+  });
+
+  it('is error, naming the query, for a NaN or infinite count or up, never passed', () => {
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      const nan = assessMetrics(input({ seriesCount: { query: 'count(x)', data: count(bad) } }));
+      expect(nan.verdict).toBe('error');
+      expect(nan.message).toContain(`series count query \`count(x)\` answered ${String(bad)}`);
+      const upNan = assessMetrics(input({ up: { query: 'up(x)', data: [up('t1', 1), up('t2', bad)] } }));
+      expect(upNan.verdict).toBe('error');
+    }
+    expect(assessMetrics(input({ baselineSeriesCount: Number.NaN })).verdict).toBe('error');
+  });
+
+  it('is error for samples stamped away from the requested time, with the timestamps', () => {
+    const twoHoursAgo = -7_200_000;
+    const stale = assessMetrics(
+      input({
+        up: {
+          query: 'up(x)',
+          data: [
+            { ...up('t1', 1), timestampMs: twoHoursAgo },
+            { ...up('t2', 1), timestampMs: twoHoursAgo },
+          ],
+        },
+      }),
+    );
+    expect(stale.verdict).toBe('error');
+    expect(stale.message).toContain(
+      'stamped 1969-12-31T22:00:00.000Z, not at the requested 1970-01-01T00:00:00.000Z',
+    );
+    expect(stale.evidence.values).toMatchObject({
+      unsoundSamples: { up: { stale: [{ timestamp: '1969-12-31T22:00:00.000Z' }, expect.anything()] } },
+    });
+    // Within the tolerance (client rounding) is fine.
+    expect(
+      assessMetrics(
+        input({ seriesCount: { query: 'c', data: [{ labels: {}, value: 95, timestampMs: 999 }] } }),
+      ).verdict,
+    ).toBe('passed');
   });
 
   it('is error when a query failed', () => {

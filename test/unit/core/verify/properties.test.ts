@@ -42,6 +42,7 @@ describe('verdict properties', () => {
           expectedTaskIds: expected,
           up: { query: 'U', data: ups },
           seriesCount: { query: 'C', data: [] },
+          evaluatedAtMs: 0,
           baselineSeriesCount: 0,
           minSeriesRatio: 0.9,
         });
@@ -74,6 +75,7 @@ describe('verdict properties', () => {
           if (decision === 'retry')
             return (v === 'pending' || v === 'error') && elapsed < allowance && result.verdict === v;
           if (v === 'pending' || v === 'error') return result.verdict === 'failed' && elapsed >= allowance;
+          if (v === 'passed' && elapsed > allowance) return result.verdict === 'failed';
           return result.verdict === v;
         },
       ),

@@ -40,11 +40,30 @@ describe('settle', () => {
     },
   );
 
-  it.each(['passed', 'failed'] as const)('keeps %s final whatever the time', (verdict) => {
-    for (const elapsed of [0, 60_000]) {
-      const settled = settle(assessment(verdict), clock(elapsed));
-      expect(settled).toMatchObject({ decision: 'final', result: { verdict, message: `it is ${verdict}` } });
+  it('keeps failed final whatever the time, and passed final up to the deadline', () => {
+    for (const elapsed of [0, 30_000, 60_000]) {
+      expect(settle(assessment('failed'), clock(elapsed))).toMatchObject({
+        decision: 'final',
+        result: { verdict: 'failed', message: 'it is failed' },
+      });
     }
+    for (const elapsed of [0, 30_000]) {
+      expect(settle(assessment('passed'), clock(elapsed))).toMatchObject({
+        decision: 'final',
+        result: { verdict: 'passed', message: 'it is passed' },
+      });
+    }
+  });
+
+  it('fails a pass measured after the deadline: the deadline means "by then"', () => {
+    const late = settle(assessment('passed'), clock(30_001));
+    expect(late).toMatchObject({
+      decision: 'final',
+      result: { verdict: 'failed', evidence: { lastVerdict: 'passed' } },
+    });
+    expect(late.result.message).toMatch(
+      /^passed only at .*, after the deadline \(.*, 30s after start\): it is passed$/,
+    );
   });
 
   it('has no attempts field unless told', () => {
