@@ -10,6 +10,8 @@ import { InputInvalidError } from '../core/errors';
  *   <service>:no-metrics                       its tasks expose no metrics once on Alloy
  *   loki:not-ready                             Loki's /ready answers 503
  *   loki:http-<status>x<N>                     Loki's query API answers <status> (429 or 5xx) N times
+ *   loki:canary-dropped                        Loki's push API accepts the canary stream (204) but stores nothing
+ *   amp:baseline-error                         AMP answers every series-count query with an execution error (422)
  *   ecs:throttlex<N>                           the ECS API answers ThrottlingException N times
  *   lock:held                                  another rollout holds the cluster lock
  * <service> is a plan service name (e.g. history) or an ECS service name.
@@ -23,6 +25,8 @@ export type Fault =
   | { readonly kind: 'no-metrics'; readonly service: string }
   | { readonly kind: 'loki-not-ready' }
   | { readonly kind: 'loki-http'; readonly status: number; readonly times: number }
+  | { readonly kind: 'loki-canary-dropped' }
+  | { readonly kind: 'amp-baseline-error' }
   | { readonly kind: 'ecs-throttle'; readonly times: number }
   | { readonly kind: 'lock-held' };
 
@@ -37,6 +41,8 @@ export const FAULT_GRAMMAR = [
   '<service>:no-metrics',
   'loki:not-ready',
   'loki:http-<429|5xx>x<N>',
+  'loki:canary-dropped',
+  'amp:baseline-error',
   'ecs:throttlex<N>',
   'lock:held',
 ] as const;
@@ -71,12 +77,17 @@ export function parseFault(spec: string): Fault {
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(target)) throw bad(spec, `"${target}" is not a service name`);
   if (target === 'loki') {
     if (rest === 'not-ready') return { kind: 'loki-not-ready' };
+    if (rest === 'canary-dropped') return { kind: 'loki-canary-dropped' };
     const m = /^http-(\d{3})(?:x(.*))?$/.exec(rest);
     if (!m) throw bad(spec, `unknown Loki fault "${rest}"`);
     const status = Number(m[1]);
     if (status !== 429 && (status < 500 || status > 599))
       throw bad(spec, `status must be 429 or 5xx, got ${status}`);
     return { kind: 'loki-http', status, times: count(spec, m[2]) };
+  }
+  if (target === 'amp') {
+    if (rest !== 'baseline-error') throw bad(spec, `unknown AMP fault "${rest}"`);
+    return { kind: 'amp-baseline-error' };
   }
   if (target === 'ecs') {
     const m = /^throttle(?:x(.*))?$/.exec(rest);
@@ -150,7 +161,7 @@ export class FaultInjector {
     return true;
   }
 
-  has(kind: 'loki-not-ready' | 'lock-held'): boolean {
+  has(kind: 'loki-not-ready' | 'loki-canary-dropped' | 'amp-baseline-error' | 'lock-held'): boolean {
     return this.faults.some((f) => f.kind === kind);
   }
 

@@ -44,6 +44,7 @@ export async function runSandboxUntilStopped(options: SandboxRunOptions): Promis
     ...(inputs
       ? {
           region: inputs.plan.region,
+          ampWorkspaceId: inputs.plan.amp.workspaceId,
           serviceAliases: Object.fromEntries(orderedServices(inputs.plan).map((s) => [s.name, s.ecsService])),
         }
       : {}),
@@ -57,7 +58,10 @@ export async function runSandboxUntilStopped(options: SandboxRunOptions): Promis
   try {
     const w = options.write;
     w(`alloy-rollout sandbox listening on ${sandbox.url} (clock x${options.clockSpeed})\n`);
-    if (sandbox.metricsBackend) w(`Prometheus (AMP stand-in): ${sandbox.metricsBackend.url}\n`);
+    if (sandbox.metricsBackend)
+      w(
+        `AMP query URL: ${sandbox.ampQueryUrl ?? ''} (in front of Prometheus at ${sandbox.metricsBackend.url})\n`,
+      );
     w(`Loki API: ${sandbox.url}/loki/api/v1/ (ready: ${sandbox.url}/ready)\n`);
     w('Environment for the AWS SDK and CLI:\n');
     for (const [k, v] of Object.entries(sandbox.env)) w(`  export ${k}=${v}\n`);
@@ -68,7 +72,7 @@ export async function runSandboxUntilStopped(options: SandboxRunOptions): Promis
       const arn = await sandbox.deployOrchestrator();
       w(`Seeded cluster ${inputs.plan.cluster}; orchestrator: ${arn}\n`);
       w(
-        `In plans run here, set loki.url to ${sandbox.url} and amp.queryUrl to ${sandbox.metricsBackend?.url ?? '(no Prometheus)'}\n`,
+        `In plans run here, set loki.url to ${sandbox.url} and amp.queryUrl to ${sandbox.ampQueryUrl ?? '(no Prometheus)'}\n`,
       );
     }
     w('Ready. Stop with Ctrl-C.\n');

@@ -8,8 +8,10 @@ import { SsmTwin } from './aws/ssm';
 import { SimClock } from './clock';
 import { EcsTwin, throttlingError } from './ecs/api';
 import { applyEnv, sandboxEnv } from './env';
+import { isCanaryStream, isSeriesCountQuery, SERIES_COUNT_UNREADABLE } from './fault-matchers';
 import { FaultInjector, type Fault } from './faults';
 import { createLokiHandler, LokiStore } from './loki';
+import { createAmpProxy } from './prometheus/amp-proxy';
 import { listen, type Route } from './server';
 import { substitute, substitutions } from './sfn/definition';
 import { handlerResolver, type LambdaHandler } from './sfn/lambda-runner';
@@ -20,6 +22,8 @@ import { Workload, type ScrapeTarget } from './workload/workload';
 export const SANDBOX_ACCOUNT = '000000000000';
 export const DEFAULT_LOCK_TABLE = 'alloy-rollout-locks';
 export const ORCHESTRATOR_NAME = 'alloy-rollout';
+/** The AMP workspace the sandbox answers for when the options name none. */
+export const DEFAULT_AMP_WORKSPACE_ID = 'ws-sandbox';
 
 /** Anything that scrapes task metrics (the real Prometheus the sandbox starts, or a test double). */
 export interface MetricsBackend {
@@ -43,6 +47,8 @@ export interface SandboxOptions {
   readonly root?: string;
   /** Starts the metrics backend once the server's address is known (e.g. a real Prometheus). */
   readonly metrics?: (sandboxUrl: string) => Promise<MetricsBackend>;
+  /** The workspace id in the AMP query URL the sandbox serves (a plan's `amp.workspaceId`). */
+  readonly ampWorkspaceId?: string;
   /** Simulated time between log lines of a container. */
   readonly logPeriodMs?: number;
   /** Extra Lambda handlers by function name (tests of other definitions). */
@@ -70,6 +76,8 @@ export interface Sandbox {
   readonly loki: LokiStore;
   readonly workload: Workload;
   readonly metricsBackend?: MetricsBackend;
+  /** AMP's workspace URL, served here in front of the metrics backend (set when there is one). */
+  readonly ampQueryUrl?: string;
   /** Resolves once the metrics backend has scraped every task that exposes metrics (no-op without one). */
   metricsSettled(timeoutMs?: number): Promise<void>;
   /** Registers statemachine/rollout.asl.json (substituted as the infra would) and returns its ARN. */
@@ -148,7 +156,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       notReady: () => faults.has('loki-not-ready'),
       // Queries see the injected errors; the sidecars' pushes are in-process and unaffected.
       nextHttpError: (p) => (p.startsWith('/loki/api/v1/push') ? null : faults.lokiHttpError()),
+      // Only the Loki step pushes over HTTP, and only its canary stream is lost.
+      dropsPushedStream: (labels) => faults.has('loki-canary-dropped') && isCanaryStream(labels),
     },
+  });
+  const ampWorkspaceId = options.ampWorkspaceId ?? DEFAULT_AMP_WORKSPACE_ID;
+  const ampProxy = createAmpProxy({
+    workspaceId: ampWorkspaceId,
+    backendUrl: () => metricsBackend?.url,
+    // Every series count, for the whole run: retries read the same error, as with a real AMP limit.
+    intercept: (query) =>
+      faults.has('amp-baseline-error') && isSeriesCountQuery(query) ? SERIES_COUNT_UNREADABLE : null,
   });
   const metricsRoute: Route = (req, res) => {
     const m = /^\/_tasks\/([0-9a-f]+)\/metrics$/.exec(req.url ?? '');
@@ -167,7 +185,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const http = await listen(
     options.port ?? 0,
     [ecs.api(), logs.service(), ssm.service(), dynamodb.service(), secrets.service(), sfn.api()],
-    [lokiHandler, metricsRoute],
+    [lokiHandler, ampProxy, metricsRoute],
   );
   address = `127.0.0.1:${http.port}`;
   const url = `http://${address}`;
@@ -200,7 +218,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     sfn,
     loki,
     workload,
-    ...(metricsBackend ? { metricsBackend } : {}),
+    ...(metricsBackend ? { metricsBackend, ampQueryUrl: `${url}/workspaces/${ampWorkspaceId}` } : {}),
     async metricsSettled(timeoutMs = 30_000) {
       await targetsChain;
       await metricsBackend?.setTargets(workload.targets());

@@ -63,7 +63,7 @@ export async function readRehearsalInputs(
 
 /**
  * The plan the rehearsal runs: the user's, with the two addresses only the sandbox knows. Lambdas
- * reach Loki at the sandbox and AMP at the sandbox's Prometheus; everything else is untouched.
+ * reach Loki at the sandbox and AMP at the sandbox's AMP front of Prometheus; nothing else changes.
  */
 export function sandboxPlanDocument(
   document: Record<string, unknown>,

@@ -65,6 +65,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
     faults: options.faults,
     region: plan.region,
     serviceAliases: aliases,
+    ampWorkspaceId: plan.amp.workspaceId,
     ...(options.root ? { root: options.root } : {}),
     metrics: async () =>
       startPrometheus({ dir: path.join(options.workDir, 'prometheus'), scrapeIntervalSeconds: 1 }),
@@ -88,11 +89,9 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
     const stateMachineArn = await sandbox.deployOrchestrator();
     write(`Orchestrator deployed: ${stateMachineArn}\n\n`);
 
-    const document = sandboxPlanDocument(
-      inputs.document,
-      sandbox.url,
-      sandbox.metricsBackend?.url ?? sandbox.url,
-    );
+    // AMP is reached through the sandbox's AMP-shaped front of Prometheus, where AMP faults act.
+    const ampQueryUrl = sandbox.ampQueryUrl ?? sandbox.url;
+    const document = sandboxPlanDocument(inputs.document, sandbox.url, ampQueryUrl);
     const io = consoleActionIo(write);
     const actionInputs: ActionInputs = {
       mode: 'migrate',
@@ -103,7 +102,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
       plan: {
         ...plan,
         loki: { ...plan.loki, url: sandbox.url },
-        amp: { ...plan.amp, queryUrl: sandbox.metricsBackend?.url ?? sandbox.url },
+        amp: { ...plan.amp, queryUrl: ampQueryUrl },
       },
       wait: true,
       ...(options.timeoutMinutes ? { timeoutMinutes: options.timeoutMinutes } : {}),

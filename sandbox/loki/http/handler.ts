@@ -15,6 +15,11 @@ export interface LokiFaults {
   notReady(): boolean;
   /** A canned answer for this request path (e.g. 429 "Too Many Requests"), or null to serve it. */
   nextHttpError(path: string): { status: number; body: string } | null;
+  /**
+   * When true for a pushed stream's labels, the push is acknowledged (204) but that stream is not
+   * stored: what a sender sees when an ingester loses data after the distributor accepted it.
+   */
+  dropsPushedStream?(labels: Readonly<Record<string, unknown>>): boolean;
 }
 
 export interface LokiHandlerOptions {
@@ -85,6 +90,13 @@ export function createLokiHandler(store: LokiStore, options: LokiHandlerOptions 
   const now = options.now ?? Date.now;
   const nowNs = (): bigint => BigInt(Math.floor(now())) * 1_000_000n;
 
+  const isDropped = (pushed: unknown): boolean => {
+    const labels = (pushed as { stream?: unknown } | null)?.stream;
+    // Malformed streams are left to the store, which refuses them with Loki's 400.
+    if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) return false;
+    return options.faults?.dropsPushedStream?.(labels as Record<string, unknown>) ?? false;
+  };
+
   const push = async (req: IncomingMessage, res: ServerResponse, tenant: string): Promise<void> => {
     const type = (req.headers['content-type'] ?? 'application/json').toLowerCase();
     if (!type.startsWith('application/json')) {
@@ -110,7 +122,8 @@ export function createLokiHandler(store: LokiStore, options: LokiHandlerOptions 
         'loghttp.PushRequest: expected {"streams": [{"stream": {...}, "values": [["<ns>", "<line>"], ...]}]}',
       );
     }
-    store.push(streams as PushStream[], { tenant });
+    const kept = (streams as PushStream[]).filter((s) => !isDropped(s));
+    store.push(kept, { tenant });
     res.writeHead(204);
     res.end();
   };

@@ -14,6 +14,8 @@ describe('parseFault', () => {
     ['loki:not-ready', { kind: 'loki-not-ready' }],
     ['loki:http-429x3', { kind: 'loki-http', status: 429, times: 3 }],
     ['loki:http-500x2', { kind: 'loki-http', status: 500, times: 2 }],
+    ['loki:canary-dropped', { kind: 'loki-canary-dropped' }],
+    ['amp:baseline-error', { kind: 'amp-baseline-error' }],
     ['ecs:throttlex3', { kind: 'ecs-throttle', times: 3 }],
     ['lock:held', { kind: 'lock-held' }],
   ])('reads %s', (spec, expected) => {
@@ -28,6 +30,9 @@ describe('parseFault', () => {
     ['loki:http-429', 'missing the count'],
     ['ecs:throttlex0', 'count must be a whole number'],
     ['lock:free', 'unknown lock fault'],
+    ['amp:baseline-errors', 'unknown AMP fault "baseline-errors"'],
+    ['amp:no-metrics', 'unknown AMP fault "no-metrics"'],
+    ['loki:canary-dropped=1', 'unknown Loki fault "canary-dropped=1"'],
     [':no-logs', 'missing "<target>:"'],
   ])('refuses %s, naming the problem and the grammar', (spec, why) => {
     expect(() => parseFault(spec)).toThrow(
@@ -55,6 +60,13 @@ describe('FaultInjector', () => {
     });
     expect(f.forService('no-logs', 'temporal-dev-temporal-matching')).toBeUndefined();
     expect(f.forService('broken-json', 'temporal-dev-temporal-history')).toBeUndefined();
+  });
+
+  it('keeps the evidence faults on for the whole run (they are not counted)', () => {
+    const f = new FaultInjector(parseFaults(['amp:baseline-error', 'loki:canary-dropped']));
+    expect([f.has('amp-baseline-error'), f.has('amp-baseline-error')]).toEqual([true, true]);
+    expect([f.has('loki-canary-dropped'), f.has('loki-not-ready')]).toEqual([true, false]);
+    expect(new FaultInjector(parseFaults(['loki:not-ready'])).has('loki-canary-dropped')).toBe(false);
   });
 
   it('fires a once-only fault once', () => {

@@ -222,4 +222,20 @@ describe('Loki HTTP API', () => {
     expect((await fetch(`${running.base}/other`)).status).toBe(418);
     expect((await fetch(`${running.base}/loki/api/v1/nope`)).status).toBe(404);
   });
+
+  it('acknowledges a push whose stream the faults drop with 204 and stores only the others', async () => {
+    const faults: LokiFaults = {
+      notReady: () => false,
+      nextHttpError: () => null,
+      dropsPushedStream: (labels) => labels['service_name'] === 'history',
+    };
+    const store = new LokiStore({ now: () => NOW });
+    running = await serve(store, faults);
+    const res = await push(running.base, sample);
+    expect([res.status, await res.text()]).toEqual([204, '']);
+    expect(store.select('fake', []).map((s) => s.labels['service_name'])).toEqual(['frontend']);
+    // A malformed stream is still Loki's 400, whatever the faults say.
+    const bad = await push(running.base, { streams: [{ stream: 'history', values: [] }] });
+    expect(bad.status).toBe(400);
+  });
 });

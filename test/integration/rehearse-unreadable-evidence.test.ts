@@ -1,0 +1,34 @@
+import { runRehearsal, type Rehearsal } from './support/rehearsal';
+import { expectBackOnAdot, service } from './support/rehearsal-expect';
+
+jest.setTimeout(200_000);
+
+/** Refused or failed before the services step: no service changed, lock released, exit 1. */
+function expectNothingTouched(r: Rehearsal): void {
+  expect({ exitCode: r.exitCode, status: r.report.status, lockReleased: r.report.lockReleased }).toEqual({
+    exitCode: 1,
+    status: 'FAILED',
+    lockReleased: true,
+  });
+  for (const name of ['worker', 'history']) {
+    expect(service(r, name).outcome).toBe('untouched');
+    expectBackOnAdot(r, name);
+    // Still the revision the cluster was seeded with: nothing was registered or deployed.
+    const observed = r.report.rehearsal.observed.services.find((s) => s.name === name);
+    expect(observed?.taskDefinition).toMatch(new RegExp(`:task-definition/temporal-dev-temporal-${name}:1$`));
+  }
+}
+
+describe('alloy-rollout rehearse: evidence that cannot be read stops the rollout before any change', () => {
+  it('amp:baseline-error: preflight cannot read the series baseline and refuses, naming the query', async () => {
+    const r = await runRehearsal(['amp:baseline-error']);
+    expectNothingTouched(r);
+    expect(r.report.cause?.message).toContain('count({service_name="worker"})');
+  });
+
+  it('loki:canary-dropped: the pushed canary line never comes back and the Loki step fails', async () => {
+    const r = await runRehearsal(['loki:canary-dropped']);
+    expectNothingTouched(r);
+    expect(`${r.report.cause?.check ?? ''} ${r.report.cause?.message ?? ''}`).toMatch(/canary/);
+  });
+});
