@@ -16,6 +16,8 @@ export interface EcsDeploymentLike {
   readonly runningCount?: number | undefined;
   readonly pendingCount?: number | undefined;
   readonly failedTasks?: number | undefined;
+  /** When the deployment last changed state: for a COMPLETED one, when it completed. */
+  readonly updatedAt?: Date | string | undefined;
 }
 
 export interface EcsServiceLike {
@@ -117,8 +119,19 @@ export function assessDeployment(input: DeploymentInput): Assessment {
   }
   const counts = `${primary.runningCount ?? 0}/${primary.desiredCount ?? 0} running, ${primary.pendingCount ?? 0} pending, ${primary.failedTasks ?? 0} failed`;
   switch (primary.rolloutState) {
-    case 'COMPLETED':
-      return result('passed', `deployment completed: ${counts}`);
+    case 'COMPLETED': {
+      // A Date from the SDK; state documents that went through JSON carry it as a string.
+      const completedAtMs =
+        primary.updatedAt !== undefined ? new Date(primary.updatedAt).getTime() : Number.NaN;
+      const known = Number.isFinite(completedAtMs);
+      return {
+        ...result(
+          'passed',
+          `deployment completed${known ? ` at ${new Date(completedAtMs).toISOString()}` : ''}: ${counts}`,
+        ),
+        ...(known ? { evidenceAtMs: completedAtMs } : {}),
+      };
+    }
     case 'FAILED':
       return result(
         'failed',

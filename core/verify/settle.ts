@@ -52,7 +52,10 @@ export function settle(assessment: Assessment, clock: SettleClock): Settled {
     ...(clock.attempts !== undefined ? { attempts: clock.attempts } : {}),
   };
 
-  if (assessment.verdict === 'passed' && nowMs > deadlineAtMs) {
+  // A state read after the deadline may still prove it was reached in time (an ECS deployment
+  // says when it completed); anything else counts from when it was measured.
+  const evidenceAtMs = Math.min(nowMs, assessment.evidenceAtMs ?? nowMs);
+  if (assessment.verdict === 'passed' && evidenceAtMs > deadlineAtMs) {
     return {
       decision: 'final',
       result: {

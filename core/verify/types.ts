@@ -22,6 +22,11 @@ export interface Assessment {
   readonly verdict: Verdict;
   readonly message: string;
   readonly evidence: CheckEvidence;
+  /**
+   * When the deciding evidence came to be, if known and earlier than the measurement (an ECS
+   * deployment's completion time): `settle` judges a pass against the deadline by this time.
+   */
+  readonly evidenceAtMs?: number;
 }
 
 export type { CheckEvidence, CheckResult, Verdict };

@@ -64,9 +64,21 @@ export function installFakes(world: World): () => void {
   });
   ecs
     .on(UpdateServiceCommand)
-    .callsFake((input: { service: string; taskDefinition: string; desiredCount?: number }) => ({
-      service: world.updateService(input.service, input.taskDefinition, input.desiredCount),
-    }));
+    .callsFake(
+      (input: {
+        service: string;
+        taskDefinition: string;
+        desiredCount?: number;
+        forceNewDeployment?: boolean;
+      }) => ({
+        service: world.updateService(
+          input.service,
+          input.taskDefinition,
+          input.desiredCount,
+          input.forceNewDeployment,
+        ),
+      }),
+    );
   ecs.on(ListTasksCommand).callsFake((input: { serviceName: string }) => ({
     taskArns: world.service(input.serviceName).tasks.map((t) => t.taskArn),
   }));
@@ -170,6 +182,18 @@ export function installFakes(world: World): () => void {
 const json = (body: unknown, status = 200) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 const vector = (result: unknown[]) => json({ status: 'success', data: { resultType: 'vector', result } });
+
+/** The evaluation time an instant query asked for (AMP: form field in seconds; Loki: ns), in seconds. */
+function requestedSeconds(url: URL, init?: RequestInit): number | undefined {
+  const time = new URLSearchParams(String(init?.body ?? '')).get('time') ?? url.searchParams.get('time');
+  if (time === null) return undefined;
+  return /^\d{16,}$/.test(time) ? Number(BigInt(time) / 1_000_000n) / 1000 : Number(time);
+}
+
+/** Prometheus and Loki stamp every sample of an instant query with the requested time. */
+function stampedAt(at: number | undefined, result: { metric: unknown; value: readonly unknown[] }[]) {
+  return at === undefined ? result : result.map((r) => ({ ...r, value: [at, r.value[1]] }));
+}
 const serviceOf = (query: string) => /service_name="([^"]+)"/.exec(query)?.[1] ?? '';
 
 function fakeHttp(world: World, url: URL, init?: RequestInit): Response {
@@ -184,27 +208,23 @@ function fakeHttp(world: World, url: URL, init?: RequestInit): Response {
         ? new Response('Ingester not ready: waiting for 15s after being ready', { status: 503 })
         : new Response('ready', { status: 200 });
     if (url.pathname === '/loki/api/v1/push') {
-      const body = JSON.parse(String(init?.body)) as { streams: { values: [string, string][] }[] };
+      const body = JSON.parse(String(init?.body)) as {
+        streams: { stream: Record<string, string>; values: [string, string][] }[];
+      };
       if (!world.faults.canaryLost)
-        for (const s of body.streams) for (const [, line] of s.values) world.canaryLines.push(line);
+        for (const s of body.streams)
+          for (const [ts, line] of s.values) world.canaryLines.push({ labels: s.stream, ts, line });
       return new Response(null, { status: 204 });
     }
     const query = url.searchParams.get('query') ?? '';
     if (url.pathname === '/loki/api/v1/query_range') {
       const marker = /\|= "(.*)"$/.exec(query)?.[1] ?? '';
-      const lines = world.canaryLines.filter((l) => l.includes(marker));
+      const found = world.canaryLines.filter((l) => l.line.includes(marker));
       return json({
         status: 'success',
         data: {
           resultType: 'streams',
-          result: lines.length
-            ? [
-                {
-                  stream: { source: 'alloy-rollout-canary' },
-                  values: lines.map((l) => [String(world.nowMs * 1e6), l]),
-                },
-              ]
-            : [],
+          result: found.map((l) => ({ stream: l.labels, values: [[l.ts, l.line]] })),
         },
       });
     }
@@ -214,20 +234,24 @@ function fakeHttp(world: World, url: URL, init?: RequestInit): Response {
         data: world.lokiSeries(serviceOf(url.searchParams.get('match[]') ?? '')),
       });
     if (url.pathname === '/loki/api/v1/query') {
+      const at = requestedSeconds(url, init);
       // The example plan's own check counts error lines per service: none, so Loki answers no series.
       if (query.includes('level="error"')) return vector([]);
-      if (query.includes('__error__')) return vector(world.lokiJsonErrorsByTask(serviceOf(query)));
-      if (query.includes('service_name=')) return vector(world.lokiLinesByTask(serviceOf(query)));
-      return vector([{ metric: {}, value: [world.nowMs / 1000, '0'] }]);
+      if (query.includes('__error__'))
+        return vector(stampedAt(at, world.lokiJsonErrorsByTask(serviceOf(query))));
+      if (query.includes('service_name='))
+        return vector(stampedAt(at, world.lokiLinesByTask(serviceOf(query))));
+      return vector(stampedAt(at, [{ metric: {}, value: [world.nowMs / 1000, '0'] }]));
     }
     return new Response('not found', { status: 404 });
   }
   if (url.hostname.startsWith('aps-workspaces')) {
     world.calls.push(`amp ${url.pathname}`);
     const query = new URLSearchParams(String(init?.body ?? '')).get('query') ?? '';
-    if (query.startsWith('up')) return vector(world.ampUp(serviceOf(query)));
-    if (query.startsWith('count(')) return vector(world.ampSeriesCount(serviceOf(query)));
-    return vector([{ metric: {}, value: [world.nowMs / 1000, '1'] }]);
+    const at = requestedSeconds(url, init);
+    if (query.startsWith('up')) return vector(stampedAt(at, world.ampUp(serviceOf(query))));
+    if (query.startsWith('count(')) return vector(stampedAt(at, world.ampSeriesCount(serviceOf(query))));
+    return vector(stampedAt(at, [{ metric: {}, value: [world.nowMs / 1000, '1'] }]));
   }
   return new Response('unexpected host', { status: 599 });
 }

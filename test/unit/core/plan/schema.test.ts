@@ -75,7 +75,7 @@ describe('the plan schema', () => {
         requiredLabels: ['service_name', 'cluster', 'container_name', 'task_id'],
         maxJsonErrorRatio: 0,
       },
-      metrics: { deadline: 120_000, minSeriesRatio: 0.9 },
+      metrics: { deadline: 120_000, minSeriesRatio: 0.9, requireBaseline: true },
       checks: [],
     });
     expect(plan.rollback).toEqual({

@@ -32,9 +32,11 @@ describe('LogQL builders', () => {
   });
 
   it('reads the canary back by its marker, with extra labels', () => {
-    expect(canaryLines('canary-123')).toBe('{source="alloy-rollout-canary"} |= "canary-123"');
+    expect(canaryLines('canary-123')).toBe(
+      '{source="alloy-rollout-canary",service_name="alloy-rollout-canary"} |= "canary-123"',
+    );
     expect(canaryLines('m"x', { cluster: 'c' })).toBe(
-      '{source="alloy-rollout-canary",cluster="c"} |= "m\\"x"',
+      '{source="alloy-rollout-canary",service_name="alloy-rollout-canary",cluster="c"} |= "m\\"x"',
     );
   });
 
@@ -73,7 +75,11 @@ describe('LogQL builders', () => {
   it('pushes the canary under the labels canaryLines selects, with the marker in the line', () => {
     const stream = canaryPushStream('run-42', '1767268800000000000', { cluster: 'temporal-dev' });
     expect(stream).toEqual({
-      stream: { source: 'alloy-rollout-canary', cluster: 'temporal-dev' },
+      stream: {
+        source: 'alloy-rollout-canary',
+        service_name: 'alloy-rollout-canary',
+        cluster: 'temporal-dev',
+      },
       values: [['1767268800000000000', 'alloy-rollout canary run-42']],
     });
     expect(canaryLineText('run-42')).toContain('run-42');

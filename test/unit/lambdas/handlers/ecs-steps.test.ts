@@ -24,7 +24,7 @@ import {
   sdkError,
   window,
 } from '../fixtures';
-import { useExampleCredentials, vectorResponse } from './support';
+import { serveFetch, useExampleCredentials, vectorAt } from './support';
 
 const ecs = mockClient(ECSClient);
 const ssm = mockClient(SSMClient);
@@ -63,9 +63,7 @@ describe('Preflight', () => {
   it('records the baseline of a legacy service and its series count', async () => {
     ecs.on(DescribeServicesCommand).resolves({ services: [service()] });
     ecs.on(DescribeTaskDefinitionCommand).resolves(describedHistory() as never);
-    jest
-      .spyOn(globalThis, 'fetch')
-      .mockResolvedValueOnce(vectorResponse([{ metric: {}, value: [1, '120'] }]));
+    serveFetch((url, init) => vectorAt(url, init, [{ metric: {}, value: '120' }]));
     useExampleCredentials();
     const out = await preflight(input());
     // The baseline is the current revision, so the item leaves it out and the schema fills it in.

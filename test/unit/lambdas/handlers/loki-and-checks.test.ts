@@ -16,7 +16,7 @@ import {
   serveFetch,
   stubRunningTask,
   useExampleCredentials,
-  vectorResponse,
+  vectorAt,
   type SeenRequest,
 } from './support';
 
@@ -71,7 +71,7 @@ describe('Loki', () => {
     });
   });
 
-  it('poll: /ready, then the canary pushed with its marker and read back by LogQL, with tenant and basic auth', async () => {
+  it('poll: /ready and the canary push in one poll, the exact read-back in the next, with tenant and basic auth', async () => {
     const plan = planDoc() as { loki: Record<string, unknown> };
     plan.loki = {
       ...plan.loki,
@@ -83,38 +83,52 @@ describe('Loki', () => {
     secrets
       .on(GetSecretValueCommand)
       .resolves({ SecretString: JSON.stringify({ username: 'u', password: 'p' }) });
-    let pushed = '';
+    let pushed: { stream: Record<string, string>; values: [string, string][] } | undefined;
     requests = serveFetch((url, init) => {
       if (url.pathname === '/ready') return new Response('ready');
       if (url.pathname === '/loki/api/v1/push') {
-        pushed = (JSON.parse(String(init?.body)) as { streams: { values: [string, string][] }[] }).streams[0]!
-          .values[0]![1];
+        pushed = (JSON.parse(String(init?.body)) as { streams: NonNullable<typeof pushed>[] }).streams[0]!;
         return new Response(null, { status: 204 });
       }
       if (url.pathname === '/loki/api/v1/query_range')
         return new Response(
           JSON.stringify({
             status: 'success',
-            data: { resultType: 'streams', result: [{ stream: {}, values: [['1', pushed]] }] },
+            data: {
+              resultType: 'streams',
+              result: pushed ? [{ stream: pushed.stream, values: pushed.values }] : [],
+            },
           }),
         );
       return undefined;
     });
+    const executionArn = 'arn:aws:states:eu-west-1:1:execution:sm:run-7';
     const state = { verdict: 'pending', stage: 'ready', target: null, window: window(), checks: [] };
-    const out = await loki({
-      action: 'poll',
-      executionArn: 'arn:aws:states:eu-west-1:1:execution:sm:run-7',
-      state: { plan, loki: state },
+    const first = await loki({ action: 'poll', executionArn, state: { plan, loki: state } });
+    expect(first).toMatchObject({
+      verdict: 'pending',
+      stage: 'canary',
+      canary: { marker: expect.stringMatching(/^run-7-/) },
     });
-    expect(out).toMatchObject({ verdict: 'passed', stage: 'done' });
-    expect(out.checks.map((c) => c.name)).toEqual(['loki-ready', 'loki-canary']);
-    expect(pushed).toMatch(/^alloy-rollout-canary run-7 \d+$/);
+    expect(first.checks.map((c) => c.name)).toEqual(['loki-ready']);
+    expect(requests.filter((r) => r.url.pathname === '/loki/api/v1/query_range')).toHaveLength(0);
+    expect(pushed?.values[0]![1]).toBe(`alloy-rollout canary ${first.canary!.marker}`);
+    expect(pushed?.stream).toEqual({
+      source: 'alloy-rollout-canary',
+      service_name: 'alloy-rollout-canary',
+      cluster: 'temporal-dev',
+    });
+
+    const second = await loki({ action: 'poll', executionArn, state: { plan, loki: first } });
+    expect(second).toMatchObject({ verdict: 'passed', stage: 'done' });
+    expect(second.checks.map((c) => c.name)).toEqual(['loki-ready', 'loki-canary']);
+    expect(requests.filter((r) => r.url.pathname === '/loki/api/v1/push')).toHaveLength(1);
     const query = requests.find((r) => r.url.pathname === '/loki/api/v1/query_range')!;
-    expect(query.url.searchParams.get('query')).toContain(pushed);
-    expect((query.init?.headers as Record<string, string>)['X-Scope-OrgID']).toBe('team-a');
-    expect((query.init?.headers as Record<string, string>).Authorization).toBe(
-      `Basic ${Buffer.from('u:p').toString('base64')}`,
-    );
+    expect(query.url.searchParams.get('query')).toContain(first.canary!.marker);
+    const headers = query.init?.headers as Record<string, string>;
+    expect(headers['X-Scope-OrgID']).toBe('team-a');
+    expect(headers['X-Loki-Response-Encoding-Flags']).toBe('categorize-labels');
+    expect(headers.Authorization).toBe(`Basic ${Buffer.from('u:p').toString('base64')}`);
   });
 
   it('poll: Loki not ready is pending, and failed with a cause at the deadline', async () => {
@@ -166,12 +180,14 @@ describe('VerifyLogs', () => {
   };
 
   it('passes when the new task has lines, labels and parseable JSON', async () => {
-    requests = serveFetch((url) => {
+    requests = serveFetch((url, init) => {
       if (url.pathname === '/loki/api/v1/series')
         return new Response(JSON.stringify({ status: 'success', data: [labels] }));
       const q = url.searchParams.get('query') ?? '';
-      return vectorResponse(
-        q.includes('__error__') ? [] : [{ metric: { task_id: TASK_ID }, value: [1, '12'] }],
+      return vectorAt(
+        url,
+        init,
+        q.includes('__error__') ? [] : [{ metric: { task_id: TASK_ID }, value: '12' }],
       );
     });
     const out = await verifyLogs(event('logs', { service: historyItem, update }));
@@ -186,13 +202,15 @@ describe('VerifyLogs', () => {
   it('a missing label fails with the evidence', async () => {
     const withoutLevel: Record<string, string> = { ...labels };
     delete withoutLevel.level;
-    requests = serveFetch((url) => {
+    requests = serveFetch((url, init) => {
       if (url.pathname === '/loki/api/v1/series')
         return new Response(JSON.stringify({ status: 'success', data: [withoutLevel] }));
-      return vectorResponse(
+      return vectorAt(
+        url,
+        init,
         (url.searchParams.get('query') ?? '').includes('__error__')
           ? []
-          : [{ metric: { task_id: TASK_ID }, value: [1, '12'] }],
+          : [{ metric: { task_id: TASK_ID }, value: '12' }],
       );
     });
     const out = await verifyLogs(event('logs', { service: historyItem, update }));
@@ -210,17 +228,18 @@ describe('VerifyLogs', () => {
 
 describe('VerifyMetrics', () => {
   const update = { taskDefinitionArn: HISTORY_ALLOY_TD, deploymentId: 'ecs-svc/2', window: window() };
-  const amp = (up: unknown[], count: unknown[]) =>
+  type Sample = { metric: unknown; value: string };
+  const amp = (up: Sample[], count: Sample[]) =>
     (requests = serveFetch((url, init) => {
       if (url.hostname.startsWith('aps-workspaces')) {
         const q = new URLSearchParams(String(init?.body)).get('query') ?? '';
-        return vectorResponse(q.startsWith('up') ? up : count);
+        return vectorAt(url, init, q.startsWith('up') ? up : count);
       }
-      return vectorResponse([{ metric: {}, value: [1, '3'] }]);
+      return vectorAt(url, init, [{ metric: {}, value: '3' }]);
     }));
 
   it('passes on up=1 for every task, enough series and the plan check; returns the summary', async () => {
-    amp([{ metric: { task_id: TASK_ID }, value: [1, '1'] }], [{ metric: {}, value: [1, '118'] }]);
+    amp([{ metric: { task_id: TASK_ID }, value: '1' }], [{ metric: {}, value: '118' }]);
     const out = await verifyMetrics(event('metrics', { service: historyItem, update }));
     expect(out.verdict).toBe('passed');
     expect(out.summary).toMatchObject({
@@ -240,23 +259,23 @@ describe('VerifyMetrics', () => {
     requests = serveFetch((url, init) => {
       if (url.hostname.startsWith('aps-workspaces')) {
         const q = new URLSearchParams(String(init?.body)).get('query') ?? '';
-        return vectorResponse(
+        return vectorAt(
+          url,
+          init,
           q.startsWith('up')
-            ? [{ metric: { task_id: TASK_ID }, value: [1, '1'] }]
-            : [{ metric: {}, value: [1, '118'] }],
+            ? [{ metric: { task_id: TASK_ID }, value: '1' }]
+            : [{ metric: {}, value: '118' }],
         );
       }
-      return vectorResponse([
-        { metric: { level: 'error', task_id: 'a' }, value: [1, '3'] },
-        { metric: { level: 'error', task_id: 'b' }, value: [1, '4'] },
+      return vectorAt(url, init, [
+        { metric: { level: 'error', task_id: 'a' }, value: '3' },
+        { metric: { level: 'error', task_id: 'b' }, value: '4' },
       ]);
     });
     const out = await verifyMetrics(event('metrics', { service: historyItem, update }));
     expect(out.verdict).toBe('pending');
     expect(out.check.verdict).toBe('error');
-    expect(out.check.message).toContain(
-      'no-error-burst: could not measure no-error-burst: the query returned 2 series',
-    );
+    expect(out.check.message).toContain('no-error-burst: could not measure: the query returned 2 series');
     expect(out.check.evidence.checks).toEqual([
       expect.objectContaining({ name: 'no-error-burst', verdict: 'error' }),
     ]);
