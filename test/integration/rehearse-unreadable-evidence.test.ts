@@ -3,11 +3,15 @@ import { expectBackOnAdot, service } from './support/rehearsal-expect';
 
 jest.setTimeout(200_000);
 
-/** Refused or failed before the services step: no service changed, lock released, exit 1. */
-function expectNothingTouched(r: Rehearsal): void {
+/**
+ * Refused or failed before the services step: no service changed, lock released, exit 1. A
+ * refusal is FAILED; a failed Loki step is ROLLED_BACK, the status of every run that failed and
+ * left the cluster on its baseline (here, by never leaving it).
+ */
+function expectNothingTouched(r: Rehearsal, status: 'FAILED' | 'ROLLED_BACK'): void {
   expect({ exitCode: r.exitCode, status: r.report.status, lockReleased: r.report.lockReleased }).toEqual({
     exitCode: 1,
-    status: 'FAILED',
+    status,
     lockReleased: true,
   });
   for (const name of ['worker', 'history']) {
@@ -22,13 +26,15 @@ function expectNothingTouched(r: Rehearsal): void {
 describe('alloy-rollout rehearse: evidence that cannot be read stops the rollout before any change', () => {
   it('amp:baseline-error: preflight cannot read the series baseline and refuses, naming the query', async () => {
     const r = await runRehearsal(['amp:baseline-error']);
-    expectNothingTouched(r);
+    expectNothingTouched(r, 'FAILED');
     expect(r.report.cause?.message).toContain('count({service_name="worker"})');
+    expect(r.report.cause?.message).toMatch(/in 3 attempt\(s\)/);
   });
 
   it('loki:canary-dropped: the pushed canary line never comes back and the Loki step fails', async () => {
     const r = await runRehearsal(['loki:canary-dropped']);
-    expectNothingTouched(r);
-    expect(`${r.report.cause?.check ?? ''} ${r.report.cause?.message ?? ''}`).toMatch(/canary/);
+    expectNothingTouched(r, 'ROLLED_BACK');
+    expect(r.report.cause).toMatchObject({ service: 'loki', check: 'loki-canary' });
+    expect(r.report.cause?.message).toMatch(/canary line pushed but not found yet/);
   });
 });
