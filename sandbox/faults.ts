@@ -3,7 +3,8 @@ import { InputInvalidError } from '../core/errors';
 /**
  * Fault injection. A spec is `<target>:<fault>[=<value>][x<count>]`:
  *   <service>:deployment-fails                 every deployment of the service onto an Alloy task definition fails
- *   <service>:rollback-deployment-fails-once   the first deployment back onto ADOT fails, later ones succeed
+ *   <service>:rollback-deployment-fails-once   its Alloy sidecar ships no logs (so it is rolled back) and the
+ *                                              first deployment back onto ADOT fails; later ones succeed
  *   <service>:no-logs                          its Alloy sidecar ships no logs to Loki
  *   <service>:missing-label=<label>            its Alloy sidecar ships logs without that label
  *   <service>:broken-json                      its containers write lines that are not JSON

@@ -4,6 +4,8 @@ export * from './lock';
 export * from './cause';
 export * from './nested';
 export * from './rollback';
+export * from './rollback-retry';
+export * from './rollback-state';
 export * from './report';
 export * from './summary';
 export * from './select';

@@ -74,6 +74,15 @@ function failedCheck(cause: FailureCause): CheckResult {
   };
 }
 
+/** The record without the fields that say where the service ended. */
+function withoutFinalState(s: ServiceReport): ServiceReport {
+  const copy = { ...s };
+  delete copy.finalCollector;
+  delete copy.finalLogDriver;
+  delete copy.logsReceivedBy;
+  return copy;
+}
+
 /**
  * A child's own checks, plus the compact cause as a failed check when none of them records the
  * failure (an unexpected error raised by a step that returns no check, e.g. Register).
@@ -98,7 +107,9 @@ export function assembleReport(facts: FinalizeFacts): { report: Report; end: Exe
       checks: [],
     });
   const merge = (entry: ServiceReport) => {
-    const before = services.get(entry.name);
+    const known = services.get(entry.name);
+    // A failed rollback leaves the service unverified: where the migration said it ended no longer holds.
+    const before = known && entry.outcome === 'failed' ? withoutFinalState(known) : known;
     // Omitted checks add up; the child named last (a rollback after the migration) is kept.
     const omitted = (before?.omittedChecks ?? 0) + (entry.omittedChecks ?? 0);
     services.set(
@@ -187,12 +198,16 @@ export function assembleReport(facts: FinalizeFacts): { report: Report; end: Exe
         const described = describeCaught(result);
         cause ??= described.cause;
         const name = described.cause.service;
+        // A rollback child that gave up carries its record (every attempt) beside the cause.
+        const record = described.serviceReport?.name === name ? described.serviceReport : undefined;
         if (name && services.has(name))
           merge({
+            ...record,
             name,
             phase: services.get(name)?.phase ?? '',
             outcome: 'failed',
-            checks: [failedCheck(described.cause)],
+            checks: withFailedCheck(record?.checks ?? [], described.cause),
+            ...(described.childExecutionArn ? { childExecutionArn: described.childExecutionArn } : {}),
           });
       }
     }

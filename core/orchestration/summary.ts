@@ -9,7 +9,8 @@ import { finalStateOf } from './parent-record';
  */
 export function serviceSummary(input: {
   readonly service: WorkItem;
-  readonly outcome: 'migrated' | 'rolled-back';
+  /** `failed`: a rollback that gave up; nothing is inferred about where the service ended. */
+  readonly outcome: 'migrated' | 'rolled-back' | 'failed';
   readonly taskDefinitionAfter: string;
   readonly checks: readonly (CheckResult | undefined)[];
   readonly startedAt?: string | undefined;

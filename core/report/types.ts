@@ -35,10 +35,14 @@ export interface ServiceReport {
   outcome: ServiceOutcome;
   taskDefinitionBefore?: string;
   taskDefinitionAfter?: string;
-  /** Observed at the end (rehearse) or inferred from the final task definition (state machine). */
-  finalCollector?: 'alloy' | 'adot';
-  finalLogDriver?: 'json-file' | 'awslogs';
-  logsReceivedBy?: 'loki' | 'cloudwatch' | 'none';
+  /**
+   * Observed at the end (rehearse: what the running tasks are) or inferred from the outcome (state
+   * machine). `mixed`: running tasks differ. Absent where nothing is known, e.g. after a rollback
+   * that gave up: the service is then not claimed to be anywhere.
+   */
+  finalCollector?: 'alloy' | 'adot' | 'mixed';
+  finalLogDriver?: 'json-file' | 'awslogs' | 'mixed';
+  logsReceivedBy?: 'loki' | 'cloudwatch' | 'both' | 'none';
   checks: CheckResult[];
   /** Readable task-definition diff (plan mode). */
   diff?: string;

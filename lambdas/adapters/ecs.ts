@@ -60,10 +60,20 @@ export async function registerTaskDefinition(ecs: ECSClient, input: TaskDefiniti
   return arn;
 }
 
-/** Points the service at a revision (and a count); returns the id of the deployment that started. */
+/**
+ * Points the service at a revision (and a count); returns the id of the deployment that started.
+ * `forceNewDeployment`: ECS starts no deployment when the revision is the one the service already
+ * names, which is the case when a failed deployment is tried again.
+ */
 export async function updateService(
   ecs: ECSClient,
-  input: { cluster: string; service: string; taskDefinition: string; desiredCount?: number | undefined },
+  input: {
+    cluster: string;
+    service: string;
+    taskDefinition: string;
+    desiredCount?: number | undefined;
+    forceNewDeployment?: boolean | undefined;
+  },
 ): Promise<string | null> {
   const out = await awsCall(`ecs:UpdateService ${input.service}`, () =>
     ecs.send(
@@ -72,6 +82,7 @@ export async function updateService(
         service: input.service,
         taskDefinition: input.taskDefinition,
         ...(input.desiredCount !== undefined ? { desiredCount: input.desiredCount } : {}),
+        ...(input.forceNewDeployment ? { forceNewDeployment: true } : {}),
       }),
     ),
   );

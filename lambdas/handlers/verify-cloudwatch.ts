@@ -4,10 +4,11 @@ import { workItemSchema } from '../../core/execution';
 import {
   childFailureText,
   childOutput,
-  deploymentTargetSchema,
-  failureCauseSchema,
+  checkFromState,
   nextWindow,
   pollWindowSchema,
+  rollbackDeploymentChecks,
+  rollbackStateSchema,
   serviceSummary,
   type StepResult,
 } from '../../core/orchestration';
@@ -25,12 +26,7 @@ const eventSchema = taskEventSchema(
   z.looseObject({
     plan: planField,
     service: workItemSchema,
-    rollback: deploymentTargetSchema.extend({
-      startedAtMs: z.number(),
-      logGroups: z.array(z.string()),
-      // Set after a failed migration: the child then fails with it (and this service's record).
-      cause: failureCauseSchema.optional(),
-    }),
+    rollback: rollbackStateSchema,
     cloudwatch: z.looseObject({ window: pollWindowSchema }).optional(),
     deployment: priorCheckField,
     logs: priorCheckField,
@@ -110,7 +106,12 @@ export async function handler(event: unknown): Promise<StepResult> {
     state.deployment?.check,
     state.logs?.check,
     state.metrics?.check,
-    state.rollbackDeployment?.check,
+    // Every deployment attempt of the rollback under its own name: a retry does not hide the failure.
+    ...rollbackDeploymentChecks({
+      earlier: (state.rollback.failedAttempts ?? []).map(checkFromState),
+      last: state.rollbackDeployment && checkFromState(state.rollbackDeployment.check),
+      attempt: state.rollback.attempt ?? 1,
+    }),
     result.check,
   ] as (CheckResult | undefined)[];
   const summary = serviceSummary({

@@ -1,20 +1,23 @@
 import { orderedServices } from '../../core/plan/resolve';
 import type { Plan } from '../../core/plan/schema';
 import { LOCK_ATTRIBUTES } from '../../core/orchestration/lock';
-import { collectorOf, logDriverOf } from '../../core/taskdef';
-import type { AnyTaskDefinition } from '../../core/taskdef/types';
 import { SINGLE_TENANT } from '../loki';
 import type { Sandbox } from '../sandbox';
 import { shapeOf } from '../workload/containers';
+import { logsReceivedBy, runningStateOf } from './running-state';
 
 /** What the sandbox shows about one service at the end of a rehearsal. */
 export interface ServiceObservation {
   readonly name: string;
   readonly ecsService: string;
+  /** The revision the service names (what it is being moved to, not necessarily what runs). */
   readonly taskDefinition: string;
-  readonly finalCollector: 'alloy' | 'adot';
-  readonly finalLogDriver: 'json-file' | 'awslogs';
-  readonly logsReceivedBy: 'loki' | 'cloudwatch' | 'none';
+  /** The revisions its RUNNING tasks were started from: what the final fields describe. */
+  readonly runningTaskDefinitions: string[];
+  /** Absent when no task runs; `mixed` when running tasks differ. */
+  readonly finalCollector?: 'alloy' | 'adot' | 'mixed';
+  readonly finalLogDriver?: 'json-file' | 'awslogs' | 'mixed';
+  readonly logsReceivedBy: 'loki' | 'cloudwatch' | 'both' | 'none';
   readonly runningTasks: number;
   /** Lines seen in each store since the observation started. */
   readonly lines: { readonly loki: number; readonly cloudwatch: number };
@@ -31,8 +34,9 @@ export interface Observation {
 const OBSERVE_MS = 30_000;
 
 /**
- * Looks at the sandbox, not at the report: each service's current task definition, and which
- * store receives lines from its running tasks during a short window after the rollout ended.
+ * Looks at the sandbox, not at the report: what each service's RUNNING tasks are (the task
+ * definitions they were started from), and which store receives their lines during a short window
+ * after the rollout ended.
  */
 export async function observe(
   sandbox: Sandbox,
@@ -45,21 +49,20 @@ export async function observe(
   const services: ServiceObservation[] = [];
   for (const s of orderedServices(plan)) {
     const service = sandbox.ecs.service(cluster, s.ecsService);
-    const td = sandbox.ecs.taskDefinitions.resolve(service.taskDefinitionArn);
-    const described = { taskDefinition: td } as unknown as AnyTaskDefinition;
-    const collector = collectorOf(described);
-    const driver = logDriverOf(described);
     const running = sandbox.ecs.scheduler
       .tasksOf(service)
       .filter((t) => t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING');
+    const runningTds = running.map((t) => sandbox.ecs.taskDefinitions.resolve(t.taskDefinitionArn));
     const ids = running.map((t) => t.id);
     const loki = lokiLines(sandbox, plan, s.name, since);
     const groups = new Set(
-      shapeOf(td).mainContainers.flatMap((c) =>
-        c.logConfiguration?.logDriver === 'awslogs'
-          ? [c.logConfiguration.options?.['awslogs-group'] ?? '']
-          : [],
-      ),
+      runningTds
+        .flatMap((td) => shapeOf(td).mainContainers)
+        .flatMap((c) =>
+          c.logConfiguration?.logDriver === 'awslogs'
+            ? [c.logConfiguration.options?.['awslogs-group'] ?? '']
+            : [],
+        ),
     );
     const cloudwatch = [...groups].reduce(
       (n, g) =>
@@ -74,10 +77,10 @@ export async function observe(
     services.push({
       name: s.name,
       ecsService: s.ecsService,
-      taskDefinition: td.taskDefinitionArn,
-      finalCollector: collector === 'alloy' ? 'alloy' : 'adot',
-      finalLogDriver: driver === 'json-file' ? 'json-file' : 'awslogs',
-      logsReceivedBy: loki > 0 ? 'loki' : cloudwatch > 0 ? 'cloudwatch' : 'none',
+      taskDefinition: service.taskDefinitionArn,
+      runningTaskDefinitions: [...new Set(runningTds.map((td) => td.taskDefinitionArn))],
+      ...runningStateOf(runningTds),
+      logsReceivedBy: logsReceivedBy({ loki, cloudwatch }),
       runningTasks: running.length,
       lines: { loki, cloudwatch },
     });

@@ -175,15 +175,15 @@ export function buildReport(
       outcome: 'untouched',
       checks: [],
     };
+    if (!seen) return reported;
+    // What runs replaces what the orchestrator inferred, also where nothing could be observed.
+    const fromRunningTasks: ServiceReport = { ...reported, logsReceivedBy: seen.logsReceivedBy };
+    delete fromRunningTasks.finalCollector;
+    delete fromRunningTasks.finalLogDriver;
     return {
-      ...reported,
-      ...(seen
-        ? {
-            finalCollector: seen.finalCollector,
-            finalLogDriver: seen.finalLogDriver,
-            logsReceivedBy: seen.logsReceivedBy,
-          }
-        : {}),
+      ...fromRunningTasks,
+      ...(seen.finalCollector ? { finalCollector: seen.finalCollector } : {}),
+      ...(seen.finalLogDriver ? { finalLogDriver: seen.finalLogDriver } : {}),
     };
   });
   const cause = base.cause ?? result.failure?.cause;

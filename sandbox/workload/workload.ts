@@ -175,7 +175,7 @@ export class Workload implements SchedulerHooks {
         log?.logDriver === 'json-file' &&
         entry.shipping?.shipsLogs &&
         (entry.shipping.containers?.includes(c.name) ?? true) &&
-        !this.o.faults.forService('no-logs', ecsService)
+        !this.shipsNoLogs(ecsService)
       ) {
         const missing = this.o.faults.forService('missing-label', ecsService)?.label;
         for (const [i, l] of lines.entries()) {
@@ -199,6 +199,17 @@ export class Workload implements SchedulerHooks {
         // A rejected push is lost, as with a real sidecar after its retries.
       }
     }
+  }
+
+  /**
+   * `rollback-deployment-fails-once` also silences the sidecar: without a failed check nothing is
+   * rolled back, and the fault would rehearse nothing while the rollout looked fine.
+   */
+  private shipsNoLogs(ecsService: string): boolean {
+    return (
+      !!this.o.faults.forService('no-logs', ecsService) ||
+      !!this.o.faults.forService('rollback-deployment-fails-once', ecsService)
+    );
   }
 
   /** The task's metrics endpoint body, or undefined when the task exposes none. */

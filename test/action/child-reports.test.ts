@@ -104,4 +104,17 @@ describe('mergeChecks', () => {
       ),
     ).toEqual([compact('logs'), full('rollback-deployment'), full('cloudwatch')]);
   });
+
+  it('keeps every attempt of a retried rollback: each has its own name', () => {
+    const attempt = (n: number, verdict: 'passed' | 'failed') => ({
+      name: `rollback-deployment-attempt-${n}`,
+      verdict,
+      message: `attempt ${n} of 3`,
+      evidence: { query: 'DescribeServices' },
+      durationMs: 1,
+    });
+    const child = [attempt(1, 'failed'), attempt(2, 'passed')];
+    const record = child.map((c) => ({ ...c, message: '', evidence: {} }));
+    expect(mergeChecks(record, child)).toEqual(child);
+  });
 });

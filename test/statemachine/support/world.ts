@@ -10,8 +10,11 @@ import { toRegisterInput, type ContainerDefinition } from '../../../core/taskdef
 export interface Faults {
   /** ECS service name -> outcome of deployments onto an Alloy revision. */
   deployment?: Record<string, 'FAILED' | 'STUCK'>;
-  /** ECS service name -> outcome of deployments back onto an ADOT revision. */
-  rollbackDeployment?: Record<string, 'FAILED'>;
+  /**
+   * ECS service name -> outcome of deployments back onto an ADOT revision: every one fails, or
+   * the first N fail and later ones complete.
+   */
+  rollbackDeployment?: Record<string, 'FAILED' | { failFirst: number }>;
   /** Plan service names whose Alloy tasks ship nothing to Loki. */
   logsMissing?: string[];
   /** A label Alloy fails to set on a service's streams. */
@@ -86,6 +89,8 @@ export class World {
   readonly canaryLines: string[] = [];
   readonly calls: string[] = [];
   private counter = 0;
+  /** ECS service name -> deployments back onto ADOT that failed so far (for `failFirst`). */
+  private readonly rollbackFailures = new Map<string, number>();
 
   constructor() {
     for (const s of PLAN_SERVICES) {
@@ -243,7 +248,7 @@ export class World {
     };
   }
 
-  updateService(name: string, taskDefinition: string, desiredCount?: number): FakeService {
+  updateService(name: string, taskDefinition: string, desiredCount?: number, force = false): FakeService {
     const s = this.service(name);
     if (desiredCount !== undefined) s.desiredCount = desiredCount;
     s.taskDefinition = taskDefinition;
@@ -251,7 +256,7 @@ export class World {
       this.deployment(taskDefinition, s.desiredCount, 'IN_PROGRESS'),
       ...s.deployments.map((d) => ({ ...d, status: 'ACTIVE' as const })),
     ];
-    this.calls.push(`update ${name} ${taskDefinition}`);
+    this.calls.push(`update ${name} ${taskDefinition}${force ? ' force' : ''}`);
     return s;
   }
 
@@ -262,7 +267,7 @@ export class World {
     const primary = s.deployments[0];
     if (primary && primary.rolloutState === 'IN_PROGRESS') {
       const toAlloy = this.collectorOf(primary.taskDefinition) === 'alloy';
-      const fault = toAlloy ? this.faults.deployment?.[name] : this.faults.rollbackDeployment?.[name];
+      const fault = toAlloy ? this.faults.deployment?.[name] : this.rollbackFault(name);
       if (fault === 'FAILED') {
         primary.rolloutState = 'FAILED';
         primary.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
@@ -277,6 +282,16 @@ export class World {
       }
     }
     return JSON.parse(JSON.stringify(s)) as FakeService;
+  }
+
+  /** FAILED while the service's rollback deployments are meant to fail, counting each one. */
+  private rollbackFault(name: string): 'FAILED' | undefined {
+    const fault = this.faults.rollbackDeployment?.[name];
+    if (fault === undefined || fault === 'FAILED') return fault;
+    const failed = this.rollbackFailures.get(name) ?? 0;
+    if (failed >= fault.failFirst) return undefined;
+    this.rollbackFailures.set(name, failed + 1);
+    return 'FAILED';
   }
 
   // ---- what the collectors deliver ----

@@ -2,6 +2,8 @@ import {
   assembleReport,
   causeText,
   childFailureText,
+  decideRollbackRetry,
+  serviceSummary,
   type FinalizeFacts,
 } from '../../../../core/orchestration';
 import type { CheckResult, ServiceReport } from '../../../../core/report/types';
@@ -200,5 +202,97 @@ describe('assembleReport', () => {
       expect(history?.taskDefinitionAfter).toBeUndefined();
       expect(report.services.find((s) => s.name === 'worker')?.outcome).toBe('untouched');
     });
+  });
+});
+
+describe('assembleReport after a rollback that gave up', () => {
+  const check = (name: string, verdict: CheckResult['verdict']): CheckResult => ({
+    name,
+    verdict,
+    message: `${name} ${verdict}`,
+    evidence: { query: name },
+    durationMs: 1,
+  });
+
+  /** The Cause of a child whose rollback of `name` gave up after every deployment failed. */
+  function gaveUp(name: string, before: CheckResult[], rollbackOf?: { check: string; message: string }) {
+    let earlier: CheckResult[] = [];
+    for (let attempt = 1; ; attempt++) {
+      const decision = decideRollbackRetry({
+        service: name,
+        target: `td/${name}:1`,
+        attempt,
+        failed: check('rollback-deployment', 'failed'),
+        earlier,
+        current: { status: 'ACTIVE', deployments: [{ status: 'PRIMARY', taskDefinition: `td/${name}:1` }] },
+        rollbackOf,
+      });
+      if (decision.kind === 'retry') {
+        earlier = decision.attempts;
+        continue;
+      }
+      const record = serviceSummary({
+        service: work.find((w) => w.name === name)!,
+        outcome: 'failed',
+        taskDefinitionAfter: `td/${name}:1`,
+        checks: [...before, ...decision.attempts, decision.check],
+        finishedAt: 'end',
+      });
+      return JSON.parse(childFailureText(decision.cause, record)) as object;
+    }
+  }
+
+  it('the failing service keeps the check that caused the rollback and every attempt, and claims no collector', () => {
+    const cause = gaveUp('worker', [check('deployment', 'passed'), check('logs', 'failed')], {
+      check: 'logs',
+      message: 'no lines',
+    });
+    const { report, end } = assembleReport(facts({ failure: childFailure('RolloutFailed', cause) }));
+
+    expect(end?.error).toBe('RolloutFailed');
+    expect(report.status).toBe('FAILED');
+    expect(report.cause).toMatchObject({ service: 'worker', check: 'rollback' });
+    const worker = report.services.find((s) => s.name === 'worker');
+    expect(worker?.checks.map((c) => [c.name, c.verdict])).toEqual([
+      ['deployment', 'passed'],
+      ['logs', 'failed'],
+      ['rollback-deployment-attempt-1', 'failed'],
+      ['rollback-deployment-attempt-2', 'failed'],
+      ['rollback-deployment-attempt-3', 'failed'],
+      ['rollback', 'failed'],
+    ]);
+    expect(worker?.outcome).toBe('failed');
+    expect(worker).not.toHaveProperty('finalCollector');
+    expect(worker).not.toHaveProperty('logsReceivedBy');
+  });
+
+  it('scope all: a service migrated earlier whose rollback gave up keeps its attempts and no longer claims Alloy', () => {
+    const onAlloy = {
+      ...migrated('worker'),
+      finalCollector: 'alloy',
+      finalLogDriver: 'json-file',
+      logsReceivedBy: 'loki',
+    };
+    const { report, end } = assembleReport(
+      facts({
+        migrated: [onAlloy],
+        failure: childFailure('RolledBack', { service: 'history', check: 'logs', message: 'm' }),
+        rollbacks: [childFailure('RolloutFailed', gaveUp('worker', []))],
+      }),
+    );
+
+    expect(end?.error).toBe('RolloutFailed');
+    const worker = report.services.find((s) => s.name === 'worker');
+    expect(worker?.checks.map((c) => c.name)).toEqual([
+      'logs',
+      'rollback-deployment-attempt-1',
+      'rollback-deployment-attempt-2',
+      'rollback-deployment-attempt-3',
+      'rollback',
+    ]);
+    expect(worker).toMatchObject({ outcome: 'failed', childExecutionArn: 'arn:child' });
+    expect(worker).not.toHaveProperty('finalCollector');
+    expect(worker).not.toHaveProperty('finalLogDriver');
+    expect(worker).not.toHaveProperty('logsReceivedBy');
   });
 });
