@@ -5,6 +5,7 @@ import {
   childFailureText,
   childOutput,
   checkFromState,
+  evaluationTime,
   nextWindow,
   pollWindowSchema,
   rollbackDeploymentChecks,
@@ -45,6 +46,7 @@ async function newestEventsPerStream(
   logs: CloudWatchLogsClient,
   groups: readonly string[],
   sinceMs: number,
+  untilMs: number,
 ): Promise<LogStreamSeen[]> {
   const newest = new Map<string, LogStreamSeen>();
   for (const logGroupName of groups) {
@@ -57,6 +59,7 @@ async function newestEventsPerStream(
           new FilterLogEventsCommand({
             logGroupName,
             startTime: sinceMs,
+            endTime: untilMs,
             ...(nextToken ? { nextToken } : {}),
           }),
         );
@@ -81,26 +84,37 @@ async function newestEventsPerStream(
 export async function handler(event: unknown): Promise<StepResult> {
   const { executionArn, state } = parseEvent(eventSchema, event, 'VerifyCloudWatch');
   const { plan, svc, taskArns } = await loadCheckedService(state, state.rollback.taskDefinitionArn);
-  const query = `FilterLogEvents ${state.rollback.logGroups.join(', ')} since ${new Date(state.rollback.startedAtMs).toISOString()}`;
+  const nowMs = Date.now();
+  const window = nextWindow(state.cloudwatch?.window, nowMs, plan.rollback.verifyDeadline);
+  // Events as they stood at the deadline at the latest: an event written later does not count.
+  const atMs = evaluationTime(window, nowMs);
+  const query = `FilterLogEvents ${state.rollback.logGroups.join(', ')} from ${new Date(state.rollback.startedAtMs).toISOString()} to ${new Date(atMs).toISOString()}`;
   const streams = await measure(query, () =>
     newestEventsPerStream(
       createLogsClient(plan.region),
       state.rollback.logGroups,
       state.rollback.startedAtMs,
+      atMs,
     ),
   );
-  const nowMs = Date.now();
-  const window = nextWindow(state.cloudwatch?.window, nowMs, plan.rollback.verifyDeadline);
   const assessment = assessCloudWatch({
     name: 'cloudwatch',
     service: svc.name,
     logGroups: state.rollback.logGroups,
     rollbackStartedAtMs: state.rollback.startedAtMs,
-    nowMs,
+    nowMs: atMs,
     expectedTaskIds: taskArns,
     streams,
   });
-  const result = pollStep({ service: svc.name, step: 'cloudwatch', assessment, window, nowMs });
+  const result = pollStep({
+    plan,
+    service: svc.name,
+    step: 'cloudwatch',
+    assessment,
+    window,
+    nowMs,
+    measuredAtMs: atMs,
+  });
   if (result.verdict !== 'passed') return result;
   const checks = [
     state.deployment?.check,

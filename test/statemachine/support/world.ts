@@ -45,6 +45,8 @@ export interface FakeDeployment {
   taskDefinition: string;
   rolloutState: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
   rolloutStateReason?: string;
+  /** When the rollout state last changed, as ECS reports it. */
+  updatedAt: Date;
   desiredCount: number;
   runningCount: number;
   pendingCount: number;
@@ -86,7 +88,8 @@ export class World {
   readonly ssm = new Map<string, string>();
   readonly logGroups = new Map<string, { retentionInDays?: number }>();
   readonly lock = new Map<string, Record<string, string>>();
-  readonly canaryLines: string[] = [];
+  /** Canary entries Loki stored, as pushed. */
+  readonly canaryLines: { labels: Record<string, string>; ts: string; line: string }[] = [];
   readonly calls: string[] = [];
   private counter = 0;
   /** ECS service name -> deployments back onto ADOT that failed so far (for `failFirst`). */
@@ -183,6 +186,7 @@ export class World {
       runningCount: done ? count : 0,
       pendingCount: done ? 0 : count,
       failedTasks: 0,
+      updatedAt: new Date(this.nowMs),
     };
   }
 
@@ -270,10 +274,12 @@ export class World {
       const fault = toAlloy ? this.faults.deployment?.[name] : this.rollbackFault(name);
       if (fault === 'FAILED') {
         primary.rolloutState = 'FAILED';
+        primary.updatedAt = new Date(this.nowMs);
         primary.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
         primary.failedTasks = 3;
       } else if (fault !== 'STUCK') {
         primary.rolloutState = 'COMPLETED';
+        primary.updatedAt = new Date(this.nowMs);
         primary.runningCount = primary.desiredCount;
         primary.pendingCount = 0;
         s.deployments = [primary];
