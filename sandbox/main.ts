@@ -1,10 +1,12 @@
 import * as path from 'node:path';
 import { orderedServices } from '../core/plan/resolve';
+import { checkFaultTargets } from './fault-targets';
 import type { Fault } from './faults';
 import { startPrometheus } from './prometheus';
 import { seedPlanCluster } from './rehearse/cluster';
-import { readRehearsalInputs } from './rehearse/inputs';
+import { readRehearsalInputs, type RehearsalInputs } from './rehearse/inputs';
 import { startSandbox, type Sandbox } from './sandbox';
+import { withScratchDir } from './scratch-dir';
 
 export interface SandboxRunOptions {
   readonly port: number;
@@ -13,6 +15,7 @@ export interface SandboxRunOptions {
   readonly prometheus: boolean;
   readonly planFile?: string;
   readonly taskDefinitionsDir: string;
+  /** Scratch space: the sandbox runs in a fresh directory under it (Prometheus data), removed when it stops. */
   readonly workDir: string;
   readonly write: (text: string) => void;
   /** Resolves when the sandbox should stop; default: SIGINT or SIGTERM. */
@@ -34,9 +37,24 @@ function signalled(): Promise<string> {
 /** The `alloy-rollout sandbox` command: start, optionally seed a plan's cluster, serve until stopped. */
 export async function runSandboxUntilStopped(options: SandboxRunOptions): Promise<void> {
   const until = options.until ?? signalled();
-  const inputs = options.planFile
-    ? await readRehearsalInputs(options.planFile, options.taskDefinitionsDir)
-    : undefined;
+  const { planFile } = options;
+  const inputs = planFile ? await readRehearsalInputs(planFile, options.taskDefinitionsDir) : undefined;
+  if (planFile && inputs) checkFaultTargets(options.faults, inputs.plan, planFile);
+  // Only Prometheus keeps state on disk: without it there is nothing to start afresh.
+  const run = (prometheusParent?: string) => serve(until, prometheusParent, inputs, options);
+  await (options.prometheus ? withScratchDir(options.workDir, run) : run());
+}
+
+/**
+ * Serves until stopped; with Prometheus under `prometheusParent`, an empty scratch directory, so a
+ * new sandbox holds none of an earlier one's metrics.
+ */
+async function serve(
+  until: Promise<unknown>,
+  prometheusParent: string | undefined,
+  inputs: RehearsalInputs | undefined,
+  options: SandboxRunOptions,
+): Promise<void> {
   const sandbox: Sandbox = await startSandbox({
     port: options.port,
     clockSpeed: options.clockSpeed,
@@ -48,10 +66,10 @@ export async function runSandboxUntilStopped(options: SandboxRunOptions): Promis
           serviceAliases: Object.fromEntries(orderedServices(inputs.plan).map((s) => [s.name, s.ecsService])),
         }
       : {}),
-    ...(options.prometheus
+    ...(prometheusParent !== undefined
       ? {
           metrics: async () =>
-            startPrometheus({ dir: path.join(options.workDir, 'prometheus'), scrapeIntervalSeconds: 1 }),
+            startPrometheus({ dir: path.join(prometheusParent, 'prometheus'), scrapeIntervalSeconds: 1 }),
         }
       : {}),
   });

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { InputInvalidError } from '../../core/errors';
 import { FAULT_GRAMMAR, parseFaults } from '../../sandbox/faults';
 import { rehearse } from '../../sandbox/rehearse/rehearse';
+import { checkWritable } from '../writable-paths';
 import { EXIT_CODES, type CliCommand } from './types';
 
 const HELP = `Usage: alloy-rollout rehearse [--plan FILE] [--task-definitions DIR] [--fault SPEC]... [--report FILE] [--clock-speed X]
@@ -12,7 +13,8 @@ Functions, CloudWatch Logs, SSM, DynamoDB, Secrets Manager, a Loki API and a rea
 AMP), seeds the plan's cluster with its services on ADOT + awslogs, deploys the orchestrator
 (statemachine/rollout.asl.json with the real Lambda handlers), runs the Action's own code to start
 and follow the rollout, prints what a user would see, observes where each service's logs end up,
-writes the report and stops everything it started.
+writes the report and stops everything it started. Every rehearsal starts from empty state: the
+sandbox's Prometheus keeps its data in a fresh directory under .rehearsal/, removed at the end.
 
 Options:
   --plan FILE              the plan (default: examples/plan.yaml)
@@ -20,7 +22,8 @@ Options:
                            (default: examples/task-definitions)
   --fault SPEC             inject a fault; repeat for several:
                              ${FAULT_GRAMMAR.join('\n                             ')}
-                           <service> is a plan service name (e.g. history) or an ECS service name
+                           <service> is a plan service name (e.g. history) or its ECS service
+                           name; a service the plan does not have is bad input
   --report FILE            where to write the report JSON (default: .rehearsal/report.json)
   --clock-speed X          simulated seconds per real second (default: 60)
   --help                   show this help
@@ -68,6 +71,10 @@ export const command: CliCommand = {
     }
     const faults = parseFaults(values.fault ?? []);
     const clockSpeed = parseClockSpeed(values['clock-speed'], 60);
+    const reportOption = values.report ?? path.join('.rehearsal', 'report.json');
+    const reportFile = path.resolve(io.cwd, reportOption);
+    // Before anything starts: a report that cannot be written would be found out after the whole run.
+    await checkWritable(path.dirname(reportFile), [path.basename(reportFile)], `--report ${reportOption}`);
     const root = path.resolve(__dirname, '..', '..');
     // Ctrl-C stops the sandbox (and the Prometheus it started) instead of leaving them behind.
     const interrupt = new AbortController();
@@ -82,7 +89,7 @@ export const command: CliCommand = {
       ),
       faults,
       clockSpeed,
-      reportFile: path.resolve(io.cwd, values.report ?? path.join('.rehearsal', 'report.json')),
+      reportFile,
       workDir: path.resolve(io.cwd, '.rehearsal'),
       write: io.stdout,
       signal: interrupt.signal,

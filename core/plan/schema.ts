@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { parseDuration } from './duration';
-import { expandCheckQuery } from './check-query';
+import { checkResultProblem, expandCheckQuery } from './check-query';
 import { checkQuery, describeProblem, type QueryLanguage } from '../queries/grammar';
 
 /** The Alloy release rendered configs are written for unless the plan pins another. */
@@ -74,8 +74,8 @@ const customCheck = z
   .superRefine((check, ctx) => {
     // Checked as it will run: with `$service` filled in by a representative name.
     const problem = checkQuery(check.language, expandCheckQuery(check.query, 'service'));
-    if (problem)
-      ctx.addIssue({ code: 'custom', path: ['query'], message: describeProblem(check.language, problem) });
+    const unusable = problem ? describeProblem(check.language, problem) : checkResultProblem(check);
+    if (unusable) ctx.addIssue({ code: 'custom', path: ['query'], message: unusable });
   });
 
 const service = z

@@ -36,6 +36,15 @@ export function checkQuery(language: QueryLanguage, query: string): GrammarProbl
   return firstError(tree, query);
 }
 
+/**
+ * True for a LogQL log query (`{app="x"} |= "error"`), which answers with log lines, false for a
+ * metric query (`count_over_time({app="x"}[5m])`), which answers with numbers. The official
+ * grammar's top expression says which: LogExpr or MetricExpr. Meant for queries that parse.
+ */
+export function isLogQuery(query: string): boolean {
+  return logqlParser.parse(query).topNode.firstChild?.firstChild?.name === 'LogExpr';
+}
+
 export function describeProblem(language: QueryLanguage, problem: GrammarProblem): string {
   const name = language === 'logql' ? 'LogQL' : 'PromQL';
   return `not valid ${name}: parse error at offset ${problem.offset} near ${JSON.stringify(problem.near)}`;

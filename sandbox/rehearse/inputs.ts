@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { parseDocument } from 'yaml';
 import { InputInvalidError, PlanInvalidError } from '../../core/errors';
 import { formatProblems, validatePlan } from '../../core/plan/parse';
+import { decodePlanText } from '../../core/plan/parse-text';
 import { orderedServices } from '../../core/plan/resolve';
 import type { Plan } from '../../core/plan/schema';
 import { readTaskDefinition, type AnyTaskDefinition } from '../../core/taskdef';
@@ -32,17 +32,13 @@ export async function readRehearsalInputs(
   planFile: string,
   taskDefinitionsDir: string,
 ): Promise<RehearsalInputs> {
-  const doc = parseDocument(await readText(planFile, 'plan'), { uniqueKeys: true });
-  if (doc.errors.length > 0)
-    throw new PlanInvalidError(
-      `${planFile}: not valid YAML/JSON: ${doc.errors[0]?.message.split('\n')[0] ?? ''}`,
-      { file: planFile },
-    );
-  const document: unknown = doc.toJS();
-  if (document === null || typeof document !== 'object' || Array.isArray(document))
-    throw new PlanInvalidError(`${planFile}: expected a mapping (an object) at the top of the plan`, {
+  const decoded = decodePlanText(await readText(planFile, 'plan'));
+  if (!decoded.ok)
+    throw new PlanInvalidError(formatProblems(planFile, decoded.problems), {
       file: planFile,
+      problems: decoded.problems,
     });
+  const { document } = decoded;
   const result = validatePlan(document);
   if (!result.ok)
     throw new PlanInvalidError(formatProblems(planFile, result.problems), { problems: result.problems });
@@ -58,7 +54,7 @@ export async function readRehearsalInputs(
     }
     taskDefinitions.set(service.name, readTaskDefinition(json, file));
   }
-  return { document: document as Record<string, unknown>, plan: result.plan, taskDefinitions };
+  return { document, plan: result.plan, taskDefinitions };
 }
 
 /**

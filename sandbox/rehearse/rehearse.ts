@@ -7,12 +7,14 @@ import { orderedServices } from '../../core/plan/resolve';
 import type { Plan } from '../../core/plan/schema';
 import type { Report, ReportStatus, ServiceReport } from '../../core/report/types';
 import { applyEnv } from '../env';
+import { checkFaultTargets } from '../fault-targets';
 import type { Fault } from '../faults';
 import { startPrometheus } from '../prometheus';
 import { startSandbox } from '../sandbox';
+import { withScratchDir } from '../scratch-dir';
 import { seedPlanCluster } from './cluster';
 import { consoleActionIo } from './console-io';
-import { readRehearsalInputs, sandboxPlanDocument } from './inputs';
+import { readRehearsalInputs, sandboxPlanDocument, type RehearsalInputs } from './inputs';
 import { observe, type Observation } from './observe';
 
 export interface RehearseOptions {
@@ -22,7 +24,7 @@ export interface RehearseOptions {
   readonly clockSpeed: number;
   /** Where the report is written. */
   readonly reportFile: string;
-  /** Scratch space (Prometheus data). */
+  /** Scratch space: each rehearsal runs in a fresh directory under it (Prometheus data), removed at the end. */
   readonly workDir: string;
   readonly write: (text: string) => void;
   /** Repository root (lambdas/, statemachine/); default: this checkout. */
@@ -55,6 +57,16 @@ export interface RehearsalResult {
  */
 export async function rehearse(options: RehearseOptions): Promise<RehearsalResult> {
   const inputs = await readRehearsalInputs(options.planFile, options.taskDefinitionsDir);
+  checkFaultTargets(options.faults, inputs.plan, options.planFile);
+  return withScratchDir(options.workDir, (scratchDir) => rehearseIn(scratchDir, inputs, options));
+}
+
+/** The rehearsal proper, from an empty scratch directory: nothing of an earlier run is read. */
+async function rehearseIn(
+  scratchDir: string,
+  inputs: RehearsalInputs,
+  options: RehearseOptions,
+): Promise<RehearsalResult> {
   const { plan } = inputs;
   const aliases = Object.fromEntries(orderedServices(plan).map((s) => [s.name, s.ecsService]));
   const write = options.write;
@@ -68,7 +80,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
     ampWorkspaceId: plan.amp.workspaceId,
     ...(options.root ? { root: options.root } : {}),
     metrics: async () =>
-      startPrometheus({ dir: path.join(options.workDir, 'prometheus'), scrapeIntervalSeconds: 1 }),
+      startPrometheus({ dir: path.join(scratchDir, 'prometheus'), scrapeIntervalSeconds: 1 }),
   });
   const restoreEnv = applyEnv(sandbox.env);
   const onAbort = () => {

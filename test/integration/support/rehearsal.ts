@@ -50,16 +50,19 @@ export interface Rehearsal extends RehearsalResult {
   readonly output: string;
 }
 
-/** Runs `rehearse` through its real code paths in a scratch directory that is removed afterwards. */
+/**
+ * Runs `rehearse` through its real code paths in a scratch directory that is removed afterwards,
+ * or in `workDir` (kept: the caller owns it).
+ */
 export async function runRehearsal(
   faults: string[],
-  options: { scope?: 'all' | 'service'; clockSpeed?: number } = {},
+  options: { scope?: 'all' | 'service'; clockSpeed?: number; workDir?: string; planText?: string } = {},
 ): Promise<Rehearsal> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'rehearsal-'));
+  const dir = options.workDir ?? mkdtempSync(path.join(tmpdir(), 'rehearsal-'));
   let output = '';
   try {
     const planFile = path.join(dir, 'plan.yaml');
-    writeFileSync(planFile, testPlan(options.scope));
+    writeFileSync(planFile, options.planText ?? testPlan(options.scope));
     const result = await rehearse({
       planFile,
       taskDefinitionsDir: path.join(ROOT, 'examples', 'task-definitions'),
@@ -81,6 +84,6 @@ export async function runRehearsal(
       { cause: error },
     );
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!options.workDir) rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -165,15 +165,17 @@ describe('render', () => {
     expect(run.stderr).toContain(message);
   });
 
-  it('exits 1 when the output cannot be written', async () => {
+  it('exits 2 naming the path when the output cannot be written there', async () => {
     const dir = scratch();
     writeFileSync(join(dir, 'file'), '');
     const run = await runCli(
       ['render', '--plan', PLAN, '--service', 'history', '--task-definition', HISTORY, '--out', 'file/sub'],
       dir,
     );
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain('unexpected failure');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      `--out file/sub: cannot write there: ${join(dir, 'file')} is not a directory`,
+    );
   });
 });
 

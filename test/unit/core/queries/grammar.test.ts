@@ -1,4 +1,4 @@
-import { checkQuery, describeProblem } from '../../../../core/queries/grammar';
+import { checkQuery, describeProblem, isLogQuery } from '../../../../core/queries/grammar';
 
 describe('checkQuery', () => {
   it('accepts valid LogQL and PromQL', () => {
@@ -18,5 +18,19 @@ describe('checkQuery', () => {
     const problem = checkQuery('promql', '   ');
     expect(problem).toEqual({ offset: 0, near: '<empty query>' });
     expect(describeProblem('promql', problem!)).toMatch(/^not valid PromQL/);
+  });
+});
+
+describe('isLogQuery', () => {
+  it.each([
+    ['{job="x"}', true],
+    ['{job="x"} |= "error" | json | level="error"', true],
+    ['({job="x"})', true],
+    ['count_over_time({job="x"}[5m])', false],
+    ['sum by (task_id) (count_over_time({job="x"} | json | __error__!="" [5m])) > 0', false],
+    ['(count_over_time({job="x"}[5m]))', false],
+    ['vector(1)', false],
+  ])('%s: %s', (query, expected) => {
+    expect(isLogQuery(query)).toBe(expected);
   });
 });
