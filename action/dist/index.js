@@ -65163,12 +65163,6 @@ function parseDuration(text) {
   return total;
 }
 
-// core/plan/check-query.ts
-var SERVICE_PLACEHOLDER = "$service";
-function expandCheckQuery(query2, serviceName) {
-  return query2.replaceAll(SERVICE_PLACEHOLDER, serviceName);
-}
-
 // node_modules/@lezer/common/dist/index.js
 var DefaultBufferLength = 1024;
 var nextPropID = 0;
@@ -69350,9 +69344,22 @@ function checkQuery(language, query2) {
   const tree = language === "logql" ? parser.parse(query2) : parser2.parse(query2);
   return firstError(tree, query2);
 }
+function isLogQuery(query2) {
+  return parser.parse(query2).topNode.firstChild?.firstChild?.name === "LogExpr";
+}
 function describeProblem(language, problem) {
   const name3 = language === "logql" ? "LogQL" : "PromQL";
   return `not valid ${name3}: parse error at offset ${problem.offset} near ${JSON.stringify(problem.near)}`;
+}
+
+// core/plan/check-query.ts
+var SERVICE_PLACEHOLDER = "$service";
+function expandCheckQuery(query2, serviceName) {
+  return query2.replaceAll(SERVICE_PLACEHOLDER, serviceName);
+}
+function checkResultProblem(check) {
+  if (check.language !== "logql" || !isLogQuery(expandCheckQuery(check.query, "service"))) return null;
+  return `check "${check.name}" is a log query, which returns log lines; a check compares one number with its threshold, so it must be a metric query such as sum(count_over_time(${check.query} [5m]))`;
 }
 
 // core/plan/schema.ts
@@ -69398,8 +69405,8 @@ var customCheck = object({
   deadline: duration2("2m")
 }).strict().superRefine((check, ctx) => {
   const problem = checkQuery(check.language, expandCheckQuery(check.query, "service"));
-  if (problem)
-    ctx.addIssue({ code: "custom", path: ["query"], message: describeProblem(check.language, problem) });
+  const unusable = problem ? describeProblem(check.language, problem) : checkResultProblem(check);
+  if (unusable) ctx.addIssue({ code: "custom", path: ["query"], message: unusable });
 });
 var service = object({
   /** Short name used in reports and as the `service_name` label (e.g. "history"). */
@@ -69482,7 +69489,13 @@ var planSchema = object({
     metrics: object({
       deadline: duration2("2m"),
       /** The service's series count after migration must reach this fraction of its baseline. */
-      minSeriesRatio: number2().min(0).max(10).default(0.9)
+      minSeriesRatio: number2().min(0).max(10).default(0.9),
+      /**
+       * Preflight must read each service's series count before changing anything; when it
+       * cannot, the run is refused. false lets the run go on without that baseline, and
+       * each service's metrics check then says continuity was not checked.
+       */
+      requireBaseline: boolean2({ error: "expected true or false" }).default(true)
     }).strict().prefault({}),
     checks: array(customCheck).default([])
   }).strict().prefault({}),
@@ -69600,7 +69613,17 @@ ${lines.join("\n")}`;
 
 // core/plan/parse-text.ts
 var import_yaml = __toESM(require_dist());
-function parsePlanText(text) {
+var MAX_ALIAS_COUNT = 100;
+function documentProblem(message) {
+  return { ok: false, problems: [{ path: "", message }] };
+}
+function aliasProblem(error4) {
+  const message = error4 instanceof Error ? error4.message : String(error4);
+  if (/excessive alias count/i.test(message))
+    return `too many aliases: its anchors and aliases (*name) expand to more than ${MAX_ALIAS_COUNT} copies, as in an alias bomb; expected a plan that spells its values out or reuses each anchor a few times`;
+  return `not valid YAML/JSON: ${message}`;
+}
+function decodePlanText(text) {
   const doc = (0, import_yaml.parseDocument)(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     return {
@@ -69611,14 +69634,19 @@ function parsePlanText(text) {
       }))
     };
   }
-  const value = doc.toJS();
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    return {
-      ok: false,
-      problems: [{ path: "", message: "expected a mapping (an object) at the top of the plan" }]
-    };
+  let value;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error4) {
+    return documentProblem(aliasProblem(error4));
   }
-  return validatePlan(value);
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    return documentProblem("expected a mapping (an object) at the top of the plan");
+  return { ok: true, document: value };
+}
+function parsePlanText(text) {
+  const decoded = decodePlanText(text);
+  return decoded.ok ? validatePlan(decoded.document) : decoded;
 }
 
 // core/plan/resolve.ts
