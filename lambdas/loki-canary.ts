@@ -63,7 +63,7 @@ export async function readCanary(
   plan: Plan,
   canary: CanaryState,
   atMs: number,
-): Promise<{ readonly assessment: Assessment; readonly measuredAtMs: number }> {
+): Promise<Assessment> {
   const pushed = canaryPushStream(canary.marker, toNanos(canary.pushedAtMs), { cluster: plan.cluster });
   const query = canaryLines(canary.marker, { cluster: plan.cluster });
   // Loki's end bound is exclusive: one millisecond more includes a line stamped exactly at atMs.
@@ -78,20 +78,18 @@ export async function readCanary(
     }),
   );
   const entry = pushed.values[0]!;
-  const assessment: Assessment =
-    'data' in read
-      ? assessCanary({
-          name: 'loki-canary',
-          query,
-          pushed: { labels: pushed.stream, line: entry[1], timestampNs: entry[0] },
-          window,
-          data: read.data,
-        })
-      : {
-          name: 'loki-canary',
-          verdict: 'error',
-          message: `could not read the canary back: ${read.error}`,
-          evidence: { query, values: { error: read.error } },
-        };
-  return { assessment, measuredAtMs: atMs };
+  return 'data' in read
+    ? assessCanary({
+        name: 'loki-canary',
+        query,
+        pushed: { labels: pushed.stream, line: entry[1], timestampNs: entry[0] },
+        window,
+        data: read.data,
+      })
+    : {
+        name: 'loki-canary',
+        verdict: 'error',
+        message: `could not read the canary back: ${read.error}`,
+        evidence: { query, values: { error: read.error } },
+      };
 }

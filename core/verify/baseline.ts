@@ -65,7 +65,6 @@ export async function readBaselines(
 }
 
 /** Why a baseline that could not be read refuses the run, naming the query and the way out. */
-export function unreadableBaselineProblem(query: string, read: BaselineRead): string | undefined {
-  if (!('unreadable' in read.reading)) return undefined;
-  return `could not read the series baseline \`${query}\` in ${read.attempts} attempt(s): ${read.reading.unreadable}; without it series continuity cannot be judged (set verification.metrics.requireBaseline: false to go on without it)`;
+export function unreadableBaselineProblem(query: string, attempts: number, why: string): string {
+  return `could not read the series baseline \`${query}\` in ${attempts} attempt(s): ${why}; without it series continuity cannot be judged (set verification.metrics.requireBaseline: false to go on without it)`;
 }

@@ -79,5 +79,5 @@ export function recordSampleFaults(
     if (faults.nonFinite.length > 0 || faults.stale.length > 0)
       out[what] = { nonFinite: capList(faults.nonFinite).items, stale: capList(faults.stale).items };
   }
-  return Object.keys(out).length > 0 ? { ...out } : null;
+  return Object.keys(out).length > 0 ? out : null;
 }

@@ -212,9 +212,8 @@ async function poll(
     const { verdict, check } = settleAt(pushed.assessment);
     return result(verdict, check);
   }
-  const nowMs = Date.now();
-  const read = await readCanary(loki, plan, canary, evaluationTime(window, nowMs));
-  const { verdict, check } = settleStep(read.assessment, window, Math.min(nowMs, read.measuredAtMs));
+  const atMs = evaluationTime(window, Date.now());
+  const { verdict, check } = settleStep(await readCanary(loki, plan, canary, atMs), window, atMs);
   if (verdict !== 'passed') return result(verdict, check);
   checks.push(check);
   stage = 'done';

@@ -172,9 +172,16 @@ export async function handler(event: unknown): Promise<PreflightResult> {
       continue;
     }
     unread.push(item.name);
-    const problem = unreadableBaselineProblem(seriesCountForService(item.name), read);
-    if (problem && plan.verification.metrics.requireBaseline)
-      problems.push({ service: item.name, message: problem, reason: 'baseline-unreadable' });
+    if (plan.verification.metrics.requireBaseline)
+      problems.push({
+        service: item.name,
+        message: unreadableBaselineProblem(
+          seriesCountForService(item.name),
+          read.attempts,
+          read.reading.unreadable,
+        ),
+        reason: 'baseline-unreadable',
+      });
   }
 
   if (problems.length > 0) {

@@ -24,6 +24,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
+import { requestedTimeMs } from '../../support/query-time';
 import { CLUSTER, type World } from './world';
 
 /** Wires the AWS SDK clients to the world (aws-sdk-client-mock) and fetch to fake Loki and AMP. */
@@ -183,11 +184,10 @@ const json = (body: unknown, status = 200) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 const vector = (result: unknown[]) => json({ status: 'success', data: { resultType: 'vector', result } });
 
-/** The evaluation time an instant query asked for (AMP: form field in seconds; Loki: ns), in seconds. */
+/** The evaluation time an instant query asked for, in seconds (samples carry it so). */
 function requestedSeconds(url: URL, init?: RequestInit): number | undefined {
-  const time = new URLSearchParams(String(init?.body ?? '')).get('time') ?? url.searchParams.get('time');
-  if (time === null) return undefined;
-  return /^\d{16,}$/.test(time) ? Number(BigInt(time) / 1_000_000n) / 1000 : Number(time);
+  const ms = requestedTimeMs(url, init?.body ? String(init.body) : undefined);
+  return ms === undefined ? undefined : ms / 1000;
 }
 
 /** Prometheus and Loki stamp every sample of an instant query with the requested time. */

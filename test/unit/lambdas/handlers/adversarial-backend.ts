@@ -1,3 +1,4 @@
+import { requestedTimeMs } from '../../../support/query-time';
 import {
   reply,
   startServer,
@@ -45,12 +46,9 @@ export interface Backend {
 
 export const WORKSPACE = 'ws-adversarial';
 
-/** The time an instant query asked for, in ms: AMP's form field (seconds), Loki's parameter (ns). */
+/** The time an instant query asked for, in ms; now for requests without one (series). */
 function requestedMs(request: RecordedRequest, url: URL): number {
-  const form = new URLSearchParams(request.body);
-  const time = form.get('time') ?? url.searchParams.get('time');
-  if (time === null) return Date.now();
-  return /^\d{16,}$/.test(time) ? Number(BigInt(time) / 1_000_000n) : Number(time) * 1000;
+  return requestedTimeMs(url, request.body) ?? Date.now();
 }
 
 function queryOf(request: RecordedRequest, url: URL): string {

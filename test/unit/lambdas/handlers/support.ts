@@ -1,3 +1,4 @@
+import { requestedTimeMs } from '../../../support/query-time';
 import {
   DescribeTasksCommand,
   ListTasksCommand,
@@ -33,24 +34,15 @@ export function vectorResponse(result: unknown[]): Response {
   return new Response(JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }));
 }
 
-/**
- * The evaluation time a Prometheus or Loki instant query asked for, in float seconds, as both
- * stamp their samples: AMP's `time` form field (seconds) or Loki's `time` parameter (ns).
- */
-export function requestedSeconds(url: URL, init?: RequestInit): number {
-  const form = init?.body ? new URLSearchParams(String(init.body)) : undefined;
-  const time = form?.get('time') ?? url.searchParams.get('time');
-  if (time === null || time === undefined) throw new Error(`no time parameter in ${url.toString()}`);
-  return /^\d{16,}$/.test(time) ? Number(BigInt(time) / 1_000_000n) / 1000 : Number(time);
-}
-
 /** An instant vector stamped, as a real backend stamps it, with the time the request asked for. */
 export function vectorAt(
   url: URL,
   init: RequestInit | undefined,
   result: { metric: unknown; value: string }[],
 ): Response {
-  const at = requestedSeconds(url, init);
+  const atMs = requestedTimeMs(url, init?.body ? String(init.body) : undefined);
+  if (atMs === undefined) throw new Error(`no time parameter in ${url.toString()}`);
+  const at = atMs / 1000;
   return vectorResponse(result.map((r) => ({ metric: r.metric, value: [at, r.value] })));
 }
 
