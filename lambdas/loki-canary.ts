@@ -1,3 +1,4 @@
+import { now } from './clock';
 import { randomUUID } from 'node:crypto';
 import type { Plan } from '../core/plan/schema';
 import { canaryLines, canaryPushStream } from '../core/queries';
@@ -27,7 +28,7 @@ export async function pushCanary(
 ): Promise<
   { readonly canary: CanaryState; readonly assessment: Assessment } | { readonly assessment: Assessment }
 > {
-  const pushedAtMs = Date.now();
+  const pushedAtMs = now();
   const nonce = `${executionArn.split(':').pop() ?? 'run'}-${randomUUID()}`;
   const push = await measure('POST /loki/api/v1/push', () =>
     loki.push([canaryPushStream(nonce, toNanos(pushedAtMs), { cluster: plan.cluster })]),

@@ -1,3 +1,4 @@
+import { now } from '../clock';
 import * as z from 'zod';
 import { InputInvalidError } from '../../core/errors';
 import {
@@ -42,7 +43,7 @@ export async function handler(event: unknown): Promise<StepResult> {
     );
   const aws = { ecs: createEcsClient(plan.region) };
   const service = await describeService(aws.ecs, plan.cluster, svc.ecsService);
-  const nowMs = Date.now();
+  const nowMs = now();
   const prior = action === 'migrate' ? state.deployment : state.rollbackDeployment;
   // The window opened when the update was made, so the deadline counts the whole deployment.
   const window = prior

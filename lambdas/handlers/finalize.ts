@@ -1,3 +1,4 @@
+import { now } from '../clock';
 import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { USER_MODES, workItemSchema, type Progress } from '../../core/execution';
@@ -84,7 +85,7 @@ export async function handler(event: unknown): Promise<FinalizeResult> {
     executionArn,
     lockReleased,
     startedAt: state.lock?.acquiredAt,
-    finishedAt: new Date().toISOString(),
+    finishedAt: new Date(now()).toISOString(),
     planned: parsed.ok
       ? orderedServices(parsed.plan).map((s) => ({ name: s.name, phase: s.phase, ecsService: s.ecsService }))
       : [],

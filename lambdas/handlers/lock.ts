@@ -1,3 +1,4 @@
+import { now } from '../clock';
 import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { LockHeldError } from '../../core/errors';
 import { executionInputSchema, type Progress } from '../../core/execution';
@@ -25,7 +26,7 @@ export async function handler(event: unknown): Promise<LockResult> {
   const { executionArn, state } = parseEvent(eventSchema, event, 'Lock');
   const table = requireEnv(env, 'lockTableName', 'LOCK_TABLE_NAME');
   const plan = loadPlan(state.plan);
-  const nowMs = Date.now();
+  const nowMs = now();
   const record = lockRecord({
     cluster: plan.cluster,
     executionArn,

@@ -1,3 +1,4 @@
+import { now } from '../clock';
 import * as z from 'zod';
 import { InputInvalidError } from '../../core/errors';
 import type { Progress } from '../../core/execution';
@@ -146,7 +147,7 @@ async function poll(
   const checks = [...prior.checks] as CheckResult[];
   const target = prior.target;
   let loki: LokiClient | undefined;
-  const settleAt = (assessment: Assessment) => settleStep(assessment, window, Date.now());
+  const settleAt = (assessment: Assessment) => settleStep(assessment, window, now());
   const result = (verdict: StepVerdict, check: CheckResult): LokiResult => {
     const base = {
       verdict,
@@ -155,7 +156,7 @@ async function poll(
       window,
       ...(canary ? { canary } : {}),
       checks,
-      waitSeconds: nextPollSeconds(window, Date.now(), timingFromPlan(plan).pollSeconds),
+      waitSeconds: nextPollSeconds(window, now(), timingFromPlan(plan).pollSeconds),
       progress: {
         step: check.name,
         status: progressStatus(verdict),
@@ -181,7 +182,7 @@ async function poll(
     if (verdict !== 'passed') return result(verdict, check);
     checks.push(check);
     stage = 'ready';
-    window = nextWindow(undefined, Date.now(), plan.verification.deploymentTimeout);
+    window = nextWindow(undefined, now(), plan.verification.deploymentTimeout);
   }
   if (stage === 'ready' || stage === 'deployment') {
     loki ??= await lokiClientFor(plan);
@@ -200,7 +201,7 @@ async function poll(
     if (verdict !== 'passed') return result(verdict, check);
     checks.push(check);
     stage = 'canary';
-    window = nextWindow(undefined, Date.now(), plan.verification.logs.deadline);
+    window = nextWindow(undefined, now(), plan.verification.logs.deadline);
   }
   loki ??= await lokiClientFor(plan);
   if (!canary) {
@@ -212,7 +213,7 @@ async function poll(
     const { verdict, check } = settleAt(pushed.assessment);
     return result(verdict, check);
   }
-  const atMs = evaluationTime(window, Date.now());
+  const atMs = evaluationTime(window, now());
   const { verdict, check } = settleStep(await readCanary(loki, plan, canary, atMs), window, atMs);
   if (verdict !== 'passed') return result(verdict, check);
   checks.push(check);
@@ -225,7 +226,7 @@ export async function handler(event: unknown): Promise<LokiResult> {
   const { action, executionArn, state } = parseEvent(eventSchema, event, 'Loki');
   const plan = loadPlan(state.plan);
   const aws = { ecs: createEcsClient(plan.region) };
-  if (action === 'deploy') return deploy(plan, aws, Date.now());
+  if (action === 'deploy') return deploy(plan, aws, now());
   if (!state.loki)
     throw new InputInvalidError('Loki: bad event: state.loki is missing; expected the result of LokiDeploy');
   return poll(plan, aws, state.loki, executionArn);

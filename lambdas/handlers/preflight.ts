@@ -1,3 +1,4 @@
+import { now } from '../clock';
 import type { Service } from '@aws-sdk/client-ecs';
 import { InputInvalidError, RolloutError, UnmigratableError, UnrevertableError } from '../../core/errors';
 import { executionInputSchema, type Progress, type Timing, type WorkItemInput } from '../../core/execution';
@@ -38,7 +39,7 @@ async function seriesBaselines(plan: Plan, services: readonly string[]): Promise
     services,
     async (service) => {
       const query = seriesCountForService(service);
-      const atMs = Date.now();
+      const atMs = now();
       return baselineReading(
         await measure(query, async () => latestSamples(await amp.query(query, atMs))),
         atMs,

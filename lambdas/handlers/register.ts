@@ -1,3 +1,4 @@
+import { now } from '../clock';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import * as z from 'zod';
 import { timingSchema, type Progress } from '../../core/execution';
@@ -34,7 +35,7 @@ export async function handler(event: unknown): Promise<RegisterResult> {
   const plan = loadPlan(state.plan);
   const svc = servicePlanOf(plan, state.service.name);
   const aws = { ecs: createEcsClient(plan.region), ssm: createSsmClient(plan.region) };
-  const startedAt = new Date().toISOString();
+  const startedAt = new Date(now()).toISOString();
   const service = await describeService(aws.ecs, plan.cluster, svc.ecsService);
   const currentArn = service.taskDefinition ?? state.service.taskDefinitionArn;
   const current = await describeTaskDefinition(aws.ecs, currentArn);

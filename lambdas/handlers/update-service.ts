@@ -1,3 +1,4 @@
+import { now } from '../clock';
 import * as z from 'zod';
 import type { Progress } from '../../core/execution';
 import { nextWindow, type DeploymentTarget } from '../../core/orchestration';
@@ -24,7 +25,7 @@ export async function handler(event: unknown): Promise<UpdateServiceResult> {
   const svc = servicePlanOf(plan, state.service.name);
   const aws = { ecs: createEcsClient(plan.region) };
   const taskDefinitionArn = state.register.taskDefinitionArn;
-  const window = nextWindow(undefined, Date.now(), plan.verification.deploymentTimeout);
+  const window = nextWindow(undefined, now(), plan.verification.deploymentTimeout);
   const service = await describeService(aws.ecs, plan.cluster, svc.ecsService);
   const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
   if (service.taskDefinition === taskDefinitionArn && primary?.taskDefinition === taskDefinitionArn) {

@@ -1,3 +1,4 @@
+import { now } from '../clock';
 import { FilterLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import * as z from 'zod';
 import { workItemSchema } from '../../core/execution';
@@ -84,7 +85,7 @@ async function newestEventsPerStream(
 export async function handler(event: unknown): Promise<StepResult> {
   const { executionArn, state } = parseEvent(eventSchema, event, 'VerifyCloudWatch');
   const { plan, svc, taskArns } = await loadCheckedService(state, state.rollback.taskDefinitionArn);
-  const nowMs = Date.now();
+  const nowMs = now();
   const window = nextWindow(state.cloudwatch?.window, nowMs, plan.rollback.verifyDeadline);
   // Events as they stood at the deadline at the latest: an event written later does not count.
   const atMs = evaluationTime(window, nowMs);

@@ -1,3 +1,4 @@
+import { now } from '../clock';
 import * as z from 'zod';
 import { workItemSchema } from '../../core/execution';
 import {
@@ -33,7 +34,7 @@ export async function handler(event: unknown): Promise<StepResult> {
   const { state } = parseEvent(eventSchema, event, 'VerifyLogs');
   const { plan, svc, taskArns } = await loadCheckedService(state, state.update.taskDefinitionArn);
   const loki = await lokiClientFor(plan);
-  const nowMs = Date.now();
+  const nowMs = now();
   const window = nextWindow(state.logs?.window, nowMs, plan.verification.logs.deadline);
   // Evidence as it stood at the deadline at the latest: lines that arrived later never count.
   const atMs = evaluationTime(window, nowMs);

@@ -1,3 +1,4 @@
+import { now } from '../clock';
 import * as z from 'zod';
 import { workItemSchema } from '../../core/execution';
 import {
@@ -70,7 +71,7 @@ export async function handler(event: unknown): Promise<StepResult> {
   const { executionArn, state } = parseEvent(eventSchema, event, 'VerifyMetrics');
   const { plan, svc, taskArns } = await loadCheckedService(state, state.update.taskDefinitionArn);
   const amp = ampClientFor(plan);
-  const nowMs = Date.now();
+  const nowMs = now();
   const allowance = Math.max(
     plan.verification.metrics.deadline,
     ...plan.verification.checks.map((c) => c.deadline),

@@ -1,3 +1,4 @@
+import { now } from '../../clock';
 import * as z from 'zod';
 import { UnrevertableError } from '../../../core/errors';
 import {
@@ -104,7 +105,7 @@ export async function apply(event: unknown): Promise<ApplyResult> {
   const plan = loadPlan(state.plan);
   const svc = servicePlanOf(plan, state.service.name);
   const aws = { ecs: createEcsClient(plan.region), logs: createLogsClient(plan.region) };
-  const startedAtMs = Date.now();
+  const startedAtMs = now();
   const service = await describeService(aws.ecs, plan.cluster, svc.ecsService);
   const currentArn = service.taskDefinition ?? state.service.taskDefinitionArn;
   const current = await describeTaskDefinition(aws.ecs, currentArn);

@@ -1,3 +1,4 @@
+import { now } from '../../clock';
 import * as z from 'zod';
 import { ServiceNotFoundError } from '../../../core/errors';
 import { workItemSchema, type Progress } from '../../../core/execution';
@@ -83,7 +84,7 @@ export async function retry(event: unknown): Promise<RetryResult | GiveUpResult>
     current,
     rollbackOf: state.rollback.cause && causeFromState(state.rollback.cause),
   });
-  const nowMs = Date.now();
+  const nowMs = now();
 
   if (decision.kind === 'give-up') {
     const summary = serviceSummary({
