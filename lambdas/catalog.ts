@@ -68,18 +68,11 @@ export const LAMBDAS = [
     description: 'Read the state of a service deployment',
   },
   {
-    id: 'VerifyLogs',
-    file: 'verify-logs',
-    permissions: ['ecs-read', 'loki-secret'],
-    inVpc: true,
-    description: 'Check every new task ships labelled, parseable logs to Loki',
-  },
-  {
-    id: 'VerifyMetrics',
-    file: 'verify-metrics',
+    id: 'Verify',
+    file: 'verify',
     permissions: ['ecs-read', 'amp-query', 'loki-secret'],
     inVpc: true,
-    description: 'Check up and series continuity in AMP, and plan checks',
+    description: 'Watch the new deployment; verify logs, metrics and plan checks through the soak',
   },
   {
     id: 'Rollback',

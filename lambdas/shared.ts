@@ -3,7 +3,9 @@ import { InputInvalidError } from '../core/errors';
 import { workItemSchema, type Progress } from '../core/execution';
 import {
   causeText,
+  checkFromState,
   checkResultSchema,
+  failureCauseSchema,
   type PollWindow,
   type StepResult,
   type StepVerdict,
@@ -20,6 +22,20 @@ export const planField = z.record(z.string(), z.unknown(), {
 export const workItemField = workItemSchema;
 /** An earlier step's settled check, which the last step of a service copies into its summary. */
 export const priorCheckField = z.looseObject({ check: checkResultSchema }).optional();
+
+/** What Verify left at `$.verify`: its last verdict, every check's latest result, the cause if it failed. */
+export const verifyField = z
+  .looseObject({
+    verdict: z.string(),
+    checks: z.array(checkResultSchema),
+    cause: failureCauseSchema.optional(),
+  })
+  .optional();
+
+/** The checks of the migration so far (deployment, logs, metrics, plan checks), for a service's record. */
+export function verifiedChecks(verify: z.infer<typeof verifyField>): CheckResult[] {
+  return (verify?.checks ?? []).map(checkFromState);
+}
 
 /** Every Lambda re-validates the plan: the state document could have been edited by hand. */
 export function loadPlan(document: unknown): Plan {

@@ -12,3 +12,4 @@ export * from './select';
 export * from './child-failure';
 export * from './parent-record';
 export * from './report-bound';
+export * from './continuous';

@@ -1,8 +1,10 @@
+import { formatDuration } from '../plan/duration';
 import { LABELS } from '../queries/labels';
 import type { Labels, MetricSample } from '../queries/results';
 import { capList, isoWindow, listForMessage, measurementData } from './evidence';
 import { expectedTasks, expectedTasksEvidence, Findings, recordMeasurementErrors } from './findings';
 import { recordSampleFaults } from './samples';
+import { overdueMessage, overdueTasks, taskAgesSeconds, type TaskStarts } from './task-clock';
 import type { Assessment, Measurement, TimeWindow } from './types';
 
 export interface LogsInput {
@@ -23,6 +25,25 @@ export interface LogsInput {
   readonly jsonErrorsByTask: Measurement<readonly MetricSample[]>;
   /** Label sets of the service's streams (series API on `streamLabelsSelector`). */
   readonly streams: Measurement<readonly Labels[]>;
+  /**
+   * When each new task started running: a task still without lines more than the deadline after
+   * its own start is `failed` (not `pending` until the check's deadline).
+   */
+  readonly taskStarts?: TaskStarts;
+  /** Lines per task over the last `windowMs` only: how a collector that stops mid-soak is seen. */
+  readonly recent?: RecentLines;
+}
+
+/**
+ * A task whose rate over the whole window says it should have shipped at least `minExpectedLines`
+ * in the last `windowMs`, and shipped none, has stopped shipping: `failed` at once. The count over
+ * the full window (5 minutes) would hide that for minutes; a quiet task (expected below the
+ * minimum) is never judged by silence, so a service that logs rarely is not rolled back.
+ */
+export interface RecentLines {
+  readonly windowMs: number;
+  readonly linesByTask: Measurement<readonly MetricSample[]>;
+  readonly minExpectedLines: number;
 }
 
 function countsByTask(samples: readonly MetricSample[]): Map<string, number> {
@@ -56,17 +77,30 @@ export function assessLogs(input: LogsInput): Assessment {
   const unsound = recordSampleFaults(findings, input.window.endMs, [
     ['lines', input.linesByTask],
     ['json errors', input.jsonErrorsByTask],
+    ...(input.recent ? [['recent lines', input.recent.linesByTask] as const] : []),
   ]);
+  if (input.recent) recordMeasurementErrors(findings, [['recent lines', input.recent.linesByTask]]);
   const expected = expectedTasks(findings, input.expectedTaskIds, 'new');
 
   // Lines per expected task.
   const lineSamples = measurementData(input.linesByTask);
   const lines = lineSamples ? countsByTask(lineSamples) : undefined;
   const tasksWithoutLines = lines ? expected.filter((id) => (lines.get(id) ?? 0) < 1) : [];
-  if (lines && tasksWithoutLines.length > 0) {
+  const overdue = overdueTasks(tasksWithoutLines, input.taskStarts, input.window.endMs);
+  if (overdue.length > 0 && input.taskStarts) {
+    findings.add('failed', overdueMessage(overdue, 'a line in Loki', input.taskStarts.deadlineMs));
+  } else if (lines && tasksWithoutLines.length > 0) {
     findings.add(
       'pending',
       `${tasksWithoutLines.length} of ${expected.length} tasks have no lines in Loki yet: ${listForMessage(tasksWithoutLines)}`,
+    );
+  }
+  const silent = lines ? silentTasks(input, expected, lines) : [];
+  if (silent.length > 0 && input.recent) {
+    const first = silent[0]!;
+    findings.add(
+      'failed',
+      `${silent.length} task(s) stopped shipping logs: none in the last ${formatDuration(input.recent.windowMs)} although their rate says about ${first.expected} were due, e.g. ${first.task} (${first.lines} lines over the window)`,
     );
   }
   const otherTasks = lines ? [...lines.keys()].filter((id) => !expected.includes(id)) : [];
@@ -140,19 +174,61 @@ export function assessLogs(input: LogsInput): Assessment {
           : null,
         jsonErrorRatio: jsonErrorRatio ?? null,
         tasksWithoutLines: capList(tasksWithoutLines).items,
+        ...(input.taskStarts
+          ? { taskAgeSeconds: taskAgesSeconds(input.taskStarts, shown.expectedTaskIds, input.window.endMs) }
+          : {}),
+        ...(input.recent ? { silentTasks: capList(silent).items } : {}),
         otherTaskIds: capList(otherTasks).items,
         streamCount: streams ? streams.length : null,
         streamsMissingLabels: capList(streamsMissingLabels).items,
         errors,
         unsoundSamples: unsound,
       },
+      ...(input.recent ? { recentQuery: input.recent.linesByTask.query } : {}),
       threshold: {
         linesPerTask: '>= 1',
+        ...(input.taskStarts ? { firstLineWithin: formatDuration(input.taskStarts.deadlineMs) } : {}),
+        ...(input.recent
+          ? {
+              silence: `no task with >= ${input.recent.minExpectedLines} lines due in the last ${formatDuration(input.recent.windowMs)} ships none`,
+            }
+          : {}),
         requiredLabels: [...input.requiredLabels],
         maxJsonErrorRatio: input.maxJsonErrorRatio,
       },
     },
   };
+}
+
+interface SilentTask {
+  readonly task: string;
+  readonly lines: number;
+  readonly expected: number;
+}
+
+/** Tasks with lines over the window, none recently, and a rate that says some were due. */
+function silentTasks(
+  input: LogsInput,
+  expected: readonly string[],
+  lines: Map<string, number>,
+): SilentTask[] {
+  const recent = input.recent;
+  const recentSamples = recent ? measurementData(recent.linesByTask) : undefined;
+  if (!recent || !recentSamples) return [];
+  const recentCounts = countsByTask(recentSamples);
+  const windowMs = input.window.endMs - input.window.startMs;
+  const ages = taskAgesSeconds(input.taskStarts, expected, input.window.endMs);
+  const out: SilentTask[] = [];
+  for (const task of expected) {
+    const total = lines.get(task) ?? 0;
+    if (total < 1 || (recentCounts.get(task) ?? 0) > 0) continue;
+    // The span the count covers: the window, or the task's life when it is younger.
+    const coveredMs = Math.min(windowMs, ages?.[task] !== undefined ? ages[task] * 1000 : windowMs);
+    if (coveredMs <= recent.windowMs) continue;
+    const due = Math.floor((total * recent.windowMs) / coveredMs);
+    if (due >= recent.minExpectedLines) out.push({ task, lines: total, expected: due });
+  }
+  return out;
 }
 
 function round(n: number): number {

@@ -3,6 +3,7 @@ import type { MetricSample } from '../queries/results';
 import { capList, isoWindow, listForMessage, measurementData } from './evidence';
 import { expectedTasks, expectedTasksEvidence, Findings, recordMeasurementErrors } from './findings';
 import { recordSampleFaults } from './samples';
+import { overdueMessage, overdueTasks, taskAgesSeconds, type TaskStarts } from './task-clock';
 import type { Assessment, Measurement, TimeWindow } from './types';
 
 export interface MetricsInput {
@@ -28,6 +29,11 @@ export interface MetricsInput {
   readonly requireBaseline?: boolean;
   /** The plan's minSeriesRatio. */
   readonly minSeriesRatio: number;
+  /**
+   * When each new task started running: a task still without an `up` series more than the deadline
+   * after its own start is `failed` (its metrics are not reaching AMP at all).
+   */
+  readonly taskStarts?: TaskStarts;
 }
 
 /**
@@ -138,7 +144,10 @@ export function assessMetrics(input: MetricsInput): Assessment {
   }
   const tasksWithoutUp = upSamples ? expected.filter((id) => !upByTask.has(id)) : [];
   const tasksDown = upSamples ? expected.filter((id) => (upByTask.get(id) ?? []).some((v) => v !== 1)) : [];
-  if (tasksWithoutUp.length > 0) {
+  const overdue = overdueTasks(tasksWithoutUp, input.taskStarts, input.evaluatedAtMs);
+  if (overdue.length > 0 && input.taskStarts) {
+    findings.add('failed', overdueMessage(overdue, 'an up series in AMP', input.taskStarts.deadlineMs));
+  } else if (tasksWithoutUp.length > 0) {
     findings.add(
       'pending',
       `no up series yet for ${tasksWithoutUp.length} of ${expected.length} tasks: ${listForMessage(tasksWithoutUp)}`,
@@ -176,6 +185,9 @@ export function assessMetrics(input: MetricsInput): Assessment {
           : null,
         tasksWithoutUp: capList(tasksWithoutUp).items,
         tasksDown: capList(tasksDown).items,
+        ...(input.taskStarts
+          ? { taskAgeSeconds: taskAgesSeconds(input.taskStarts, shown.expectedTaskIds, input.evaluatedAtMs) }
+          : {}),
         seriesContinuity: continuity,
         errors,
         unsoundSamples: unsound,

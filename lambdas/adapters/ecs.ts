@@ -93,6 +93,8 @@ export interface RunningTask {
   readonly taskArn: string;
   readonly taskDefinitionArn: string | undefined;
   readonly startedBy: string | undefined;
+  /** When the task reached RUNNING (ECS `startedAt`): absence deadlines count from it. */
+  readonly startedAtMs?: number;
 }
 
 /** The service's RUNNING tasks on one revision: the tasks of the new deployment. */
@@ -126,7 +128,13 @@ export async function runningTasksOf(
     );
     for (const t of out.tasks ?? []) {
       if (t.taskArn && t.lastStatus === 'RUNNING' && t.taskDefinitionArn === taskDefinitionArn)
-        tasks.push({ taskArn: t.taskArn, taskDefinitionArn: t.taskDefinitionArn, startedBy: t.startedBy });
+        tasks.push({
+          taskArn: t.taskArn,
+          taskDefinitionArn: t.taskDefinitionArn,
+          startedBy: t.startedBy,
+          // A Date from the SDK; anything else that went through JSON is a string.
+          ...(t.startedAt !== undefined ? { startedAtMs: new Date(t.startedAt).getTime() } : {}),
+        });
     }
   }
   return tasks;

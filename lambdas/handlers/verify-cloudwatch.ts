@@ -21,7 +21,7 @@ import { createLogsClient } from '../clients/aws-logs';
 import { measure } from '../adapters/observability';
 import { parseEvent, taskEventSchema } from '../event';
 import { loadCheckedService, pollStep } from '../poll-step';
-import { planField, priorCheckField } from '../shared';
+import { planField, priorCheckField, verifiedChecks, verifyField } from '../shared';
 
 const eventSchema = taskEventSchema(
   ['cloudwatch'],
@@ -30,9 +30,7 @@ const eventSchema = taskEventSchema(
     service: workItemSchema,
     rollback: rollbackStateSchema,
     cloudwatch: z.looseObject({ window: pollWindowSchema }).optional(),
-    deployment: priorCheckField,
-    logs: priorCheckField,
-    metrics: priorCheckField,
+    verify: verifyField,
     rollbackDeployment: priorCheckField,
     register: z
       .looseObject({ startedAt: z.string().optional(), warnings: z.array(z.string()).optional() })
@@ -118,9 +116,7 @@ export async function handler(event: unknown): Promise<StepResult> {
   });
   if (result.verdict !== 'passed') return result;
   const checks = [
-    state.deployment?.check,
-    state.logs?.check,
-    state.metrics?.check,
+    ...verifiedChecks(state.verify),
     // Every deployment attempt of the rollback under its own name: a retry does not hide the failure.
     ...rollbackDeploymentChecks({
       earlier: (state.rollback.failedAttempts ?? []).map(checkFromState),

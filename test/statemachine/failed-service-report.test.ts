@@ -19,6 +19,8 @@ describe("rollout state machine: the failing service's report is as complete as 
       checks: [
         ['deployment', 'passed'],
         ['logs', 'failed'],
+        ['metrics', 'passed'],
+        ['no-error-burst', 'passed'],
         ['rollback-deployment', 'passed'],
         ['cloudwatch', 'passed'],
       ],
@@ -30,6 +32,7 @@ describe("rollout state machine: the failing service's report is as complete as 
         ['deployment', 'passed'],
         ['logs', 'passed'],
         ['metrics', 'failed'],
+        ['no-error-burst', 'passed'],
         ['rollback-deployment', 'passed'],
         ['cloudwatch', 'passed'],
       ],

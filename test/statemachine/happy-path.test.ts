@@ -68,13 +68,21 @@ describe('rollout state machine: happy path', () => {
     );
     const children = [...one.executions.slice(1), ...all.executions.slice(1)];
     expect(children).toHaveLength(5);
-    // Route, Register, UpdateService, one poll of each check, ServiceMigrated: 26 events here.
-    for (const c of children) expect(c.events).toHaveLength(26);
+    // Route, Register, UpdateService, VerifyWait, then per poll Verify + VerifyDone and between polls
+    // VerifyPollWait, ServiceMigrated: 10 + 6 per poll here (entered + exited, start and end).
     const definition = loadDefinition();
-    const lambdaEntries = children[0]!.events.filter(
-      (e) => e.type === 'StateEntered' && definition.States[e.state ?? '']?.Resource?.includes(':function:'),
-    ).length;
-    expect(lambdaEntries).toBe(5);
+    for (const c of children) {
+      const polls = c.events.filter((e) => e.type === 'StateEntered' && e.state === 'Verify').length;
+      // The test clock moves a second per reading: a 20 s soak takes a handful of polls.
+      expect(polls).toBeGreaterThanOrEqual(2);
+      expect(polls).toBeLessThanOrEqual(8);
+      expect(c.events).toHaveLength(10 + 6 * polls);
+      const lambdaEntries = c.events.filter(
+        (e) =>
+          e.type === 'StateEntered' && definition.States[e.state ?? '']?.Resource?.includes(':function:'),
+      ).length;
+      expect(lambdaEntries).toBe(2 + polls);
+    }
     // The parent: MigrateService, ServiceDone, ServicesNext per service; the rest is fixed.
     expect((all.events.length - one.events.length) / 3).toBe(6);
   });

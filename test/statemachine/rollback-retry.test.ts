@@ -38,11 +38,13 @@ describe('rollout state machine: a failed rollback deployment is deployed again 
     expect(checksOf(worker)).toEqual([
       ['deployment', 'passed'],
       ['logs', 'failed'],
+      ['metrics', 'passed'],
+      ['no-error-burst', 'passed'],
       ['rollback-deployment-attempt-1', 'failed'],
       ['rollback-deployment-attempt-2', 'passed'],
       ['cloudwatch', 'passed'],
     ]);
-    expect(worker.checks[2]?.message).toMatch(
+    expect(worker.checks[4]?.message).toMatch(
       /^attempt 1 of 3: deployment failed: ECS deployment circuit breaker/,
     );
     expect(worker).toMatchObject({
@@ -76,6 +78,8 @@ describe('rollout state machine: a failed rollback deployment is deployed again 
     expect(checksOf(worker)).toEqual([
       ['deployment', 'passed'],
       ['logs', 'failed'],
+      ['metrics', 'passed'],
+      ['no-error-burst', 'passed'],
       ['rollback-deployment-attempt-1', 'failed'],
       ['rollback-deployment-attempt-2', 'failed'],
       ['rollback-deployment-attempt-3', 'failed'],

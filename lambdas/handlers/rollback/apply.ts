@@ -13,7 +13,6 @@ import {
   caughtSchema,
   decideRollback,
   describeCaught,
-  failureCauseSchema,
   nextWindow,
   type DeploymentTarget,
 } from '../../../core/orchestration';
@@ -29,9 +28,8 @@ import { awslogsGroupsOf, ensureLogGroups } from '../../adapters/log-groups';
 import { createEcsClient } from '../../clients/aws-ecs';
 import { createLogsClient } from '../../clients/aws-logs';
 import { parseEvent, taskEventSchema } from '../../event';
-import { loadPlan, planField, servicePlanOf } from '../../shared';
+import { loadPlan, planField, servicePlanOf, verifyField } from '../../shared';
 
-const failedStep = z.looseObject({ verdict: z.string(), cause: failureCauseSchema.optional() }).optional();
 const applySchema = taskEventSchema(
   ['apply'],
   z.looseObject({
@@ -40,9 +38,7 @@ const applySchema = taskEventSchema(
     service: workItemSchema,
     reason: z.enum(['migrate', 'rollback']).optional(),
     failure: caughtSchema.optional(),
-    deployment: failedStep,
-    logs: failedStep,
-    metrics: failedStep,
+    verify: verifyField,
     register: z.unknown().optional(),
     update: z.unknown().optional(),
   }),
@@ -65,9 +61,7 @@ export type ApplyResult = DeploymentTarget & {
 function originalCause(state: {
   service: WorkItem;
   failure?: z.infer<typeof caughtSchema> | undefined;
-  deployment?: z.infer<typeof failedStep>;
-  logs?: z.infer<typeof failedStep>;
-  metrics?: z.infer<typeof failedStep>;
+  verify?: z.infer<typeof verifyField>;
   register?: unknown;
   update?: unknown;
 }): FailureCause {
@@ -78,16 +72,13 @@ function originalCause(state: {
     const steps: [string, unknown][] = [
       ['register', state.register],
       ['update-service', state.update],
-      ['deployment', state.deployment],
-      ['logs', state.logs],
-      ['metrics', state.metrics],
+      ['verify', state.verify],
     ];
     return { ...cause, check: steps.find(([, result]) => result === undefined)?.[0] ?? 'error' };
   }
-  for (const step of [state.deployment, state.logs, state.metrics]) {
-    if (step?.verdict === 'failed' && step.cause)
-      return { ...step.cause, service: step.cause.service ?? state.service.name } as FailureCause;
-  }
+  const step = state.verify;
+  if (step?.verdict === 'failed' && step.cause)
+    return { ...step.cause, service: step.cause.service ?? state.service.name } as FailureCause;
   return {
     service: state.service.name,
     check: 'error',

@@ -21,7 +21,7 @@ import { ensureLogGroups } from '../../adapters/log-groups';
 import { createEcsClient } from '../../clients/aws-ecs';
 import { createLogsClient } from '../../clients/aws-logs';
 import { parseEvent, taskEventSchema } from '../../event';
-import { loadPlan, planField, priorCheckField, servicePlanOf } from '../../shared';
+import { loadPlan, planField, servicePlanOf, verifiedChecks, verifyField } from '../../shared';
 
 const retrySchema = taskEventSchema(
   ['retry'],
@@ -30,9 +30,7 @@ const retrySchema = taskEventSchema(
     service: workItemSchema,
     rollback: rollbackStateSchema,
     rollbackDeployment: z.looseObject({ check: checkResultSchema }),
-    deployment: priorCheckField,
-    logs: priorCheckField,
-    metrics: priorCheckField,
+    verify: verifyField,
     register: z
       .looseObject({ startedAt: z.string().optional(), warnings: z.array(z.string()).optional() })
       .optional(),
@@ -91,11 +89,7 @@ export async function retry(event: unknown): Promise<RetryResult | GiveUpResult>
       service: state.service,
       outcome: 'failed',
       taskDefinitionAfter: target,
-      checks: [
-        ...[state.deployment, state.logs, state.metrics].flatMap((s) => (s ? [checkFromState(s.check)] : [])),
-        ...decision.attempts,
-        decision.check,
-      ],
+      checks: [...verifiedChecks(state.verify), ...decision.attempts, decision.check],
       startedAt: state.register?.startedAt ?? new Date(state.rollback.startedAtMs).toISOString(),
       finishedAt: new Date(nowMs).toISOString(),
       warnings: [...(state.register?.warnings ?? []), decision.check.message],

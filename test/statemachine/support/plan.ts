@@ -17,6 +17,9 @@ export function testPlan(overrides: (plan: Record<string, any>) => void = () => 
     deadline: '10s',
   }));
   plan.rollback.verifyDeadline = '10s';
+  // Polls advance the clock a few seconds each (every Date.now() call is a second): a short soak
+  // keeps a clean migration to a handful of polls.
+  plan.verification.soak = '20s';
   overrides(plan);
   return plan;
 }

@@ -12,8 +12,7 @@ import { handler as register } from '../../../lambdas/handlers/register';
 import { handler as rollback } from '../../../lambdas/handlers/rollback';
 import { handler as updateService } from '../../../lambdas/handlers/update-service';
 import { handler as verifyCloudWatch } from '../../../lambdas/handlers/verify-cloudwatch';
-import { handler as verifyLogs } from '../../../lambdas/handlers/verify-logs';
-import { handler as verifyMetrics } from '../../../lambdas/handlers/verify-metrics';
+import { handler as verify } from '../../../lambdas/handlers/verify';
 
 type Handler = (event: unknown) => Promise<unknown>;
 const HANDLERS: Record<(typeof LAMBDAS)[number]['file'], Handler> = {
@@ -23,8 +22,7 @@ const HANDLERS: Record<(typeof LAMBDAS)[number]['file'], Handler> = {
   register,
   'update-service': updateService,
   deployment,
-  'verify-logs': verifyLogs,
-  'verify-metrics': verifyMetrics,
+  verify,
   rollback,
   'verify-cloudwatch': verifyCloudWatch,
   finalize,

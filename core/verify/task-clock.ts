@@ -1,0 +1,48 @@
+import { formatDuration } from '../plan/duration';
+import { listForMessage, taskIdOf } from './evidence';
+
+/**
+ * When each task of the new deployment started running, so absence is judged per task: seed 003's
+ * Property 1 ("every line reaches Loki within 30 s") holds from each task's own start, not from
+ * the end of the deployment. Keys are task ids or ARNs.
+ */
+export interface TaskStarts {
+  readonly startedAtMs: Readonly<Record<string, number>>;
+  /** How long a task may run before missing evidence counts as absent (the check's deadline). */
+  readonly deadlineMs: number;
+}
+
+/** The tasks among `missing` that have been running for longer than the deadline at `atMs`. */
+export function overdueTasks(
+  missing: readonly string[],
+  starts: TaskStarts | undefined,
+  atMs: number,
+): string[] {
+  if (!starts) return [];
+  const byId = new Map(Object.entries(starts.startedAtMs).map(([k, v]) => [taskIdOf(k), v]));
+  return missing.filter((id) => {
+    const startedAtMs = byId.get(taskIdOf(id));
+    return startedAtMs !== undefined && atMs - startedAtMs > starts.deadlineMs;
+  });
+}
+
+/** "3 tasks have had no lines for more than 30s after they started running: a, b, c". */
+export function overdueMessage(overdue: readonly string[], what: string, deadlineMs: number): string {
+  return `${overdue.length} task(s) running for more than ${formatDuration(deadlineMs)} without ${what}: ${listForMessage(overdue)}`;
+}
+
+/** Seconds each task had been running at `atMs`, for the evidence. */
+export function taskAgesSeconds(
+  starts: TaskStarts | undefined,
+  ids: readonly string[],
+  atMs: number,
+): Record<string, number> | null {
+  if (!starts) return null;
+  const byId = new Map(Object.entries(starts.startedAtMs).map(([k, v]) => [taskIdOf(k), v]));
+  return Object.fromEntries(
+    ids.flatMap((id) => {
+      const at = byId.get(taskIdOf(id));
+      return at === undefined ? [] : [[id, Math.round((atMs - at) / 1000)]];
+    }),
+  );
+}

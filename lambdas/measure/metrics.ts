@@ -1,0 +1,68 @@
+import { expandCheckQuery } from '../../core/plan/check-query';
+import type { Plan } from '../../core/plan/schema';
+import { latestSamples, seriesCountForService, upByTask } from '../../core/queries';
+import {
+  assessCustom,
+  assessMetrics,
+  singleValue,
+  type Assessment,
+  type CustomValue,
+} from '../../core/verify';
+import type { TaskStarts } from '../../core/verify/task-clock';
+import { lokiClientFor } from '../adapters/loki-client';
+import { ampClientFor, measure } from '../adapters/observability';
+
+/** `up` for every new task and the series count against the preflight baseline, in AMP, at `atMs`. */
+export async function measureMetrics(input: {
+  readonly plan: Plan;
+  readonly service: string;
+  readonly taskArns: readonly string[];
+  readonly taskStarts: TaskStarts;
+  readonly baselineSeriesCount: number | null | undefined;
+  readonly atMs: number;
+}): Promise<Assessment> {
+  const { plan, atMs } = input;
+  const amp = ampClientFor(plan);
+  const upQuery = upByTask(input.service);
+  const seriesQuery = seriesCountForService(input.service);
+  const [up, seriesCount] = await Promise.all([
+    measure(upQuery, async () => latestSamples(await amp.query(upQuery, atMs))),
+    measure(seriesQuery, async () => latestSamples(await amp.query(seriesQuery, atMs))),
+  ]);
+  return assessMetrics({
+    name: 'metrics',
+    service: input.service,
+    evaluatedAtMs: atMs,
+    expectedTaskIds: input.taskArns,
+    up,
+    seriesCount,
+    baselineSeriesCount: input.baselineSeriesCount,
+    requireBaseline: plan.verification.metrics.requireBaseline,
+    minSeriesRatio: plan.verification.metrics.minSeriesRatio,
+    taskStarts: input.taskStarts,
+  });
+}
+
+/** The plan's own checks, each one number at `atMs` compared with its threshold. */
+export async function measurePlanChecks(
+  plan: Plan,
+  serviceName: string,
+  atMs: number,
+): Promise<Assessment[]> {
+  if (plan.verification.checks.length === 0) return [];
+  const amp = ampClientFor(plan);
+  const loki = plan.verification.checks.some((c) => c.language === 'logql')
+    ? await lokiClientFor(plan)
+    : undefined;
+  return Promise.all(
+    plan.verification.checks.map(async (planned) => {
+      const check = { ...planned, query: expandCheckQuery(planned.query, serviceName) };
+      const run = () =>
+        check.language === 'logql' && loki ? loki.query(check.query, atMs) : amp.query(check.query, atMs);
+      const measured = await measure(check.query, run);
+      const value: CustomValue =
+        'data' in measured ? singleValue(measured.data, atMs) : { error: measured.error };
+      return assessCustom(check, value, { startMs: atMs, endMs: atMs });
+    }),
+  );
+}
