@@ -1,7 +1,7 @@
 import { ServiceNotFoundError } from '../core/errors';
 import { orderedServices } from '../core/plan/resolve';
 import type { Plan } from '../core/plan/schema';
-import type { Fault } from './faults';
+import { serviceFaultSpec, type Fault } from './faults';
 
 type ServiceFault = Extract<Fault, { readonly service: string }>;
 
@@ -16,7 +16,7 @@ export function checkFaultTargets(faults: readonly Fault[], plan: Plan, planFile
   const unknown = faults.filter((f): f is ServiceFault => 'service' in f && !known.has(f.service));
   if (unknown.length === 0) return;
   throw new ServiceNotFoundError(
-    `${unknown.map((f) => `fault "${f.service}:${f.kind}"`).join(', ')}: no service ` +
+    `${unknown.map((f) => `fault "${serviceFaultSpec(f)}"`).join(', ')}: no service ` +
       `${unknown.map((f) => `"${f.service}"`).join(', ')} in ${planFile}; expected a plan service name ` +
       `(${services.map((s) => s.name).join(', ')}) or an ECS service name ` +
       `(${services.map((s) => s.ecsService).join(', ')})`,

@@ -1,4 +1,5 @@
 import { InputInvalidError } from '../core/errors';
+import { formatDuration, parseDuration } from '../core/plan/duration';
 
 /**
  * Fault injection. A spec is `<target>:<fault>[=<value>][x<count>]`:
@@ -9,6 +10,11 @@ import { InputInvalidError } from '../core/errors';
  *   <service>:missing-label=<label>            its Alloy sidecar ships logs without that label
  *   <service>:broken-json                      its containers write lines that are not JSON
  *   <service>:no-metrics                       its tasks expose no metrics once on Alloy
+ *   <service>:broken-json-after=<duration>     its Alloy tasks write JSON lines until <duration> after each
+ *                                              started running, then lines that are not JSON
+ *   <service>:no-logs-after=<duration>         its Alloy sidecars ship until <duration> after their task
+ *                                              started running, then nothing
+ *   <service>:flapping-metrics                 its Alloy tasks' scrapes succeed for 30 s, fail for 30 s, ...
  *   loki:not-ready                             Loki's /ready answers 503
  *   loki:http-<status>x<N>                     Loki's query API answers <status> (429 or 5xx) N times
  *   loki:canary-dropped                        Loki's push API accepts the canary stream (204) but stores nothing
@@ -24,12 +30,24 @@ export type Fault =
   | { readonly kind: 'missing-label'; readonly service: string; readonly label: string }
   | { readonly kind: 'broken-json'; readonly service: string }
   | { readonly kind: 'no-metrics'; readonly service: string }
+  | OnsetFault<'broken-json-after'>
+  | OnsetFault<'no-logs-after'>
+  | { readonly kind: 'flapping-metrics'; readonly service: string }
   | { readonly kind: 'loki-not-ready' }
   | { readonly kind: 'loki-http'; readonly status: number; readonly times: number }
   | { readonly kind: 'loki-canary-dropped' }
   | { readonly kind: 'amp-baseline-error' }
   | { readonly kind: 'ecs-throttle'; readonly times: number }
   | { readonly kind: 'lock-held' };
+
+/** A fault that sets in `afterMs` simulated milliseconds after each migrated task starts running. */
+export interface OnsetFault<K extends string> {
+  readonly kind: K;
+  readonly service: string;
+  /** The duration as written in the spec, for messages. */
+  readonly after: string;
+  readonly afterMs: number;
+}
 
 export type ServiceFaultKind = Extract<Fault, { service: string }>['kind'];
 
@@ -40,6 +58,9 @@ export const FAULT_GRAMMAR = [
   '<service>:missing-label=<label>',
   '<service>:broken-json',
   '<service>:no-metrics',
+  '<service>:broken-json-after=<duration>',
+  '<service>:no-logs-after=<duration>',
+  '<service>:flapping-metrics',
   'loki:not-ready',
   'loki:http-<429|5xx>x<N>',
   'loki:canary-dropped',
@@ -54,7 +75,17 @@ const SERVICE_FAULTS = new Set([
   'no-logs',
   'broken-json',
   'no-metrics',
+  'flapping-metrics',
 ]);
+
+/**
+ * Each phase of flapping-metrics, simulated: two scrapes at the 15 s interval ADOT setups use, and
+ * several flips within a soak of minutes.
+ */
+export const FLAP_PHASE_MS = 30_000;
+
+/** Onsets are timers on the sandbox clock; a day is far past any soak, and far from timer overflow. */
+const MAX_ONSET_MS = 24 * 3_600_000;
 
 function bad(spec: string, why: string): InputInvalidError {
   return new InputInvalidError(`fault "${spec}": ${why}; expected one of: ${FAULT_GRAMMAR.join(', ')}`, {
@@ -68,6 +99,22 @@ function count(spec: string, text: string | undefined): number {
   if (!Number.isInteger(n) || n < 1 || n > 1000)
     throw bad(spec, `count must be a whole number from 1 to 1000, got "${text}"`);
   return n;
+}
+
+function onset<K extends 'broken-json-after' | 'no-logs-after'>(
+  spec: string,
+  kind: K,
+  service: string,
+  text: string | undefined,
+): OnsetFault<K> {
+  const from = kind.replace(/-after$/, '');
+  if (!text) throw bad(spec, `missing the duration (${kind}=<duration>, e.g. ${kind}=60s)`);
+  const ms = parseDuration(text);
+  if (ms === null)
+    throw bad(spec, `"${text}" is not a duration (a whole number and a unit, ms, s, m or h: 60s, 5m, 1h30m)`);
+  if (ms === 0) throw bad(spec, `the duration must be longer than 0s (from the start, use ${from})`);
+  if (ms > MAX_ONSET_MS) throw bad(spec, `the duration must be at most 24h, got "${text}"`);
+  return { kind, service, after: text, afterMs: ms };
 }
 
 export function parseFault(spec: string): Fault {
@@ -105,13 +152,48 @@ export function parseFault(spec: string): Fault {
       throw bad(spec, `"${label[1] ?? ''}" is not a Loki label name`);
     return { kind: 'missing-label', service: target, label: label[1] as string };
   }
-  if (SERVICE_FAULTS.has(rest))
-    return { kind: rest as Exclude<ServiceFaultKind, 'missing-label'>, service: target };
+  const timed = /^(broken-json-after|no-logs-after)(?:=(.*))?$/.exec(rest);
+  if (timed) return onset(spec, timed[1] as 'broken-json-after' | 'no-logs-after', target, timed[2]);
+  if (SERVICE_FAULTS.has(rest)) return { kind: rest as SimpleServiceFaultKind, service: target };
+  const name = rest.split('=')[0] ?? '';
+  if (SERVICE_FAULTS.has(name)) throw bad(spec, `${name} takes no value`);
   throw bad(spec, `unknown service fault "${rest}"`);
 }
 
 export function parseFaults(specs: readonly string[]): Fault[] {
   return specs.map(parseFault);
+}
+
+type ServiceFault = Extract<Fault, { readonly service: string }>;
+type SimpleServiceFaultKind = Exclude<
+  ServiceFaultKind,
+  'missing-label' | 'broken-json-after' | 'no-logs-after'
+>;
+
+/** A service fault as its spec reads (`history:broken-json-after=60s`), for messages. */
+export function serviceFaultSpec(f: ServiceFault): string {
+  const value = f.kind === 'missing-label' ? `=${f.label}` : 'after' in f ? `=${f.after}` : '';
+  return `${f.service}:${f.kind}${value}`;
+}
+
+/** One line per fault for the rehearsal's output: the target and what it does. */
+export function describeFault(f: Fault): string {
+  switch (f.kind) {
+    case 'missing-label':
+      return `${f.service}: missing-label (${f.label})`;
+    case 'broken-json-after':
+      return `${f.service}: broken-json-after ${f.after} (lines not JSON from ${f.after} after each Alloy task started)`;
+    case 'no-logs-after':
+      return `${f.service}: no-logs-after ${f.after} (nothing reaches Loki from ${f.after} after each Alloy task started)`;
+    case 'flapping-metrics':
+      return `${f.service}: flapping-metrics (scrapes answer ${formatDuration(FLAP_PHASE_MS)}, then fail with HTTP 500 ${formatDuration(FLAP_PHASE_MS)}, repeating)`;
+    case 'loki-http':
+      return `loki: HTTP ${f.status} x${f.times}`;
+    case 'ecs-throttle':
+      return `ecs: throttle x${f.times}`;
+    default:
+      return 'service' in f ? `${f.service}: ${f.kind}` : f.kind;
+  }
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Plan } from '../../core/plan/schema';
 import type { Report, ReportStatus, ServiceReport } from '../../core/report/types';
 import { applyEnv } from '../env';
 import { checkFaultTargets } from '../fault-targets';
-import type { Fault } from '../faults';
+import { describeFault, type Fault } from '../faults';
 import { startPrometheus } from '../prometheus';
 import { startSandbox } from '../sandbox';
 import { withScratchDir } from '../scratch-dir';
@@ -144,16 +144,6 @@ async function rehearseIn(
     await sandbox.stop();
     restoreEnv();
   }
-}
-
-function describeFault(f: Fault): string {
-  return 'service' in f
-    ? `${f.service}: ${f.kind}${f.kind === 'missing-label' ? ` (${f.label})` : ''}`
-    : f.kind === 'loki-http'
-      ? `loki: HTTP ${f.status} x${f.times}`
-      : f.kind === 'ecs-throttle'
-        ? `ecs: throttle x${f.times}`
-        : f.kind;
 }
 
 function statusOf(result: ActionResult): ReportStatus {

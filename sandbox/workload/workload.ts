@@ -7,6 +7,7 @@ import type { SchedulerHooks, StartProblem } from '../ecs/scheduler';
 import type { FaultInjector } from '../faults';
 import type { AlloyShipping } from './alloy-summary';
 import { shapeOf, type TaskShape } from './containers';
+import { STEADY, startTaskTimeline, type TaskTimeline } from './task-timeline';
 import { logLine, metricsText } from './telemetry';
 
 export interface LokiSink {
@@ -45,6 +46,13 @@ interface RunningTask {
   ticks: number;
   readonly stop: () => void;
   readonly exposesMetrics: boolean;
+  /** Faults that set in while the task runs; only migrated tasks have them. */
+  readonly timeline: TaskTimeline;
+}
+
+/** What a task's metrics endpoint throws while its scrape fails: the server answers HTTP 500. */
+export class ScrapeFailedError extends Error {
+  override readonly name = 'ScrapeFailedError';
 }
 
 const MIN_REAL_PERIOD_MS = 250;
@@ -127,13 +135,19 @@ export class Workload implements SchedulerHooks {
       (this.o.faults.forService('no-metrics', service) || !shipping?.metrics)
     );
     const period = Math.max(this.o.logPeriodMs ?? 5_000, MIN_REAL_PERIOD_MS * this.o.clock.speed);
+    const timeline = onAlloy ? startTaskTimeline(this.o.clock, this.o.faults, service) : STEADY;
+    const stopEmitting = this.o.clock.every(period, () => this.emit(entry));
     const entry: RunningTask = {
       task,
       shape,
       ...(shipping ? { shipping } : {}),
       ticks: 0,
       exposesMetrics,
-      stop: this.o.clock.every(period, () => this.emit(entry)),
+      timeline,
+      stop: () => {
+        stopEmitting();
+        timeline.stop();
+      },
     };
     this.running.set(task.id, entry);
     this.emit(entry);
@@ -154,7 +168,8 @@ export class Workload implements SchedulerHooks {
     const now = this.o.clock.now();
     entry.ticks += 1;
     const onAlloy = shape.collector === 'alloy';
-    const broken = onAlloy && !!this.o.faults.forService('broken-json', ecsService);
+    const broken =
+      onAlloy && (!!this.o.faults.forService('broken-json', ecsService) || entry.timeline.jsonBroken());
     const streams = new Map<string, { stream: Record<string, string>; values: [string, string][] }>();
     for (const c of shape.mainContainers) {
       const lines = [0, 1].map((i) =>
@@ -175,7 +190,8 @@ export class Workload implements SchedulerHooks {
         log?.logDriver === 'json-file' &&
         entry.shipping?.shipsLogs &&
         (entry.shipping.containers?.includes(c.name) ?? true) &&
-        !this.shipsNoLogs(ecsService)
+        !this.shipsNoLogs(ecsService) &&
+        !entry.timeline.logsStopped()
       ) {
         const missing = this.o.faults.forService('missing-label', ecsService)?.label;
         for (const [i, l] of lines.entries()) {
@@ -212,10 +228,16 @@ export class Workload implements SchedulerHooks {
     );
   }
 
-  /** The task's metrics endpoint body, or undefined when the task exposes none. */
+  /**
+   * The task's metrics endpoint body, or undefined when the task exposes none. Each call is one
+   * scrape; it throws ScrapeFailedError while the scrape fails (`flapping-metrics`), which the
+   * sandbox's server answers with HTTP 500, a failed scrape for Prometheus.
+   */
   metrics(taskId: string): string | undefined {
     const entry = this.running.get(taskId);
     if (!entry || !entry.exposesMetrics) return undefined;
+    if (!entry.timeline.scrape())
+      throw new ScrapeFailedError('collector unavailable (injected fault: flapping-metrics)');
     return metricsText(this.o.serviceLabel(entry.task.serviceName ?? ''), entry.ticks);
   }
 

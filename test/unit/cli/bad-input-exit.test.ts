@@ -107,6 +107,18 @@ describe('bad input exits 2 with what was wrong and what was expected, and chang
     expect(readdirSync(cwd)).toEqual([]);
   });
 
+  it.each([
+    ['history:broken-json-after=abc', '"abc" is not a duration (a whole number and a unit'],
+    ['history:no-logs-after', 'missing the duration (no-logs-after=<duration>, e.g. no-logs-after=60s)'],
+    ['history:flapping', 'unknown service fault "flapping"'],
+  ])('rehearse --fault %s: the spec is refused before anything starts', async (spec, why) => {
+    const cwd = scratch();
+    const exit = await runEntry(['rehearse', '--fault', spec], cwd);
+    expectBadInput(exit, `fault "${spec}": ${why}`);
+    expect(exit.stderr).toContain('expected one of: <service>:deployment-fails');
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
   it('rehearse --report where it cannot be written, before anything starts', async () => {
     const cwd = scratch();
     const exit = await runEntry(['rehearse', '--report', '/dev/null/report.json'], cwd);

@@ -14,6 +14,9 @@ describe('checkFaultTargets', () => {
       'worker:no-logs',
       'temporal-dev-temporal-history:deployment-fails',
       'history:missing-label=level',
+      'history:broken-json-after=60s',
+      'matching:no-logs-after=2m',
+      'frontend:flapping-metrics',
       'loki:http-429x2',
       'ecs:throttlex1',
       'lock:held',
@@ -30,6 +33,17 @@ describe('checkFaultTargets', () => {
         'expected a plan service name (worker, history, matching, frontend, benchmark-worker) or an ECS ' +
         'service name (temporal-dev-temporal-worker, temporal-dev-temporal-history, temporal-dev-temporal-matching, ' +
         'temporal-dev-temporal-frontend, temporal-dev-benchmark-worker)',
+    );
+  });
+
+  it('names a timed fault with its duration, as it was written', () => {
+    const faults = parseFaults([
+      'histroy:broken-json-after=60s',
+      'worker:flapping-metrics',
+      'wrker:flapping-metrics',
+    ]);
+    expect(() => checkFaultTargets(faults, plan, 'plan.yaml')).toThrow(
+      /^fault "histroy:broken-json-after=60s", fault "wrker:flapping-metrics": no service "histroy", "wrker" in plan.yaml;/,
     );
   });
 

@@ -1,4 +1,10 @@
-import { FaultInjector, parseFault, parseFaults } from '../../../sandbox/faults';
+import {
+  describeFault,
+  FaultInjector,
+  parseFault,
+  parseFaults,
+  serviceFaultSpec,
+} from '../../../sandbox/faults';
 
 describe('parseFault', () => {
   it.each([
@@ -11,6 +17,15 @@ describe('parseFault', () => {
     ['history:missing-label=level', { kind: 'missing-label', service: 'history', label: 'level' }],
     ['benchmark-worker:broken-json', { kind: 'broken-json', service: 'benchmark-worker' }],
     ['history:no-metrics', { kind: 'no-metrics', service: 'history' }],
+    [
+      'history:broken-json-after=60s',
+      { kind: 'broken-json-after', service: 'history', after: '60s', afterMs: 60_000 },
+    ],
+    [
+      'history:no-logs-after=1m30s',
+      { kind: 'no-logs-after', service: 'history', after: '1m30s', afterMs: 90_000 },
+    ],
+    ['history:flapping-metrics', { kind: 'flapping-metrics', service: 'history' }],
     ['loki:not-ready', { kind: 'loki-not-ready' }],
     ['loki:http-429x3', { kind: 'loki-http', status: 429, times: 3 }],
     ['loki:http-500x2', { kind: 'loki-http', status: 500, times: 2 }],
@@ -34,11 +49,64 @@ describe('parseFault', () => {
     ['amp:no-metrics', 'unknown AMP fault "no-metrics"'],
     ['loki:canary-dropped=1', 'unknown Loki fault "canary-dropped=1"'],
     [':no-logs', 'missing "<target>:"'],
+    [
+      'history:broken-json-after',
+      'missing the duration (broken-json-after=<duration>, e.g. broken-json-after=60s)',
+    ],
+    ['history:no-logs-after=', 'missing the duration (no-logs-after=<duration>, e.g. no-logs-after=60s)'],
+    [
+      'history:broken-json-after=abc',
+      '"abc" is not a duration (a whole number and a unit, ms, s, m or h: 60s, 5m, 1h30m)',
+    ],
+    ['history:no-logs-after=60', '"60" is not a duration'],
+    ['history:no-logs-after=1.5m', '"1.5m" is not a duration'],
+    ['history:no-logs-after=0s', 'the duration must be longer than 0s (from the start, use no-logs)'],
+    ['history:broken-json-after=25h', 'the duration must be at most 24h, got "25h"'],
+    ['history:broken-json=60s', 'broken-json takes no value'],
+    ['history:flapping-metrics=30s', 'flapping-metrics takes no value'],
+    ['history:no-logs-before=60s', 'unknown service fault "no-logs-before=60s"'],
   ])('refuses %s, naming the problem and the grammar', (spec, why) => {
     expect(() => parseFault(spec)).toThrow(
       expect.objectContaining({ name: 'InputInvalidError', message: expect.stringContaining(why) }),
     );
     expect(() => parseFault(spec)).toThrow(/expected one of: <service>:deployment-fails/);
+  });
+});
+
+describe('describeFault', () => {
+  it.each([
+    ['history:no-logs', 'history: no-logs'],
+    ['history:missing-label=level', 'history: missing-label (level)'],
+    [
+      'history:broken-json-after=60s',
+      'history: broken-json-after 60s (lines not JSON from 60s after each Alloy task started)',
+    ],
+    [
+      'history:no-logs-after=2m',
+      'history: no-logs-after 2m (nothing reaches Loki from 2m after each Alloy task started)',
+    ],
+    [
+      'history:flapping-metrics',
+      'history: flapping-metrics (scrapes answer 30s, then fail with HTTP 500 30s, repeating)',
+    ],
+    ['loki:http-429x3', 'loki: HTTP 429 x3'],
+    ['ecs:throttlex2', 'ecs: throttle x2'],
+    ['lock:held', 'lock-held'],
+  ])('%s reads "%s"', (spec, text) => {
+    expect(describeFault(parseFault(spec))).toBe(text);
+  });
+});
+
+describe('serviceFaultSpec', () => {
+  it.each([
+    'history:no-logs',
+    'history:missing-label=level',
+    'history:broken-json-after=90s',
+    'x:flapping-metrics',
+  ])('gives %s back as it was written', (spec) => {
+    const fault = parseFault(spec);
+    if (!('service' in fault)) throw new Error(`${spec} is not a service fault`);
+    expect(serviceFaultSpec(fault)).toBe(spec);
   });
 });
 
@@ -60,6 +128,16 @@ describe('FaultInjector', () => {
     });
     expect(f.forService('no-logs', 'temporal-dev-temporal-matching')).toBeUndefined();
     expect(f.forService('broken-json', 'temporal-dev-temporal-history')).toBeUndefined();
+  });
+
+  it('finds the timed faults with their onset', () => {
+    const f = new FaultInjector(parseFaults(['history:no-logs-after=45s', 'history:flapping-metrics']), {
+      history: 'temporal-dev-temporal-history',
+    });
+    expect(f.forService('no-logs-after', 'temporal-dev-temporal-history')?.afterMs).toBe(45_000);
+    expect(f.forService('broken-json-after', 'temporal-dev-temporal-history')).toBeUndefined();
+    expect(f.forService('flapping-metrics', 'temporal-dev-temporal-history')).toBeDefined();
+    expect(f.forService('no-logs', 'temporal-dev-temporal-history')).toBeUndefined();
   });
 
   it('keeps the evidence faults on for the whole run (they are not counted)', () => {
