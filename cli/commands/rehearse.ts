@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputInvalidError } from '../../core/errors';
-import { FAULT_GRAMMAR, parseFaults } from '../../sandbox/faults';
+import { FAULT_GRAMMAR, FAULT_NOTES, parseFaults } from '../../sandbox/faults';
 import { rehearse } from '../../sandbox/rehearse/rehearse';
 import { checkWritable } from '../writable-paths';
 import { EXIT_CODES, type CliCommand } from './types';
@@ -22,6 +22,7 @@ Options:
                            (default: examples/task-definitions)
   --fault SPEC             inject a fault; repeat for several:
                              ${FAULT_GRAMMAR.join('\n                             ')}
+                           ${FAULT_NOTES.join('\n                           ')}
                            <service> is a plan service name (e.g. history) or its ECS service
                            name; a service the plan does not have is bad input
   --report FILE            where to write the report JSON (default: .rehearsal/report.json)

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputInvalidError } from '../../core/errors';
-import { FAULT_GRAMMAR, parseFaults } from '../../sandbox/faults';
+import { FAULT_GRAMMAR, FAULT_NOTES, parseFaults } from '../../sandbox/faults';
 import { runSandboxUntilStopped } from '../../sandbox/main';
 import { parseClockSpeed } from './rehearse';
 import { EXIT_CODES, type CliCommand } from './types';
@@ -20,6 +20,7 @@ Options:
   --clock-speed X   simulated seconds per real second (default: 1)
   --fault SPEC      inject a fault; repeat for several:
                       ${FAULT_GRAMMAR.join('\n                      ')}
+                    ${FAULT_NOTES.join('\n                    ')}
   --plan FILE       seed the cluster of this plan and deploy the orchestrator
   --no-prometheus   do not start Prometheus (task metrics are still served)
   --help            show this help

@@ -22,6 +22,22 @@ describe('alloy-rollout (in process)', () => {
     expect((await runCli(['help', name])).stdout).toBe(run.stdout);
   });
 
+  it.each(['rehearse', 'sandbox'])(
+    'the help of %s lists the faults and says what the timed ones do',
+    async (name) => {
+      const run = await runCli([name, '--help']);
+      expect(run.code).toBe(0);
+      for (const spec of [
+        '<service>:broken-json-after=<duration>',
+        '<service>:no-logs-after=<duration>',
+        '<service>:flapping-metrics',
+      ])
+        expect(run.stdout).toContain(spec);
+      expect(run.stdout).toMatch(/broken-json-after, no-logs-after: good lines until <duration>/);
+      expect(run.stdout).toMatch(/scrape answers for 30s, then\n\s+fails with HTTP 500 \(up=0\) for 30s/);
+    },
+  );
+
   it('exits 2 without a command or with an unknown one', async () => {
     expect((await runCli([])).code).toBe(2);
     const run = await runCli(['frobnicate']);
