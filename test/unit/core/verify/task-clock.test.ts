@@ -1,0 +1,147 @@
+import type { MetricSample } from '../../../../core/queries/results';
+import { assessLogs, type LogsInput } from '../../../../core/verify/logs';
+import { assessMetrics, type MetricsInput } from '../../../../core/verify/metrics';
+
+const END = 1_700_000_300_000;
+const T1 = 'arn:aws:ecs:eu-west-1:123456789012:task/temporal-dev/aaa111';
+const T2 = 'bbb222';
+const sample = (task: string, value: number): MetricSample => ({
+  labels: { task_id: task },
+  value,
+  timestampMs: END,
+});
+const labelsOf = (task: string) => ({ service_name: 'history', task_id: task });
+
+function logs(overrides: Partial<LogsInput> = {}): LogsInput {
+  return {
+    service: 'history',
+    window: { startMs: END - 300_000, endMs: END },
+    expectedTaskIds: [T1, T2],
+    requiredLabels: ['service_name', 'task_id'],
+    maxJsonErrorRatio: 0,
+    linesByTask: { query: 'LINES', data: [sample('aaa111', 40), sample('bbb222', 60)] },
+    jsonErrorsByTask: { query: 'JSONERR', data: [] },
+    streams: { query: 'STREAMS', data: [labelsOf('aaa111'), labelsOf('bbb222')] },
+    ...overrides,
+  };
+}
+
+const startedSecondsAgo = (t1: number, t2: number) => ({
+  startedAtMs: { [T1]: END - t1 * 1000, [T2]: END - t2 * 1000 },
+  deadlineMs: 30_000,
+});
+
+describe('logs absence from each task’s own start (seed 003 Property 1)', () => {
+  const onlyT1 = { query: 'LINES', data: [sample('aaa111', 40)] };
+
+  it('a task running for less than the deadline without lines is pending', () => {
+    const out = assessLogs(logs({ linesByTask: onlyT1, taskStarts: startedSecondsAgo(200, 20) }));
+    expect(out.verdict).toBe('pending');
+    expect(out.evidence.values).toMatchObject({ taskAgeSeconds: { aaa111: 200, bbb222: 20 } });
+  });
+
+  it('a task running for longer than the deadline without lines is failed, naming it', () => {
+    const out = assessLogs(logs({ linesByTask: onlyT1, taskStarts: startedSecondsAgo(200, 31) }));
+    expect(out.verdict).toBe('failed');
+    expect(out.message).toBe('1 task(s) running for more than 30s without a line in Loki: bbb222');
+    expect(out.evidence.threshold).toMatchObject({ firstLineWithin: '30s' });
+  });
+
+  it('without start times (a caller that has none) the old rule holds: pending', () => {
+    expect(assessLogs(logs({ linesByTask: onlyT1 })).verdict).toBe('pending');
+  });
+});
+
+describe('logs silence: a task that stops shipping is failed at once', () => {
+  const recent = (data: MetricSample[]) => ({
+    windowMs: 20_000,
+    linesByTask: { query: 'RECENT', data },
+    minExpectedLines: 5,
+  });
+
+  it('a task whose rate says lines were due, and that shipped none recently, is failed', () => {
+    // bbb222: 300 lines over 5 minutes is 20 per 20 s, and none came; aaa111 is quiet and shipped.
+    const busy = { query: 'LINES', data: [sample('aaa111', 40), sample('bbb222', 300)] };
+    const out = assessLogs(
+      logs({
+        linesByTask: busy,
+        recent: recent([sample('aaa111', 3)]),
+        taskStarts: startedSecondsAgo(600, 600),
+      }),
+    );
+    expect(out.verdict).toBe('failed');
+    expect(out.message).toContain('1 task(s) stopped shipping logs: none in the last 20s');
+    expect(out.message).toContain('about 20 were due, e.g. bbb222 (300 lines over the window)');
+    expect(out.evidence.values).toMatchObject({
+      silentTasks: [{ task: 'bbb222', lines: 300, expected: 20 }],
+    });
+    expect(out.evidence).toMatchObject({ recentQuery: 'RECENT' });
+  });
+
+  it('a quiet task (fewer lines due than the minimum) is never judged by silence', () => {
+    const out = assessLogs(logs({ recent: recent([]), taskStarts: startedSecondsAgo(600, 600) }));
+    // 40 and 60 lines over 5 minutes: 2 and 4 due in 20 s, below 5.
+    expect(out.verdict).toBe('passed');
+  });
+
+  it('a young task is judged over its own life, and not before it has lived longer than the silence window', () => {
+    const young = { query: 'LINES', data: [sample('aaa111', 40), sample('bbb222', 10)] };
+    // bbb222: 10 lines in the 30 s it has run -> 6 due in 20 s: failed.
+    const failed = assessLogs(
+      logs({
+        linesByTask: young,
+        recent: recent([sample('aaa111', 9)]),
+        taskStarts: startedSecondsAgo(600, 30),
+      }),
+    );
+    expect(failed.verdict).toBe('failed');
+    // bbb222 has run 15 s only: no judgement yet.
+    const tooYoung = assessLogs(
+      logs({
+        linesByTask: young,
+        recent: recent([sample('aaa111', 9)]),
+        taskStarts: startedSecondsAgo(600, 15),
+      }),
+    );
+    expect(tooYoung.verdict).toBe('passed');
+  });
+
+  it('a recent count that could not be read is an error, never a pass', () => {
+    const out = assessLogs(
+      logs({
+        recent: {
+          windowMs: 20_000,
+          linesByTask: { query: 'RECENT', error: 'HTTP 500' },
+          minExpectedLines: 5,
+        },
+      }),
+    );
+    expect(out.verdict).toBe('error');
+    expect(out.message).toContain('could not read recent lines: HTTP 500');
+  });
+});
+
+describe('metrics absence from each task’s own start', () => {
+  const metrics = (overrides: Partial<MetricsInput> = {}): MetricsInput => ({
+    service: 'history',
+    evaluatedAtMs: END,
+    expectedTaskIds: [T1, T2],
+    up: { query: 'UP', data: [sample('aaa111', 1)] },
+    seriesCount: { query: 'COUNT', data: [{ labels: {}, value: 120, timestampMs: END }] },
+    baselineSeriesCount: 120,
+    minSeriesRatio: 0.9,
+    ...overrides,
+  });
+
+  it('a task without an up series past the deadline is failed; before it, pending', () => {
+    const late = assessMetrics(
+      metrics({ taskStarts: { ...startedSecondsAgo(600, 121), deadlineMs: 120_000 } }),
+    );
+    expect(late.verdict).toBe('failed');
+    expect(late.message).toContain('1 task(s) running for more than 2m without an up series in AMP: bbb222');
+    const early = assessMetrics(
+      metrics({ taskStarts: { ...startedSecondsAgo(600, 60), deadlineMs: 120_000 } }),
+    );
+    expect(early.verdict).toBe('pending');
+  });
+});
