@@ -8,8 +8,11 @@ import { toRegisterInput, type ContainerDefinition } from '../../../core/taskdef
  * would see from them. Faults are set per test.
  */
 export interface Faults {
-  /** ECS service name -> outcome of deployments onto an Alloy revision. */
-  deployment?: Record<string, 'FAILED' | 'STUCK'>;
+  /**
+   * ECS service name -> outcome of deployments onto an Alloy revision. `completeAfterMs`: the new
+   * tasks run from the first look, and ECS says COMPLETED only that long after the update.
+   */
+  deployment?: Record<string, 'FAILED' | 'STUCK' | { completeAfterMs: number }>;
   /**
    * ECS service name -> outcome of deployments back onto an ADOT revision: every one fails, or
    * the first N fail and later ones complete.
@@ -21,6 +24,12 @@ export interface Faults {
   labelMissing?: { service: string; label: string };
   /** Plan service names whose lines do not parse as JSON. */
   jsonBroken?: string[];
+  /** Plan service name -> lines stop parsing as JSON this long after its Alloy tasks started. */
+  jsonBrokenAfterMs?: Record<string, number>;
+  /** Plan service name -> `up` is missing for its Alloy tasks during these [from, to) ms after they started. */
+  upGapMs?: Record<string, [number, number]>;
+  /** Plan service names whose `up` series flaps: present 20 s, missing 10 s, over and over. */
+  upFlapping?: string[];
   /** Plan service names whose metrics never reach AMP after the migration. */
   metricsMissing?: string[];
   lokiNotReady?: boolean;
@@ -47,6 +56,7 @@ export interface FakeDeployment {
   rolloutStateReason?: string;
   /** When the rollout state last changed, as ECS reports it. */
   updatedAt: Date;
+  createdAt: Date;
   desiredCount: number;
   runningCount: number;
   pendingCount: number;
@@ -62,7 +72,7 @@ export interface FakeService {
   desiredCount: number;
   runningCount: number;
   deployments: FakeDeployment[];
-  tasks: { taskArn: string; taskDefinitionArn: string; startedBy: string }[];
+  tasks: { taskArn: string; taskDefinitionArn: string; startedBy: string; startedAt: Date }[];
   /** The plan's name for it (service_name label), when it is a plan service. */
   planName?: string;
 }
@@ -187,6 +197,7 @@ export class World {
       pendingCount: done ? 0 : count,
       failedTasks: 0,
       updatedAt: new Date(this.nowMs),
+      createdAt: new Date(this.nowMs),
     };
   }
 
@@ -197,6 +208,7 @@ export class World {
         taskArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:task/${CLUSTER}/${(0xabc000 + this.counter).toString(16)}f00d${this.counter}`,
         taskDefinitionArn,
         startedBy,
+        startedAt: new Date(this.nowMs),
       };
     });
   }
@@ -272,7 +284,19 @@ export class World {
     if (primary && primary.rolloutState === 'IN_PROGRESS') {
       const toAlloy = this.collectorOf(primary.taskDefinition) === 'alloy';
       const fault = toAlloy ? this.faults.deployment?.[name] : this.rollbackFault(name);
-      if (fault === 'FAILED') {
+      if (typeof fault === 'object') {
+        // Slow: the new tasks run while ECS still reports IN_PROGRESS, as it does while old tasks drain.
+        if (!s.tasks.some((t) => t.taskDefinitionArn === primary.taskDefinition)) {
+          s.tasks = this.startTasks(primary.taskDefinition, primary.desiredCount, primary.id);
+          primary.runningCount = primary.desiredCount;
+          primary.pendingCount = 0;
+        }
+        if (this.nowMs - primary.createdAt.getTime() >= fault.completeAfterMs) {
+          primary.rolloutState = 'COMPLETED';
+          primary.updatedAt = new Date(this.nowMs);
+          s.deployments = [primary];
+        }
+      } else if (fault === 'FAILED') {
         primary.rolloutState = 'FAILED';
         primary.updatedAt = new Date(this.nowMs);
         primary.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
@@ -314,9 +338,16 @@ export class World {
     }));
   }
 
+  /** How long a task has run, in ms. */
+  private ageOf(task: { startedAt: Date }): number {
+    return this.nowMs - task.startedAt.getTime();
+  }
+
   lokiJsonErrorsByTask(planName: string) {
-    if (!this.faults.jsonBroken?.includes(planName)) return [];
-    return this.alloyTasksOf(planName).map((t) => ({
+    const after = this.faults.jsonBrokenAfterMs?.[planName];
+    const broken = (t: { startedAt: Date }) =>
+      this.faults.jsonBroken?.includes(planName) || (after !== undefined && this.ageOf(t) >= after);
+    return this.alloyTasksOf(planName).filter(broken).map((t) => ({
       metric: { task_id: t.taskArn.split('/').pop()! },
       value: [this.nowMs / 1000, '7'],
     }));
@@ -341,7 +372,12 @@ export class World {
 
   ampUp(planName: string) {
     if (this.faults.metricsMissing?.includes(planName)) return [];
-    return this.alloyTasksOf(planName).map((t) => ({
+    const gap = this.faults.upGapMs?.[planName];
+    const flapping = this.faults.upFlapping?.includes(planName);
+    const missing = (t: { startedAt: Date }) =>
+      (gap !== undefined && this.ageOf(t) >= gap[0] && this.ageOf(t) < gap[1]) ||
+      (flapping === true && Math.floor(this.ageOf(t) / 1000) % 30 >= 20);
+    return this.alloyTasksOf(planName).filter((t) => !missing(t)).map((t) => ({
       metric: { __name__: 'up', service_name: planName, task_id: t.taskArn.split('/').pop()! },
       value: [this.nowMs / 1000, '1'],
     }));
