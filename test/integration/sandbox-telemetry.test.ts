@@ -15,12 +15,16 @@ import {
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parsePlanTextOrThrow } from '../../core/plan/parse-text';
 import { findService } from '../../core/plan/resolve';
+import { upByTask } from '../../core/queries/promql';
 import { migrate } from '../../core/taskdef';
 import { applyEnv } from '../../sandbox/env';
 import { parseFaults } from '../../sandbox/faults';
+import { startPrometheus } from '../../sandbox/prometheus';
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
 import { seedCluster } from '../../sandbox/seed';
 import { exampleTaskDefinition, ROOT } from './support/fixtures';
@@ -91,12 +95,19 @@ describe('sandbox telemetry of simulated tasks', () => {
   let ecs: ECSClient;
   let ssm: SSMClient;
 
+  let prometheusDir: string | undefined;
+
+  /** With `prometheusDir`, a real Prometheus scrapes the tasks (every second), as in a rehearsal. */
   async function start(faults: string[] = []): Promise<void> {
+    const metricsDir = prometheusDir;
     sandbox = await startSandbox({
       port: 0,
       clockSpeed: 200,
       faults: parseFaults(faults),
       serviceAliases: { history: HISTORY },
+      ...(metricsDir
+        ? { metrics: () => startPrometheus({ dir: metricsDir, scrapeIntervalSeconds: 1 }) }
+        : {}),
     });
     restore = applyEnv(sandbox.env);
     ecs = new ECSClient({ maxAttempts: 1 });
@@ -113,6 +124,8 @@ describe('sandbox telemetry of simulated tasks', () => {
     ssm?.destroy();
     restore?.();
     await sandbox?.stop();
+    if (prometheusDir) await rm(prometheusDir, { recursive: true, force: true });
+    prometheusDir = undefined;
   });
 
   it('awslogs tasks write JSON lines to their CloudWatch log group, one stream per task', async () => {
@@ -215,6 +228,95 @@ describe('sandbox telemetry of simulated tasks', () => {
     await sandbox.clock.sleep(60_000);
     expect(await lokiStreams(sandbox, '{service_name="history"}')).toEqual([]);
   });
+
+  it('broken-json-after: each migrated task ships JSON lines first, then lines that are not JSON', async () => {
+    await start(['history:broken-json-after=60s']);
+    await migrateHistory(sandbox, ecs, ssm);
+    await waitCompleted(ecs, HISTORY);
+    const tasks = await ecs.send(new ListTasksCommand({ cluster: 'temporal-dev', serviceName: HISTORY }));
+    const ids = (tasks.taskArns ?? []).map((arn) => arn.split('/').at(-1) as string).sort();
+    const isJson = (line: string) => {
+      try {
+        JSON.parse(line);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    // Lines of each task in the order written (the sequence is the timestamp).
+    const byTask = await waitFor(
+      'broken lines from both new tasks',
+      async () => {
+        const result = await lokiStreams(sandbox, '{service_name="history"}');
+        const lines = new Map<string, [string, string][]>();
+        for (const s of result) {
+          const id = s.stream['task_id'] ?? '';
+          lines.set(id, [...(lines.get(id) ?? []), ...s.values]);
+        }
+        const done = ids.every((id) => lines.get(id)?.some(([, line]) => !isJson(line)));
+        return done ? lines : undefined;
+      },
+      30_000,
+    );
+    for (const id of ids) {
+      const lines = [...(byTask.get(id) ?? [])].sort(([a], [b]) => (BigInt(a) < BigInt(b) ? -1 : 1));
+      const firstBroken = lines.findIndex(([, line]) => !isJson(line));
+      expect(firstBroken).toBeGreaterThan(0);
+      expect(lines.slice(0, firstBroken).every(([, line]) => isJson(line))).toBe(true);
+      expect(lines.slice(firstBroken).every(([, line]) => !isJson(line))).toBe(true);
+    }
+  });
+
+  it("flapping-metrics: a migrated task's metrics endpoint answers, then fails with HTTP 500, then answers again", async () => {
+    await start(['history:flapping-metrics']);
+    await migrateHistory(sandbox, ecs, ssm);
+    await waitCompleted(ecs, HISTORY);
+    const tasks = await ecs.send(new ListTasksCommand({ cluster: 'temporal-dev', serviceName: HISTORY }));
+    const id = (tasks.taskArns?.[0] ?? '').split('/').at(-1) as string;
+    // Each change of answer, in order.
+    const answers: { status: number; body: string }[] = [];
+    await waitFor(
+      'answered, failed, answered',
+      async () => {
+        const res = await fetch(new URL(`/_tasks/${id}/metrics`, sandbox.url));
+        const answer = { status: res.status, body: await res.text() };
+        if (answers.at(-1)?.status !== answer.status) answers.push(answer);
+        return answers.length >= 3 ? true : undefined;
+      },
+      30_000,
+    );
+    expect(answers.slice(0, 3).map((a) => a.status)).toEqual([200, 500, 200]);
+    expect(answers[0]?.body).toContain('service_requests');
+    expect(answers[1]?.body).toContain('collector unavailable (injected fault: flapping-metrics)');
+  });
+
+  it('flapping-metrics: Prometheus records the migrated task down (up 0), then up again', async () => {
+    prometheusDir = await mkdtemp(path.join(tmpdir(), 'sandbox-flapping-'));
+    await start(['history:flapping-metrics']);
+    await migrateHistory(sandbox, ecs, ssm);
+    await waitCompleted(ecs, HISTORY);
+    const tasks = await ecs.send(new ListTasksCommand({ cluster: 'temporal-dev', serviceName: HISTORY }));
+    const id = (tasks.taskArns?.[0] ?? '').split('/').at(-1) as string;
+    const url = new URL(`${sandbox.ampQueryUrl ?? ''}/api/v1/query`);
+    url.searchParams.set('query', upByTask('history'));
+    // Each change of the task's `up`, in order. The first scrape is answered (see the unit tests),
+    // but whether this loop reads it before the next scrape depends on the machine's speed.
+    const values: string[] = [];
+    await waitFor(
+      'up 0, then 1',
+      async () => {
+        const body = (await (await fetch(url)).json()) as {
+          data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+        };
+        const up = body.data.result.find((r) => r.metric['task_id'] === id)?.value[1];
+        if (up !== undefined && values.at(-1) !== up) values.push(up);
+        const down = values.indexOf('0');
+        return down >= 0 && values.includes('1', down) ? true : undefined;
+      },
+      45_000,
+    );
+    expect(values.slice(values.indexOf('0'), values.indexOf('0') + 2)).toEqual(['0', '1']);
+  }, 60_000);
 
   it('awslogs tasks whose log group is missing fail to start (the rollback must create the group)', async () => {
     sandbox = await startSandbox({ port: 0, clockSpeed: 200 });
