@@ -17,7 +17,7 @@ export interface AlloyRolloutOrchestratorProps {
   readonly taskRoleArns?: readonly string[];
   /** Task execution roles the services' task definitions use; also passable. At least one role ARN in total. */
   readonly executionRoleArns?: readonly string[];
-  /** VPC placement for the Lambdas that reach Loki (Loki, VerifyLogs, VerifyMetrics). */
+  /** VPC placement for the Lambdas that reach Loki (Loki, Verify). */
   readonly network: LambdaNetwork;
   /** Account the cluster lives in. Default: the stack's account (a token when the stack is environment-agnostic). */
   readonly account?: string;
