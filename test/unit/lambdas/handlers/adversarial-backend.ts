@@ -46,9 +46,14 @@ export interface Backend {
 
 export const WORKSPACE = 'ws-adversarial';
 
-/** The time an instant query asked for, in ms; now for requests without one (series). */
+/**
+ * The time an instant query asked for, in ms; for the series API the end of the range it asked
+ * for (nanoseconds); now for requests with neither.
+ */
 function requestedMs(request: RecordedRequest, url: URL): number {
-  return requestedTimeMs(url, request.body) ?? Date.now();
+  const end = url.searchParams.get('end');
+  const endMs = end !== null && /^\d+$/.test(end) ? Number(BigInt(end) / 1_000_000n) : undefined;
+  return requestedTimeMs(url, request.body) ?? endMs ?? Date.now();
 }
 
 function queryOf(request: RecordedRequest, url: URL): string {

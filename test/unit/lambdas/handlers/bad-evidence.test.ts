@@ -2,8 +2,7 @@ import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } fro
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler as loki, type LokiResult } from '../../../../lambdas/handlers/loki';
 import { handler as preflight } from '../../../../lambdas/handlers/preflight';
-import { handler as verifyLogs } from '../../../../lambdas/handlers/verify-logs';
-import { handler as verifyMetrics } from '../../../../lambdas/handlers/verify-metrics';
+import { handler as verify, type VerifyResult } from '../../../../lambdas/handlers/verify';
 import {
   EXECUTION_ARN,
   HISTORY_ALLOY_TD,
@@ -13,68 +12,134 @@ import {
   planDoc,
 } from '../fixtures';
 import { planAt, startBackend, type Backend } from './adversarial-backend';
-import { TASK_ID, stubRunningTask, useExampleCredentials } from './support';
+import {
+  TASK_ID,
+  carried,
+  stubPrimaryDeployment,
+  stubRunningTask,
+  useClock,
+  useExampleCredentials,
+} from './support';
 
 /**
  * Bad evidence, served over real HTTP by a Loki/AMP stand-in that corrupts real answers, through
  * the real handlers: each case must end not passed, with evidence naming why.
+ *
+ * Verify polls run on one fixed clock (the handler's and the stand-in's): the service was updated
+ * at T0, its new task reached RUNNING at T0 + 20 s and ECS says the deployment completed at
+ * T0 + 60 s. The example plan verifies with a 2m soak, 10s polls, 30s for logs and 2m for metrics
+ * and the plan's check.
  */
 
 const ecs = mockClient(ECSClient);
 let backend: Backend;
 
+const S = 1000;
+const T0 = Date.UTC(2026, 11, 3, 12, 0, 0);
+const TASK_STARTED = T0 + 20 * S;
+const COMPLETED = T0 + 60 * S;
+const SOAK = 120 * S;
+
+let clock: ReturnType<typeof useClock> | undefined;
+
+function deploymentIs(rolloutState: 'IN_PROGRESS' | 'COMPLETED'): void {
+  stubPrimaryDeployment(ecs, {
+    serviceName: 'temporal-dev-temporal-history',
+    taskDefinition: HISTORY_ALLOY_TD,
+    previousTaskDefinition: HISTORY_TD,
+    rolloutState,
+    updatedAtMs: rolloutState === 'COMPLETED' ? COMPLETED : T0 + 5 * S,
+  });
+}
+
 beforeEach(async () => {
   ecs.reset();
   useExampleCredentials();
-  stubRunningTask(ecs, HISTORY_ALLOY_TD);
+  stubRunningTask(ecs, HISTORY_ALLOY_TD, TASK_STARTED);
+  deploymentIs('COMPLETED');
   backend = await startBackend({ taskId: TASK_ID, seriesCount: 26 });
 });
-afterEach(() => backend.close());
+afterEach(async () => {
+  jest.restoreAllMocks();
+  clock = undefined;
+  await backend.close();
+});
 
 const update = {
   taskDefinitionArn: HISTORY_ALLOY_TD,
   deploymentId: 'ecs-svc/2',
-  window: { startedAtMs: 0, allowanceMs: 1, attempts: 1 },
+  window: { startedAtMs: T0, allowanceMs: 900 * S, attempts: 1 },
 };
-const polledSince = (msAgo: number, allowanceMs: number) => ({
-  window: { startedAtMs: Date.now() - msAgo, allowanceMs, attempts: 2 },
-});
 
-function state(
-  extra: Record<string, unknown>,
-  planOver: (plan: Record<string, unknown>) => void = () => undefined,
-) {
+/**
+ * One Verify poll at `atMs` against the stand-in, carrying the previous poll's result as the state
+ * machine does (`$.verify`).
+ */
+function verifyAt(
+  atMs: number,
+  options: {
+    readonly previous?: VerifyResult;
+    readonly planOver?: (plan: Record<string, unknown>) => void;
+    readonly seriesBaseline?: number | null;
+  } = {},
+): Promise<VerifyResult> {
+  clock ??= useClock(atMs);
+  clock.set(atMs);
   const plan = planAt(backend, planDoc());
-  planOver(plan);
-  return {
-    action: 'x',
+  options.planOver?.(plan);
+  return verify({
+    action: 'verify',
     executionArn: EXECUTION_ARN,
-    state: { plan, service: { ...historyItem, seriesBaseline: 26 }, update, ...extra },
-  };
+    state: {
+      plan,
+      service: {
+        ...historyItem,
+        seriesBaseline: options.seriesBaseline === undefined ? 26 : options.seriesBaseline,
+      },
+      update,
+      ...(options.previous ? { verify: carried(options.previous) } : {}),
+    },
+  });
 }
-const metricsEvent = (
-  extra: Record<string, unknown> = {},
-  planOver?: (plan: Record<string, unknown>) => void,
-) => ({
-  ...state(extra, planOver),
-  action: 'metrics',
-});
-const logsEvent = (extra: Record<string, unknown> = {}) => ({ ...state(extra), action: 'logs' });
+
+const checkOf = (out: VerifyResult, name: string) => {
+  const found = out.checks.find((c) => c.name === name);
+  if (!found) throw new Error(`no ${name} check in ${out.checks.map((c) => c.name).join(', ')}`);
+  return found;
+};
+
+/** Sets the plan's logs and metrics deadlines. */
+const deadlines =
+  (logs: string, metrics: string) =>
+  (plan: Record<string, unknown>): void => {
+    const verification = plan.verification as Record<string, Record<string, unknown>>;
+    verification.logs = { ...verification.logs, deadline: logs };
+    verification.metrics = { ...verification.metrics, deadline: metrics };
+  };
 
 describe('1. a NaN or infinite series count', () => {
+  // Rules: a count that is not a number is an `error` naming the query (never a pass, never a
+  // count); an error is asked again at the next poll, and a run of errors longer than the metrics
+  // allowance (its deadline, 2m) is failed.
   it.each(['NaN', '+Inf'])(
-    'count answered %s: error naming the query, failed at the deadline',
+    'count answered %s: error naming the query, failed once the errors outlast the metrics deadline',
     async (value) => {
       backend.corruption.countValue = value;
-      const out = await verifyMetrics(metricsEvent());
+      const out = await verifyAt(COMPLETED + 10 * S);
       expect(out.verdict).toBe('pending');
-      expect(out.check.verdict).toBe('error');
-      expect(out.check.message).toContain(
+      expect(out.check).toMatchObject({ name: 'metrics', verdict: 'error' });
+      expect(checkOf(out, 'metrics').message).toContain(
         `series count query \`count({service_name="history"})\` answered ${value === 'NaN' ? 'NaN' : 'Infinity'}`,
       );
-      const late = await verifyMetrics(metricsEvent({ metrics: polledSince(200_000, 120_000) }));
+      const still = await verifyAt(COMPLETED + 120 * S, { previous: out });
+      expect(still.verdict).toBe('pending');
+      const late = await verifyAt(COMPLETED + 130 * S, { previous: still });
       expect(late.verdict).toBe('failed');
-      expect(late.cause).toMatchObject({ service: 'history', check: 'metrics' });
+      expect(late.cause).toMatchObject({
+        service: 'history',
+        check: 'metrics',
+        message: expect.stringMatching(/^still error 2m after its first answer \(allowed 2m\): .*answered/),
+      });
     },
   );
 });
@@ -142,41 +207,63 @@ describe('2. a baseline that could not be measured', () => {
     expect(out.work[0]).toMatchObject({ name: 'history', seriesBaseline: null });
     expect(out.progress.message).toMatch(/series baseline not read for history \(requireBaseline: false\)/);
 
+    // The metrics check on the service passes without continuity and says so; the service passes
+    // once the soak is over.
     backend.corruption.countErrorBody = false;
-    const noBaseline = { ...metricsEvent({}, optOut) };
-    (noBaseline.state.service as { seriesBaseline: number | null }).seriesBaseline = null;
-    const metrics = await verifyMetrics(noBaseline);
-    expect(metrics.verdict).toBe('passed');
-    expect(metrics.check.message).toMatch(
-      /series continuity not checked: preflight could not read the baseline/,
+    deploymentIs('COMPLETED');
+    const noBaseline = { planOver: optOut, seriesBaseline: null };
+    const first = await verifyAt(COMPLETED + 10 * S, noBaseline);
+    expect(first.verdict).toBe('pending');
+    expect(checkOf(first, 'metrics')).toMatchObject({
+      verdict: 'passed',
+      message: expect.stringMatching(/series continuity not checked: preflight could not read the baseline/),
+    });
+    const migrated = await verifyAt(COMPLETED + 10 * S + SOAK, { ...noBaseline, previous: first });
+    expect(migrated.verdict).toBe('passed');
+    expect(migrated.summary?.checks.find((c) => c.name === 'metrics')?.message).toMatch(
+      /series continuity not checked/,
     );
 
-    // Without the opt-out, a lost baseline is not a pass.
-    const required = metricsEvent();
-    (required.state.service as { seriesBaseline: number | null }).seriesBaseline = null;
-    const refused = await verifyMetrics(required);
+    // Without the opt-out, a lost baseline is not a pass: failed at once.
+    const refused = await verifyAt(COMPLETED + 10 * S, { seriesBaseline: null });
     expect(refused.verdict).toBe('failed');
+    expect(refused.check).toMatchObject({ name: 'metrics', verdict: 'failed' });
     expect(refused.check.message).toMatch(/no series baseline was recorded for history/);
   }, 15_000);
 });
 
 describe('3. stale samples', () => {
+  // Rules: a sample stamped at another time than the requested one is no evidence: `error`, with
+  // the timestamps, for logs and metrics alike (the plan check, answered with no series, is not
+  // affected); a run of errors longer than the logs allowance (30s) is failed.
   it('logs and metrics answers stamped 2 h before the requested time are errors with the timestamps', async () => {
     backend.corruption.staleByMs = 7_200_000;
-    const logs = await verifyLogs(logsEvent());
-    expect(logs.check.verdict).toBe('error');
-    expect(logs.check.message).toMatch(
+    const out = await verifyAt(COMPLETED + 10 * S);
+    expect(out.verdict).toBe('pending');
+    const logs = checkOf(out, 'logs');
+    expect(logs.verdict).toBe('error');
+    expect(logs.message).toMatch(
       /lines query `.*` answered with samples stamped \S+, not at the requested \S+: a stale answer is no evidence/,
     );
-    expect(logs.check.evidence.values).toMatchObject({
+    expect(logs.evidence.values).toMatchObject({
       unsoundSamples: { lines: { stale: [expect.objectContaining({ labels: { task_id: TASK_ID } })] } },
     });
-    const metrics = await verifyMetrics(metricsEvent());
-    expect(metrics.check.verdict).toBe('error');
-    expect(metrics.check.message).toMatch(/up query .* stamped/);
-    expect(metrics.check.evidence.checks).toEqual([
-      expect.objectContaining({ name: 'no-error-burst', verdict: 'passed' }),
-    ]);
+    const metrics = checkOf(out, 'metrics');
+    expect(metrics.verdict).toBe('error');
+    expect(metrics.message).toMatch(/up query .* stamped/);
+    expect(checkOf(out, 'no-error-burst').verdict).toBe('passed');
+
+    const still = await verifyAt(COMPLETED + 30 * S, { previous: out });
+    expect(still.verdict).toBe('pending');
+    const late = await verifyAt(COMPLETED + 40 * S, { previous: still });
+    expect(late.verdict).toBe('failed');
+    expect(late.cause).toMatchObject({
+      service: 'history',
+      check: 'logs',
+      message: expect.stringMatching(
+        /^still error 30s after its first answer \(allowed 30s\): .*stale answer/,
+      ),
+    });
   });
 });
 
@@ -248,39 +335,70 @@ describe('4. the canary', () => {
   });
 });
 
-describe('5. evidence after the deadline', () => {
-  it('logs first there at 22 s fail a 20 s deadline polled at 24 s; logs there at 15 s pass', async () => {
-    const startedAtMs = Date.now() - 24_000;
-    const window = { startedAtMs, allowanceMs: 20_000, attempts: 3 };
-    backend.corruption.evidenceFromMs = startedAtMs + 22_000;
-    const late = await verifyLogs(logsEvent({ logs: { window } }));
+describe("5. evidence late against each task's own start", () => {
+  // Rule (replaces "evaluated at the deadline at the latest"): each poll measures at its own time,
+  // and a task still without a line more than the logs deadline after its own start (ECS
+  // startedAt) is failed, naming it; before that it is pending. With a 20s deadline: lines first
+  // there 22 s after the start fail the poll at 21 s; lines there at 15 s pass the poll at 16 s.
+  it('logs first there at 22 s fail a 20 s deadline polled at 21 s; logs there at 15 s pass', async () => {
+    deploymentIs('IN_PROGRESS');
+    const planOver = deadlines('20s', '2m');
+    backend.corruption.evidenceFromMs = TASK_STARTED + 22 * S;
+    const young = await verifyAt(TASK_STARTED + 18 * S, { planOver });
+    expect(young.verdict).toBe('pending');
+    expect(checkOf(young, 'logs')).toMatchObject({
+      verdict: 'pending',
+      message: expect.stringContaining(`have no lines in Loki yet: ${TASK_ID}`),
+    });
+    const late = await verifyAt(TASK_STARTED + 21 * S, { planOver, previous: young });
     expect(late.verdict).toBe('failed');
-    expect(late.check.message).toMatch(/still pending at the deadline/);
-    expect(late.check.evidence.window).toMatchObject({ end: new Date(startedAtMs + 20_000).toISOString() });
+    expect(late.cause).toMatchObject({
+      service: 'history',
+      check: 'logs',
+      message: expect.stringContaining(`running for more than 20s without a line in Loki: ${TASK_ID}`),
+    });
+    expect(checkOf(late, 'logs').evidence).toMatchObject({
+      window: { end: new Date(TASK_STARTED + 21 * S).toISOString() },
+      values: { taskAgeSeconds: { [TASK_ID]: 21 } },
+    });
 
-    backend.corruption.evidenceFromMs = startedAtMs + 15_000;
-    const inTime = await verifyLogs(logsEvent({ logs: { window } }));
-    expect(inTime.verdict).toBe('passed');
+    backend.corruption.evidenceFromMs = TASK_STARTED + 15 * S;
+    const inTime = await verifyAt(TASK_STARTED + 16 * S, { planOver });
+    expect(checkOf(inTime, 'logs').verdict).toBe('passed');
+    expect(inTime.verdict).toBe('pending');
   });
 
-  it('up first there at 48 s fails a 40 s deadline polled at 50 s', async () => {
-    const startedAtMs = Date.now() - 50_000;
-    backend.corruption.evidenceFromMs = startedAtMs + 48_000;
-    const out = await verifyMetrics(
-      metricsEvent({ metrics: { window: { startedAtMs, allowanceMs: 40_000, attempts: 5 } } }),
-    );
+  // The same rule for metrics: up first there 48 s after the start fails a 40s deadline at the
+  // poll 41 s after the start (logs get 1m here, so the failure is the metrics check's).
+  it('up first there at 48 s fails a 40 s deadline polled at 41 s', async () => {
+    deploymentIs('IN_PROGRESS');
+    backend.corruption.evidenceFromMs = TASK_STARTED + 48 * S;
+    const out = await verifyAt(TASK_STARTED + 41 * S, { planOver: deadlines('1m', '40s') });
     expect(out.verdict).toBe('failed');
-    expect(out.check.message).toMatch(/no up series yet/);
+    expect(checkOf(out, 'logs').verdict).toBe('pending');
+    expect(out.cause).toMatchObject({
+      service: 'history',
+      check: 'metrics',
+      message: expect.stringContaining(`running for more than 40s without an up series in AMP: ${TASK_ID}`),
+    });
   });
 
-  it('the last wait is shortened so the last poll lands at the deadline', async () => {
-    const out = await verifyLogs(logsEvent({ logs: polledSince(17_000, 20_000) }));
-    expect(out.verdict).toBe('passed');
-    const pending = await (async () => {
-      backend.corruption.evidenceFromMs = Date.now() + 3_600_000;
-      return verifyLogs(logsEvent({ logs: polledSince(17_000, 20_000) }));
-    })();
-    expect(pending.verdict).toBe('pending');
-    expect(pending.waitSeconds).toBe(3);
+  // Rule (replaces "the last wait lands at the deadline"): the wait is shortened so the next poll
+  // lands on the soak's end, or on the deployment's deadline (15m from the update), not up to an
+  // interval later.
+  it('the last wait is shortened so the poll lands on the soak end or the deployment deadline', async () => {
+    const first = await verifyAt(COMPLETED + 10 * S);
+    expect(first).toMatchObject({ verdict: 'pending', waitSeconds: 10 });
+    const near = await verifyAt(COMPLETED + 10 * S + SOAK - 3 * S, { previous: first });
+    expect(near).toMatchObject({ verdict: 'pending', waitSeconds: 3 });
+    const end = await verifyAt(COMPLETED + 10 * S + SOAK, { previous: near });
+    expect(end.verdict).toBe('passed');
+
+    deploymentIs('IN_PROGRESS');
+    const slow = await verifyAt(T0 + 900 * S - 3 * S);
+    expect(slow).toMatchObject({ verdict: 'pending', waitSeconds: 3 });
+    const timedOut = await verifyAt(T0 + 900 * S, { previous: slow });
+    expect(timedOut.verdict).toBe('failed');
+    expect(timedOut.cause).toMatchObject({ service: 'history', check: 'deployment' });
   });
 });

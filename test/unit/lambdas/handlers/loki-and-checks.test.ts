@@ -2,19 +2,22 @@ import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   ECSClient,
+  ListTasksCommand,
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler as loki } from '../../../../lambdas/handlers/loki';
-import { handler as verifyLogs } from '../../../../lambdas/handlers/verify-logs';
-import { handler as verifyMetrics } from '../../../../lambdas/handlers/verify-metrics';
-import { HISTORY_ALLOY_TD, event, historyItem, planDoc, window } from '../fixtures';
+import { handler as verify, type VerifyResult } from '../../../../lambdas/handlers/verify';
+import { HISTORY_ALLOY_TD, HISTORY_TD, event, historyItem, planDoc, window } from '../fixtures';
 import {
   TASK_ID,
+  carried,
   serveFetch,
+  stubPrimaryDeployment,
   stubRunningTask,
+  useClock,
   useExampleCredentials,
   vectorAt,
   type SeenRequest,
@@ -169,121 +172,378 @@ describe('Loki', () => {
   });
 });
 
-describe('VerifyLogs', () => {
-  const update = { taskDefinitionArn: HISTORY_ALLOY_TD, deploymentId: 'ecs-svc/2', window: window() };
-  const labels = {
-    service_name: 'history',
-    cluster: 'temporal-dev',
-    container_name: 'temporal-history',
-    task_id: TASK_ID,
-    level: 'info',
+/**
+ * Verify: one poll reads the deployment (DescribeServices) and the RUNNING tasks of the new
+ * revision (ListTasks + DescribeTasks with startedAt) and, once they run, logs, metrics and the
+ * plan's check on them. Every case runs on one fixed clock; the example plan verifies with a 2m
+ * soak, 10s polls, a 30s logs deadline (silence window 20s) and 2m for metrics and plan checks.
+ */
+const S = 1000;
+/** When UpdateService ran: the deployment's deadline counts from here. */
+const T0 = Date.UTC(2026, 11, 3, 12, 0, 0);
+/** The new task reaches RUNNING 20 s after the update; ECS says the deployment completed at 60 s. */
+const TASK_STARTED = T0 + 20 * S;
+const COMPLETED = T0 + 60 * S;
+const SOAK = 120 * S;
+
+type Sample = { metric: unknown; value: string };
+const streamLabels = {
+  service_name: 'history',
+  cluster: 'temporal-dev',
+  container_name: 'temporal-history',
+  task_id: TASK_ID,
+  level: 'info',
+};
+const ofTask = (value: string): Sample[] => [{ metric: { task_id: TASK_ID }, value }];
+
+/** What Loki and AMP answer; every field defaults to a healthy migrated task. */
+interface Telemetry {
+  /** Lines per task over the plan's logs window (5m). */
+  lines?: Sample[];
+  /** Lines per task over the silence window (20s). */
+  recent?: Sample[];
+  jsonErrors?: Sample[];
+  streams?: Record<string, string>[];
+  up?: Sample[];
+  seriesCount?: Sample[];
+  /** The plan's no-error-burst check (a LogQL count of error lines). */
+  errorBurst?: Sample[];
+}
+
+/** Serves Loki and AMP from `t`, samples stamped with the requested time; returns the requests seen. */
+function serveTelemetry(t: Telemetry = {}): SeenRequest[] {
+  return serveFetch((url, init) => {
+    if (url.hostname.startsWith('aps-workspaces')) {
+      const q = new URLSearchParams(String(init?.body)).get('query') ?? '';
+      if (q.startsWith('up')) return vectorAt(url, init, t.up ?? ofTask('1'));
+      return vectorAt(url, init, t.seriesCount ?? [{ metric: {}, value: '118' }]);
+    }
+    if (url.pathname === '/loki/api/v1/series')
+      return new Response(JSON.stringify({ status: 'success', data: t.streams ?? [streamLabels] }));
+    if (url.pathname !== '/loki/api/v1/query') return undefined;
+    const q = url.searchParams.get('query') ?? '';
+    if (q.includes('level="error"')) return vectorAt(url, init, t.errorBurst ?? []);
+    if (q.includes('__error__')) return vectorAt(url, init, t.jsonErrors ?? []);
+    if (q.includes('[5m]')) return vectorAt(url, init, t.lines ?? ofTask('300'));
+    if (q.includes('[20s]')) return vectorAt(url, init, t.recent ?? ofTask('20'));
+    return undefined;
+  });
+}
+
+const lokiQueries = (seen: SeenRequest[]) =>
+  seen.filter((r) => r.url.pathname === '/loki/api/v1/query').map((r) => r.url.searchParams.get('query'));
+
+describe('Verify', () => {
+  const update = {
+    taskDefinitionArn: HISTORY_ALLOY_TD,
+    deploymentId: 'ecs-svc/2',
+    window: { startedAtMs: T0, allowanceMs: 900 * S, attempts: 1 },
   };
-
-  it('passes when the new task has lines, labels and parseable JSON', async () => {
-    requests = serveFetch((url, init) => {
-      if (url.pathname === '/loki/api/v1/series')
-        return new Response(JSON.stringify({ status: 'success', data: [labels] }));
-      const q = url.searchParams.get('query') ?? '';
-      return vectorAt(
-        url,
-        init,
-        q.includes('__error__') ? [] : [{ metric: { task_id: TASK_ID }, value: '12' }],
-      );
+  let clock: ReturnType<typeof useClock>;
+  const deployment = (rolloutState: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED', rolloutStateReason?: string) =>
+    stubPrimaryDeployment(ecs, {
+      serviceName: 'temporal-dev-temporal-history',
+      taskDefinition: HISTORY_ALLOY_TD,
+      previousTaskDefinition: HISTORY_TD,
+      rolloutState,
+      updatedAtMs: rolloutState === 'COMPLETED' ? COMPLETED : T0 + 5 * S,
+      ...(rolloutStateReason ? { rolloutStateReason } : {}),
     });
-    const out = await verifyLogs(event('logs', { service: historyItem, update }));
-    expect(out).toMatchObject({ verdict: 'passed', check: { name: 'logs', verdict: 'passed' } });
-    expect(requests.map((r) => r.url.pathname)).toEqual([
-      '/loki/api/v1/query',
-      '/loki/api/v1/query',
-      '/loki/api/v1/series',
-    ]);
-  });
-
-  it('a missing label fails with the evidence', async () => {
-    const withoutLevel: Record<string, string> = { ...labels };
-    delete withoutLevel.level;
-    requests = serveFetch((url, init) => {
-      if (url.pathname === '/loki/api/v1/series')
-        return new Response(JSON.stringify({ status: 'success', data: [withoutLevel] }));
-      return vectorAt(
-        url,
-        init,
-        (url.searchParams.get('query') ?? '').includes('__error__')
-          ? []
-          : [{ metric: { task_id: TASK_ID }, value: '12' }],
-      );
-    });
-    const out = await verifyLogs(event('logs', { service: historyItem, update }));
-    expect(out.verdict).toBe('failed');
-    expect(out.cause).toMatchObject({ service: 'history', check: 'logs' });
-  });
-
-  it('Loki 5xx is thrown as TransientError for Retry', async () => {
-    requests = serveFetch(() => new Response('boom', { status: 502 }));
-    await expect(verifyLogs(event('logs', { service: historyItem, update }))).rejects.toMatchObject({
-      name: 'TransientError',
-    });
-  });
-});
-
-describe('VerifyMetrics', () => {
-  const update = { taskDefinitionArn: HISTORY_ALLOY_TD, deploymentId: 'ecs-svc/2', window: window() };
-  type Sample = { metric: unknown; value: string };
-  const amp = (up: Sample[], count: Sample[]) =>
-    (requests = serveFetch((url, init) => {
-      if (url.hostname.startsWith('aps-workspaces')) {
-        const q = new URLSearchParams(String(init?.body)).get('query') ?? '';
-        return vectorAt(url, init, q.startsWith('up') ? up : count);
-      }
-      return vectorAt(url, init, [{ metric: {}, value: '3' }]);
-    }));
-
-  it('passes on up=1 for every task, enough series and the plan check; returns the summary', async () => {
-    amp([{ metric: { task_id: TASK_ID }, value: '1' }], [{ metric: {}, value: '118' }]);
-    const out = await verifyMetrics(event('metrics', { service: historyItem, update }));
-    expect(out.verdict).toBe('passed');
-    expect(out.summary).toMatchObject({
-      name: 'history',
-      outcome: 'migrated',
-      taskDefinitionAfter: HISTORY_ALLOY_TD,
-      finalCollector: 'alloy',
-    });
-    expect(out.summary?.checks.map((c) => c.name)).toEqual(['metrics', 'no-error-burst']);
-    const signed = requests.find((r) => r.url.hostname.startsWith('aps-workspaces'))!;
-    expect((signed.init?.headers as Record<string, string>).authorization).toMatch(
-      /^AWS4-HMAC-SHA256 .*\/aps\/aws4_request/,
+  /** One Verify poll at `atMs`, carrying the previous poll's result as the state machine does. */
+  const poll = (atMs: number, previous?: VerifyResult) => {
+    clock.set(atMs);
+    return verify(
+      event('verify', {
+        service: historyItem,
+        update,
+        register: { startedAt: new Date(T0 - 30 * S).toISOString() },
+        ...(previous ? { verify: carried(previous) } : {}),
+      }),
     );
+  };
+  const checkOf = (out: VerifyResult, name: string) => out.checks.find((c) => c.name === name);
+  const verdicts = (out: VerifyResult) => Object.fromEntries(out.checks.map((c) => [c.name, c.verdict]));
+
+  beforeEach(() => {
+    clock = useClock(T0);
+    stubRunningTask(ecs, HISTORY_ALLOY_TD, TASK_STARTED);
+    deployment('COMPLETED');
   });
 
-  it('a plan check whose query returns several series is an error naming the count, not their sum', async () => {
-    requests = serveFetch((url, init) => {
-      if (url.hostname.startsWith('aps-workspaces')) {
-        const q = new URLSearchParams(String(init?.body)).get('query') ?? '';
-        return vectorAt(
-          url,
-          init,
-          q.startsWith('up')
-            ? [{ metric: { task_id: TASK_ID }, value: '1' }]
-            : [{ metric: {}, value: '118' }],
-        );
-      }
-      return vectorAt(url, init, [
-        { metric: { level: 'error', task_id: 'a' }, value: '3' },
-        { metric: { level: 'error', task_id: 'b' }, value: '4' },
+  describe('logs', () => {
+    // Rule: a poll never passes on one look; every check must pass at every poll of a whole soak
+    // counted from ECS's completion time. The first poll shows the logs check passed and waits;
+    // the poll at the soak's end, with the tracker passed back, passes with the summary.
+    it('passes when the new task has lines, labels and parseable JSON, once the soak is over', async () => {
+      requests = serveTelemetry();
+      const first = await poll(COMPLETED + 10 * S);
+      expect(first.verdict).toBe('pending');
+      expect(checkOf(first, 'logs')).toMatchObject({
+        verdict: 'passed',
+        message: expect.stringContaining('ship labelled, parseable logs to Loki (300 lines, 0 not JSON)'),
+      });
+      expect(first.progress.message).toMatch(/soak 0s of 2m/);
+      // Lines, JSON errors and lines over the silence window, each an instant query at the poll's
+      // time; the stream labels over the window; and the plan's LogQL check.
+      expect(lokiQueries(requests).sort()).toEqual(
+        [
+          'sum by (task_id) (count_over_time({cluster="temporal-dev",service_name="history"}[20s]))',
+          'sum by (task_id) (count_over_time({cluster="temporal-dev",service_name="history"}[5m]))',
+          'sum by (task_id) (count_over_time({cluster="temporal-dev",service_name="history"} | json | __error__!="" [5m]))',
+          'sum(count_over_time({service_name="history", level="error"}[5m]))',
+        ].sort(),
+      );
+      for (const r of requests.filter((q) => q.url.pathname === '/loki/api/v1/query'))
+        expect(r.url.searchParams.get('time')).toBe(`${BigInt(COMPLETED + 10 * S) * 1_000_000n}`);
+      expect(requests.filter((r) => r.url.pathname === '/loki/api/v1/series')).toHaveLength(1);
+
+      const last = await poll(COMPLETED + 10 * S + SOAK, first);
+      expect(last.verdict).toBe('passed');
+      expect(verdicts(last)).toEqual({
+        deployment: 'passed',
+        logs: 'passed',
+        metrics: 'passed',
+        'no-error-burst': 'passed',
+      });
+      expect(last.summary).toMatchObject({ name: 'history', outcome: 'migrated' });
+      expect(last.summary?.checks.map((c) => c.name)).toEqual([
+        'deployment',
+        'logs',
+        'metrics',
+        'no-error-burst',
       ]);
     });
-    const out = await verifyMetrics(event('metrics', { service: historyItem, update }));
-    expect(out.verdict).toBe('pending');
-    expect(out.check.verdict).toBe('error');
-    expect(out.check.message).toContain('no-error-burst: could not measure: the query returned 2 series');
-    expect(out.check.evidence.checks).toEqual([
-      expect.objectContaining({ name: 'no-error-burst', verdict: 'error' }),
-    ]);
+
+    // Rule: bad evidence is failed at once, at any poll (here the first one).
+    it('a missing label fails at once with the evidence', async () => {
+      const withoutLevel: Record<string, string> = { ...streamLabels };
+      delete withoutLevel.level;
+      requests = serveTelemetry({ streams: [withoutLevel] });
+      const out = await poll(COMPLETED + 10 * S);
+      expect(out.verdict).toBe('failed');
+      expect(out.cause).toMatchObject({
+        service: 'history',
+        check: 'logs',
+        message: expect.stringContaining('lack required labels'),
+      });
+      expect(checkOf(out, 'logs')?.evidence.values).toMatchObject({
+        streamsMissingLabels: [expect.objectContaining({ missing: ['level'] })],
+      });
+    });
+
+    // Rule: a transient fault of Loki is not a verdict: it is thrown for the state's Retry.
+    it('Loki 5xx is thrown as TransientError for Retry', async () => {
+      requests = serveFetch(() => new Response('boom', { status: 502 }));
+      await expect(poll(COMPLETED + 10 * S)).rejects.toMatchObject({ name: 'TransientError' });
+    });
+
+    // Rule: absence is judged from each task's own start (DescribeTasks startedAt): without a line
+    // 25 s after it started the task is pending; 35 s after (logs deadline 30s) it is failed,
+    // naming the task, although the logs check itself was first answered only 10 s earlier.
+    it('a task running longer than the logs deadline without a line is failed, naming the task', async () => {
+      deployment('IN_PROGRESS');
+      requests = serveTelemetry({ lines: [], recent: [] });
+      const young = await poll(TASK_STARTED + 25 * S);
+      expect(young.verdict).toBe('pending');
+      expect(checkOf(young, 'logs')).toMatchObject({
+        verdict: 'pending',
+        message: expect.stringContaining(`have no lines in Loki yet: ${TASK_ID}`),
+      });
+      const overdue = await poll(TASK_STARTED + 35 * S, young);
+      expect(overdue.verdict).toBe('failed');
+      expect(overdue.cause).toMatchObject({
+        service: 'history',
+        check: 'logs',
+        message: expect.stringContaining(
+          `1 task(s) running for more than 30s without a line in Loki: ${TASK_ID}`,
+        ),
+      });
+      expect(checkOf(overdue, 'logs')?.evidence.values).toMatchObject({ taskAgeSeconds: { [TASK_ID]: 35 } });
+    });
+
+    // Rule: a task that stops shipping is failed at once, inside the soak: its lines over the
+    // window say >= 5 were due in the silence window (20s) and that window has none.
+    it('a task whose rate says lines were due but the silence window has none has stopped shipping', async () => {
+      requests = serveTelemetry({ lines: ofTask('150') });
+      const passing = await poll(COMPLETED + 10 * S);
+      expect(checkOf(passing, 'logs')?.verdict).toBe('passed');
+
+      requests = serveTelemetry({ lines: ofTask('150'), recent: [] });
+      const out = await poll(COMPLETED + 60 * S, passing);
+      expect(out.verdict).toBe('failed');
+      // 150 lines over the 100 s the task has run (younger than the 5m window) make 30 due in 20 s.
+      expect(out.cause).toMatchObject({ service: 'history', check: 'logs' });
+      expect(out.cause?.message).toMatch(
+        new RegExp(
+          `1 task\\(s\\) stopped shipping logs: none in the last 20s .* e\\.g\\. ${TASK_ID} \\(150 lines over the window\\)`,
+        ),
+      );
+      expect(checkOf(out, 'logs')?.evidence).toMatchObject({
+        recentQuery:
+          'sum by (task_id) (count_over_time({cluster="temporal-dev",service_name="history"}[20s]))',
+        values: { silentTasks: [expect.objectContaining({ task: TASK_ID, lines: 150 })] },
+      });
+    });
+
+    // The counterpart: a quiet task (fewer than 5 lines due in the silence window) is never judged
+    // by silence, so a service that logs rarely is not rolled back.
+    it('a quiet task with nothing in the silence window still passes', async () => {
+      requests = serveTelemetry({ lines: ofTask('10'), recent: [] });
+      const out = await poll(COMPLETED + 60 * S);
+      expect(checkOf(out, 'logs')).toMatchObject({
+        verdict: 'passed',
+        evidence: { values: { silentTasks: [] } },
+      });
+    });
   });
 
-  it('no data is pending, never passed', async () => {
-    amp([], []);
-    const out = await verifyMetrics(event('metrics', { service: historyItem, update }));
-    expect(out.verdict).toBe('pending');
+  describe('deployment', () => {
+    // Rule: the checks look only at RUNNING tasks of the new revision; while there is none, the
+    // poll waits on the deployment and asks Loki and AMP nothing.
+    it('no running task of the new deployment is pending without any Loki or AMP query', async () => {
+      deployment('IN_PROGRESS');
+      stubRunningTask(ecs, HISTORY_TD, TASK_STARTED);
+      requests = serveTelemetry();
+      const out = await poll(T0 + 10 * S);
+      expect(out.verdict).toBe('pending');
+      expect(out.checks.map((c) => [c.name, c.verdict])).toEqual([['deployment', 'pending']]);
+      expect(out.progress.message).toContain('no task of the new deployment runs yet');
+      expect(out.waitSeconds).toBe(10);
+      expect(requests).toEqual([]);
+      expect(ecs.commandCalls(ListTasksCommand)[0]!.args[0].input).toMatchObject({
+        cluster: 'temporal-dev',
+        serviceName: 'temporal-dev-temporal-history',
+        desiredStatus: 'RUNNING',
+      });
+    });
+
+    // Rule: a failed answer ends the service at once; a FAILED rollout is the deployment's.
+    it('a FAILED deployment is failed with the check deployment, before any query', async () => {
+      deployment('FAILED', 'ECS deployment circuit breaker: tasks failed to start.');
+      requests = serveTelemetry();
+      const out = await poll(T0 + 40 * S);
+      expect(out.verdict).toBe('failed');
+      expect(out.check).toMatchObject({ name: 'deployment', verdict: 'failed' });
+      expect(out.cause).toMatchObject({
+        service: 'history',
+        check: 'deployment',
+        message: expect.stringContaining(
+          'deployment failed: ECS deployment circuit breaker: tasks failed to start.',
+        ),
+      });
+      expect(out.causeText).toContain('deployment');
+      expect(out.summary).toBeUndefined();
+      expect(requests).toEqual([]);
+    });
+  });
+
+  describe('metrics and plan checks', () => {
+    // Rule: as for logs, passed only at the soak's end; the summary carries every check's latest
+    // result. AMP queries are SigV4-signed for the aps service.
+    it('passes on up=1 for every task, enough series and the plan check; returns the summary', async () => {
+      requests = serveTelemetry();
+      const first = await poll(COMPLETED + 10 * S);
+      expect(first.verdict).toBe('pending');
+      expect(checkOf(first, 'metrics')).toMatchObject({
+        verdict: 'passed',
+        message: expect.stringMatching(
+          /^up is 1 for all 1 tasks of history; 118 series \(baseline 120, required 108\)/,
+        ),
+      });
+      expect(checkOf(first, 'no-error-burst')?.verdict).toBe('passed');
+      const signed = requests.find((r) => r.url.hostname.startsWith('aps-workspaces'))!;
+      expect((signed.init?.headers as Record<string, string>).authorization).toMatch(
+        /^AWS4-HMAC-SHA256 .*\/aps\/aws4_request/,
+      );
+
+      const out = await poll(COMPLETED + 10 * S + SOAK, first);
+      expect(out.verdict).toBe('passed');
+      expect(out.summary).toMatchObject({
+        name: 'history',
+        outcome: 'migrated',
+        taskDefinitionAfter: HISTORY_ALLOY_TD,
+        finalCollector: 'alloy',
+        finishedAt: new Date(COMPLETED + 10 * S + SOAK).toISOString(),
+      });
+      expect(out.summary?.checks.map((c) => c.name)).toEqual([
+        'deployment',
+        'logs',
+        'metrics',
+        'no-error-burst',
+      ]);
+      expect(out.output).toBeDefined();
+    });
+
+    // Rule: several series for a plan check is an error naming the count (never their sum); an
+    // error is asked again at the next poll, and a run of errors longer than the check's deadline
+    // (2m) is failed.
+    it('a plan check whose query returns several series is an error naming the count, not their sum', async () => {
+      const twoSeries = [
+        { metric: { level: 'error', task_id: 'a' }, value: '3' },
+        { metric: { level: 'error', task_id: 'b' }, value: '4' },
+      ];
+      requests = serveTelemetry({ errorBurst: twoSeries });
+      const first = await poll(COMPLETED + 10 * S);
+      expect(first.verdict).toBe('pending');
+      expect(first.check).toMatchObject({ name: 'no-error-burst', verdict: 'error' });
+      expect(first.check.message).toContain('could not measure: the query returned 2 series');
+      expect(checkOf(first, 'metrics')?.verdict).toBe('passed');
+
+      const later = await poll(COMPLETED + 70 * S, first);
+      expect(later.verdict).toBe('pending');
+      const spent = await poll(COMPLETED + 130 * S, later);
+      expect(spent.verdict).toBe('failed');
+      expect(spent.cause).toMatchObject({
+        service: 'history',
+        check: 'no-error-burst',
+        message: expect.stringMatching(
+          /^still error 2m after its first answer \(allowed 2m\): could not measure: the query returned 2 series/,
+        ),
+      });
+    });
+
+    // Rule: no data is pending, never passed (within the task's own deadline).
+    it('no data is pending, never passed', async () => {
+      deployment('IN_PROGRESS');
+      requests = serveTelemetry({ up: [], seriesCount: [] });
+      const out = await poll(TASK_STARTED + 10 * S);
+      expect(out.verdict).toBe('pending');
+      expect(checkOf(out, 'metrics')).toMatchObject({
+        verdict: 'pending',
+        message: expect.stringContaining(`no up series yet for 1 of 1 tasks: ${TASK_ID}`),
+      });
+    });
+
+    // Rule: a run of pending answers longer than the check's allowance (metrics deadline 2m) is
+    // failed, with the numbers of the last answer.
+    it('series below the ratio for longer than the metrics deadline is failed', async () => {
+      requests = serveTelemetry({ seriesCount: [{ metric: {}, value: '50' }] });
+      const first = await poll(COMPLETED + 10 * S);
+      expect(checkOf(first, 'metrics')).toMatchObject({
+        verdict: 'pending',
+        message: expect.stringContaining('50 series, below 108 (0.9 x baseline 120)'),
+      });
+      const still = await poll(COMPLETED + 120 * S, first);
+      expect(still.verdict).toBe('pending');
+      const out = await poll(COMPLETED + 130 * S, still);
+      expect(out.verdict).toBe('failed');
+      expect(out.cause).toMatchObject({
+        check: 'metrics',
+        message: expect.stringMatching(
+          /^still pending 2m after its first answer \(allowed 2m\): .*50 series, below 108/,
+        ),
+      });
+    });
+
+    // Rule: up missing for longer than the metrics deadline after the task's own start is failed.
+    it('a task running longer than the metrics deadline without up is failed, naming the task', async () => {
+      requests = serveTelemetry({ up: [] });
+      const out = await poll(TASK_STARTED + 121 * S);
+      expect(out.verdict).toBe('failed');
+      expect(out.cause).toMatchObject({
+        check: 'metrics',
+        message: expect.stringContaining(`running for more than 2m without an up series in AMP: ${TASK_ID}`),
+      });
+    });
   });
 });

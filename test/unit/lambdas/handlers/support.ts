@@ -1,5 +1,6 @@
 import { requestedTimeMs } from '../../../support/query-time';
 import {
+  DescribeServicesCommand,
   DescribeTasksCommand,
   ListTasksCommand,
   type ECSClientResolvedConfig,
@@ -15,12 +16,102 @@ export type EcsMock = AwsStub<ServiceInputTypes, ServiceOutputTypes, ECSClientRe
 export const TASK_ID = '0123456789abcdef';
 export const TASK = `arn:aws:ecs:eu-west-1:123456789012:task/temporal-dev/${TASK_ID}`;
 
-/** ECS lists one running task of the service, started from the given task definition. */
-export function stubRunningTask(ecs: EcsMock, taskDefinitionArn: string): void {
+/**
+ * ECS lists one running task of the service, started from the given task definition; with
+ * `startedAtMs`, DescribeTasks says when it reached RUNNING (absence deadlines count from it).
+ */
+export function stubRunningTask(ecs: EcsMock, taskDefinitionArn: string, startedAtMs?: number): void {
   ecs.on(ListTasksCommand).resolves({ taskArns: [TASK] });
-  ecs
-    .on(DescribeTasksCommand)
-    .resolves({ tasks: [{ taskArn: TASK, taskDefinitionArn, lastStatus: 'RUNNING' }] });
+  ecs.on(DescribeTasksCommand).resolves({
+    tasks: [
+      {
+        taskArn: TASK,
+        taskDefinitionArn,
+        lastStatus: 'RUNNING',
+        ...(startedAtMs !== undefined ? { startedAt: new Date(startedAtMs) } : {}),
+      },
+    ],
+  });
+}
+
+/**
+ * DescribeServices answers the service with one PRIMARY deployment of `taskDefinition` in
+ * `rolloutState`, last changed at `updatedAtMs` (for COMPLETED: when it completed), and the
+ * deployment it replaces as ACTIVE.
+ */
+export function stubPrimaryDeployment(
+  ecs: EcsMock,
+  input: {
+    readonly serviceName: string;
+    readonly taskDefinition: string;
+    readonly previousTaskDefinition: string;
+    readonly rolloutState: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+    readonly updatedAtMs: number;
+    readonly rolloutStateReason?: string;
+  },
+): void {
+  const done = input.rolloutState === 'COMPLETED';
+  ecs.on(DescribeServicesCommand).resolves({
+    services: [
+      {
+        serviceName: input.serviceName,
+        status: 'ACTIVE',
+        taskDefinition: input.taskDefinition,
+        desiredCount: 1,
+        runningCount: 1,
+        deployments: [
+          {
+            id: 'ecs-svc/2',
+            status: 'PRIMARY',
+            taskDefinition: input.taskDefinition,
+            rolloutState: input.rolloutState,
+            ...(input.rolloutStateReason ? { rolloutStateReason: input.rolloutStateReason } : {}),
+            desiredCount: 1,
+            runningCount: done ? 1 : 0,
+            pendingCount: 0,
+            failedTasks: input.rolloutState === 'FAILED' ? 3 : 0,
+            updatedAt: new Date(input.updatedAtMs),
+          },
+          ...(done
+            ? []
+            : [
+                {
+                  id: 'ecs-svc/1',
+                  status: 'ACTIVE',
+                  taskDefinition: input.previousTaskDefinition,
+                  rolloutState: 'COMPLETED' as const,
+                  desiredCount: 1,
+                  runningCount: 1,
+                },
+              ]),
+        ],
+      },
+    ],
+  });
+}
+
+/**
+ * One clock for everything in the test: the handlers read it through lambdas/clock.ts (Date.now by
+ * default) and the Loki/AMP stand-ins compare requested times with it. Restored by
+ * jest.restoreAllMocks().
+ */
+export function useClock(startMs: number): { now(): number; set(ms: number): void } {
+  let current = startMs;
+  jest.spyOn(Date, 'now').mockImplementation(() => current);
+  return {
+    now: () => current,
+    set: (ms) => {
+      current = ms;
+    },
+  };
+}
+
+/**
+ * What the state machine passes back to the next Verify poll: the previous poll's result at
+ * `$.verify`, after a trip through JSON as in Step Functions.
+ */
+export function carried(previous: object): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(previous)) as Record<string, unknown>;
 }
 
 /** The real SigV4 signer needs credentials to sign AMP queries; these sign nothing real. */
