@@ -69,16 +69,6 @@ export const FAULT_GRAMMAR = [
   'lock:held',
 ] as const;
 
-/** Help lines under FAULT_GRAMMAR, for the faults whose spec does not say what they do. */
-export const FAULT_NOTES = [
-  'broken-json-after, no-logs-after: good lines until <duration> (60s, 5m,',
-  '1h30m) after each Alloy task started, in simulated time; then lines',
-  'that are not JSON, or nothing reaches Loki',
-  "flapping-metrics: each Alloy task's metrics scrape answers for 30s, then",
-  'fails with HTTP 500 (up=0) for 30s, and so on',
-  'these three never touch ADOT tasks (the baseline after a rollback)',
-] as const;
-
 const SERVICE_FAULTS = new Set([
   'deployment-fails',
   'rollback-deployment-fails-once',
@@ -93,6 +83,16 @@ const SERVICE_FAULTS = new Set([
  * several flips within a soak of minutes.
  */
 export const FLAP_PHASE_MS = 30_000;
+
+/** Help lines under FAULT_GRAMMAR, for the faults whose spec does not say what they do. */
+export const FAULT_NOTES = [
+  'broken-json-after, no-logs-after: good lines until <duration> (60s, 5m,',
+  '1h30m) after each Alloy task started, in simulated time; then lines',
+  'that are not JSON, or nothing reaches Loki',
+  `flapping-metrics: each Alloy task's metrics scrape answers for ${formatDuration(FLAP_PHASE_MS)}, then`,
+  `fails with HTTP 500 (up=0) for ${formatDuration(FLAP_PHASE_MS)}, and so on`,
+  'these three never touch ADOT tasks (the baseline after a rollback)',
+] as const;
 
 /** Onsets are timers on the sandbox clock; a day is far past any soak, and far from timer overflow. */
 const MAX_ONSET_MS = 24 * 3_600_000;
