@@ -163,6 +163,22 @@ function checkResult(
   };
 }
 
+/**
+ * Once the deployment has completed, a poll that finds no running task of the new revision (tasks
+ * crash-looping, scaled to zero) is a `pending` answer of every check: it breaks the soak, and a
+ * run of it longer than a check's allowance fails the service. Before completion there is simply
+ * nothing to check yet (the deployment's own deadline applies).
+ */
+function noTaskAnswers(completedAtMs: number | null, timing: VerificationTiming): Assessment[] {
+  if (completedAtMs === null) return [];
+  return Object.keys(timing.allowanceMs).map((name) => ({
+    name,
+    verdict: 'pending',
+    message: 'no running task of the new deployment to check',
+    evidence: { query: 'ecs:ListTasks desiredStatus=RUNNING' },
+  }));
+}
+
 /** One poll of continuous verification: the new state and what the state machine does next. */
 export function advanceVerification(
   previous: VerificationState | undefined,
@@ -185,13 +201,15 @@ export function advanceVerification(
     completedAtMs !== null && settledDeployment.verdict !== 'failed'
       ? { ...settledDeployment, verdict: 'passed' }
       : settledDeployment;
+  // Never before the update: a service that already ran the revision (nothing was deployed) shows
+  // a deployment that completed long ago, and its soak starts now, not then.
   if (completedAtMs === null && deployment.verdict === 'passed')
-    completedAtMs = Math.min(nowMs, poll.deployment.evidenceAtMs ?? nowMs);
+    completedAtMs = Math.max(timing.startedAtMs, Math.min(nowMs, poll.deployment.evidenceAtMs ?? nowMs));
 
   const tracks = new Map((previous?.checks ?? []).map((t) => [t.name, t]));
   const results: CheckResult[] = [];
   let failed: CheckResult | undefined = deployment.verdict === 'failed' ? deployment : undefined;
-  for (const assessment of poll.checks ?? []) {
+  for (const assessment of poll.checks ?? noTaskAnswers(completedAtMs, timing)) {
     const { track, failure } = answer(
       tracks.get(assessment.name),
       assessment,
@@ -230,9 +248,17 @@ export function advanceVerification(
 
   if (failed) return done('failed', failed, `${failed.name} failed: ${failed.message}`);
 
-  const answered = poll.checks !== undefined && results.length > 0;
+  const answered = results.length > 0;
+  // A per-task absence deadline ahead of the interval brings the next poll forward to it.
+  const nextDeadlineMs = Math.min(
+    ...(poll.checks ?? []).flatMap((c) => (c.nextDeadlineMs !== undefined ? [c.nextDeadlineMs] : [])),
+  );
   if (completedAtMs === null || !answered) {
-    const waitMs = Math.min(timing.pollMs, timing.startedAtMs + timing.deploymentTimeoutMs - nowMs);
+    const waitMs = Math.min(
+      timing.pollMs,
+      timing.startedAtMs + timing.deploymentTimeoutMs - nowMs,
+      nextDeadlineMs - nowMs,
+    );
     const shown = results.find((r) => r.verdict !== 'passed') ?? deployment;
     const tasks = answered ? '' : '; no task of the new deployment runs yet';
     return done('pending', shown, `${lines}${tasks}`, waitMs);
@@ -266,7 +292,7 @@ export function advanceVerification(
     const failedCheck: CheckResult = { ...result, verdict: 'failed', message };
     return done('failed', failedCheck, `${failedCheck.name} failed: ${message}`);
   }
-  const waitMs = Math.min(timing.pollMs, (allPassing ? soakEndMs : boundMs) - nowMs);
+  const waitMs = Math.min(timing.pollMs, (allPassing ? soakEndMs : boundMs) - nowMs, nextDeadlineMs - nowMs);
   const shown = results.find((r) => r.verdict !== 'passed') ?? results[results.length - 1] ?? deployment;
   return done('pending', shown, `${lines}; ${soaked}`, waitMs);
 }

@@ -4,7 +4,13 @@ import type { Labels, MetricSample } from '../queries/results';
 import { capList, isoWindow, listForMessage, measurementData } from './evidence';
 import { expectedTasks, expectedTasksEvidence, Findings, recordMeasurementErrors } from './findings';
 import { recordSampleFaults } from './samples';
-import { overdueMessage, overdueTasks, taskAgesSeconds, type TaskStarts } from './task-clock';
+import {
+  nextDeadlineField,
+  overdueMessage,
+  overdueTasks,
+  taskAgesSeconds,
+  type TaskStarts,
+} from './task-clock';
 import type { Assessment, Measurement, TimeWindow } from './types';
 
 export interface LogsInput {
@@ -156,6 +162,7 @@ export function assessLogs(input: LogsInput): Assessment {
     name: input.name ?? 'logs',
     verdict,
     message,
+    ...nextDeadlineField(tasksWithoutLines, input.taskStarts, input.window.endMs),
     evidence: {
       query: input.linesByTask.query,
       queries: {

@@ -3,7 +3,13 @@ import type { MetricSample } from '../queries/results';
 import { capList, isoWindow, listForMessage, measurementData } from './evidence';
 import { expectedTasks, expectedTasksEvidence, Findings, recordMeasurementErrors } from './findings';
 import { recordSampleFaults } from './samples';
-import { overdueMessage, overdueTasks, taskAgesSeconds, type TaskStarts } from './task-clock';
+import {
+  nextDeadlineField,
+  overdueMessage,
+  overdueTasks,
+  taskAgesSeconds,
+  type TaskStarts,
+} from './task-clock';
 import type { Assessment, Measurement, TimeWindow } from './types';
 
 export interface MetricsInput {
@@ -173,6 +179,7 @@ export function assessMetrics(input: MetricsInput): Assessment {
     name: input.name ?? 'metrics',
     verdict,
     message,
+    ...nextDeadlineField(tasksWithoutUp, input.taskStarts, input.evaluatedAtMs),
     evidence: {
       query: input.up.query,
       queries: { up: input.up.query, seriesCount: input.seriesCount.query },

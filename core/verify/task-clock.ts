@@ -22,13 +22,13 @@ export function overdueTasks(
   const byId = new Map(Object.entries(starts.startedAtMs).map(([k, v]) => [taskIdOf(k), v]));
   return missing.filter((id) => {
     const startedAtMs = byId.get(taskIdOf(id));
-    return startedAtMs !== undefined && atMs - startedAtMs > starts.deadlineMs;
+    return startedAtMs !== undefined && atMs - startedAtMs >= starts.deadlineMs;
   });
 }
 
-/** "3 tasks have had no lines for more than 30s after they started running: a, b, c". */
+/** "1 task(s) running for 30s or more without a line in Loki: a". */
 export function overdueMessage(overdue: readonly string[], what: string, deadlineMs: number): string {
-  return `${overdue.length} task(s) running for more than ${formatDuration(deadlineMs)} without ${what}: ${listForMessage(overdue)}`;
+  return `${overdue.length} task(s) running for ${formatDuration(deadlineMs)} or more without ${what}: ${listForMessage(overdue)}`;
 }
 
 /** Seconds each task had been running at `atMs`, for the evidence. */
@@ -45,4 +45,30 @@ export function taskAgesSeconds(
       return at === undefined ? [] : [[id, Math.round((atMs - at) / 1000)]];
     }),
   );
+}
+
+/** The earliest deadline among `missing` tasks that is still ahead of `atMs` (epoch ms), if any. */
+export function nextAbsenceDeadline(
+  missing: readonly string[],
+  starts: TaskStarts | undefined,
+  atMs: number,
+): number | undefined {
+  if (!starts) return undefined;
+  const byId = new Map(Object.entries(starts.startedAtMs).map(([k, v]) => [taskIdOf(k), v]));
+  const ahead = missing
+    .map((id) => byId.get(taskIdOf(id)))
+    .filter((at): at is number => at !== undefined)
+    .map((at) => at + starts.deadlineMs)
+    .filter((deadline) => deadline >= atMs);
+  return ahead.length > 0 ? Math.min(...ahead) : undefined;
+}
+
+/** `{ nextDeadlineMs }` for an Assessment, when a missing task's deadline is still ahead. */
+export function nextDeadlineField(
+  missing: readonly string[],
+  starts: TaskStarts | undefined,
+  atMs: number,
+): { nextDeadlineMs?: number } {
+  const at = nextAbsenceDeadline(missing, starts, atMs);
+  return at === undefined ? {} : { nextDeadlineMs: at };
 }

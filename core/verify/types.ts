@@ -27,6 +27,12 @@ export interface Assessment {
    * deployment's completion time): `settle` judges a pass against the deadline by this time.
    */
   readonly evidenceAtMs?: number;
+  /**
+   * When a `pending` answer becomes `failed` by itself (the earliest per-task absence deadline
+   * still ahead): the next poll is brought forward to land on it, so absence is judged at the
+   * deadline and not up to a poll interval later.
+   */
+  readonly nextDeadlineMs?: number;
 }
 
 export type { CheckEvidence, CheckResult, Verdict };

@@ -195,6 +195,39 @@ describe('advanceVerification: checks from the first new task through the soak',
   });
 });
 
+describe('advanceVerification: edges', () => {
+  it('a deployment that completed before the update (nothing was deployed) starts the soak at the update', () => {
+    const steps = run([[10, deployment('COMPLETED', T0 - 86_400_000), ok]]);
+    expect(steps[0]!.verdict).toBe('pending');
+    expect(steps[0]!.state.completedAtMs).toBe(T0);
+  });
+
+  it('no running task after completion is a pending answer of every check: it fails at the allowance', () => {
+    const steps = run([
+      [10, completedAt(5), ok],
+      [20, completedAt(5), undefined],
+      [30, completedAt(5), undefined],
+      [50, completedAt(5), undefined],
+    ]);
+    expect(steps.map((s) => s.verdict)).toEqual(['pending', 'pending', 'pending', 'failed']);
+    expect(steps[3]!.check).toMatchObject({ name: 'logs', verdict: 'failed' });
+    expect(steps[3]!.check.message).toContain('no running task of the new deployment to check');
+  });
+
+  it('the next poll lands on a per-task absence deadline when it comes before the interval', () => {
+    const step = advanceVerification(
+      undefined,
+      {
+        nowMs: T0 + 10 * S,
+        deployment: deployment('IN_PROGRESS'),
+        checks: [{ ...check('logs', 'pending'), nextDeadlineMs: T0 + 13 * S }, check('metrics', 'passed')],
+      },
+      timing,
+    );
+    expect(step.waitSeconds).toBe(3);
+  });
+});
+
 describe('advanceVerification: properties', () => {
   const verdicts = fc.constantFrom<Verdict>('passed', 'passed', 'passed', 'pending', 'error', 'failed');
   const pollsArb = fc.array(

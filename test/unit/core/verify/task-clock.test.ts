@@ -37,13 +37,15 @@ describe('logs absence from each task’s own start (seed 003 Property 1)', () =
   it('a task running for less than the deadline without lines is pending', () => {
     const out = assessLogs(logs({ linesByTask: onlyT1, taskStarts: startedSecondsAgo(200, 20) }));
     expect(out.verdict).toBe('pending');
+    // The next poll is brought forward to bbb222's own deadline, 10 s from now.
+    expect(out.nextDeadlineMs).toBe(END + 10_000);
     expect(out.evidence.values).toMatchObject({ taskAgeSeconds: { aaa111: 200, bbb222: 20 } });
   });
 
   it('a task running for longer than the deadline without lines is failed, naming it', () => {
     const out = assessLogs(logs({ linesByTask: onlyT1, taskStarts: startedSecondsAgo(200, 31) }));
     expect(out.verdict).toBe('failed');
-    expect(out.message).toBe('1 task(s) running for more than 30s without a line in Loki: bbb222');
+    expect(out.message).toBe('1 task(s) running for 30s or more without a line in Loki: bbb222');
     expect(out.evidence.threshold).toMatchObject({ firstLineWithin: '30s' });
   });
 
@@ -138,7 +140,7 @@ describe('metrics absence from each task’s own start', () => {
       metrics({ taskStarts: { ...startedSecondsAgo(600, 121), deadlineMs: 120_000 } }),
     );
     expect(late.verdict).toBe('failed');
-    expect(late.message).toContain('1 task(s) running for more than 2m without an up series in AMP: bbb222');
+    expect(late.message).toContain('1 task(s) running for 2m or more without an up series in AMP: bbb222');
     const early = assessMetrics(
       metrics({ taskStarts: { ...startedSecondsAgo(600, 60), deadlineMs: 120_000 } }),
     );
