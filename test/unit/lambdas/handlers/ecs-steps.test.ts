@@ -203,15 +203,19 @@ describe('UpdateService', () => {
 });
 
 describe('Deployment', () => {
-  const update = { taskDefinitionArn: HISTORY_ALLOY_TD, deploymentId: 'ecs-svc/2', window: window() };
+  // Deployment now watches only the deployment a rollback started (action `rollback`, the target at
+  // `state.rollback`, the previous poll at `state.rollbackDeployment`). The action `migrate` and its
+  // `state.update` / `state.deployment` are gone: Verify watches a migration's deployment together
+  // with the checks (see the Verify tests in loki-and-checks.test.ts).
+  const rollback = { taskDefinitionArn: HISTORY_TD, deploymentId: 'ecs-svc/3', window: window() };
   const primary = (rolloutState: string) =>
     service({
-      taskDefinition: HISTORY_ALLOY_TD,
+      taskDefinition: HISTORY_TD,
       deployments: [
         {
-          id: 'ecs-svc/2',
+          id: 'ecs-svc/3',
           status: 'PRIMARY',
-          taskDefinition: HISTORY_ALLOY_TD,
+          taskDefinition: HISTORY_TD,
           rolloutState,
           rolloutStateReason: 'circuit breaker',
           desiredCount: 2,
@@ -222,54 +226,60 @@ describe('Deployment', () => {
 
   it('COMPLETED passes', async () => {
     ecs.on(DescribeServicesCommand).resolves({ services: [primary('COMPLETED')] });
-    await expect(deployment(event('migrate', { service: historyItem, update }))).resolves.toMatchObject({
+    await expect(deployment(event('rollback', { service: historyItem, rollback }))).resolves.toMatchObject({
       verdict: 'passed',
-      check: { name: 'deployment', verdict: 'passed' },
+      check: { name: 'rollback-deployment', verdict: 'passed' },
     });
   });
 
   it('IN_PROGRESS is pending before the deadline', async () => {
     ecs.on(DescribeServicesCommand).resolves({ services: [primary('IN_PROGRESS')] });
-    await expect(deployment(event('migrate', { service: historyItem, update }))).resolves.toMatchObject({
+    await expect(deployment(event('rollback', { service: historyItem, rollback }))).resolves.toMatchObject({
       verdict: 'pending',
     });
   });
 
   it('IN_PROGRESS past the deadline fails with a cause', async () => {
     ecs.on(DescribeServicesCommand).resolves({ services: [primary('IN_PROGRESS')] });
-    const late = {
-      ...update,
-      window: { startedAtMs: Date.now() - 120_000, allowanceMs: 60_000, attempts: 3 },
-    };
-    const out = await deployment(event('migrate', { service: historyItem, update: late }));
+    const late = { startedAtMs: Date.now() - 120_000, allowanceMs: 60_000, attempts: 3 };
+    // A later poll: the window carried from the previous one still counts from the rollback.
+    const out = await deployment(
+      event('rollback', {
+        service: historyItem,
+        rollback: { ...rollback, window: late },
+        rollbackDeployment: { window: late },
+      }),
+    );
     expect(out.verdict).toBe('failed');
-    expect(JSON.parse(out.causeText!)).toMatchObject({ service: 'history', check: 'deployment' });
+    expect(out.window).toMatchObject({ startedAtMs: late.startedAtMs, attempts: 4 });
+    expect(JSON.parse(out.causeText!)).toMatchObject({ service: 'history', check: 'rollback-deployment' });
   });
 
   it('FAILED fails at once', async () => {
     ecs.on(DescribeServicesCommand).resolves({ services: [primary('FAILED')] });
-    const out = await deployment(event('migrate', { service: historyItem, update }));
-    expect(out).toMatchObject({ verdict: 'failed', cause: { service: 'history', check: 'deployment' } });
+    const out = await deployment(event('rollback', { service: historyItem, rollback }));
+    expect(out).toMatchObject({
+      verdict: 'failed',
+      cause: { service: 'history', check: 'rollback-deployment' },
+    });
   });
 
   it('watches the rollback deployment under its own name', async () => {
     ecs.on(DescribeServicesCommand).resolves({ services: [service()] });
-    const out = await deployment(
-      event('rollback', { service: historyItem, rollback: { ...update, taskDefinitionArn: HISTORY_TD } }),
-    );
+    const out = await deployment(event('rollback', { service: historyItem, rollback }));
     expect(out).toMatchObject({ verdict: 'passed', check: { name: 'rollback-deployment' } });
   });
 
   it('needs the deployment to watch', async () => {
-    await expect(deployment(event('migrate', { service: historyItem }))).rejects.toMatchObject({
+    await expect(deployment(event('rollback', { service: historyItem }))).rejects.toMatchObject({
       name: 'InputInvalidError',
-      message: expect.stringContaining('state.update'),
+      message: expect.stringContaining('state.rollback'),
     });
   });
 
   it('translates throttling', async () => {
     ecs.on(DescribeServicesCommand).rejects(sdkError('ThrottlingException'));
-    await expect(deployment(event('migrate', { service: historyItem, update }))).rejects.toMatchObject({
+    await expect(deployment(event('rollback', { service: historyItem, rollback }))).rejects.toMatchObject({
       name: 'ThrottledError',
     });
   });

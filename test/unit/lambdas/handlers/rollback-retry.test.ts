@@ -22,12 +22,24 @@ const failedCheck = {
   durationMs: 30_000,
 };
 
+const logsCheck = { ...failedCheck, name: 'logs', message: 'no lines', evidence: { lines: 0 } };
+/** What Verify leaves at `$.verify` when the logs check failed the migration. */
+const failedVerify = {
+  verdict: 'failed',
+  check: logsCheck,
+  checks: [
+    { name: 'deployment', verdict: 'passed', message: 'COMPLETED', evidence: {}, durationMs: 4 },
+    logsCheck,
+  ],
+  cause: { service: 'history', check: 'logs', message: 'no lines', evidence: logsCheck.evidence },
+};
+
 /** Child state after attempt `attempt` of the rollback deployment failed. */
 function afterFailedAttempt(attempt: number, failedAttempts: unknown[] = []) {
   return event('retry', {
     mode: 'service-migrate',
     service: historyItem,
-    logs: { verdict: 'failed', check: { ...failedCheck, name: 'logs', message: 'no lines' } },
+    verify: failedVerify,
     rollback: {
       taskDefinitionArn: HISTORY_TD,
       deploymentId: 'ecs-svc/2',
@@ -36,7 +48,7 @@ function afterFailedAttempt(attempt: number, failedAttempts: unknown[] = []) {
       logGroups: [GROUP],
       attempt,
       failedAttempts,
-      cause: { service: 'history', check: 'logs', message: 'no lines' },
+      cause: failedVerify.cause,
     },
     rollbackDeployment: { verdict: 'failed', check: failedCheck, window: window() },
   });
@@ -98,6 +110,7 @@ describe('Rollback retry', () => {
     const described = describeCaught({ Error: 'RolloutFailed', Cause: out.childCauseText });
     expect(described.cause).toMatchObject({ service: 'history', check: 'rollback' });
     expect(described.serviceReport?.checks.map((c) => c.name)).toEqual([
+      'deployment',
       'logs',
       'rollback-deployment-attempt-1',
       'rollback-deployment-attempt-2',

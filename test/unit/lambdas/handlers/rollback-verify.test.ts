@@ -33,6 +33,19 @@ import { stubRunningTask } from './support';
 const ecs = mockClient(ECSClient);
 const logs = mockClient(CloudWatchLogsClient);
 
+/** What Verify leaves at `$.verify` when the logs check failed the migration. */
+const failedVerify = {
+  verdict: 'failed',
+  check: { name: 'logs', verdict: 'failed', message: 'no lines', evidence: { lines: 0 }, durationMs: 9 },
+  checks: [
+    { name: 'deployment', verdict: 'passed', message: 'COMPLETED', evidence: {}, durationMs: 4 },
+    { name: 'logs', verdict: 'failed', message: 'no lines', evidence: { lines: 0 }, durationMs: 9 },
+    { name: 'metrics', verdict: 'passed', message: 'up', evidence: {}, durationMs: 7 },
+  ],
+  cause: { service: 'history', check: 'logs', message: 'no lines', evidence: { lines: 0 } },
+  window: window(),
+};
+
 function migratedHistory() {
   const plan = parsePlanOrThrow(planDoc());
   const result = migrate(describedHistory() as never, findService(plan, 'history')!, plan, {});
@@ -95,12 +108,8 @@ describe('Rollback apply', () => {
     logs
       .on(DescribeLogGroupsCommand, { logGroupNamePrefix: '/ecs/temporal-dev/adot-sidecar' })
       .resolves({ logGroups: [{ logGroupName: '/ecs/temporal-dev/adot-sidecar', retentionInDays: 7 }] });
-    const failedLogs = {
-      verdict: 'failed',
-      cause: { service: 'history', check: 'logs', message: 'no lines' },
-    };
     const out = await rollback(
-      event('apply', { mode: 'service-migrate', service: historyItem, logs: failedLogs }),
+      event('apply', { mode: 'service-migrate', service: historyItem, verify: failedVerify }),
     );
     expect(ecs).toHaveReceivedCommandWith(UpdateServiceCommand, {
       service: historyItem.ecsService,
@@ -122,11 +131,7 @@ describe('Rollback apply', () => {
       rolledBackFrom: HISTORY_ALLOY_TD,
       cause: { service: 'history', check: 'logs' },
     });
-    expect(JSON.parse((out as { causeText: string }).causeText)).toEqual({
-      service: 'history',
-      check: 'logs',
-      message: 'no lines',
-    });
+    expect(JSON.parse((out as { causeText: string }).causeText)).toEqual(failedVerify.cause);
   });
 
   it('manual rollback: registers revert(current, baseline) and carries no cause', async () => {
@@ -205,24 +210,22 @@ describe('VerifyCloudWatch', () => {
         { logStreamName: 'temporal-history/temporal-history/0123456789abcdef', timestamp: Date.now() },
       ],
     });
-    const cause = { service: 'history', check: 'logs', message: 'no lines', evidence: { lines: 0 } };
-    const failedLogs = {
-      verdict: 'failed',
-      check: { name: 'logs', verdict: 'failed', message: 'no lines', evidence: {}, durationMs: 9 },
-      window: window(),
-    };
+    const { cause } = failedVerify;
     const out = await verifyCloudWatch(
       event('cloudwatch', {
         mode: 'service-migrate',
         service: historyItem,
-        logs: failedLogs,
+        verify: failedVerify,
         rollback: { ...rolledBack, cause },
       }),
     );
     const carried = JSON.parse(out.childCauseText ?? '{}') as Record<string, unknown>;
     expect(carried).toEqual({ ...cause, serviceReport: out.summary });
+    // The migration's checks as Verify last saw them, then the rollback's.
     expect(out.summary?.checks.map((c) => [c.name, c.verdict])).toEqual([
+      ['deployment', 'passed'],
       ['logs', 'failed'],
+      ['metrics', 'passed'],
       ['cloudwatch', 'passed'],
     ]);
   });
