@@ -355,7 +355,7 @@ describe('Verify', () => {
         service: 'history',
         check: 'logs',
         message: expect.stringContaining(
-          `1 task(s) running for more than 30s without a line in Loki: ${TASK_ID}`,
+          `1 task(s) running for 30s or more without a line in Loki: ${TASK_ID}`,
         ),
       });
       expect(checkOf(overdue, 'logs')?.evidence.values).toMatchObject({ taskAgeSeconds: { [TASK_ID]: 35 } });
@@ -542,7 +542,7 @@ describe('Verify', () => {
       expect(out.verdict).toBe('failed');
       expect(out.cause).toMatchObject({
         check: 'metrics',
-        message: expect.stringContaining(`running for more than 2m without an up series in AMP: ${TASK_ID}`),
+        message: expect.stringContaining(`running for 2m or more without an up series in AMP: ${TASK_ID}`),
       });
     });
   });
