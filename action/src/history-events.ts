@@ -124,7 +124,8 @@ export function unwrapCause(error: string, cause: string): { error: string; caus
   return { error, cause };
 }
 
-function childArnOf(output: string | undefined, self: string): string | undefined {
+/** The child execution a `states:startExecution` task started, from its output (StartExecution's answer). */
+export function childArnOf(output: string | undefined, self: string): string | undefined {
   const value = parseJson(output);
   const arn = isRecord(value) ? value['ExecutionArn'] : undefined;
   return typeof arn === 'string' && arn.includes(':execution:') && arn !== self ? arn : undefined;

@@ -26,12 +26,17 @@ export const DEFAULT_PACER: PacerOptions = {
  * throttles or fails transiently. The delays are deterministic (no jitter): one follower per job.
  */
 export class RequestPacer {
-  private lastSentAt: number | undefined;
+  private lastSentAtMs: number | undefined;
 
   constructor(
     private readonly clock: Clock,
     private readonly options: PacerOptions = DEFAULT_PACER,
   ) {}
+
+  /** When the latest request (or retry) was sent, on the follower's clock. */
+  get lastSentAt(): number | undefined {
+    return this.lastSentAtMs;
+  }
 
   async send<T>(what: string, request: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
@@ -52,10 +57,10 @@ export class RequestPacer {
 
   private async waitTurn(): Promise<void> {
     const now = this.clock.now();
-    if (this.lastSentAt !== undefined) {
-      const wait = this.lastSentAt + this.options.minIntervalMs - now;
+    if (this.lastSentAtMs !== undefined) {
+      const wait = this.lastSentAtMs + this.options.minIntervalMs - now;
       if (wait > 0) await this.clock.sleep(wait);
     }
-    this.lastSentAt = this.clock.now();
+    this.lastSentAtMs = this.clock.now();
   }
 }

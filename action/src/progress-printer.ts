@@ -29,13 +29,15 @@ export class ProgressPrinter {
 
   constructor(private readonly io: ActionIO) {}
 
-  progress(progress: Progress): void {
+  /** Prints the step; false when it only repeated the line before it (nothing printed). */
+  progress(progress: Progress): boolean {
     const lines = formatProgress(progress);
     this.enter(progress.service ?? ROLLOUT_GROUP);
     // A poll that reports the same thing again adds nothing to the log.
-    if (lines[0] === this.lastLine) return;
+    if (lines[0] === this.lastLine) return false;
     this.lastLine = lines[0];
     for (const line of lines) this.io.info(line);
+    return true;
   }
 
   taskFailed(state: string | undefined, error: string, cause: string): void {

@@ -14,9 +14,14 @@ export interface RolloutDeps {
   readonly io: ActionIO;
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
-  /** Time between two reads of the history while nothing changes. */
+  /**
+   * Longest gap between two reads of an execution that may change at any moment (Wait states and
+   * a parent blocked on its child are not read until they can change).
+   */
   readonly pollIntervalMs?: number;
   readonly pacer?: Partial<PacerOptions>;
+  /** Called as each step line is printed, with the time (ms) of the history event it reports. */
+  readonly onStepPrinted?: (eventAt: number) => void;
 }
 
 /** Output names as action.yml declares them. */
@@ -98,10 +103,15 @@ export async function runRollout(inputs: ActionInputs, deps: RolloutDeps): Promi
 
   const deadline =
     inputs.timeoutMinutes === undefined ? undefined : startedAt + inputs.timeoutMinutes * 60_000;
-  const followed = await followExecution({ sfn, io, clock, pacer }, started.executionArn, {
-    pollIntervalMs: deps.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
-    ...(deadline !== undefined ? { deadline } : {}),
-  });
+  const onStepPrinted = deps.onStepPrinted;
+  const followed = await followExecution(
+    { sfn, io, clock, pacer, ...(onStepPrinted ? { onStepPrinted } : {}) },
+    started.executionArn,
+    {
+      pollIntervalMs: deps.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+      ...(deadline !== undefined ? { deadline } : {}),
+    },
+  );
 
   const concluded: Conclusion = followed.end
     ? conclude(followed.end, followed.report)

@@ -17,14 +17,47 @@ function setup() {
 const states = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => entered(`${prefix}${i}`));
 
 describe('HistoryReader', () => {
-  it('returns every event once, oldest first, across pages', async () => {
+  it('returns every event once, oldest first, across pages of the largest size', async () => {
     const { fake, reader } = setup();
-    fake.at(0, ARN, states(250, 'a'));
+    fake.at(0, ARN, states(1200, 'a'));
 
     const first = await reader.readNew();
 
-    expect(first.map((e) => e.id)).toEqual(Array.from({ length: 250 }, (_, i) => i + 1));
-    expect(fake.mock).toHaveReceivedCommandTimes(GetExecutionHistoryCommand, 3);
+    expect(first.map((e) => e.id)).toEqual(Array.from({ length: 1200 }, (_, i) => i + 1));
+    expect(fake.mock).toHaveReceivedCommandTimes(GetExecutionHistoryCommand, 2);
+    expect(fake.mock.commandCalls(GetExecutionHistoryCommand)[0]?.args[0].input).toEqual({
+      executionArn: ARN,
+      reverseOrder: true,
+      maxResults: 1000,
+      includeExecutionData: true,
+    });
+  });
+
+  it('continues a later read with full pages when its first page holds only new events', async () => {
+    const { fake, reader } = setup();
+    fake.at(0, ARN, states(250, 'a')).at(1, ARN, states(150, 'b'));
+    await reader.readNew();
+    await fake.sleep(5000);
+    fake.mock.resetHistory();
+
+    const next = await reader.readNew();
+
+    expect(next.map((e) => e.id)).toEqual(Array.from({ length: 150 }, (_, i) => i + 251));
+    expect(fake.mock).toHaveReceivedCommandTimes(GetExecutionHistoryCommand, 2);
+    const pages = fake.mock.commandCalls(GetExecutionHistoryCommand).map((c) => c.args[0].input);
+    expect(pages).toMatchObject([{ maxResults: 100 }, { maxResults: 1000, nextToken: '100' }]);
+  });
+
+  it('remembers when the latest read and the one before it were sent', async () => {
+    const { fake, reader } = setup();
+    fake.at(0, ARN, states(3, 'a'));
+    await reader.readNew();
+    expect([reader.previousReadAt, reader.readAt]).toEqual([undefined, 0]);
+
+    await fake.sleep(4000);
+    await reader.readNew();
+
+    expect([reader.previousReadAt, reader.readAt]).toEqual([0, 4000]);
   });
 
   it('reads only the newest page when a few events were added', async () => {
@@ -48,7 +81,7 @@ describe('HistoryReader', () => {
 
   it('keeps requests apart by the minimum interval', async () => {
     const { fake, reader } = setup();
-    fake.at(0, ARN, states(250, 'a'));
+    fake.at(0, ARN, states(2500, 'a'));
 
     await reader.readNew();
 
