@@ -295,6 +295,22 @@ export function followingCost(record: RehearsalRecord) {
     byOperation: record.followerCalls,
     rolloutSimulatedMinutes: round(minutes, 2),
     requestsPerMinute: minutes > 0 ? round(requests / minutes, 1) : null,
+    stepLineLatency: lineLatency(record.followerLineDelaysMs, record.clockSpeed),
+  };
+}
+
+/**
+ * How far each printed step line trailed its history event. The follower's clock runs `speed`
+ * times the wall clock (its polls, pacing and request times all count on it), so its delays are the
+ * wall delays times the speed: the figure the Action's 5 s promise is about.
+ */
+export function lineLatency(delaysMs: readonly number[], speed: number) {
+  if (delaysMs.length === 0) return null;
+  const worst = Math.max(...delaysMs);
+  return {
+    lines: delaysMs.length,
+    followerClock: { medianMs: Math.round(median(delaysMs) * speed), worstMs: Math.round(worst * speed) },
+    wall: { medianMs: Math.round(median(delaysMs)), worstMs: Math.round(worst) },
   };
 }
 

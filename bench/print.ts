@@ -186,6 +186,12 @@ export function printResults(r: Json): string {
     out.push(
       `${val(following['requests'])} Step Functions requests over ${val(following['rolloutSimulatedMinutes'])} simulated minutes = ${val(following['requestsPerMinute'])} per minute ${val(following['byOperation'])}`,
     );
+    const latency = following['stepLineLatency'] as Json | null | undefined;
+    const clock = latency?.['followerClock'] as Json | undefined;
+    if (latency && clock)
+      out.push(
+        `step lines trail their events by ${val(clock['medianMs'])} ms median, ${val(clock['worstMs'])} ms worst on the follower's clock (${val(latency['lines'])} lines)`,
+      );
   }
   return out.join('\n');
 }

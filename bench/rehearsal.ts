@@ -43,6 +43,8 @@ export interface RehearsalRecord {
   /** Step Functions requests the Action made while starting and following, by operation. */
   readonly followerCalls: Readonly<Record<string, number>>;
   readonly followerLines: number;
+  /** For each step line the Action printed: wall ms from its history event's timestamp to the print. */
+  readonly followerLineDelaysMs: readonly number[];
   /** Loki line timestamps (ms) per plan service name: when its first and last line reached Loki. */
   readonly lokiFirstLineMs: Readonly<Record<string, number>>;
 }
@@ -180,11 +182,14 @@ export async function rehearse(scenario: Scenario, options: RehearsalOptions): P
     const clock = sandbox.clock;
     const io = quietIO();
     const rolloutStart = Date.now();
+    // History timestamps are the sandbox's wall clock (SimClock.now), so is the time of the print.
+    const lineDelaysMs: number[] = [];
     const result = await runRollout(inputs, {
       sfn: follower.client,
       io,
       now: () => t0 + (Date.now() - t0) * clock.speed,
       sleep: (ms) => clock.sleep(ms),
+      onStepPrinted: (eventAt) => lineDelaysMs.push(Date.now() - eventAt),
     });
     const rolloutEnd = Date.now();
     const executions = await collectExecutions(collector.client, stateMachineArn);
@@ -208,6 +213,7 @@ export async function rehearse(scenario: Scenario, options: RehearsalOptions): P
       requests: recorder.requests.slice(),
       followerCalls: Object.fromEntries(follower.calls),
       followerLines: io.lines,
+      followerLineDelaysMs: lineDelaysMs,
       lokiFirstLineMs,
     };
   } finally {

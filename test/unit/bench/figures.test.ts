@@ -1,4 +1,4 @@
-import { parentGrowth, payloadBreakdown, pendingReasons } from '../../../bench/figures';
+import { lineLatency, parentGrowth, payloadBreakdown, pendingReasons } from '../../../bench/figures';
 
 describe('pendingReasons', () => {
   it('collects the messages of pending step results from Verify* outputs, with task ids and numbers folded', () => {
@@ -65,5 +65,19 @@ describe('parentGrowth', () => {
       { services: 1, events: 2, payloadBytes: 10 },
       { services: 2, events: 5, payloadBytes: 20 },
     ]);
+  });
+});
+
+describe('lineLatency', () => {
+  it("gives the median and worst delay on the wall clock and on the follower's clock (wall x speed)", () => {
+    expect(lineLatency([100, 40, 250], 20)).toEqual({
+      lines: 3,
+      followerClock: { medianMs: 2000, worstMs: 5000 },
+      wall: { medianMs: 100, worstMs: 250 },
+    });
+  });
+
+  it('is null when no line was printed', () => {
+    expect(lineLatency([], 20)).toBeNull();
   });
 });
