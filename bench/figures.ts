@@ -9,10 +9,7 @@ import {
 import type { RehearsalRecord } from './rehearsal';
 import { median, round, sum } from './stats';
 import { SimulatedTime } from './time-model';
-
-/** Wait states whose time is the ECS deployment itself, and the soak; every other Wait waits for data. */
-export const DEPLOYMENT_WAITS = new Set(['DeploymentWait', 'RollbackDeploymentWait', 'LokiWait']);
-export const SOAK_WAITS = new Set(['Soak']);
+import { verifyTimeline } from './verify-timeline';
 
 export interface Analysed {
   readonly trace: ExecutionTrace;
@@ -59,100 +56,69 @@ export interface ServiceOverhead {
   readonly unavoidableSeconds: number;
   readonly overheadSeconds: number;
   readonly overheadRatio: number | null;
-  /** Of the overhead: time polling the deployment after ECS had finished it (poll interval granularity). */
-  readonly deploymentDetectionSeconds: number;
-  /** Of the overhead: time outside Wait states (Lambda run time, the engine's transitions). */
-  readonly outsideWaitsSeconds: number;
-  /** Of that: Lambda run time inside the child execution. */
+  /** Of the overhead: from the child's first step to the update (render, register, SSM, UpdateService). */
+  readonly beforeUpdateSeconds: number;
+  /** Of the overhead: from the soak's end to the verdict (the last poll's landing and its run time). */
+  readonly afterSoakSeconds: number;
+  /**
+   * How long after ECS completed the deployment a poll saw it. Not overhead: the soak counts from
+   * the completion time ECS reports, so a late look delays nothing.
+   */
+  readonly completionSeenAfterSeconds: number | null;
+  readonly polls: number;
+  /** Lambda run time inside the child execution (real seconds). */
   readonly lambdaSeconds: number;
-  /** Simulated seconds in each Wait state, by name. */
-  readonly waitSecondsByState: Readonly<Record<string, number>>;
-  /** Why checks answered `pending` (the step's message), with how many polls said so. */
+  /** Why checks answered pending or error, with how many polls said so. */
   readonly pendingReasons: Readonly<Record<string, number>>;
 }
 
-/** The messages of `pending` step results in the outputs of Verify* states: what the data waits waited for. */
-export function pendingReasons(
-  events: readonly { type: string; stateName?: string; data?: string }[],
-): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const e of events) {
-    if (e.type !== 'TaskStateExited' || !/^Verify/.test(e.stateName ?? '') || !e.data) continue;
-    let output: unknown;
-    try {
-      output = JSON.parse(e.data);
-    } catch {
-      continue;
-    }
-    for (const value of Object.values(output as Record<string, unknown>)) {
-      const step = value as {
-        verdict?: unknown;
-        progress?: { message?: unknown };
-        check?: { message?: unknown };
-      } | null;
-      if (!step || typeof step !== 'object' || step.verdict !== 'pending') continue;
-      const message = String(step.progress?.message ?? step.check?.message ?? 'pending');
-      const key = `${e.stateName}: ${message.replace(/[0-9a-f]{32}/g, '<task>').replace(/\d+(\.\d+)?/g, 'N')}`;
-      out[key] = (out[key] ?? 0) + 1;
-    }
-  }
-  return out;
-}
-
-/** Figure 1: what each service's migration costs beyond the ECS deployment, the soak and the data waits. */
+/**
+ * Figure 1: what each service's migration costs beyond the ECS deployment, the soak and the time
+ * checks took to pass, all on the product's own clock (the times its polls measured with):
+ * total = first step to verdict; unavoidable = update to ECS completion + soak + (soak start -
+ * completion, when a check was not passing yet); overhead = the rest = before the update + after
+ * the soak's end.
+ */
 export function overheadPerService(record: RehearsalRecord) {
-  const { children, time } = analyse(record);
+  const { children } = analyse(record);
   const rows: ServiceOverhead[] = [];
   for (const child of children.filter((c) => c.mode === 'service-migrate' && c.service)) {
-    const { trace, stats } = child;
-    const service = child.service as { name: string; ecsService: string };
-    const stop = trace.stopMs ?? trace.startMs;
-    const total = time.between(trace.startMs, stop);
-    const deployment = record.deployments.find(
-      (d) => d.service === service.ecsService && d.startedMs >= trace.startMs && d.startedMs <= stop,
-    );
-    // ECS runs on the simulated clock throughout, so its own duration is wall time times the speed.
-    const deploymentMs =
-      deployment?.endedMs !== undefined ? (deployment.endedMs - deployment.startedMs) * record.clockSpeed : 0;
-    const waitMs = (names: (n: string) => boolean) =>
-      sum(stats.waits.filter((w) => names(w.state)).map((w) => time.between(w.start, w.end)));
-    const soak = waitMs((n) => SOAK_WAITS.has(n));
-    const dataWaits = waitMs((n) => !SOAK_WAITS.has(n) && !DEPLOYMENT_WAITS.has(n));
-    const deploymentWaits = waitMs((n) => DEPLOYMENT_WAITS.has(n));
-    const unavoidable = deploymentMs + soak + dataWaits;
-    // Overhead = time outside Wait states (Lambdas, engine) + deployment polls after ECS had finished.
-    // Not total - unavoidable: ECS's clock also runs `speed` times faster during the Lambdas' real
-    // work, which would put a few seconds of noise of either sign into a difference of large numbers.
-    const outsideWaits = total - sum(stats.waits.map((w) => time.between(w.start, w.end)));
-    const detection = Math.max(0, deploymentWaits - deploymentMs);
-    const overhead = outsideWaits + detection;
+    const timeline = verifyTimeline(child.trace.events);
+    if (!timeline || timeline.completedAtMs === null || timeline.soakStartMs === null) continue;
+    const firstMs = timeline.registerStartedAtMs ?? timeline.updatedAtMs;
+    const total = timeline.verdictAtMs - firstMs;
+    const deployment = timeline.completedAtMs - timeline.updatedAtMs;
+    const dataWait = timeline.soakStartMs - timeline.completedAtMs;
+    const unavoidable = deployment + timeline.soakMs + dataWait;
+    const overhead = total - unavoidable;
     rows.push({
-      service: service.name,
+      service: (child.service as { name: string }).name,
       totalSeconds: seconds(total),
-      deploymentSeconds: seconds(deploymentMs),
-      soakSeconds: seconds(soak),
-      dataWaitSeconds: seconds(dataWaits),
+      deploymentSeconds: seconds(deployment),
+      soakSeconds: seconds(timeline.soakMs),
+      dataWaitSeconds: seconds(dataWait),
       unavoidableSeconds: seconds(unavoidable),
       overheadSeconds: seconds(overhead),
       overheadRatio: unavoidable > 0 ? round(overhead / unavoidable, 3) : null,
-      deploymentDetectionSeconds: seconds(detection),
-      outsideWaitsSeconds: round(outsideWaits / 1000, 3),
-      lambdaSeconds: round(sum(stats.lambdaInvocations.map((i) => i.durationMs)) / 1000, 3),
-      waitSecondsByState: Object.fromEntries(
-        [...new Set(stats.waits.map((w) => w.state))].map((name) => [
-          name,
-          seconds(waitMs((n) => n === name)),
-        ]),
-      ),
-      pendingReasons: pendingReasons(trace.events),
+      beforeUpdateSeconds: seconds(timeline.updatedAtMs - firstMs),
+      afterSoakSeconds: seconds(timeline.verdictAtMs - (timeline.soakStartMs + timeline.soakMs)),
+      completionSeenAfterSeconds:
+        timeline.completionSeenAtMs !== null
+          ? seconds(timeline.completionSeenAtMs - timeline.completedAtMs)
+          : null,
+      polls: timeline.polls,
+      lambdaSeconds: round(sum(child.stats.lambdaInvocations.map((i) => i.durationMs)) / 1000, 3),
+      pendingReasons: timeline.notPassing,
     });
   }
   const overheads = rows.map((r) => r.overheadSeconds);
   const ratios = rows.map((r) => r.overheadRatio).filter((r): r is number => r !== null);
+  const seen = rows.map((r) => r.completionSeenAfterSeconds).filter((r): r is number => r !== null);
   return {
     services: rows,
     medianOverheadSeconds: overheads.length ? round(median(overheads), 1) : null,
     medianOverheadRatio: ratios.length ? round(median(ratios), 3) : null,
+    meanCompletionSeenAfterSeconds: seen.length ? round(sum(seen) / seen.length, 1) : null,
   };
 }
 

@@ -50,8 +50,10 @@ export function printResults(r: Json): string {
         s['dataWaitSeconds'],
         s['overheadSeconds'],
         s['overheadRatio'],
-        s['outsideWaitsSeconds'],
-        s['deploymentDetectionSeconds'],
+        s['beforeUpdateSeconds'],
+        s['afterSoakSeconds'],
+        s['completionSeenAfterSeconds'],
+        s['polls'],
         s['lambdaSeconds'],
       ].map(val),
     );
@@ -65,15 +67,17 @@ export function printResults(r: Json): string {
           'data waits',
           'overhead',
           'ratio',
-          'outside waits',
-          'deploy polling',
-          'of which lambda',
+          'before update',
+          'after soak',
+          'completion seen after',
+          'polls',
+          'lambda (real)',
         ],
         rows,
       ),
     );
     out.push(
-      `median overhead ${val(overhead['medianOverheadSeconds'])} s, ratio ${val(overhead['medianOverheadRatio'])}`,
+      `median overhead ${val(overhead['medianOverheadSeconds'])} s, ratio ${val(overhead['medianOverheadRatio'])}; completion seen after ${val(overhead['meanCompletionSeenAfterSeconds'])} s on average (the soak counts from the completion itself)`,
     );
   }
   const rollback = r['rollback'] as Json | undefined;

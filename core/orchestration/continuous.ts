@@ -38,6 +38,8 @@ export const verificationStateSchema = z.object({
   /** When the service was updated: the deployment's deadline counts from it. */
   startedAtMs: z.number(),
   polls: z.number().int().min(0),
+  /** When the last poll measured (its checks' evaluation time). */
+  lastPollAtMs: z.number().optional(),
   /** When ECS says the new deployment completed (its updatedAt); the soak counts from it. */
   completedAtMs: z.number().nullable(),
   checks: z.array(checkTrackSchema),
@@ -232,6 +234,7 @@ export function advanceVerification(
   const state: VerificationState = {
     startedAtMs: timing.startedAtMs,
     polls,
+    lastPollAtMs: nowMs,
     completedAtMs,
     checks: [...tracks.values()],
   };

@@ -1,31 +1,75 @@
-import { lineLatency, parentGrowth, payloadBreakdown, pendingReasons } from '../../../bench/figures';
+import { lineLatency, parentGrowth, payloadBreakdown } from '../../../bench/figures';
+import { verifyTimeline } from '../../../bench/verify-timeline';
 
-describe('pendingReasons', () => {
-  it('collects the messages of pending step results from Verify* outputs, with task ids and numbers folded', () => {
-    const exit = (stateName: string, data: unknown) => ({
-      type: 'TaskStateExited',
-      stateName,
-      data: JSON.stringify(data),
+describe('verifyTimeline', () => {
+  const T = Date.UTC(2026, 11, 3, 12, 0, 0);
+  let id = 0;
+  const event = (type: string, stateName: string | undefined, data: unknown) => ({
+    id: (id += 1),
+    timestampMs: 0,
+    type,
+    ...(stateName ? { stateName } : {}),
+    data: JSON.stringify(data),
+  });
+  const poll = (
+    atS: number,
+    completedS: number | null,
+    passingS: (number | null)[],
+    checks: unknown[] = [],
+  ) =>
+    event('TaskStateExited', 'Verify', {
+      register: { startedAt: new Date(T - 2000).toISOString() },
+      verify: {
+        verdict: 'pending',
+        checks,
+        verification: {
+          startedAtMs: T,
+          polls: atS / 10,
+          lastPollAtMs: T + atS * 1000,
+          completedAtMs: completedS === null ? null : T + completedS * 1000,
+          checks: passingS.map((p, i) => ({
+            name: `c${i}`,
+            passingSinceMs: p === null ? null : T + p * 1000,
+          })),
+        },
+      },
     });
+
+  it('reads the update, completion, soak start and verdict from the polls, on the product clock', () => {
     const events = [
-      exit('VerifyMetrics', {
-        deployment: { verdict: 'passed' },
-        metrics: {
-          verdict: 'pending',
-          progress: { message: 'up missing for 0123456789abcdef0123456789abcdef after 12 polls' },
-        },
-      }),
-      exit('VerifyMetrics', {
-        metrics: {
-          verdict: 'pending',
-          progress: { message: 'up missing for fedcba9876543210fedcba9876543210 after 13 polls' },
-        },
-      }),
-      exit('VerifyLogs', { logs: { verdict: 'passed', progress: { message: 'ok' } } }),
-      exit('Register', { register: { verdict: 'pending', progress: { message: 'not a check' } } }),
-      { type: 'TaskStateEntered', stateName: 'VerifyLogs', data: '{}' },
+      event('ExecutionStarted', undefined, { plan: { verification: { soak: '2m' } } }),
+      poll(
+        10,
+        null,
+        [10, null],
+        [
+          {
+            name: 'metrics',
+            verdict: 'pending',
+            message: 'no up series yet for 0123456789abcdef0123456789abcdef',
+          },
+        ],
+      ),
+      poll(40, 33, [10, 20]),
+      poll(153, 33, [10, 20]),
     ];
-    expect(pendingReasons(events)).toEqual({ 'VerifyMetrics: up missing for <task> after N polls': 2 });
+    expect(verifyTimeline(events)).toEqual({
+      registerStartedAtMs: T - 2000,
+      updatedAtMs: T,
+      completedAtMs: T + 33_000,
+      completionSeenAtMs: T + 40_000,
+      soakStartMs: T + 33_000,
+      soakMs: 120_000,
+      verdict: 'pending',
+      verdictAtMs: T + 153_000,
+      polls: 15.3,
+      notPassing: { 'metrics: no up series yet for <task>': 1 },
+    });
+  });
+
+  it('has no soak start while a check is not passing, and nothing at all without a poll', () => {
+    expect(verifyTimeline([poll(40, 33, [10, null])])?.soakStartMs).toBeNull();
+    expect(verifyTimeline([event('ExecutionStarted', undefined, {})])).toBeUndefined();
   });
 });
 
