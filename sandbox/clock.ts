@@ -1,16 +1,45 @@
 /**
- * The sandbox's notion of time. Timestamps it reports stay on the wall clock (the product compares
- * them with its own `Date.now()`, and Loki/CloudWatch windows are real), while every duration the
- * sandbox simulates (task start-up, deployment steps, Wait states, retry intervals) is divided by
- * `speed`, so a five-minute deployment takes seconds.
+ * The sandbox's notion of time: one simulated clock that everything in the sandbox reads, so
+ * deadlines, Wait states and the simulated world agree. Simulated time runs `speed` times faster
+ * than the wall clock from an anchor (the moment the clock was made, where both coincide):
+ *
+ *   simulated = anchor + (real - anchor) * speed
+ *
+ * Durations the sandbox simulates (task start-up, deployment steps, Wait states, retry intervals,
+ * telemetry periods) take `1 / speed` of their length in real time, and every timestamp it reports
+ * (ECS, CloudWatch Logs, Loki, DynamoDB, the Step Functions history) and the Lambdas' clock
+ * (`lambdas/clock.ts`, installed by the sandbox) read `now()`.
+ *
+ * Why one uniform speed, also while a Lambda runs (rather than x1 inside Lambdas and x speed
+ * outside): the simulated world keeps moving on its timers at x speed whatever a Lambda does, and
+ * child executions run side by side (one in a Lambda while another waits), so a clock that slowed
+ * down "during Lambda execution" would either disagree with the durations ECS and the tasks
+ * simulate or need every timer re-planned at each Lambda start and end. A fixed ratio also makes
+ * the mapping exact both ways, which the AMP stand-in needs to translate Prometheus' wall-clock
+ * stamps. The price: a Lambda's own run time counts `speed` times in simulated time (50 ms is
+ * 3 simulated seconds at x60), which can only make a deadline tighter than on AWS, never looser.
+ * Figures that want Lambda time at its real length (bench/) map history stamps back with
+ * `toReal()`.
  */
+/**
+ * Wall-clock epoch ms with sub-millisecond resolution: `Date.now()` moves in whole milliseconds,
+ * which at x1000 would make simulated time jump a second at a time.
+ */
+function wallNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
 export interface ClockOptions {
   /** How many simulated milliseconds pass per real millisecond (>= 1 speeds things up). */
   readonly speed?: number;
+  /** Wall-clock ms where simulated time starts (default: now); tests pin it. */
+  readonly anchor?: number;
 }
 
 export class SimClock {
   readonly speed: number;
+  /** Wall-clock milliseconds at which simulated and real time coincide. */
+  readonly anchor: number;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly sleepers = new Set<() => void>();
   private stopped = false;
@@ -20,11 +49,22 @@ export class SimClock {
     if (!Number.isFinite(speed) || speed <= 0)
       throw new RangeError(`clock speed must be a positive number, got ${String(speed)}`);
     this.speed = speed;
+    this.anchor = options.anchor ?? wallNow();
   }
 
-  /** Wall-clock milliseconds: what timestamps in API answers carry. */
+  /** Simulated epoch milliseconds now (whole ms): what every timestamp in the sandbox carries. */
   now(): number {
-    return Date.now();
+    return Math.floor(this.toSimulated(wallNow()));
+  }
+
+  /** The simulated instant of a wall-clock instant (epoch ms). */
+  toSimulated(realMs: number): number {
+    return this.anchor + (realMs - this.anchor) * this.speed;
+  }
+
+  /** The wall-clock instant of a simulated instant (epoch ms), e.g. to ask Prometheus about it. */
+  toReal(simulatedMs: number): number {
+    return this.anchor + (simulatedMs - this.anchor) / this.speed;
   }
 
   /** Real milliseconds a simulated duration takes. */

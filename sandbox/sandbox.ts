@@ -14,7 +14,7 @@ import { createLokiHandler, LokiStore } from './loki';
 import { createAmpProxy } from './prometheus/amp-proxy';
 import { listen, type Route } from './server';
 import { substitute, substitutions } from './sfn/definition';
-import { handlerResolver, type LambdaHandler } from './sfn/lambda-runner';
+import { handlerResolver, installLambdaClock, type LambdaHandler } from './sfn/lambda-runner';
 import { SfnTwin } from './sfn/twin';
 import { readAlloyShipping, type AlloyShipping } from './workload/alloy-summary';
 import { Workload, type ScrapeTarget } from './workload/workload';
@@ -164,6 +164,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const ampProxy = createAmpProxy({
     workspaceId: ampWorkspaceId,
     backendUrl: () => metricsBackend?.url,
+    // Queries name simulated instants; Prometheus stamps scrapes with the wall clock.
+    time: clock,
     // Every series count, for the whole run: retries read the same error, as with a real AMP limit.
     intercept: (query) =>
       faults.has('amp-baseline-error') && isSeriesCountQuery(query) ? SERIES_COUNT_UNREADABLE : null,
@@ -199,6 +201,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       throw error;
     }
   }
+  // The handlers measure their deadlines on the sandbox's clock, the one Wait states, ECS and the
+  // tasks run on, until the sandbox stops. One sandbox per process at a time: a second one would
+  // install its own clock over this one.
+  const restoreTime = await installLambdaClock(root, () => clock.now()).catch(async (error: unknown) => {
+    await metricsBackend?.stop();
+    await http.close();
+    clock.stop();
+    throw error;
+  });
 
   let stopped = false;
   const sandbox: Sandbox = {
@@ -257,6 +268,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await metricsBackend?.stop();
       await http.close();
       restoreEnv?.();
+      restoreTime();
     },
   };
   return sandbox;

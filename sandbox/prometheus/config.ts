@@ -9,24 +9,35 @@ export interface ScrapeTarget {
   labels: Record<string, string>;
 }
 
-/** The name of the single scrape job; targets may override `job` through their labels. */
+/** The job of the task targets (as if Prometheus scraped them); targets may override it through their labels. */
 export const SCRAPE_JOB = 'sandbox';
+/** The job of the collector target itself, which carries no task's labels. */
+export const COLLECTOR_JOB = 'sandbox-collector';
+/** The path Prometheus scrapes on the collector. */
+export const COLLECTOR_PATH = '/collect';
+
+/** A Prometheus duration for whole milliseconds (`250ms`, `1s`). */
+function duration(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
 
 /**
- * prometheus.yml for the AMP stand-in: one job fed by file-based discovery, so targets change
- * without a restart (Prometheus watches the file and re-reads it on every rename into place).
+ * prometheus.yml for the AMP stand-in: one static target, the collector (collector.ts), whose
+ * answers carry every task's samples with their own `job` and `instance` (hence honor_labels).
  */
 export function renderPrometheusConfig(options: {
-  scrapeIntervalSeconds: number;
-  targetsFile: string;
+  scrapeIntervalMs: number;
+  collectorAddress: string;
 }): string {
-  const interval = `${options.scrapeIntervalSeconds}s`;
+  const interval = duration(options.scrapeIntervalMs);
   return stringify({
     global: { scrape_interval: interval, scrape_timeout: interval, evaluation_interval: interval },
     scrape_configs: [
       {
-        job_name: SCRAPE_JOB,
-        file_sd_configs: [{ files: [options.targetsFile], refresh_interval: interval }],
+        job_name: COLLECTOR_JOB,
+        honor_labels: true,
+        metrics_path: COLLECTOR_PATH,
+        static_configs: [{ targets: [options.collectorAddress] }],
       },
     ],
   });
@@ -35,12 +46,9 @@ export function renderPrometheusConfig(options: {
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const ADDRESS = /^[a-zA-Z0-9.-]+:\d{1,5}$/;
 
-/**
- * The file_sd document: one target group per target, its path carried in `__metrics_path__`
- * (the label Prometheus reads the scrape path from), so each metrics path gets its own group.
- */
-export function renderTargetsFile(targets: readonly ScrapeTarget[]): string {
-  const groups = targets.map((target, index) => {
+/** Refuses targets Prometheus could not have scraped (address, path, label names). */
+export function checkTargets(targets: readonly ScrapeTarget[]): void {
+  targets.forEach((target, index) => {
     if (!ADDRESS.test(target.address)) {
       throw new InputInvalidError(
         `targets[${index}].address must be host:port (e.g. 127.0.0.1:9100), got ${JSON.stringify(target.address)}`,
@@ -58,7 +66,5 @@ export function renderTargetsFile(targets: readonly ScrapeTarget[]): string {
         );
       }
     }
-    return { targets: [target.address], labels: { ...target.labels, __metrics_path__: target.metricsPath } };
   });
-  return `${JSON.stringify(groups, null, 2)}\n`;
 }

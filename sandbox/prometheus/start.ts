@@ -4,8 +4,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { InputInvalidError, TransientError } from '../../core/errors';
-import { writeFileAtomically } from './atomic-write';
-import { renderPrometheusConfig, renderTargetsFile, type ScrapeTarget } from './config';
+import { startCollector } from './collector';
+import { COLLECTOR_JOB, renderPrometheusConfig, type ScrapeTarget } from './config';
 import { findFreePort } from './free-port';
 
 /** Where Debian's `prometheus` package puts the binary (`.ci/run` installs it). */
@@ -23,8 +23,12 @@ const TIMINGS = {
 } as const;
 
 export interface StartPrometheusOptions {
-  /** Working directory: prometheus.yml, targets.json and data/ live here. */
+  /** Working directory: prometheus.yml and data/ live here. */
   dir: string;
+  /**
+   * Default 0.25 s: a new task's first samples arrive within one interval of real time, which at
+   * x60 is 15 simulated seconds, well inside a metrics deadline of a minute or two.
+   */
   scrapeIntervalSeconds?: number;
   /** Append Prometheus' own log here (it is kept in memory only for error messages otherwise). */
   logFile?: string;
@@ -37,9 +41,9 @@ export interface PrometheusHandle {
   url: string;
   port: number;
   pid: number;
-  /** Replaces the scrape targets (atomic rewrite of the file Prometheus watches). */
+  /** Replaces the scrape targets; the next scrape reads the new set. */
   setTargets(targets: ScrapeTarget[]): Promise<void>;
-  /** Resolves once at least `count` targets are being scraped successfully (health "up"). */
+  /** Resolves once Prometheus holds `up` 1 for at least `count` targets. */
   waitForTargets(count: number, options?: { timeoutMs?: number }): Promise<void>;
   /** SIGTERM, then SIGKILL after a grace period; always resolves, also when already gone. */
   stop(): Promise<void>;
@@ -119,6 +123,9 @@ async function launch(
         `--storage.tsdb.path=${join(dir, 'data')}`,
         `--web.listen-address=127.0.0.1:${port}`,
         '--web.enable-remote-write-receiver',
+        // The scrape manager applies target changes at most this often (5 s by default); the one
+        // change here is the collector's target at start, which readiness waits for.
+        '--scrape.discovery-reload-interval=100ms',
         '--storage.tsdb.retention.time=1d',
         '--log.level=info',
       ],
@@ -153,23 +160,46 @@ async function launch(
   throw new TransientError(`Prometheus exited before it was ready; last log:\n${lastLog}`);
 }
 
+/** Resolves once Prometheus answers `up` 1 for at least `count` task targets. */
+async function waitForUp(url: string, count: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const query = new URLSearchParams({ query: `count(up{job!="${COLLECTOR_JOB}"} == 1)` });
+  let seen = 0;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${url}/api/v1/query?${query}`, { signal: AbortSignal.timeout(1_000) });
+      const body = (await res.json()) as { data?: { result?: { value?: [number, string] }[] } };
+      seen = Number(body.data?.result?.[0]?.value?.[1] ?? 0);
+      if (seen >= count) return;
+    } catch {
+      // Not answering yet counts as "not up yet"; the deadline bounds the wait.
+    }
+    await delay(TIMINGS.pollMs);
+  }
+  throw new TransientError(
+    `Prometheus at ${url} saw ${seen} healthy target(s) after ${timeoutMs} ms, expected ${count}`,
+  );
+}
+
 /**
  * Starts a real Prometheus on loopback as the sandbox's stand-in for Amazon Managed Prometheus:
- * its own config and data under `dir`, a free port, remote write accepted, and file-based target
- * discovery that setTargets rewrites. Resolves once /-/ready answers 200.
+ * its own config and data under `dir`, a free port, remote write accepted, and one scrape target,
+ * the collector (collector.ts), which reads the targets setTargets gives it on every scrape.
+ * Resolves once /-/ready answers 200.
  */
 export async function startPrometheus(options: StartPrometheusOptions): Promise<PrometheusHandle> {
-  const scrapeIntervalSeconds = options.scrapeIntervalSeconds ?? 1;
-  if (!Number.isInteger(scrapeIntervalSeconds) || scrapeIntervalSeconds < 1) {
+  const scrapeIntervalSeconds = options.scrapeIntervalSeconds ?? 0.25;
+  const scrapeIntervalMs = Math.round(scrapeIntervalSeconds * 1000);
+  if (!Number.isFinite(scrapeIntervalSeconds) || scrapeIntervalMs < 100) {
     throw new InputInvalidError(
-      `scrapeIntervalSeconds must be a whole number of seconds >= 1, got ${scrapeIntervalSeconds}`,
+      `scrapeIntervalSeconds must be a number of seconds >= 0.1, got ${scrapeIntervalSeconds}`,
     );
   }
   await mkdir(join(options.dir, 'data'), { recursive: true });
+  const collector = await startCollector({ scrapeTimeoutMs: scrapeIntervalMs });
   const configFile = join(options.dir, 'prometheus.yml');
-  const targetsFile = join(options.dir, 'targets.json');
-  await writeFile(targetsFile, renderTargetsFile([]), 'utf8');
-  await writeFile(configFile, renderPrometheusConfig({ scrapeIntervalSeconds, targetsFile }), 'utf8');
+  const config = renderPrometheusConfig({ scrapeIntervalMs, collectorAddress: collector.address });
+  await writeFile(configFile, config, 'utf8');
   const sink = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : null;
 
   let launched: Launched;
@@ -177,6 +207,7 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
     launched = await launch(options.binary ?? PROMETHEUS_BINARY, options.dir, configFile, sink);
   } catch (error) {
     sink?.end();
+    await collector.stop();
     throw error;
   }
   const { child, port, url } = launched;
@@ -207,37 +238,21 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
       }
       process.off('exit', killOnExit);
       if (watchdog.exitCode === null) watchdog.kill('SIGKILL');
+      await collector.stop();
       await new Promise<void>((resolve) => (sink ? sink.end(resolve) : resolve()));
     })().catch(() => undefined);
     return stopping;
-  };
-
-  const waitForTargets = async (count: number, waitOptions: { timeoutMs?: number } = {}): Promise<void> => {
-    const timeoutMs = waitOptions.timeoutMs ?? 30_000;
-    const deadline = Date.now() + timeoutMs;
-    let seen = 0;
-    while (Date.now() < deadline) {
-      try {
-        const res = await fetch(`${url}/api/v1/targets?state=active`, { signal: AbortSignal.timeout(1_000) });
-        const body = (await res.json()) as { data?: { activeTargets?: { health?: string }[] } };
-        seen = (body.data?.activeTargets ?? []).filter((t) => t.health === 'up').length;
-        if (seen >= count) return;
-      } catch {
-        // Not answering yet counts as "not up yet"; the deadline bounds the wait.
-      }
-      await delay(TIMINGS.pollMs);
-    }
-    throw new TransientError(
-      `Prometheus at ${url} saw ${seen} healthy target(s) after ${timeoutMs} ms, expected ${count}`,
-    );
   };
 
   return {
     url,
     port,
     pid,
-    setTargets: (targets) => writeFileAtomically(targetsFile, renderTargetsFile(targets)),
-    waitForTargets,
+    setTargets: (targets) => {
+      collector.setTargets(targets);
+      return Promise.resolve();
+    },
+    waitForTargets: (count, waitOptions = {}) => waitForUp(url, count, waitOptions.timeoutMs ?? 30_000),
     stop,
   };
 }

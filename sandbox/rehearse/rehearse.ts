@@ -79,8 +79,7 @@ async function rehearseIn(
     serviceAliases: aliases,
     ampWorkspaceId: plan.amp.workspaceId,
     ...(options.root ? { root: options.root } : {}),
-    metrics: async () =>
-      startPrometheus({ dir: path.join(scratchDir, 'prometheus'), scrapeIntervalSeconds: 1 }),
+    metrics: async () => startPrometheus({ dir: path.join(scratchDir, 'prometheus') }),
   });
   const restoreEnv = applyEnv(sandbox.env);
   const onAbort = () => {
@@ -117,14 +116,19 @@ async function rehearseIn(
         amp: { ...plan.amp, queryUrl: ampQueryUrl },
       },
       wait: true,
-      ...(options.timeoutMinutes ? { timeoutMinutes: options.timeoutMinutes } : {}),
+      // The Action follows on simulated time: the real minutes asked for are `speed` times as many.
+      ...(options.timeoutMinutes ? { timeoutMinutes: options.timeoutMinutes * options.clockSpeed } : {}),
       github: { repository: 'local/rehearsal', runId: String(Date.now()), runAttempt: 1, actor: 'rehearse' },
     };
-    // The Action polls on wall-clock intervals; the sandbox's time runs faster, so does its polling.
+    // The Action reads the sandbox's clock like everything else, so its poll interval and pacing
+    // are simulated time too. Its sleeps are plain timers rather than the clock's, which end at once
+    // when the sandbox stops (Ctrl-C) and would turn the follower into a busy loop.
+    const clock = sandbox.clock;
     const result = await runRollout(actionInputs, {
       sfn,
       io,
-      sleep: (ms) => new Promise((r) => setTimeout(r, Math.max(5, Math.round(ms / options.clockSpeed)))),
+      now: () => clock.now(),
+      sleep: (ms) => new Promise((r) => setTimeout(r, Math.max(5, clock.realMs(ms)))),
     });
 
     write('\nObserving the cluster...\n');

@@ -80,3 +80,22 @@ export async function invoke(handler: LambdaHandler, functionName: string, event
   if (text.length > 262_144) throw new DataLimitExceeded(functionName, text.length);
   return JSON.parse(text) as unknown;
 }
+
+type UseTimeSource = (source: () => number) => () => void;
+
+/**
+ * Installs `now` as the clock the handlers under `root` read (`lambdas/clock.ts`) and returns the
+ * function that puts the previous one back. The module is loaded the way the handlers are (by path
+ * under `root`), so it is the very instance they import even when `root` is another checkout.
+ */
+export async function installLambdaClock(root: string, now: () => number): Promise<() => void> {
+  const file = path.join(root, 'lambdas', 'clock.ts');
+  const mod = (await import(file)) as {
+    useTimeSource?: UseTimeSource;
+    default?: { useTimeSource?: UseTimeSource };
+  };
+  // A CommonJS module imported from ESM may show its exports under `default` only.
+  const useTimeSource = mod.useTimeSource ?? mod.default?.useTimeSource;
+  if (typeof useTimeSource !== 'function') throw new Error(`${file} does not export useTimeSource`);
+  return useTimeSource(now);
+}

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { RehearsalReport } from '../../sandbox/rehearse/rehearse';
-import { runRehearsal, testPlan } from './support/rehearsal';
+import { REHEARSAL_TEST_SPEED, runRehearsal, testPlan } from './support/rehearsal';
 
 jest.setTimeout(200_000);
 
@@ -32,7 +32,9 @@ describe('alloy-rollout rehearse: each rehearsal starts from empty state', () =>
   afterEach(() => rmSync(workDir, { recursive: true, force: true }));
 
   it('two rehearsals in a row in one work dir read the same baselines, and leave no scratch behind', async () => {
-    const options = { workDir, clockSpeed: 200, planText: oneServicePlan() };
+    // Not faster than the other rehearsals: the metrics check needs Prometheus to scrape the new
+    // tasks within its deadline, which is simulated time (see REHEARSAL_TEST_SPEED).
+    const options = { workDir, clockSpeed: REHEARSAL_TEST_SPEED, planText: oneServicePlan() };
     const first = await runRehearsal([], options);
     const afterFirst = readdirSync(workDir);
     const second = await runRehearsal([], options);

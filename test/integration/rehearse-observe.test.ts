@@ -16,7 +16,7 @@ import { readRehearsalInputs, type RehearsalInputs } from '../../sandbox/rehears
 import { observe } from '../../sandbox/rehearse/observe';
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox';
 import { ROOT } from './support/fixtures';
-import { testPlan } from './support/rehearsal';
+import { REHEARSAL_TEST_SPEED, testPlan } from './support/rehearsal';
 import { waitFor } from './support/wait';
 
 jest.setTimeout(60_000);
@@ -40,7 +40,7 @@ describe("rehearse's observation: what the running tasks are, not what the servi
     sandbox = await startSandbox({
       port: 0,
       // As the rehearsals run it: each task logs more than once in the observation's window.
-      clockSpeed: 100,
+      clockSpeed: REHEARSAL_TEST_SPEED,
       region: inputs.plan.region,
       faults: parseFaults(['worker:deployment-fails']),
       serviceAliases: Object.fromEntries(orderedServices(inputs.plan).map((s) => [s.name, s.ecsService])),

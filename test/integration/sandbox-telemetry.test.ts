@@ -39,8 +39,10 @@ async function lokiStreams(
 ): Promise<{ stream: Record<string, string>; values: [string, string][] }[]> {
   const url = new URL('/loki/api/v1/query_range', sandbox.url);
   url.searchParams.set('query', query);
-  url.searchParams.set('start', String((Date.now() - 60_000) * 1e6));
-  url.searchParams.set('end', String((Date.now() + 1_000) * 1e6));
+  // Every line since the sandbox started: lines carry its simulated time, which runs ahead of the
+  // wall clock (the two meet at the clock's anchor).
+  url.searchParams.set('start', String(Math.floor(sandbox.clock.anchor) * 1e6));
+  url.searchParams.set('end', String((sandbox.clock.now() + 1_000) * 1e6));
   url.searchParams.set('limit', '1000');
   const res = await fetch(url);
   if (res.status !== 200) throw new Error(`Loki answered ${res.status}: ${await res.text()}`);

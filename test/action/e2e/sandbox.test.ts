@@ -22,7 +22,13 @@ import { runDist, type DistRun } from '../run-dist';
  * state machine and handlers: what a user of the Action sees, end to end.
  */
 
-const CLOCK_SPEED = 600;
+/**
+ * The example plan's deadlines are simulated time (the handlers read the sandbox's clock): at x30
+ * its 2-minute metrics deadline is 4 real seconds, ample for Prometheus to scrape a new task
+ * (about half a second) and for the handlers' own run time, which counts 30 times. At x600 it
+ * would be 200 ms, shorter than one scrape.
+ */
+const CLOCK_SPEED = 30;
 const RUN_TIMEOUT_MS = 120_000;
 jest.setTimeout(4 * RUN_TIMEOUT_MS);
 
@@ -66,17 +72,14 @@ async function rig(faultSpecs: string[]): Promise<Rig> {
     faults: parseFaults(faultSpecs),
     region: inputs.plan.region,
     serviceAliases: aliases,
-    metrics: () => startPrometheus({ dir: join(workspace, 'prometheus'), scrapeIntervalSeconds: 1 }),
+    metrics: () => startPrometheus({ dir: join(workspace, 'prometheus') }),
   });
   // The handlers run in this process and build their clients from the environment, as in Lambda.
   const restoreEnv = applyEnv(sandbox.env);
   await seedPlanCluster(sandbox, inputs);
   const stateMachineArn = await sandbox.deployOrchestrator();
-  const document = sandboxPlanDocument(
-    inputs.document,
-    sandbox.url,
-    sandbox.metricsBackend?.url ?? sandbox.url,
-  );
+  // AMP through the sandbox's stand-in, which asks Prometheus about the simulated instants' real time.
+  const document = sandboxPlanDocument(inputs.document, sandbox.url, sandbox.ampQueryUrl ?? sandbox.url);
   writeFileSync(join(workspace, 'rollout.yaml'), stringify(document));
   return {
     sandbox,

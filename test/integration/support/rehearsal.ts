@@ -6,11 +6,20 @@ import { rehearse, type RehearsalResult } from '../../../sandbox/rehearse/rehear
 import { ROOT } from './fixtures';
 
 /**
+ * The speed rehearsal tests run at. Every deadline is simulated time, while Prometheus ingests a
+ * new task's samples within about half a real second (one scrape of the collector) and each Lambda
+ * call takes real time that counts `speed` times: at x30 the metrics deadline below is 4 real
+ * seconds and a 100 ms Lambda call 3 simulated seconds, margins that a busy CI machine keeps.
+ * Higher speeds leave Prometheus too little real time to scrape a new task before the deadline.
+ */
+export const REHEARSAL_TEST_SPEED = 30;
+
+/**
  * A two-service plan (worker, then history) with short deadlines, so a rehearsal with a fault
- * reaches its rollback in seconds. Durations are simulated where the sandbox runs them (Waits).
+ * reaches its rollback in seconds. All durations are simulated time (the Lambdas read the
+ * sandbox's clock): at REHEARSAL_TEST_SPEED a failing logs check gives up after 2 real seconds.
  */
 export function testPlan(scope: 'all' | 'service' = 'all'): string {
-  // Deadlines the Lambdas measure are wall-clock: short ones keep a failing check to seconds.
   return `version: 1
 cluster: temporal-dev
 region: eu-west-1
@@ -32,17 +41,17 @@ phases:
         ecsService: temporal-dev-temporal-history
         mainContainers: [temporal-history]
 verification:
-  deploymentTimeout: 15s
-  soak: 20s
-  pollInterval: 5s
+  deploymentTimeout: 5m
+  soak: 30s
+  pollInterval: 10s
   logs:
-    deadline: 6s
+    deadline: 1m
     requiredLabels: [service_name, cluster, container_name, task_id, level]
   metrics:
-    deadline: 12s
+    deadline: 2m
 rollback:
   scope: ${scope}
-  verifyDeadline: 20s
+  verifyDeadline: 5m
 `;
 }
 
@@ -67,7 +76,7 @@ export async function runRehearsal(
       planFile,
       taskDefinitionsDir: path.join(ROOT, 'examples', 'task-definitions'),
       faults: parseFaults(faults),
-      clockSpeed: options.clockSpeed ?? 100,
+      clockSpeed: options.clockSpeed ?? REHEARSAL_TEST_SPEED,
       reportFile: path.join(dir, 'report.json'),
       workDir: dir,
       write: (text) => {

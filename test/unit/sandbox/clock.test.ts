@@ -30,4 +30,18 @@ describe('SimClock', () => {
     await new Promise((r) => setTimeout(r, 5));
     expect(seen).toEqual(['scheduled', 'woken']);
   });
+
+  it('maps instants both ways around its anchor, and reads now on the simulated side', () => {
+    const anchor = Date.now() - 1_000;
+    const clock = new SimClock({ speed: 60, anchor });
+    expect(clock.toSimulated(anchor + 1_000)).toBe(anchor + 60_000);
+    expect(clock.toReal(anchor + 60_000)).toBe(anchor + 1_000);
+    expect(clock.toReal(clock.toSimulated(anchor - 500))).toBe(anchor - 500);
+    // A second of real time has passed since the anchor: a simulated minute or a little more.
+    const now = clock.now();
+    expect(Number.isInteger(now)).toBe(true);
+    expect(now).toBeGreaterThanOrEqual(anchor + 59_000);
+    expect(new SimClock({ speed: 1, anchor }).toSimulated(anchor + 1_234)).toBe(anchor + 1_234);
+    clock.stop();
+  });
 });

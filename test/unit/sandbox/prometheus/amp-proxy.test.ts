@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAmpClient } from '../../../../lambdas/clients/amp';
+import { SimClock } from '../../../../sandbox/clock';
 import { createAmpProxy, type AmpProxyOptions } from '../../../../sandbox/prometheus/amp-proxy';
 import { listen } from '../../../../sandbox/server';
 
@@ -55,11 +56,13 @@ describe('AMP stand-in in front of Prometheus', () => {
   async function start(
     backendUrl: string | undefined,
     intercept?: AmpProxyOptions['intercept'],
+    time?: AmpProxyOptions['time'],
   ): Promise<string> {
     const route = createAmpProxy({
       workspaceId: WORKSPACE,
       backendUrl: () => backendUrl,
       ...(intercept ? { intercept } : {}),
+      ...(time ? { time } : {}),
     });
     const http = await listen(0, [], [route]);
     cleanups.push(() => http.close());
@@ -168,5 +171,42 @@ describe('AMP stand-in in front of Prometheus', () => {
       502,
       expect.stringMatching(/^502 Bad Gateway: .*ECONNREFUSED/) as unknown,
     ]);
+  });
+
+  it("asks Prometheus about a simulated instant's real time and stamps the answer with the instant asked", async () => {
+    // Prometheus stamps an instant query's samples with the time it was asked for: echo it back.
+    const seen: string[] = [];
+    const echo = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+        seen.push(form.toString());
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            status: 'success',
+            data: { resultType: 'vector', result: [{ metric: {}, value: [Number(form.get('time')), '3'] }] },
+          }),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => closeServer(echo));
+    const anchor = Date.now() - 10_000;
+    const clock = new SimClock({ speed: 60, anchor });
+    cleanups.push(() => Promise.resolve(clock.stop()));
+    const base = await start(`http://127.0.0.1:${(echo.address() as AddressInfo).port}`, undefined, clock);
+    const amp = createAmpClient({
+      baseUrl: `${base}/workspaces/${WORKSPACE}`,
+      region: 'eu-west-1',
+      credentials,
+    });
+
+    const asked = anchor + 60_000 * 5 + 7;
+    const data = await amp.query('count(up)', asked);
+
+    expect(data).toEqual({ resultType: 'vector', samples: [{ labels: {}, timestampMs: asked, value: 3 }] });
+    expect(new URLSearchParams(seen[0]).get('time')).toBe(((anchor + 5_000) / 1000).toFixed(3));
   });
 });

@@ -1,32 +1,36 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { InputInvalidError, TransientError } from '../../../../core/errors';
-import { writeFileAtomically } from '../../../../sandbox/prometheus/atomic-write';
-import { renderPrometheusConfig, renderTargetsFile } from '../../../../sandbox/prometheus/config';
+import { checkTargets, renderPrometheusConfig } from '../../../../sandbox/prometheus/config';
 import { findFreePort } from '../../../../sandbox/prometheus/free-port';
 import { startPrometheus } from '../../../../sandbox/prometheus/start';
 
 describe('Prometheus config for the AMP stand-in', () => {
-  it('scrapes one job from a watched targets file at the given interval', () => {
+  it('scrapes one static target, the collector, keeping the job and instance its answers carry', () => {
     expect(
-      parse(renderPrometheusConfig({ scrapeIntervalSeconds: 1, targetsFile: '/tmp/x/targets.json' })),
+      parse(renderPrometheusConfig({ scrapeIntervalMs: 250, collectorAddress: '127.0.0.1:9000' })),
     ).toEqual({
-      global: { scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' },
+      global: { scrape_interval: '250ms', scrape_timeout: '250ms', evaluation_interval: '250ms' },
       scrape_configs: [
         {
-          job_name: 'sandbox',
-          file_sd_configs: [{ files: ['/tmp/x/targets.json'], refresh_interval: '1s' }],
+          job_name: 'sandbox-collector',
+          honor_labels: true,
+          metrics_path: '/collect',
+          static_configs: [{ targets: ['127.0.0.1:9000'] }],
         },
       ],
     });
+    expect(parse(renderPrometheusConfig({ scrapeIntervalMs: 2000, collectorAddress: 'h:1' }))).toMatchObject({
+      global: { scrape_interval: '2s' },
+    });
   });
 
-  it('writes one target group per target, the path in __metrics_path__', () => {
-    const groups = JSON.parse(
-      renderTargetsFile([
+  it('accepts targets Prometheus could scrape', () => {
+    expect(() =>
+      checkTargets([
         {
           address: '127.0.0.1:9001',
           metricsPath: '/metrics',
@@ -34,15 +38,8 @@ describe('Prometheus config for the AMP stand-in', () => {
         },
         { address: '127.0.0.1:9002', metricsPath: '/alt/metrics', labels: {} },
       ]),
-    );
-    expect(groups).toEqual([
-      {
-        targets: ['127.0.0.1:9001'],
-        labels: { service_name: 'history', task_id: 'a', __metrics_path__: '/metrics' },
-      },
-      { targets: ['127.0.0.1:9002'], labels: { __metrics_path__: '/alt/metrics' } },
-    ]);
-    expect(JSON.parse(renderTargetsFile([]))).toEqual([]);
+    ).not.toThrow();
+    expect(() => checkTargets([])).not.toThrow();
   });
 
   const invalid: [
@@ -73,8 +70,8 @@ describe('Prometheus config for the AMP stand-in', () => {
   ];
 
   it.each(invalid)('refuses %s', (_what, target, message) => {
-    expect(() => renderTargetsFile([target])).toThrow(InputInvalidError);
-    expect(() => renderTargetsFile([target])).toThrow(message);
+    expect(() => checkTargets([target])).toThrow(InputInvalidError);
+    expect(() => checkTargets([target])).toThrow(message);
   });
 });
 
@@ -85,14 +82,6 @@ describe('sandbox Prometheus helpers', () => {
   });
   afterEach(async () => {
     await rm(dir, { recursive: true, force: true });
-  });
-
-  it('replaces a file atomically and leaves no temporary file behind', async () => {
-    const path = join(dir, 'targets.json');
-    await writeFileAtomically(path, 'one');
-    await writeFileAtomically(path, 'two');
-    expect(await readFile(path, 'utf8')).toBe('two');
-    expect(await readdir(dir)).toEqual(['targets.json']);
   });
 
   it('finds a loopback port nobody is listening on', async () => {
@@ -119,8 +108,11 @@ describe('sandbox Prometheus helpers', () => {
   });
 
   it('refuses a scrape interval Prometheus cannot use', async () => {
-    await expect(startPrometheus({ dir, scrapeIntervalSeconds: 0.5 })).rejects.toThrow(
-      /whole number of seconds >= 1/,
+    await expect(startPrometheus({ dir, scrapeIntervalSeconds: 0.05 })).rejects.toThrow(
+      /a number of seconds >= 0.1/,
+    );
+    await expect(startPrometheus({ dir, scrapeIntervalSeconds: Number.NaN })).rejects.toThrow(
+      InputInvalidError,
     );
   });
 });
