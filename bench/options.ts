@@ -14,8 +14,9 @@ export interface BenchOptions {
   readonly clockSpeed: number;
   /**
    * Clock speed of the scale rehearsals. The rehearsals of figures 1-3 and 6 run slower: the
-   * sandbox's Prometheus scrapes every real second, so at a high speed the metrics check waits
-   * (and polls) for scrapes far longer in simulated time than it would for Alloy's remote write.
+   * sandbox's Prometheus scrapes every quarter of a real second, so at a high speed the metrics
+   * check waits (and polls) for scrapes far longer in simulated time than it would for Alloy's
+   * remote write, and deadlines (simulated time) leave Prometheus less real time.
    */
   readonly scaleClockSpeed: number;
   /** Figures to run; all when empty. */

@@ -12,6 +12,7 @@ import type { ActionInputs, ActionIO, ActionResult } from '../action/src/types';
 import { parsePlanOrThrow } from '../core/plan/parse';
 import type { Fault } from '../sandbox/faults';
 import { startPrometheus } from '../sandbox/prometheus';
+import type { SimClock } from '../sandbox/clock';
 import { startSandbox, type Sandbox } from '../sandbox/sandbox';
 import { seedCluster } from '../sandbox/seed';
 import { deploymentsFromEvents, type DeploymentRecord } from './ecs-deployments';
@@ -29,6 +30,11 @@ export interface RehearsalOptions {
   readonly root: string;
 }
 
+/**
+ * One rehearsal's raw material. Every instant in it is wall-clock epoch ms: the sandbox stamps
+ * histories, ECS events and Loki lines on its simulated clock, and they are mapped back here
+ * (`SimClock.toReal`), so the figures apply one time model (time-model.ts) to one kind of instant.
+ */
 export interface RehearsalRecord {
   readonly scenario: string;
   readonly services: number;
@@ -80,21 +86,27 @@ async function waitSteady(sandbox: Sandbox, timeoutMs: number): Promise<void> {
   }
 }
 
-function toEvent(e: HistoryEvent): HistoryEventLike {
+function toEvent(e: HistoryEvent, clock: SimClock): HistoryEventLike {
   const entered = e.stateEnteredEventDetails;
   const exited = e.stateExitedEventDetails;
   const name = entered?.name ?? exited?.name;
   const data = entered?.input ?? exited?.output ?? e.executionStartedEventDetails?.input;
   return {
     id: e.id ?? 0,
-    timestampMs: e.timestamp ? e.timestamp.getTime() : 0,
+    timestampMs: e.timestamp ? clock.toReal(e.timestamp.getTime()) : 0,
     type: e.type ?? '',
     ...(name !== undefined ? { stateName: name } : {}),
     ...(data !== undefined ? { data } : {}),
   };
 }
 
-async function collectExecutions(sfn: SFNClient, stateMachineArn: string): Promise<ExecutionTrace[]> {
+async function collectExecutions(
+  sfn: SFNClient,
+  stateMachineArn: string,
+  clock: SimClock,
+): Promise<ExecutionTrace[]> {
+  const real = (date: Date | undefined): number | undefined =>
+    date ? clock.toReal(date.getTime()) : undefined;
   const traces: ExecutionTrace[] = [];
   let nextToken: string | undefined;
   do {
@@ -119,11 +131,11 @@ async function collectExecutions(sfn: SFNClient, stateMachineArn: string): Promi
         { parentExecutionArn?: string } | undefined;
       traces.push({
         executionArn: item.executionArn ?? '',
-        startMs: item.startDate?.getTime() ?? 0,
-        stopMs: item.stopDate?.getTime(),
+        startMs: real(item.startDate) ?? 0,
+        stopMs: real(item.stopDate),
         status: item.status ?? '',
         ...(parent?.parentExecutionArn ? { parentArn: parent.parentExecutionArn } : {}),
-        events: events.map(toEvent),
+        events: events.map((e) => toEvent(e, clock)),
       });
     }
     nextToken = page.nextToken;
@@ -150,17 +162,18 @@ export async function rehearse(scenario: Scenario, options: RehearsalOptions): P
       faults: options.faults ?? [],
       serviceAliases: scenario.aliases,
       ...(options.logPeriodMs !== undefined ? { logPeriodMs: options.logPeriodMs } : {}),
-      metrics: () => startPrometheus({ dir, scrapeIntervalSeconds: 1 }),
+      metrics: () => startPrometheus({ dir }),
     });
     seedCluster(sandbox, scenario.seed);
     await waitSteady(sandbox, 120_000);
     // The baseline: Prometheus has scraped every ADOT task before the rollout starts, as in rehearse.
     await sandbox.metricsSettled();
-    const metricsUrl = sandbox.metricsBackend?.url ?? '';
+    // AMP through the sandbox's stand-in, which moves query instants between simulated and real time.
+    const ampQueryUrl = sandbox.ampQueryUrl ?? '';
     const planDocument = {
       ...scenario.planDocument,
       loki: { ...(scenario.planDocument['loki'] as Record<string, unknown>), url: sandbox.url },
-      amp: { ...(scenario.planDocument['amp'] as Record<string, unknown>), queryUrl: metricsUrl },
+      amp: { ...(scenario.planDocument['amp'] as Record<string, unknown>), queryUrl: ampQueryUrl },
     };
     const plan = parsePlanOrThrow(planDocument, scenario.name);
     const stateMachineArn = await sandbox.deployOrchestrator();
@@ -178,28 +191,30 @@ export async function rehearse(scenario: Scenario, options: RehearsalOptions): P
       github: BENCH_RUN,
     };
     // The Action follows on simulated time: its poll interval and pacing are the product's, in simulated ms.
-    const t0 = Date.now();
     const clock = sandbox.clock;
     const io = quietIO();
     const rolloutStart = Date.now();
-    // History timestamps are the sandbox's wall clock (SimClock.now), so is the time of the print.
+    // Wall delays: history timestamps are simulated, mapped back to the wall clock like every stamp.
     const lineDelaysMs: number[] = [];
     const result = await runRollout(inputs, {
       sfn: follower.client,
       io,
-      now: () => t0 + (Date.now() - t0) * clock.speed,
+      now: () => clock.now(),
       sleep: (ms) => clock.sleep(ms),
-      onStepPrinted: (eventAt) => lineDelaysMs.push(Date.now() - eventAt),
+      onStepPrinted: (eventAt) => lineDelaysMs.push(Date.now() - clock.toReal(eventAt)),
     });
     const rolloutEnd = Date.now();
-    const executions = await collectExecutions(collector.client, stateMachineArn);
-    const deployments = sandbox.ecs
-      .allServices()
-      .flatMap((s) => deploymentsFromEvents(s.serviceName, s.events));
+    const executions = await collectExecutions(collector.client, stateMachineArn, clock);
+    const deployments = sandbox.ecs.allServices().flatMap((s) =>
+      deploymentsFromEvents(
+        s.serviceName,
+        s.events.map((e) => ({ ...e, createdAt: clock.toReal(e.createdAt) })),
+      ),
+    );
     const lokiFirstLineMs: Record<string, number> = {};
     for (const name of Object.keys(scenario.aliases)) {
-      const first = await firstLokiLine(sandbox.url, name, started, Date.now());
-      if (first !== undefined) lokiFirstLineMs[name] = first;
+      const first = await firstLokiLine(sandbox.url, name, clock.toSimulated(started), clock.now());
+      if (first !== undefined) lokiFirstLineMs[name] = clock.toReal(first);
     }
     return {
       scenario: scenario.name,
@@ -224,7 +239,7 @@ export async function rehearse(scenario: Scenario, options: RehearsalOptions): P
   }
 }
 
-/** The earliest line of a service in Loki (ms), through the Loki query API the product uses. */
+/** The earliest line of a service in Loki (simulated ms), through the Loki query API the product uses. */
 async function firstLokiLine(
   url: string,
   service: string,
@@ -233,8 +248,8 @@ async function firstLokiLine(
 ): Promise<number | undefined> {
   const q = new URL('/loki/api/v1/query_range', url);
   q.searchParams.set('query', `{service_name="${service}"}`);
-  q.searchParams.set('start', `${fromMs}000000`);
-  q.searchParams.set('end', `${toMs + 1000}000000`);
+  q.searchParams.set('start', `${Math.floor(fromMs)}000000`);
+  q.searchParams.set('end', `${Math.ceil(toMs) + 1000}000000`);
   q.searchParams.set('direction', 'forward');
   q.searchParams.set('limit', '1');
   const res = await fetch(q, { headers: { 'x-alloy-rollout-bench': 'collector' } });

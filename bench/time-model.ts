@@ -1,11 +1,13 @@
 import type { Interval } from './history';
 
 /**
- * The sandbox runs Wait states (and ECS, which moves on while the orchestrator waits) on a clock
- * `speed` times faster than real time, while Lambda code, the state machine engine and HTTP calls
- * run at real speed. So simulated time between two wall-clock instants is: the real time outside
- * Wait states, plus the time inside them multiplied by the speed. Real work is never scaled up,
- * which would charge the orchestrator `speed` times for its own CPU.
+ * Simulated time as the figures count it. The sandbox's clock runs everything at `speed` times
+ * real time, Lambda code included (sandbox/clock.ts says why), so its timestamps charge a Lambda
+ * `speed` times its run time. The figures want the orchestrator's own work at its real length:
+ * the rehearsal maps the sandbox's stamps back to wall-clock instants (rehearsal.ts), and
+ * simulated time between two of them is the real time outside Wait states plus the time inside
+ * them multiplied by the speed. Inputs here are therefore always wall-clock instants; giving this
+ * model the sandbox's simulated stamps would scale the Wait states twice.
  */
 export function mergeIntervals(intervals: readonly Interval[]): Interval[] {
   const sorted = [...intervals].filter((i) => i.end > i.start).sort((a, b) => a.start - b.start);
