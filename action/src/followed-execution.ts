@@ -3,7 +3,7 @@ import { HistoryInterpreter } from './history-events';
 import { HistoryReader } from './history-reader';
 import type { RequestPacer } from './pacer';
 import { QuietTracker } from './quiet';
-import { nextReadAt, ServiceClockBound, type Quiet, type ScheduleOptions } from './read-schedule';
+import { EventTimeBound, nextReadAt, type Quiet, type ScheduleOptions } from './read-schedule';
 import type { WaitLengths } from './wait-length';
 
 const NONE: Quiet = { kind: 'none' };
@@ -13,9 +13,11 @@ export class FollowedExecution {
   readonly reader: HistoryReader;
   readonly interpreter: HistoryInterpreter;
   private readonly tracker: QuietTracker;
-  private readonly bound = new ServiceClockBound();
+  private readonly bound = new EventTimeBound();
   /** End of the Wait the execution is in (follower ms), when its length and start could be bounded. */
   private waitEndsAfter: number | undefined;
+  /** Earliest follower time of the `startExecution.sync` task the execution is blocked in. */
+  private scheduledAt: number | undefined;
   ended = false;
   /** Follower time of the next read; a new execution is read at once. */
   nextReadAt = -Infinity;
@@ -32,11 +34,19 @@ export class FollowedExecution {
   async read(waits: WaitLengths, toleranceMs: number): Promise<HistoryEvent[]> {
     const events = await this.reader.readNew();
     const before = this.reader.previousReadAt;
-    // The oldest new event bounds the service clock best: it is the one that came right after that read.
-    const oldest = events[0]?.timestamp;
-    if (before !== undefined && oldest) this.bound.observe(oldest.getTime(), before - toleranceMs);
-    for (const event of events) this.tracker.observe(event);
-    if (events.length > 0) this.waitEndsAfter = await this.waitEnd(waits);
+    const notBefore = before === undefined ? undefined : before - toleranceMs;
+    for (const event of events) {
+      const earliest = this.bound.place(event.timestamp?.getTime(), notBefore);
+      this.tracker.observe(event);
+      const hint = this.tracker.current;
+      if (event.type === 'TaskScheduled') this.scheduledAt = earliest;
+      this.waitEndsAfter = undefined;
+      if (hint?.kind !== 'wait' || earliest === undefined) continue;
+      const seconds = await waits.seconds(this.executionArn, hint.state, hint.input);
+      if (seconds === undefined) continue;
+      this.waitEndsAfter = earliest + seconds * 1000;
+      this.bound.nextNotBefore(this.waitEndsAfter);
+    }
     return events;
   }
 
@@ -53,18 +63,8 @@ export class FollowedExecution {
     if (hint?.kind !== 'child' || !isRunning(hint.executionArn)) return NONE;
     if (hint.timeoutSeconds === undefined) return { kind: 'blocked' };
     // The task may time out before its child ends: quiet only until the earliest that can happen.
-    const scheduled = hint.scheduledAt === undefined ? undefined : this.bound.earliest(hint.scheduledAt);
-    return scheduled === undefined
+    return this.scheduledAt === undefined
       ? NONE
-      : { kind: 'blocked', until: scheduled + hint.timeoutSeconds * 1000 };
-  }
-
-  private async waitEnd(waits: WaitLengths): Promise<number | undefined> {
-    const hint = this.tracker.current;
-    if (hint?.kind !== 'wait') return undefined;
-    const entered = this.bound.earliest(hint.enteredAt);
-    if (entered === undefined) return undefined;
-    const seconds = await waits.seconds(this.executionArn, hint.state, hint.input);
-    return seconds === undefined ? undefined : entered + seconds * 1000;
+      : { kind: 'blocked', until: this.scheduledAt + hint.timeoutSeconds * 1000 };
   }
 }

@@ -18,8 +18,7 @@ export type QuietHint =
   | {
       readonly kind: 'child';
       readonly executionArn: string;
-      /** When the task was scheduled (service clock, epoch ms) and its timeout, if it has one. */
-      readonly scheduledAt?: number;
+      /** The task's timeout, if it has one. */
       readonly timeoutSeconds?: number;
     };
 
@@ -44,7 +43,7 @@ const isSyncStart = (resourceType: string | undefined, resource: string | undefi
 export class QuietTracker {
   private openBranches = 0;
   private hint: QuietHint | undefined;
-  private scheduled: { at?: number; timeoutSeconds?: number } | undefined;
+  private scheduled: { timeoutSeconds?: number } | undefined;
 
   constructor(private readonly executionArn: string) {}
 
@@ -65,10 +64,7 @@ export class QuietTracker {
     } else if (type === 'TaskScheduled') {
       const details = event.taskScheduledEventDetails;
       this.scheduled = isSyncStart(details?.resourceType, details?.resource)
-        ? {
-            at,
-            ...(details?.timeoutInSeconds !== undefined ? { timeoutSeconds: details.timeoutInSeconds } : {}),
-          }
+        ? { ...(details?.timeoutInSeconds !== undefined ? { timeoutSeconds: details.timeoutInSeconds } : {}) }
         : undefined;
     } else if (type === 'TaskSubmitted') {
       const details = event.taskSubmittedEventDetails;
@@ -79,7 +75,6 @@ export class QuietTracker {
         this.hint = {
           kind: 'child',
           executionArn: child,
-          ...(this.scheduled?.at !== undefined ? { scheduledAt: this.scheduled.at } : {}),
           ...(this.scheduled?.timeoutSeconds !== undefined
             ? { timeoutSeconds: this.scheduled.timeoutSeconds }
             : {}),

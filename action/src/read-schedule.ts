@@ -21,28 +21,41 @@ export interface ScheduleOptions {
 export const DEFAULT_SCHEDULE: ScheduleOptions = {
   pollIntervalMs: 4000,
   recheckMs: 60_000,
-  toleranceMs: 1000,
+  toleranceMs: 500,
 };
 
 /**
- * A lower bound, on the follower's clock, of when the service stamped an event. Clocks are never
- * compared directly (a runner's clock may be off, and the sandbox's benchmark runs the follower's
- * clock faster than the service's): an event first returned by a read was not there when the read
- * before it was sent, so it happened after that send. Later events are later by at least the
- * difference of their timestamps, as long as the follower's clock runs no slower than the
- * service's; so this holds for an execution's newest event, whose timestamp is the largest yet.
+ * Lower bounds, on the follower's clock, of when an execution's events happened, placed event by
+ * event in history order. Clocks are never compared directly (a runner's clock may be off, and the
+ * sandbox stamps events with the wall clock while it runs Wait states faster), so a bound comes from:
+ * - causality: an event first returned by a read was not there when the read before it was sent;
+ * - order: an event is no earlier than the one before it, plus the difference of their timestamps
+ *   (true while the follower's clock runs no slower than the service's: real clocks, or the
+ *   benchmark's follower clock, which runs faster);
+ * - a Wait: the event after a Wait's entry comes no earlier than the Wait's length after it.
  */
-export class ServiceClockBound {
-  private offset = -Infinity;
+export class EventTimeBound {
+  private last: { readonly stampedAt: number; readonly earliest: number } | undefined;
+  private floor: number | undefined;
 
-  /** An event stamped `stampedAt` (service ms) happened after `notBefore` (follower ms). */
-  observe(stampedAt: number, notBefore: number): void {
-    this.offset = Math.max(this.offset, notBefore - stampedAt);
+  /** Places the next event of the history; `notBefore` = when the read before this one was sent. */
+  place(stampedAt: number | undefined, notBefore: number | undefined): number | undefined {
+    const bounds = [
+      notBefore,
+      this.floor,
+      this.last && stampedAt !== undefined
+        ? this.last.earliest + Math.max(0, stampedAt - this.last.stampedAt)
+        : undefined,
+    ].filter((b): b is number => b !== undefined);
+    this.floor = undefined;
+    const earliest = bounds.length > 0 ? Math.max(...bounds) : undefined;
+    if (earliest !== undefined && stampedAt !== undefined) this.last = { stampedAt, earliest };
+    return earliest;
   }
 
-  /** The earliest follower time of an event stamped at or after every event observed so far. */
-  earliest(stampedAt: number): number | undefined {
-    return Number.isFinite(this.offset) ? stampedAt + this.offset : undefined;
+  /** The next event cannot come before `at` (the end of the Wait the latest event entered). */
+  nextNotBefore(at: number): void {
+    this.floor = at;
   }
 }
 

@@ -1,6 +1,6 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { QuietTracker } from '../../action/src/quiet';
-import { DEFAULT_SCHEDULE, nextReadAt, ServiceClockBound } from '../../action/src/read-schedule';
+import { DEFAULT_SCHEDULE, EventTimeBound, nextReadAt } from '../../action/src/read-schedule';
 import { childSubmitted, entered, executionArn, lambdaTaskSucceeded } from './fake-sfn';
 
 const OPTIONS = { pollIntervalMs: 4000, recheckMs: 60_000, toleranceMs: 1000 };
@@ -27,21 +27,31 @@ describe('nextReadAt', () => {
   });
 });
 
-describe('ServiceClockBound', () => {
-  it('knows nothing before its first observation', () => {
-    expect(new ServiceClockBound().earliest(1000)).toBeUndefined();
+describe('EventTimeBound', () => {
+  it('knows nothing of the events of a first read', () => {
+    const bound = new EventTimeBound();
+    expect(bound.place(1000, undefined)).toBeUndefined();
+    expect(bound.place(2000, undefined)).toBeUndefined();
   });
 
-  it('bounds later events by the tightest observation, whatever the offset between the clocks', () => {
-    const bound = new ServiceClockBound();
-    // Service clock 1 h ahead: an event stamped 3_600_500 was not there for a read sent at 0.
-    bound.observe(3_600_500, 0);
-    expect(bound.earliest(3_610_500)).toBe(10_000);
-    bound.observe(3_620_000, 19_800);
-    expect(bound.earliest(3_630_000)).toBe(29_800);
-    // A looser observation later changes nothing.
-    bound.observe(3_640_000, 30_000);
-    expect(bound.earliest(3_650_000)).toBe(49_800);
+  it('places events after the read before the one that returned them, whatever the service clock says', () => {
+    const bound = new EventTimeBound();
+    // The service's clock is an hour ahead: its stamps say nothing by themselves.
+    expect(bound.place(3_600_500, 0)).toBe(0);
+    // Later events are later by at least the difference of their stamps.
+    expect(bound.place(3_602_500, 0)).toBe(2000);
+    expect(bound.place(3_602_400, 0)).toBe(2000);
+    // A later read: causality gives the tighter bound.
+    expect(bound.place(3_603_000, 9000)).toBe(9000);
+  });
+
+  it('puts the event after a Wait no earlier than the Wait is long', () => {
+    const bound = new EventTimeBound();
+    expect(bound.place(100, 4000)).toBe(4000);
+    bound.nextNotBefore(4000 + 10_000);
+    // The sandbox stamps a 10 s Wait half a second apart (it runs Waits faster): the Wait still counts whole.
+    expect(bound.place(600, 4000)).toBe(14_000);
+    expect(bound.place(700, 4000)).toBe(14_100);
   });
 });
 
@@ -82,7 +92,6 @@ describe('QuietTracker', () => {
     expect(tracker.current).toEqual({
       kind: 'child',
       executionArn: child,
-      scheduledAt: 1000,
       timeoutSeconds: 3600,
     });
     tracker.observe(stamp(9000, { ...lambdaTaskSucceeded({}) }));

@@ -8,6 +8,9 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Clock } from '../../action/src/pacer';
 
+/** Follower time 0 on the service's clock (before skew). */
+export const scriptEpoch = Date.UTC(2026, 0, 1);
+
 export type TimedDraft = Omit<HistoryEvent, 'id' | 'timestamp' | 'previousEventId'> & {
   type: HistoryEventType;
 };
@@ -17,6 +20,11 @@ export interface TimedOptions {
   readonly latencyMs: number;
   /** The service's clock minus the follower's: timestamps in the history carry it. */
   readonly skewMs?: number;
+  /**
+   * Service-clock ms per follower ms (1 = the same pace). The sandbox stamps events with the wall
+   * clock while its benchmark follows on a clock running 20 times faster: 1/20.
+   */
+  readonly stampRate?: number;
   /** Answer of DescribeStateMachine; undefined = access denied. */
   readonly definition?: unknown;
 }
@@ -65,9 +73,14 @@ export class TimedStepFunctions {
     this.scripts.set(arn, script);
   }
 
-  /** The follower time at which `arn`'s event with this id happened. */
-  timeOf(arn: string, id: number): number | undefined {
-    return this.scripts.get(arn)?.[id - 1]?.at;
+  /** The timestamp (service clock, epoch ms) of an event that happened at follower time `at`. */
+  stampOf(at: number): number {
+    return scriptEpoch + at * (this.options.stampRate ?? 1) + (this.options.skewMs ?? 0);
+  }
+
+  /** The follower time of an event stamped `stamp`. */
+  timeOfStamp(stamp: number): number {
+    return (stamp - scriptEpoch - (this.options.skewMs ?? 0)) / (this.options.stampRate ?? 1);
   }
 
   readonly history = (input: {
@@ -85,7 +98,7 @@ export class TimedStepFunctions {
         ...e.draft,
         id: i + 1,
         previousEventId: i,
-        timestamp: new Date(Date.UTC(2026, 0, 1) + e.at + (this.options.skewMs ?? 0)),
+        timestamp: new Date(this.stampOf(e.at)),
       }));
     if (input.reverseOrder) all.reverse();
     const offset = input.nextToken ? Number(input.nextToken) : 0;
@@ -97,6 +110,3 @@ export class TimedStepFunctions {
     });
   };
 }
-
-/** Service-clock ms of a history timestamp written by `TimedStepFunctions` (epoch of the script). */
-export const scriptEpoch = Date.UTC(2026, 0, 1);
