@@ -77,7 +77,9 @@ export interface ServiceOverhead {
  * checks took to pass, all on the product's own clock (the times its polls measured with):
  * total = first step to verdict; unavoidable = update to ECS completion + soak + (soak start -
  * completion, when a check was not passing yet); overhead = the rest = before the update + after
- * the soak's end.
+ * the soak's end. The sandbox's clock runs `speed` times faster during a Lambda's real work too, so
+ * the overhead's two parts count the Lambdas in them (Register and UpdateService; the last Verify)
+ * at their real length, from the history: what they would take on AWS, less its network latency.
  */
 export function overheadPerService(record: RehearsalRecord) {
   const { children } = analyse(record);
@@ -85,12 +87,25 @@ export function overheadPerService(record: RehearsalRecord) {
   for (const child of children.filter((c) => c.mode === 'service-migrate' && c.service)) {
     const timeline = verifyTimeline(child.trace.events);
     if (!timeline || timeline.completedAtMs === null || timeline.soakStartMs === null) continue;
+    const lambdaMs = (states: readonly string[]) =>
+      sum(child.stats.lambdaInvocations.filter((i) => states.includes(i.state)).map((i) => i.durationMs));
+    const lastVerifyMs =
+      child.stats.lambdaInvocations.filter((i) => i.state === 'Verify').at(-1)?.durationMs ?? 0;
+    const speed = record.clockSpeed;
     const firstMs = timeline.registerStartedAtMs ?? timeline.updatedAtMs;
-    const total = timeline.verdictAtMs - firstMs;
     const deployment = timeline.completedAtMs - timeline.updatedAtMs;
     const dataWait = timeline.soakStartMs - timeline.completedAtMs;
     const unavoidable = deployment + timeline.soakMs + dataWait;
-    const overhead = total - unavoidable;
+    const beforeUpdate = Math.max(
+      0,
+      timeline.updatedAtMs - firstMs - (speed - 1) * lambdaMs(['Register', 'UpdateService']),
+    );
+    // The verdict's time was read inside the last Verify: take that Lambda out at x speed, add it at x1.
+    const afterSoak =
+      Math.max(0, timeline.verdictAtMs - (timeline.soakStartMs + timeline.soakMs) - speed * lastVerifyMs) +
+      lastVerifyMs;
+    const overhead = beforeUpdate + afterSoak;
+    const total = unavoidable + overhead;
     rows.push({
       service: (child.service as { name: string }).name,
       totalSeconds: seconds(total),
@@ -100,8 +115,8 @@ export function overheadPerService(record: RehearsalRecord) {
       unavoidableSeconds: seconds(unavoidable),
       overheadSeconds: seconds(overhead),
       overheadRatio: unavoidable > 0 ? round(overhead / unavoidable, 3) : null,
-      beforeUpdateSeconds: seconds(timeline.updatedAtMs - firstMs),
-      afterSoakSeconds: seconds(timeline.verdictAtMs - (timeline.soakStartMs + timeline.soakMs)),
+      beforeUpdateSeconds: seconds(beforeUpdate),
+      afterSoakSeconds: seconds(afterSoak),
       completionSeenAfterSeconds:
         timeline.completionSeenAtMs !== null
           ? seconds(timeline.completionSeenAtMs - timeline.completedAtMs)
@@ -186,54 +201,68 @@ export function usagePerService(record: RehearsalRecord): {
   return { services: migrated.length, perService, fixed, total };
 }
 
-/** Figure 2: from the first bad evidence to the rollback's first UpdateService and to CloudWatch verified again. */
-export function detectAndRollBack(record: RehearsalRecord, faultyService: string) {
-  const { children, time } = analyse(record);
-  const badFrom = record.lokiFirstLineMs[faultyService];
-  if (badFrom === undefined)
+/** The parsed output of each exit of a state, in order. */
+function exits(events: readonly HistoryEventLike[], stateName: string): Record<string, unknown>[] {
+  return events
+    .filter((e) => e.type === 'TaskStateExited' && e.stateName === stateName && e.data)
+    .flatMap((e) => {
+      try {
+        return [JSON.parse(e.data as string) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+}
+
+/**
+ * Figure 2: from the first bad evidence (a line's own timestamp in Loki) to the failed verdict, to
+ * the rollback's UpdateService and to CloudWatch verified again, on the product's clock (the times
+ * its Lambdas measured with, which the sandbox's Loki shares).
+ */
+export function detectAndRollBack(
+  record: RehearsalRecord,
+  faultyService: string,
+  badFromMs: number | undefined,
+) {
+  const { children } = analyse(record);
+  if (badFromMs === undefined)
     return {
-      error: `no line of ${faultyService} reached Loki, so there is no moment the evidence turned bad`,
+      error: `no bad line of ${faultyService} reached Loki, so there is no moment the evidence turned bad`,
     };
-  const firstUpdate = record.requests.find(
-    (r) => r.origin === undefined && r.operation === 'ECS.UpdateService' && r.atMs > badFrom,
-  );
-  // The rollback of the failing service runs in its own child; others (scope all) in rollback children.
-  const verified = children
+  const own = children.filter((c) => c.service?.name === faultyService && c.mode === 'service-migrate');
+  const failed = own
+    .flatMap((c) => exits(c.trace.events, 'Verify'))
     .map(
-      (c) =>
-        c.trace.events
-          .filter(
-            (e) =>
-              e.type === 'TaskStateExited' &&
-              e.stateName === 'VerifyCloudWatch' &&
-              hasVerdict(e.data, 'passed'),
-          )
-          .at(-1)?.timestampMs,
+      (o) =>
+        o['verify'] as {
+          verdict?: string;
+          check?: { name?: string };
+          verification?: { lastPollAtMs?: number };
+        },
     )
-    .filter((t): t is number => t !== undefined)
-    .sort((a, b) => a - b);
-  const failedCheck = children
-    .filter((c) => c.service?.name === faultyService && c.mode === 'service-migrate')
-    .flatMap((c) =>
-      c.trace.events.filter(
-        (e) =>
-          e.type === 'TaskStateExited' &&
-          /^Verify/.test(e.stateName ?? '') &&
-          e.stateName !== 'VerifyCloudWatch' &&
-          hasVerdict(e.data, 'failed'),
-      ),
-    )
-    .at(0);
+    .find((v) => v?.verdict === 'failed');
+  const verdictAtMs = failed?.verification?.lastPollAtMs;
+  const rollbackAtMs = own
+    .flatMap((c) => exits(c.trace.events, 'Rollback'))
+    .map((o) => (o['rollback'] as { updatedAtMs?: number } | undefined)?.updatedAtMs)
+    .find((t): t is number => typeof t === 'number');
+  // Every child that verified a rollback (the failing one and, scope all, each rollback child).
+  const verified = children
+    .map((c) => exits(c.trace.events, 'VerifyCloudWatch').at(-1))
+    .map((o) => o?.['cloudwatch'] as { verdict?: string; summary?: { finishedAt?: string } } | undefined)
+    .filter((cw) => cw?.verdict === 'passed' && cw.summary?.finishedAt)
+    .map((cw) => Date.parse(cw?.summary?.finishedAt ?? ''))
+    .sort((x, y) => x - y);
+  const from = (t: number | undefined) => (t === undefined ? null : seconds(t - badFromMs));
   return {
     status: record.result.status,
-    failedState: failedCheck?.stateName ?? null,
-    toVerdictSeconds: failedCheck ? seconds(time.between(badFrom, failedCheck.timestampMs)) : null,
-    toFirstRollbackUpdateSeconds: firstUpdate ? seconds(time.between(badFrom, firstUpdate.atMs)) : null,
-    toFirstCloudWatchVerifiedSeconds:
-      verified[0] !== undefined ? seconds(time.between(badFrom, verified[0])) : null,
-    toAllCloudWatchVerifiedSeconds: verified.length
-      ? seconds(time.between(badFrom, verified[verified.length - 1] as number))
-      : null,
+    failedCheck: failed?.check?.name ?? null,
+    toVerdictSeconds: from(verdictAtMs),
+    toFirstRollbackUpdateSeconds: from(rollbackAtMs),
+    verdictToRollbackUpdateSeconds:
+      verdictAtMs !== undefined && rollbackAtMs !== undefined ? seconds(rollbackAtMs - verdictAtMs) : null,
+    toFirstCloudWatchVerifiedSeconds: from(verified[0]),
+    toAllCloudWatchVerifiedSeconds: from(verified.at(-1)),
     servicesRolledBack: record.result.rolledBackServices,
   };
 }
@@ -270,13 +299,21 @@ export function followingCost(record: RehearsalRecord) {
  * times the wall clock (its polls, pacing and request times all count on it), so its delays are the
  * wall delays times the speed: the figure the Action's 5 s promise is about.
  */
-export function lineLatency(delaysMs: readonly number[], speed: number) {
+export function lineLatency(delaysMs: readonly number[], speed: number, boundMs = 5000) {
   if (delaysMs.length === 0) return null;
-  const worst = Math.max(...delaysMs);
+  const sorted = [...delaysMs].sort((a, b) => a - b);
+  const p95 = sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)] as number;
+  const worst = sorted[sorted.length - 1] as number;
   return {
-    lines: delaysMs.length,
-    followerClock: { medianMs: Math.round(median(delaysMs) * speed), worstMs: Math.round(worst * speed) },
-    wall: { medianMs: Math.round(median(delaysMs)), worstMs: Math.round(worst) },
+    lines: sorted.length,
+    followerClock: {
+      medianMs: Math.round(median(sorted) * speed),
+      p95Ms: Math.round(p95 * speed),
+      worstMs: Math.round(worst * speed),
+      linesOverBound: sorted.filter((d) => d * speed > boundMs).length,
+      boundMs,
+    },
+    wall: { medianMs: Math.round(median(sorted)), p95Ms: Math.round(p95), worstMs: Math.round(worst) },
   };
 }
 

@@ -20,6 +20,12 @@ import { printResults } from './print';
 
 /** The service the rollback figure breaks, and how: lines that are not JSON fail the logs check at once. */
 export const ROLLBACK_FAULT = { service: 'history', spec: 'history:broken-json' } as const;
+/**
+ * The same fault setting in only after the checks have passed for a while: 90 s after each new
+ * task starts, which in the example rehearsal is about a minute into the soak (the deployment
+ * takes about 35 s).
+ */
+export const MID_SOAK_FAULT = { service: 'history', spec: 'history:broken-json-after=90s' } as const;
 
 const METHODS = {
   overhead:
@@ -27,7 +33,7 @@ const METHODS = {
     'unavoidable = the ECS deployment (created to COMPLETED, from the service events) + the soak Wait + Wait states spent for data (checks answering pending); ' +
     'overhead = time outside Wait states (Lambdas, engine) + deployment polling after ECS had finished (deployment Wait time - ECS deployment time, at least 0). ' +
     'Simulated time = real time outside Wait states + Wait time scaled by the clock speed (Lambda code and the engine are never scaled).',
-  rollback: `Same rehearsal with the fault ${ROLLBACK_FAULT.spec} (rollback scope all). The evidence turns bad when the first line of the faulty service reaches Loki (first line via the Loki query API); measured to the end of the first Verify state that answered failed, to the first ECS UpdateService the product sends after it, and to the end of the passing VerifyCloudWatch state of the first and of the last rolled-back service.`,
+  rollback: `Same rehearsal with the fault ${ROLLBACK_FAULT.spec} (rollback scope all), and again with ${MID_SOAK_FAULT.spec} (midSoak). The evidence turns bad at the Loki timestamp of the first line of the faulty service (first line that is not JSON for midSoak), read through the Loki query API; measured on the product's clock (the times its Lambdas measured with) to the Verify poll that answered failed, to the return of the rollback's ECS UpdateService, and to the passing VerifyCloudWatch of the first and of the last rolled-back service.`,
   cost:
     'From the rehearsal histories: state transitions = states entered + Lambda retries; Lambda invocations and durations from LambdaFunctionStarted to Succeeded/Failed (handlers run in-process against the loopback sandbox, so real AWS latency is not included; billed = rounded up to 1 ms); ' +
     'AWS API calls = requests the product sent (Node diagnostics channels on node:http and undici), attributed to a service while its child execution ran. Per service = its child execution + its share of the parent loop; fixed = the rest (lock, preflight, Loki, finalize).',
@@ -96,11 +102,28 @@ export async function runBenchmarks(options: BenchOptions, root: string): Promis
       ...sandbox,
       faults: parseFaults([ROLLBACK_FAULT.spec]),
     });
+    log(`rehearsal with ${MID_SOAK_FAULT.spec}`);
+    const midSoak = await rehearse(exampleScenario(root), {
+      ...sandbox,
+      faults: parseFaults([MID_SOAK_FAULT.spec]),
+    });
     results['rollback'] = {
       method: METHODS.rollback,
       measuredAt: new Date().toISOString(),
       fault: ROLLBACK_FAULT.spec,
-      ...detectAndRollBack(record, ROLLBACK_FAULT.service),
+      ...detectAndRollBack(
+        record,
+        ROLLBACK_FAULT.service,
+        record.lokiFirstLineOnProductClockMs[ROLLBACK_FAULT.service],
+      ),
+      midSoak: {
+        fault: MID_SOAK_FAULT.spec,
+        ...detectAndRollBack(
+          midSoak,
+          MID_SOAK_FAULT.service,
+          midSoak.lokiFirstBadLineOnProductClockMs[MID_SOAK_FAULT.service],
+        ),
+      },
     };
   }
 

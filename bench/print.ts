@@ -82,30 +82,32 @@ export function printResults(r: Json): string {
   }
   const rollback = r['rollback'] as Json | undefined;
   if (rollback) {
-    out.push(
-      '',
-      `2. Time to detect and roll back (${val(rollback['fault'])}, simulated seconds from the first bad line in Loki)`,
-    );
+    out.push('', '2. Time to detect and roll back (simulated seconds from the first bad line in Loki)');
+    const row = (f: Json) =>
+      [
+        f['fault'],
+        f['status'],
+        f['failedCheck'],
+        f['toVerdictSeconds'],
+        f['verdictToRollbackUpdateSeconds'],
+        f['toFirstRollbackUpdateSeconds'],
+        f['toFirstCloudWatchVerifiedSeconds'],
+        f['toAllCloudWatchVerifiedSeconds'],
+      ].map(val);
+    const midSoak = rollback['midSoak'] as Json | undefined;
     out.push(
       renderTable(
         [
+          'fault',
           'status',
           'failed check',
           'to verdict',
+          'verdict to UpdateService',
           'to 1st rollback UpdateService',
           'to 1st CloudWatch verified',
           'to all verified',
         ],
-        [
-          [
-            rollback['status'],
-            rollback['failedState'],
-            rollback['toVerdictSeconds'],
-            rollback['toFirstRollbackUpdateSeconds'],
-            rollback['toFirstCloudWatchVerifiedSeconds'],
-            rollback['toAllCloudWatchVerifiedSeconds'],
-          ].map(val),
-        ],
+        [row(rollback), ...(midSoak ? [row(midSoak)] : [])],
       ),
     );
     if (rollback['error']) out.push(`${String(rollback['error'])} (${val(rollback['failure'])})`);
@@ -194,7 +196,7 @@ export function printResults(r: Json): string {
     const clock = latency?.['followerClock'] as Json | undefined;
     if (latency && clock)
       out.push(
-        `step lines trail their events by ${val(clock['medianMs'])} ms median, ${val(clock['worstMs'])} ms worst on the follower's clock (${val(latency['lines'])} lines)`,
+        `step lines trail their events by ${val(clock['medianMs'])} ms median, ${val(clock['p95Ms'])} ms p95, ${val(clock['worstMs'])} ms worst on the follower's clock; ${val(clock['linesOverBound'])} of ${val(latency['lines'])} lines over ${val(clock['boundMs'])} ms`,
       );
   }
   return out.join('\n');

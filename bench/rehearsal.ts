@@ -53,6 +53,13 @@ export interface RehearsalRecord {
   readonly followerLineDelaysMs: readonly number[];
   /** Loki line timestamps (ms) per plan service name: when its first and last line reached Loki. */
   readonly lokiFirstLineMs: Readonly<Record<string, number>>;
+  /**
+   * On the product's clock (the sandbox's simulated time, which its Lambdas read), per plan service:
+   * the Loki timestamp of its first line, and of its first line that is not JSON. Figure 2 measures
+   * from these to times the Lambdas took, so both ends are on one clock.
+   */
+  readonly lokiFirstLineOnProductClockMs: Readonly<Record<string, number>>;
+  readonly lokiFirstBadLineOnProductClockMs: Readonly<Record<string, number>>;
 }
 
 const BENCH_RUN = { repository: 'bench/alloy-rollout', runId: '1', runAttempt: 1 } as const;
@@ -212,9 +219,20 @@ export async function rehearse(scenario: Scenario, options: RehearsalOptions): P
       ),
     );
     const lokiFirstLineMs: Record<string, number> = {};
+    const lokiFirstLineOnProductClockMs: Record<string, number> = {};
+    const lokiFirstBadLineOnProductClockMs: Record<string, number> = {};
     for (const name of Object.keys(scenario.aliases)) {
       const first = await firstLokiLine(sandbox.url, name, clock.toSimulated(started), clock.now());
       if (first !== undefined) lokiFirstLineMs[name] = clock.toReal(first);
+      if (first !== undefined) lokiFirstLineOnProductClockMs[name] = first;
+      const firstBad = await firstLokiLine(
+        sandbox.url,
+        name,
+        clock.toSimulated(started),
+        clock.now(),
+        '| json | __error__!=""',
+      );
+      if (firstBad !== undefined) lokiFirstBadLineOnProductClockMs[name] = firstBad;
     }
     return {
       scenario: scenario.name,
@@ -230,6 +248,8 @@ export async function rehearse(scenario: Scenario, options: RehearsalOptions): P
       followerLines: io.lines,
       followerLineDelaysMs: lineDelaysMs,
       lokiFirstLineMs,
+      lokiFirstLineOnProductClockMs,
+      lokiFirstBadLineOnProductClockMs,
     };
   } finally {
     recorder.stop();
@@ -245,9 +265,11 @@ async function firstLokiLine(
   service: string,
   fromMs: number,
   toMs: number,
+  /** A LogQL pipeline: the earliest line that passes it (e.g. lines that are not JSON). */
+  pipeline = '',
 ): Promise<number | undefined> {
   const q = new URL('/loki/api/v1/query_range', url);
-  q.searchParams.set('query', `{service_name="${service}"}`);
+  q.searchParams.set('query', `{service_name="${service}"}${pipeline ? ` ${pipeline}` : ''}`);
   q.searchParams.set('start', `${Math.floor(fromMs)}000000`);
   q.searchParams.set('end', `${Math.ceil(toMs) + 1000}000000`);
   q.searchParams.set('direction', 'forward');

@@ -54,6 +54,9 @@ export class RequestRecorder {
   };
   private readonly onFetch = (message: unknown) => {
     const request = (message as { request: { path: string; headers: unknown } }).request;
+    // The sandbox's scrape collector reads each simulated task's metrics (as Prometheus would, from
+    // its own process): the sandbox's traffic, never the product's, which asks Loki and AMP only.
+    if (request.path.startsWith('/_tasks/')) return;
     this.requests.push({ atMs: Date.now(), operation: httpOperation(request.path), origin: undefined });
   };
 

@@ -24,6 +24,18 @@ describe('alloy-rollout rehearse: a failed check rolls back (sandbox, real orche
     expectRolledBack(await runRehearsal(['history:no-metrics']), 'history', /metric|up|series/i);
   });
 
+  it('JSON breaks only after the first passing polls, inside the soak: rolled back on the logs check', async () => {
+    expectRolledBack(await runRehearsal(['history:broken-json-after=10s']), 'history', /json/i);
+  });
+
+  it('Alloy stops shipping inside the soak: rolled back on the logs check', async () => {
+    expectRolledBack(await runRehearsal(['history:no-logs-after=10s']), 'history', /logs/i);
+  });
+
+  it('metrics that flap never pass: rolled back on the metrics check', async () => {
+    expectRolledBack(await runRehearsal(['history:flapping-metrics']), 'history', /metrics/i);
+  });
+
   it('with rollback scope "service" only the failing service goes back', async () => {
     const r = await runRehearsal(['history:no-logs'], { scope: 'service' });
     expect(r.exitCode).toBe(1);

@@ -46,6 +46,8 @@ const applySchema = taskEventSchema(
 
 export type ApplyResult = DeploymentTarget & {
   readonly startedAtMs: number;
+  /** When UpdateService returned (or the service was found already on its baseline). */
+  readonly updatedAtMs: number;
   /** The revision the service ran when the rollback started. */
   readonly rolledBackFrom: string;
   readonly logGroups: string[];
@@ -138,6 +140,8 @@ export async function apply(event: unknown): Promise<ApplyResult> {
       service: svc.ecsService,
       taskDefinition: taskDefinitionArn,
     });
+  // When the service was pointed back (or found already there): how fast a failure turned around.
+  const updatedAtMs = now();
 
   const cause = state.mode === 'service-migrate' ? originalCause(state) : undefined;
   const window = nextWindow(undefined, startedAtMs, plan.verification.deploymentTimeout);
@@ -150,6 +154,7 @@ export async function apply(event: unknown): Promise<ApplyResult> {
     deploymentId,
     window,
     startedAtMs,
+    updatedAtMs,
     rolledBackFrom: currentArn,
     logGroups,
     attempt: 1,
