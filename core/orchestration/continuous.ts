@@ -274,7 +274,8 @@ export function advanceVerification(
     : nowMs;
   const soakEndMs = soakStartMs + timing.soakMs;
   const boundMs = completedAtMs + 2 * timing.soakMs + Math.max(0, ...Object.values(timing.allowanceMs));
-  const soaked = `soak ${formatDuration(Math.max(0, Math.min(nowMs, soakEndMs) - soakStartMs))} of ${formatDuration(timing.soakMs)}`;
+  const soakedMs = Math.max(0, Math.min(nowMs, soakEndMs) - soakStartMs);
+  const soaked = `soak ${formatDuration(Math.floor(soakedMs / 1000) * 1000)} of ${formatDuration(timing.soakMs)}`;
 
   if (allPassing && nowMs >= soakEndMs) {
     const interrupted = trackList.filter((t) => t.interruptions > 0).map((t) => t.name);

@@ -41,7 +41,7 @@ export interface LogsInput {
 }
 
 /**
- * A task whose rate over the whole window says it should have shipped at least `minExpectedLines`
+ * A task whose rate before the silence says it should have shipped at least `minExpectedLines`
  * in the last `windowMs`, and shipped none, has stopped shipping: `failed` at once. The count over
  * the full window (5 minutes) would hide that for minutes; a quiet task (expected below the
  * minimum) is never judged by silence, so a service that logs rarely is not rolled back.
@@ -229,10 +229,12 @@ function silentTasks(
   for (const task of expected) {
     const total = lines.get(task) ?? 0;
     if (total < 1 || (recentCounts.get(task) ?? 0) > 0) continue;
-    // The span the count covers: the window, or the task's life when it is younger.
+    // The lines came in the span before the silence: the window, or the task's life when it is
+    // younger, less the silent part. Their rate there says how many the silence should have held.
     const coveredMs = Math.min(windowMs, ages?.[task] !== undefined ? ages[task] * 1000 : windowMs);
-    if (coveredMs <= recent.windowMs) continue;
-    const due = Math.floor((total * recent.windowMs) / coveredMs);
+    const shippingMs = coveredMs - recent.windowMs;
+    if (shippingMs <= 0) continue;
+    const due = Math.floor((total * recent.windowMs) / shippingMs);
     if (due >= recent.minExpectedLines) out.push({ task, lines: total, expected: due });
   }
   return out;

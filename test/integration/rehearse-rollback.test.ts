@@ -1,4 +1,4 @@
-import { runRehearsal } from './support/rehearsal';
+import { runRehearsal, testPlan } from './support/rehearsal';
 import { service, expectBackOnAdot, expectRolledBack } from './support/rehearsal-expect';
 
 jest.setTimeout(200_000);
@@ -29,7 +29,11 @@ describe('alloy-rollout rehearse: a failed check rolls back (sandbox, real orche
   });
 
   it('Alloy stops shipping inside the soak: rolled back on the logs check', async () => {
-    expectRolledBack(await runRehearsal(['history:no-logs-after=10s']), 'history', /logs/i);
+    // Silence shows once it has lasted (logs deadline - poll interval) = 50 s here: longer than this
+    // plan's 30 s soak, which would end first. A soak as long as the example's gives it room.
+    const planText = testPlan().replace('soak: 30s', 'soak: 2m');
+    const r = await runRehearsal(['history:no-logs-after=10s'], { planText });
+    expectRolledBack(r, 'history', /stopped shipping/i);
   });
 
   it('metrics that flap never pass: rolled back on the metrics check', async () => {

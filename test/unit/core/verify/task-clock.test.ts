@@ -62,7 +62,7 @@ describe('logs silence: a task that stops shipping is failed at once', () => {
   });
 
   it('a task whose rate says lines were due, and that shipped none recently, is failed', () => {
-    // bbb222: 300 lines over 5 minutes is 20 per 20 s, and none came; aaa111 is quiet and shipped.
+    // bbb222: 300 lines in the 280 s before the silence is 21 per 20 s, and none came; aaa111 shipped.
     const busy = { query: 'LINES', data: [sample('aaa111', 40), sample('bbb222', 300)] };
     const out = assessLogs(
       logs({
@@ -73,9 +73,9 @@ describe('logs silence: a task that stops shipping is failed at once', () => {
     );
     expect(out.verdict).toBe('failed');
     expect(out.message).toContain('1 task(s) stopped shipping logs: none in the last 20s');
-    expect(out.message).toContain('about 20 were due, e.g. bbb222 (300 lines over the window)');
+    expect(out.message).toContain('about 21 were due, e.g. bbb222 (300 lines over the window)');
     expect(out.evidence.values).toMatchObject({
-      silentTasks: [{ task: 'bbb222', lines: 300, expected: 20 }],
+      silentTasks: [{ task: 'bbb222', lines: 300, expected: 21 }],
     });
     expect(out.evidence).toMatchObject({ recentQuery: 'RECENT' });
   });
@@ -88,7 +88,7 @@ describe('logs silence: a task that stops shipping is failed at once', () => {
 
   it('a young task is judged over its own life, and not before it has lived longer than the silence window', () => {
     const young = { query: 'LINES', data: [sample('aaa111', 40), sample('bbb222', 10)] };
-    // bbb222: 10 lines in the 30 s it has run -> 6 due in 20 s: failed.
+    // bbb222: 10 lines in the 10 s before the silence (it has run 30 s) -> 20 due in 20 s: failed.
     const failed = assessLogs(
       logs({
         linesByTask: young,
