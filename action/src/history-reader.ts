@@ -2,10 +2,12 @@ import { GetExecutionHistoryCommand, type HistoryEvent, type SFNClient } from '@
 import type { RequestPacer } from './pacer';
 
 /**
- * The first page of a later read: a poll usually finds a handful of new events (one Wait-to-Wait
- * cycle is about ten), so a small page keeps the response small and still costs one request.
+ * The first page of a later read is sized to what the previous read found (twice that, within these
+ * bounds): a poll usually finds a handful of new events (one Wait-to-Wait cycle is about ten), and
+ * every event already seen on that page is sent again with its state data, often kilobytes each.
  */
 export const HISTORY_PAGE_SIZE = 100;
+export const HISTORY_MIN_PAGE_SIZE = 25;
 /** The API's largest page: the first read of an execution, and every page after a full one, take it. */
 export const HISTORY_MAX_PAGE_SIZE = 1000;
 
@@ -16,6 +18,7 @@ export const HISTORY_MAX_PAGE_SIZE = 1000;
  */
 export class HistoryReader {
   private lastEventId = 0;
+  private lastFound = 0;
   private sentAt: number | undefined;
   private previousSentAt: number | undefined;
 
@@ -46,7 +49,10 @@ export class HistoryReader {
     let sentAt: number | undefined;
     do {
       const token = nextToken;
-      const size = this.lastEventId === 0 || token ? HISTORY_MAX_PAGE_SIZE : this.pageSize;
+      const size =
+        this.lastEventId === 0 || token
+          ? HISTORY_MAX_PAGE_SIZE
+          : Math.min(this.pageSize, Math.max(HISTORY_MIN_PAGE_SIZE, 2 * this.lastFound));
       const page = await this.pacer.send(`reading the history of ${this.executionArn}`, () =>
         this.sfn.send(
           new GetExecutionHistoryCommand({
@@ -71,6 +77,7 @@ export class HistoryReader {
     this.previousSentAt = this.sentAt;
     this.sentAt = sentAt;
     fresh.reverse();
+    this.lastFound = fresh.length;
     const last = fresh[fresh.length - 1];
     if (last?.id !== undefined) this.lastEventId = last.id;
     return fresh;

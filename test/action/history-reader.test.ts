@@ -79,6 +79,20 @@ describe('HistoryReader', () => {
     expect(await reader.readNew()).toEqual([]);
   });
 
+  it('sizes the first page of a later read to twice what the read before found, from 25 to 100', async () => {
+    const { fake, reader } = setup();
+    fake.at(0, ARN, states(250, 'a')).at(1, ARN, states(20, 'b')).at(2, ARN, states(3, 'c'));
+    await reader.readNew();
+    await fake.sleep(5000);
+    await reader.readNew();
+    await fake.sleep(5000);
+    await reader.readNew();
+    await reader.readNew();
+
+    const sizes = fake.mock.commandCalls(GetExecutionHistoryCommand).map((c) => c.args[0].input.maxResults);
+    expect(sizes).toEqual([1000, 100, 40, 25]);
+  });
+
   it('keeps requests apart by the minimum interval', async () => {
     const { fake, reader } = setup();
     fake.at(0, ARN, states(2500, 'a'));

@@ -114,10 +114,10 @@ describe('parentGrowth', () => {
 
 describe('lineLatency', () => {
   it("gives the median and worst delay on the wall clock and on the follower's clock (wall x speed)", () => {
-    expect(lineLatency([100, 40, 250], 20)).toEqual({
+    expect(lineLatency([100, 40, 260], 20)).toEqual({
       lines: 3,
-      followerClock: { medianMs: 2000, worstMs: 5000 },
-      wall: { medianMs: 100, worstMs: 250 },
+      followerClock: { medianMs: 2000, p95Ms: 5200, worstMs: 5200, linesOverBound: 1, boundMs: 5000 },
+      wall: { medianMs: 100, p95Ms: 260, worstMs: 260 },
     });
   });
 
