@@ -14,7 +14,7 @@ export interface ScheduleOptions {
    * and this bounds how late the follower notices it.
    */
   readonly recheckMs: number;
-  /** Slack for the service recording an event a little after its timestamp, and for rounding. */
+  /** Slack for an event becoming readable a little after it happened, and for rounding. */
   readonly toleranceMs: number;
 }
 
@@ -26,12 +26,11 @@ export const DEFAULT_SCHEDULE: ScheduleOptions = {
 
 /**
  * Lower bounds, on the follower's clock, of when an execution's events happened, placed event by
- * event in history order. Clocks are never compared directly (a runner's clock may be off, and the
- * sandbox stamps events with the wall clock while it runs Wait states faster), so a bound comes from:
+ * event in history order. The follower's clock is never compared with the service's timestamps
+ * (a runner's clock may be off by seconds, either way), so a bound comes from:
  * - causality: an event first returned by a read was not there when the read before it was sent;
  * - order: an event is no earlier than the one before it, plus the difference of their timestamps
- *   (true while the follower's clock runs no slower than the service's: real clocks, or the
- *   benchmark's follower clock, which runs faster);
+ *   (true while the follower's clock runs no slower than the service's, as real clocks do);
  * - a Wait: the event after a Wait's entry comes no earlier than the Wait's length after it.
  */
 export class EventTimeBound {

@@ -82,7 +82,7 @@ describe('following a rollout on its own schedule', () => {
     expect(fake.requests.filter((r) => r.command === 'DescribeStateMachine')).toHaveLength(1);
   });
 
-  it('stays within 12 requests per minute when the service stamps events on a slower clock (the sandbox)', async () => {
+  it('stays within 12 requests per minute when the service stamps events on a slower clock', async () => {
     const { fake, minutes } = await follow({
       latencyMs: 100,
       stampRate: 1 / 20,

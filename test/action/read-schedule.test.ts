@@ -49,7 +49,7 @@ describe('EventTimeBound', () => {
     const bound = new EventTimeBound();
     expect(bound.place(100, 4000)).toBe(4000);
     bound.nextNotBefore(4000 + 10_000);
-    // The sandbox stamps a 10 s Wait half a second apart (it runs Waits faster): the Wait still counts whole.
+    // Stamps half a second apart (a service clock running slower): the Wait still counts whole.
     expect(bound.place(600, 4000)).toBe(14_000);
     expect(bound.place(700, 4000)).toBe(14_100);
   });

@@ -20,10 +20,7 @@ export interface TimedOptions {
   readonly latencyMs: number;
   /** The service's clock minus the follower's: timestamps in the history carry it. */
   readonly skewMs?: number;
-  /**
-   * Service-clock ms per follower ms (1 = the same pace). The sandbox stamps events with the wall
-   * clock while its benchmark follows on a clock running 20 times faster: 1/20.
-   */
+  /** Service-clock ms per follower ms: 1 = the same pace, below 1 = a service clock running slower. */
   readonly stampRate?: number;
   /** Answer of DescribeStateMachine; undefined = access denied. */
   readonly definition?: unknown;
