@@ -347,10 +347,12 @@ export class World {
     const after = this.faults.jsonBrokenAfterMs?.[planName];
     const broken = (t: { startedAt: Date }) =>
       this.faults.jsonBroken?.includes(planName) || (after !== undefined && this.ageOf(t) >= after);
-    return this.alloyTasksOf(planName).filter(broken).map((t) => ({
-      metric: { task_id: t.taskArn.split('/').pop()! },
-      value: [this.nowMs / 1000, '7'],
-    }));
+    return this.alloyTasksOf(planName)
+      .filter(broken)
+      .map((t) => ({
+        metric: { task_id: t.taskArn.split('/').pop()! },
+        value: [this.nowMs / 1000, '7'],
+      }));
   }
 
   lokiSeries(planName: string) {
@@ -377,10 +379,12 @@ export class World {
     const missing = (t: { startedAt: Date }) =>
       (gap !== undefined && this.ageOf(t) >= gap[0] && this.ageOf(t) < gap[1]) ||
       (flapping === true && Math.floor(this.ageOf(t) / 1000) % 30 >= 20);
-    return this.alloyTasksOf(planName).filter((t) => !missing(t)).map((t) => ({
-      metric: { __name__: 'up', service_name: planName, task_id: t.taskArn.split('/').pop()! },
-      value: [this.nowMs / 1000, '1'],
-    }));
+    return this.alloyTasksOf(planName)
+      .filter((t) => !missing(t))
+      .map((t) => ({
+        metric: { __name__: 'up', service_name: planName, task_id: t.taskArn.split('/').pop()! },
+        value: [this.nowMs / 1000, '1'],
+      }));
   }
 
   ampSeriesCount(planName: string) {
