@@ -4,7 +4,7 @@ import { FollowedExecution } from './followed-execution';
 import type { ExecutionEnd, HistoryUpdate } from './history-events';
 import type { Clock, RequestPacer } from './pacer';
 import { ProgressPrinter } from './progress-printer';
-import { DEFAULT_SCHEDULE, type ScheduleOptions } from './read-schedule';
+import { BusySpans, DEFAULT_SCHEDULE, type ScheduleOptions } from './read-schedule';
 import type { ActionIO } from './types';
 import { WaitLengths } from './wait-length';
 
@@ -67,6 +67,7 @@ export async function followExecution(
   };
   const printer = new ProgressPrinter(deps.io);
   const waits = new WaitLengths(deps);
+  const busy = new BusySpans();
   const parent = new FollowedExecution(deps, executionArn);
   const followed: FollowedExecution[] = [parent];
   const isRunning = (arn: string) => followed.some((f) => f.executionArn === arn && !f.ended);
@@ -86,7 +87,7 @@ export async function followExecution(
   const readOne = async (item: FollowedExecution, printable: Printable[]) => {
     let events;
     try {
-      events = await item.read(waits, schedule.toleranceMs);
+      events = await item.read(waits, busy, schedule.toleranceMs);
     } catch (error) {
       if (item === parent) throw error;
       // A child that cannot be read is not worth losing the rollout over: the report still has it.
@@ -120,7 +121,7 @@ export async function followExecution(
       read.add(item);
       await readOne(item, printable);
       // A child that appeared is due at once; one that ended brings its parent back to polling.
-      for (const f of followed) if (!f.ended) f.schedule(isRunning, schedule);
+      for (const f of followed) if (!f.ended) f.schedule(isRunning, busy, schedule);
     }
     // Parent and children were read one after another: print what they did in the order it happened.
     printable.sort((a, b) => a.at - b.at || a.order - b.order);

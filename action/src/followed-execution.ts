@@ -3,7 +3,13 @@ import { HistoryInterpreter } from './history-events';
 import { HistoryReader } from './history-reader';
 import type { RequestPacer } from './pacer';
 import { QuietTracker } from './quiet';
-import { EventTimeBound, nextReadAt, type Quiet, type ScheduleOptions } from './read-schedule';
+import {
+  EventTimeBound,
+  nextReadAt,
+  type BusySpans,
+  type Quiet,
+  type ScheduleOptions,
+} from './read-schedule';
 import type { WaitLengths } from './wait-length';
 
 const NONE: Quiet = { kind: 'none' };
@@ -18,6 +24,8 @@ export class FollowedExecution {
   private waitEndsAfter: number | undefined;
   /** Earliest follower time of the `startExecution.sync` task the execution is blocked in. */
   private scheduledAt: number | undefined;
+  /** The Wait that ended last and when (service stamp), until the next Wait is entered. */
+  private exited: { readonly state: string; readonly stampedAt: number } | undefined;
   ended = false;
   /** Follower time of the next read; a new execution is read at once. */
   nextReadAt = -Infinity;
@@ -31,13 +39,15 @@ export class FollowedExecution {
     this.tracker = new QuietTracker(executionArn);
   }
 
-  async read(waits: WaitLengths, toleranceMs: number): Promise<HistoryEvent[]> {
+  async read(waits: WaitLengths, busy: BusySpans, toleranceMs: number): Promise<HistoryEvent[]> {
     const events = await this.reader.readNew();
     const before = this.reader.previousReadAt;
     const notBefore = before === undefined ? undefined : before - toleranceMs;
     for (const event of events) {
-      const earliest = this.bound.place(event.timestamp?.getTime(), notBefore);
+      const stampedAt = event.timestamp?.getTime();
+      const earliest = this.bound.place(stampedAt, notBefore);
       this.tracker.observe(event);
+      this.learnBusySpan(event, stampedAt, busy);
       const hint = this.tracker.current;
       if (event.type === 'TaskScheduled') this.scheduledAt = earliest;
       this.waitEndsAfter = undefined;
@@ -51,15 +61,38 @@ export class FollowedExecution {
   }
 
   /** Sets `nextReadAt` from the latest read and what the newest event says. */
-  schedule(isRunning: (executionArn: string) => boolean, options: ScheduleOptions): void {
+  schedule(isRunning: (executionArn: string) => boolean, busy: BusySpans, options: ScheduleOptions): void {
     const readAt = this.reader.readAt;
-    this.nextReadAt = readAt === undefined ? -Infinity : nextReadAt(readAt, this.quiet(isRunning), options);
+    this.nextReadAt =
+      readAt === undefined ? -Infinity : nextReadAt(readAt, this.quiet(isRunning, busy, options), options);
   }
 
-  private quiet(isRunning: (executionArn: string) => boolean): Quiet {
+  private learnBusySpan(event: HistoryEvent, stampedAt: number | undefined, busy: BusySpans): void {
+    if (stampedAt === undefined) return;
+    if (event.type === 'WaitStateExited') {
+      const state = event.stateExitedEventDetails?.name;
+      this.exited = state === undefined ? undefined : { state, stampedAt };
+    } else if (event.type === 'WaitStateEntered' && this.exited) {
+      busy.record(this.exited.state, stampedAt - this.exited.stampedAt);
+      this.exited = undefined;
+    }
+  }
+
+  private quiet(
+    isRunning: (executionArn: string) => boolean,
+    busy: BusySpans,
+    options: ScheduleOptions,
+  ): Quiet {
     const hint = this.tracker.current;
-    if (hint?.kind === 'wait')
-      return this.waitEndsAfter === undefined ? NONE : { kind: 'until', until: this.waitEndsAfter };
+    if (hint?.kind === 'wait') {
+      if (this.waitEndsAfter === undefined) return NONE;
+      const span = busy.after(hint.state);
+      return {
+        kind: 'until',
+        until: this.waitEndsAfter,
+        ...(span !== undefined ? { lead: span + options.busyMarginMs } : {}),
+      };
+    }
     if (hint?.kind !== 'child' || !isRunning(hint.executionArn)) return NONE;
     if (hint.timeoutSeconds === undefined) return { kind: 'blocked' };
     // The task may time out before its child ends: quiet only until the earliest that can happen.

@@ -16,12 +16,15 @@ export interface ScheduleOptions {
   readonly recheckMs: number;
   /** Slack for an event becoming readable a little after it happened, and for rounding. */
   readonly toleranceMs: number;
+  /** Added to the busy span learned after a Wait before the first read after it. */
+  readonly busyMarginMs: number;
 }
 
 export const DEFAULT_SCHEDULE: ScheduleOptions = {
   pollIntervalMs: 4000,
   recheckMs: 60_000,
   toleranceMs: 500,
+  busyMarginMs: 1000,
 };
 
 /**
@@ -58,11 +61,38 @@ export class EventTimeBound {
   }
 }
 
+/**
+ * How long, after each Wait state ends, an execution stays busy before it is quiet again (the
+ * Lambda that polls, the Choice, the next Wait's entry), learned from the history's own stamps
+ * and shared by the executions that run the same states. Reading that long after a Wait ends
+ * usually finds the whole step in one read, and prints it sooner than a full poll interval would.
+ */
+export class BusySpans {
+  private readonly spans = new Map<string, number[]>();
+
+  constructor(private readonly keep = 3) {}
+
+  record(waitState: string, ms: number): void {
+    if (!(ms >= 0)) return;
+    const recent = [...(this.spans.get(waitState) ?? []), ms].slice(-this.keep);
+    this.spans.set(waitState, recent);
+  }
+
+  /** The longest recent busy span after this Wait, or nothing when it was never seen to end. */
+  after(waitState: string): number | undefined {
+    const recent = this.spans.get(waitState);
+    return recent && recent.length > 0 ? Math.max(...recent) : undefined;
+  }
+}
+
 /** What is known about when an execution can next record an event. */
 export type Quiet =
   | { readonly kind: 'none' }
-  /** Nothing can happen before `until` (follower ms): the rest of a Wait, or a task timeout. */
-  | { readonly kind: 'until'; readonly until: number }
+  /**
+   * Nothing can happen before `until` (follower ms): the rest of a Wait, or a task timeout. The
+   * first read after it comes `lead` later (at most one poll interval: a step is printed no later).
+   */
+  | { readonly kind: 'until'; readonly until: number; readonly lead?: number }
   /** Blocked until a followed child ends; its end brings the parent back to `none`. */
   | { readonly kind: 'blocked'; readonly until?: number };
 
@@ -73,8 +103,10 @@ export type Quiet =
  */
 export function nextReadAt(readAt: number, quiet: Quiet, options: ScheduleOptions): number {
   const recheck = readAt + options.recheckMs;
-  if (quiet.kind === 'none') return readAt + options.pollIntervalMs;
-  const quietEnd =
-    quiet.until === undefined ? Infinity : Math.max(readAt, quiet.until) + options.pollIntervalMs;
-  return Math.min(recheck, quietEnd);
+  const poll = options.pollIntervalMs;
+  if (quiet.kind === 'none') return readAt + poll;
+  if (quiet.until === undefined) return recheck;
+  if (quiet.until <= readAt) return Math.min(recheck, readAt + poll);
+  const lead = quiet.kind === 'until' && quiet.lead !== undefined ? Math.min(poll, quiet.lead) : poll;
+  return Math.min(recheck, quiet.until + lead);
 }

@@ -82,16 +82,6 @@ describe('following a rollout on its own schedule', () => {
     expect(fake.requests.filter((r) => r.command === 'DescribeStateMachine')).toHaveLength(1);
   });
 
-  it('stays within 12 requests per minute when the service stamps events on a slower clock', async () => {
-    const { fake, minutes } = await follow({
-      latencyMs: 100,
-      stampRate: 1 / 20,
-      definition: SCRIPT_DEFINITION,
-    });
-
-    expect(fake.requests.length / minutes).toBeLessThanOrEqual(12);
-  });
-
   it('stays within 12 requests per minute on Wait lengths read from the Wait inputs alone', async () => {
     const { fake, minutes, io } = await follow({ latencyMs: 100 });
 

@@ -1,9 +1,9 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { QuietTracker } from '../../action/src/quiet';
-import { DEFAULT_SCHEDULE, EventTimeBound, nextReadAt } from '../../action/src/read-schedule';
+import { BusySpans, DEFAULT_SCHEDULE, EventTimeBound, nextReadAt } from '../../action/src/read-schedule';
 import { childSubmitted, entered, executionArn, lambdaTaskSucceeded } from './fake-sfn';
 
-const OPTIONS = { pollIntervalMs: 4000, recheckMs: 60_000, toleranceMs: 1000 };
+const OPTIONS = { pollIntervalMs: 4000, recheckMs: 60_000, toleranceMs: 500, busyMarginMs: 1000 };
 
 describe('nextReadAt', () => {
   it('reads a running execution again one poll interval after the latest read', () => {
@@ -16,6 +16,13 @@ describe('nextReadAt', () => {
     expect(nextReadAt(10_000, { kind: 'until', until: 5_000 }, OPTIONS)).toBe(14_000);
   });
 
+  it('reads sooner after a Wait when the step after it is known to be quick, never later than an interval', () => {
+    expect(nextReadAt(10_000, { kind: 'until', until: 40_000, lead: 1500 }, OPTIONS)).toBe(41_500);
+    expect(nextReadAt(10_000, { kind: 'until', until: 40_000, lead: 9000 }, OPTIONS)).toBe(44_000);
+    // The Wait was over before the read went out: the usual interval, not the lead.
+    expect(nextReadAt(10_000, { kind: 'until', until: 9000, lead: 500 }, OPTIONS)).toBe(14_000);
+  });
+
   it('reads a quiet execution at least once per recheck interval', () => {
     expect(nextReadAt(10_000, { kind: 'until', until: 600_000 }, OPTIONS)).toBe(70_000);
     expect(nextReadAt(10_000, { kind: 'blocked' }, OPTIONS)).toBe(70_000);
@@ -24,6 +31,16 @@ describe('nextReadAt', () => {
 
   it('keeps a step line within 5 s by default: a 4 s interval leaves a second for the read itself', () => {
     expect(DEFAULT_SCHEDULE.pollIntervalMs).toBe(4000);
+  });
+});
+
+describe('BusySpans', () => {
+  it('keeps the longest of the last three spans after each Wait', () => {
+    const spans = new BusySpans();
+    expect(spans.after('PollWait')).toBeUndefined();
+    for (const ms of [3000, 800, 900, 700]) spans.record('PollWait', ms);
+    spans.record('PollWait', -5);
+    expect(spans.after('PollWait')).toBe(900);
   });
 });
 
