@@ -295,9 +295,10 @@ export function followingCost(record: RehearsalRecord) {
 }
 
 /**
- * How far each printed step line trailed its history event. The follower's clock runs `speed`
- * times the wall clock (its polls, pacing and request times all count on it), so its delays are the
- * wall delays times the speed: the figure the Action's 5 s promise is about.
+ * How far each printed step line trailed its history event. The follower follows on the sandbox's
+ * clock, which runs `speed` times the wall clock (its polls, pacing and request times all count on
+ * it), so its delays are the wall delays times the speed: the figure the Action's 5 s promise is
+ * about.
  */
 export function lineLatency(delaysMs: readonly number[], speed: number, boundMs = 5000) {
   if (delaysMs.length === 0) return null;

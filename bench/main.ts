@@ -42,8 +42,8 @@ const METHODS = {
     'Events per execution from GetExecutionHistory. The largest rollout: a line through the parent at its first and last ServiceDone (events so far, and the size of the state it carries on), extended to 25,000 events (plus the events after the last service) and to the 256 KiB state payload limit. The payload line holds for a plan of this size: the plan and the preflight work list in the state also grow with the number of planned services.',
   bundles: '',
   following:
-    'Requests the Action (runRollout with the product defaults: each execution read every 4 s while it may change, not read for the rest of a Wait or while a parent waits on its running child, at least once a minute; 250 ms pacing) sent to Step Functions while starting and following the full rehearsal, counted by SDK middleware, divided by the simulated duration of the rollout. ' +
-    "Step-line latency: for each step line printed, the wall time from its history event's timestamp (the sandbox stamps events with the wall clock) to the print; on the follower's clock = wall x clock speed (the Action follows on a clock running that much faster, request and pacing times included).",
+    'Requests the Action (runRollout with the product defaults: each execution read every 4 s while it may change, not read for the rest of a Wait (read again once the step after it usually ends) or while a parent waits on its running child, at least once a minute; 250 ms pacing) sent to Step Functions while starting and following the full rehearsal, counted by SDK middleware, divided by the simulated duration of the rollout. ' +
+    "Step-line latency: for each step line printed, the time from its history event's timestamp to the print, on the follower's clock (the sandbox's simulated clock, which also runs the follower's own request, pacing and timer delays at the clock speed: a 100 ms stall of the shared process is 2 s at x20); wall = the same / clock speed.",
 } as const;
 
 export async function runBenchmarks(options: BenchOptions, root: string): Promise<Record<string, unknown>> {
