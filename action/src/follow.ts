@@ -6,7 +6,6 @@ import type { Clock, RequestPacer } from './pacer';
 import { ProgressPrinter } from './progress-printer';
 import { BusySpans, DEFAULT_SCHEDULE, type ScheduleOptions } from './read-schedule';
 import type { ActionIO } from './types';
-import { WaitLengths } from './wait-length';
 
 /**
  * A step line trails its event by at most this plus one sweep (pacing and the requests of one
@@ -66,7 +65,6 @@ export async function followExecution(
     ...(options.recheckMs !== undefined ? { recheckMs: options.recheckMs } : {}),
   };
   const printer = new ProgressPrinter(deps.io);
-  const waits = new WaitLengths(deps);
   const busy = new BusySpans();
   const parent = new FollowedExecution(deps, executionArn);
   const followed: FollowedExecution[] = [parent];
@@ -87,7 +85,7 @@ export async function followExecution(
   const readOne = async (item: FollowedExecution, printable: Printable[]) => {
     let events;
     try {
-      events = await item.read(waits, busy, schedule.toleranceMs);
+      events = await item.read(busy, schedule.toleranceMs);
     } catch (error) {
       if (item === parent) throw error;
       // A child that cannot be read is not worth losing the rollout over: the report still has it.

@@ -10,7 +10,7 @@ import {
   type Quiet,
   type ScheduleOptions,
 } from './read-schedule';
-import type { WaitLengths } from './wait-length';
+import { waitSecondsAtLeast } from './wait-length';
 
 const NONE: Quiet = { kind: 'none' };
 
@@ -39,7 +39,7 @@ export class FollowedExecution {
     this.tracker = new QuietTracker(executionArn);
   }
 
-  async read(waits: WaitLengths, busy: BusySpans, toleranceMs: number): Promise<HistoryEvent[]> {
+  async read(busy: BusySpans, toleranceMs: number): Promise<HistoryEvent[]> {
     const events = await this.reader.readNew();
     const before = this.reader.previousReadAt;
     const notBefore = before === undefined ? undefined : before - toleranceMs;
@@ -52,7 +52,7 @@ export class FollowedExecution {
       if (event.type === 'TaskScheduled') this.scheduledAt = earliest;
       this.waitEndsAfter = undefined;
       if (hint?.kind !== 'wait' || earliest === undefined) continue;
-      const seconds = await waits.seconds(this.executionArn, hint.state, hint.input);
+      const seconds = waitSecondsAtLeast(hint.input);
       if (seconds === undefined) continue;
       this.waitEndsAfter = earliest + seconds * 1000;
       this.bound.nextNotBefore(this.waitEndsAfter);

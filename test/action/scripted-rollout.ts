@@ -1,17 +1,6 @@
 import { executionArn } from './fake-sfn';
 import type { TimedDraft, TimedStepFunctions } from './timed-sfn';
 
-/** A definition with the Wait states the script enters (the product's own, in shape). */
-export const SCRIPT_DEFINITION = {
-  StartAt: 'Lock',
-  States: {
-    LokiWait: { Type: 'Wait', SecondsPath: '$.preflight.timing.pollSeconds', Next: 'LokiPoll' },
-    LokiPollWait: { Type: 'Wait', SecondsPath: '$.loki.waitSeconds', Next: 'LokiPoll' },
-    VerifyWait: { Type: 'Wait', SecondsPath: '$.timing.pollSeconds', Next: 'Verify' },
-    VerifyPollWait: { Type: 'Wait', SecondsPath: '$.verify.waitSeconds', Next: 'Verify' },
-  },
-};
-
 export interface RolloutScript {
   readonly services: number;
   readonly pollSeconds: number;

@@ -1,5 +1,4 @@
 import {
-  DescribeStateMachineCommand,
   GetExecutionHistoryCommand,
   SFNClient,
   type HistoryEvent,
@@ -22,8 +21,6 @@ export interface TimedOptions {
   readonly skewMs?: number;
   /** Service-clock ms per follower ms: 1 = the same pace, below 1 = a service clock running slower. */
   readonly stampRate?: number;
-  /** Answer of DescribeStateMachine; undefined = access denied. */
-  readonly definition?: unknown;
 }
 
 /**
@@ -41,18 +38,6 @@ export class TimedStepFunctions {
 
   constructor(private readonly options: TimedOptions) {
     this.mock.on(GetExecutionHistoryCommand).callsFake(this.history);
-    this.mock.on(DescribeStateMachineCommand).callsFake(() => {
-      this.requests.push({ at: this.now, command: 'DescribeStateMachine' });
-      this.now += options.latencyMs;
-      if (options.definition === undefined)
-        return Promise.reject(
-          Object.assign(new Error('not authorized to perform: states:DescribeStateMachine'), {
-            name: 'AccessDeniedException',
-            $metadata: { httpStatusCode: 400 },
-          }),
-        );
-      return Promise.resolve({ definition: JSON.stringify(options.definition) });
-    });
   }
 
   readonly clock: Clock = {
