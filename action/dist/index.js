@@ -70066,6 +70066,8 @@ function endWith(status, details) {
 // action/src/history-reader.ts
 var import_client_sfn = __toESM(require_dist_cjs16());
 var HISTORY_PAGE_SIZE = 100;
+var HISTORY_MIN_PAGE_SIZE = 25;
+var HISTORY_MAX_PAGE_SIZE = 1e3;
 var HistoryReader = class {
   constructor(sfn, executionArn, pacer, pageSize = HISTORY_PAGE_SIZE) {
     this.sfn = sfn;
@@ -70078,24 +70080,41 @@ var HistoryReader = class {
   pacer;
   pageSize;
   lastEventId = 0;
+  lastFound = 0;
+  sentAt;
+  previousSentAt;
+  /**
+   * When the latest read's first request went out (follower clock). That page is the newest one,
+   * so an event it did not return happened after this time.
+   */
+  get readAt() {
+    return this.sentAt;
+  }
+  /** When the read before the latest one went out: events first returned by the latest read are younger. */
+  get previousReadAt() {
+    return this.previousSentAt;
+  }
   async readNew() {
     const fresh = [];
     let nextToken;
     let reachedSeen = false;
+    let sentAt;
     do {
       const token = nextToken;
+      const size = this.lastEventId === 0 || token ? HISTORY_MAX_PAGE_SIZE : Math.min(this.pageSize, Math.max(HISTORY_MIN_PAGE_SIZE, 2 * this.lastFound));
       const page = await this.pacer.send(
         `reading the history of ${this.executionArn}`,
         () => this.sfn.send(
           new import_client_sfn.GetExecutionHistoryCommand({
             executionArn: this.executionArn,
             reverseOrder: true,
-            maxResults: this.pageSize,
+            maxResults: size,
             includeExecutionData: true,
             ...token ? { nextToken: token } : {}
           })
         )
       );
+      sentAt ??= this.pacer.lastSentAt;
       for (const event of page.events ?? []) {
         if ((event.id ?? 0) <= this.lastEventId) {
           reachedSeen = true;
@@ -70105,10 +70124,208 @@ var HistoryReader = class {
       }
       nextToken = page.nextToken;
     } while (!reachedSeen && nextToken);
+    this.previousSentAt = this.sentAt;
+    this.sentAt = sentAt;
     fresh.reverse();
+    this.lastFound = fresh.length;
     const last = fresh[fresh.length - 1];
     if (last?.id !== void 0) this.lastEventId = last.id;
     return fresh;
+  }
+};
+
+// action/src/quiet.ts
+var OPENS = /* @__PURE__ */ new Set(["ParallelStateEntered", "MapStateEntered"]);
+var CLOSES = /* @__PURE__ */ new Set([
+  "ParallelStateExited",
+  "ParallelStateFailed",
+  "ParallelStateAborted",
+  "MapStateExited",
+  "MapStateFailed",
+  "MapStateAborted"
+]);
+var isSyncStart = (resourceType, resource) => resourceType === "states" && (resource ?? "").startsWith("startExecution.sync");
+var QuietTracker = class {
+  constructor(executionArn) {
+    this.executionArn = executionArn;
+  }
+  executionArn;
+  openBranches = 0;
+  hint;
+  scheduled;
+  get current() {
+    return this.hint;
+  }
+  observe(event) {
+    const type = event.type ?? "";
+    const at = event.timestamp?.getTime();
+    this.hint = void 0;
+    if (OPENS.has(type)) this.openBranches += 1;
+    else if (CLOSES.has(type)) this.openBranches = Math.max(0, this.openBranches - 1);
+    if (this.openBranches > 0 || at === void 0) return;
+    if (type === "WaitStateEntered") {
+      const details = event.stateEnteredEventDetails;
+      this.hint = { kind: "wait", state: details?.name ?? "", input: details?.input, enteredAt: at };
+    } else if (type === "TaskScheduled") {
+      const details = event.taskScheduledEventDetails;
+      this.scheduled = isSyncStart(details?.resourceType, details?.resource) ? { ...details?.timeoutInSeconds !== void 0 ? { timeoutSeconds: details.timeoutInSeconds } : {} } : void 0;
+    } else if (type === "TaskSubmitted") {
+      const details = event.taskSubmittedEventDetails;
+      const child = isSyncStart(details?.resourceType, details?.resource) ? childArnOf(details?.output, this.executionArn) : void 0;
+      if (child)
+        this.hint = {
+          kind: "child",
+          executionArn: child,
+          ...this.scheduled?.timeoutSeconds !== void 0 ? { timeoutSeconds: this.scheduled.timeoutSeconds } : {}
+        };
+    }
+  }
+};
+
+// action/src/read-schedule.ts
+var DEFAULT_SCHEDULE = {
+  pollIntervalMs: 4e3,
+  recheckMs: 6e4,
+  toleranceMs: 500,
+  busyMarginMs: 1e3
+};
+var EventTimeBound = class {
+  last;
+  floor;
+  /** Places the next event of the history; `notBefore` = when the read before this one was sent. */
+  place(stampedAt, notBefore) {
+    const bounds = [
+      notBefore,
+      this.floor,
+      this.last && stampedAt !== void 0 ? this.last.earliest + Math.max(0, stampedAt - this.last.stampedAt) : void 0
+    ].filter((b5) => b5 !== void 0);
+    this.floor = void 0;
+    const earliest = bounds.length > 0 ? Math.max(...bounds) : void 0;
+    if (earliest !== void 0 && stampedAt !== void 0) this.last = { stampedAt, earliest };
+    return earliest;
+  }
+  /** The next event cannot come before `at` (the end of the Wait the latest event entered). */
+  nextNotBefore(at) {
+    this.floor = at;
+  }
+};
+var BusySpans = class {
+  constructor(keep = 3) {
+    this.keep = keep;
+  }
+  keep;
+  spans = /* @__PURE__ */ new Map();
+  record(waitState, ms) {
+    if (!(ms >= 0)) return;
+    const recent = [...this.spans.get(waitState) ?? [], ms].slice(-this.keep);
+    this.spans.set(waitState, recent);
+  }
+  /** The longest recent busy span after this Wait, or nothing when it was never seen to end. */
+  after(waitState) {
+    const recent = this.spans.get(waitState);
+    return recent && recent.length > 0 ? Math.max(...recent) : void 0;
+  }
+};
+function nextReadAt(readAt, quiet, options) {
+  const recheck = readAt + options.recheckMs;
+  const poll = options.pollIntervalMs;
+  if (quiet.kind === "none") return readAt + poll;
+  if (quiet.until === void 0) return recheck;
+  if (quiet.until <= readAt) return Math.min(recheck, readAt + poll);
+  const lead = quiet.kind === "until" && quiet.lead !== void 0 ? Math.min(poll, quiet.lead) : poll;
+  return Math.min(recheck, quiet.until + lead);
+}
+
+// action/src/wait-length.ts
+function smallestSecondsIn(input) {
+  let smallest;
+  const visit = (value, depth) => {
+    if (depth > 12 || typeof value !== "object" || value === null) return;
+    for (const [key, inner] of Object.entries(value)) {
+      if (key.endsWith("Seconds") && typeof inner === "number" && Number.isFinite(inner) && inner >= 0)
+        smallest = smallest === void 0 ? inner : Math.min(smallest, inner);
+      visit(inner, depth + 1);
+    }
+  };
+  visit(input, 0);
+  return smallest;
+}
+function waitSecondsAtLeast(inputText) {
+  return smallestSecondsIn(parseJson(inputText));
+}
+
+// action/src/followed-execution.ts
+var NONE2 = { kind: "none" };
+var FollowedExecution = class {
+  constructor(deps, executionArn) {
+    this.executionArn = executionArn;
+    this.reader = new HistoryReader(deps.sfn, executionArn, deps.pacer);
+    this.interpreter = new HistoryInterpreter(executionArn);
+    this.tracker = new QuietTracker(executionArn);
+  }
+  executionArn;
+  reader;
+  interpreter;
+  tracker;
+  bound = new EventTimeBound();
+  /** End of the Wait the execution is in (follower ms), when its length and start could be bounded. */
+  waitEndsAfter;
+  /** Earliest follower time of the `startExecution.sync` task the execution is blocked in. */
+  scheduledAt;
+  /** The Wait that ended last and when (service stamp), until the next Wait is entered. */
+  exited;
+  ended = false;
+  /** Follower time of the next read; a new execution is read at once. */
+  nextReadAt = -Infinity;
+  async read(busy, toleranceMs) {
+    const events = await this.reader.readNew();
+    const before = this.reader.previousReadAt;
+    const notBefore = before === void 0 ? void 0 : before - toleranceMs;
+    for (const event of events) {
+      const stampedAt = event.timestamp?.getTime();
+      const earliest = this.bound.place(stampedAt, notBefore);
+      this.tracker.observe(event);
+      this.learnBusySpan(event, stampedAt, busy);
+      const hint = this.tracker.current;
+      if (event.type === "TaskScheduled") this.scheduledAt = earliest;
+      this.waitEndsAfter = void 0;
+      if (hint?.kind !== "wait" || earliest === void 0) continue;
+      const seconds = waitSecondsAtLeast(hint.input);
+      if (seconds === void 0) continue;
+      this.waitEndsAfter = earliest + seconds * 1e3;
+      this.bound.nextNotBefore(this.waitEndsAfter);
+    }
+    return events;
+  }
+  /** Sets `nextReadAt` from the latest read and what the newest event says. */
+  schedule(isRunning, busy, options) {
+    const readAt = this.reader.readAt;
+    this.nextReadAt = readAt === void 0 ? -Infinity : nextReadAt(readAt, this.quiet(isRunning, busy, options), options);
+  }
+  learnBusySpan(event, stampedAt, busy) {
+    if (stampedAt === void 0) return;
+    if (event.type === "WaitStateExited") {
+      const state2 = event.stateExitedEventDetails?.name;
+      this.exited = state2 === void 0 ? void 0 : { state: state2, stampedAt };
+    } else if (event.type === "WaitStateEntered" && this.exited) {
+      busy.record(this.exited.state, stampedAt - this.exited.stampedAt);
+      this.exited = void 0;
+    }
+  }
+  quiet(isRunning, busy, options) {
+    const hint = this.tracker.current;
+    if (hint?.kind === "wait") {
+      if (this.waitEndsAfter === void 0) return NONE2;
+      const span = busy.after(hint.state);
+      return {
+        kind: "until",
+        until: this.waitEndsAfter,
+        ...span !== void 0 ? { lead: span + options.busyMarginMs } : {}
+      };
+    }
+    if (hint?.kind !== "child" || !isRunning(hint.executionArn)) return NONE2;
+    if (hint.timeoutSeconds === void 0) return { kind: "blocked" };
+    return this.scheduledAt === void 0 ? NONE2 : { kind: "blocked", until: this.scheduledAt + hint.timeoutSeconds * 1e3 };
   }
 };
 
@@ -70216,12 +70433,14 @@ var ProgressPrinter = class {
   io;
   group;
   lastLine;
+  /** Prints the step; false when it only repeated the line before it (nothing printed). */
   progress(progress) {
     const lines = formatProgress(progress);
     this.enter(progress.service ?? ROLLOUT_GROUP);
-    if (lines[0] === this.lastLine) return;
+    if (lines[0] === this.lastLine) return false;
     this.lastLine = lines[0];
     for (const line of lines) this.io.info(line);
+    return true;
   }
   taskFailed(state2, error4, cause) {
     this.enter(this.group ?? ROLLOUT_GROUP);
@@ -70242,72 +70461,81 @@ var ProgressPrinter = class {
 };
 
 // action/src/follow.ts
-var DEFAULT_POLL_INTERVAL_MS = 5e3;
+var DEFAULT_POLL_INTERVAL_MS = DEFAULT_SCHEDULE.pollIntervalMs;
 async function followExecution(deps, executionArn, options) {
+  const schedule = {
+    ...DEFAULT_SCHEDULE,
+    pollIntervalMs: options.pollIntervalMs,
+    ...options.recheckMs !== void 0 ? { recheckMs: options.recheckMs } : {}
+  };
   const printer = new ProgressPrinter(deps.io);
-  const watch = (arn2) => ({
-    reader: new HistoryReader(deps.sfn, arn2, deps.pacer),
-    interpreter: new HistoryInterpreter(arn2),
-    ended: false
-  });
-  const followed = [watch(executionArn)];
+  const busy = new BusySpans();
+  const parent = new FollowedExecution(deps, executionArn);
+  const followed = [parent];
+  const isRunning = (arn2) => followed.some((f5) => f5.executionArn === arn2 && !f5.ended);
   let end2;
   let report;
-  const apply = (item, isParent, update) => {
-    if (update.kind === "progress") printer.progress(update.progress);
-    else if (update.kind === "task-failed") printer.taskFailed(update.state, update.error, update.cause);
-    else if (update.kind === "child") followed.push(watch(update.executionArn));
-    else if (update.kind === "report") report = update.report;
-    else {
+  const apply = ({ item, update, at }) => {
+    if (update.kind === "progress") {
+      if (printer.progress(update.progress)) deps.onStepPrinted?.(at);
+    } else if (update.kind === "task-failed") {
+      printer.taskFailed(update.state, update.error, update.cause);
+      deps.onStepPrinted?.(at);
+    } else if (update.kind === "report") report = update.report;
+    else if (update.kind === "end" && item === parent) end2 = update.end;
+  };
+  const readOne = async (item, printable) => {
+    let events;
+    try {
+      events = await item.read(busy, schedule.toleranceMs);
+    } catch (error4) {
+      if (item === parent) throw error4;
       item.ended = true;
-      if (isParent) end2 = update.end;
+      deps.io.warning(
+        `Cannot read ${item.executionArn}: ${error4.message}; its steps will only show in the report.`
+      );
+      return;
+    }
+    for (const event of events) {
+      for (const update of item.interpreter.interpret([event])) {
+        if (update.kind === "child") {
+          if (!followed.some((f5) => f5.executionArn === update.executionArn))
+            followed.push(new FollowedExecution(deps, update.executionArn));
+          continue;
+        }
+        if (update.kind === "end") item.ended = true;
+        printable.push({ at: event.timestamp?.getTime() ?? 0, order: printable.length, item, update });
+      }
     }
   };
-  const sweep = async () => {
+  const sweep = async (everyone) => {
     const printable = [];
-    for (let i5 = 0; i5 < followed.length; i5++) {
-      const item = followed[i5];
-      if (!item || item.ended) continue;
-      let events;
-      try {
-        events = await item.reader.readNew();
-      } catch (error4) {
-        if (i5 === 0) throw error4;
-        item.ended = true;
-        deps.io.warning(
-          `Cannot read ${item.reader.executionArn}: ${error4.message}; its steps will only show in the report.`
-        );
-        continue;
-      }
-      for (const event of events) {
-        for (const update of item.interpreter.interpret([event])) {
-          if (update.kind === "child") apply(item, i5 === 0, update);
-          else
-            printable.push({
-              at: event.timestamp?.getTime() ?? 0,
-              order: printable.length,
-              item,
-              isParent: i5 === 0,
-              update
-            });
-        }
-      }
+    const read = /* @__PURE__ */ new Set();
+    for (; ; ) {
+      const now = deps.clock.now();
+      const item = followed.find((f5) => !f5.ended && !read.has(f5) && (everyone || f5.nextReadAt <= now));
+      if (!item) break;
+      read.add(item);
+      await readOne(item, printable);
+      for (const f5 of followed) if (!f5.ended) f5.schedule(isRunning, busy, schedule);
     }
     printable.sort((a5, b5) => a5.at - b5.at || a5.order - b5.order);
-    for (const { item, isParent, update } of printable) apply(item, isParent, update);
+    for (const item of printable) apply(item);
   };
   let lost;
   try {
     for (; ; ) {
-      await sweep();
+      await sweep(false);
       if (end2) {
-        if (followed.some((f5) => !f5.ended)) await sweep();
+        if (followed.some((f5) => !f5.ended)) await sweep(true);
         break;
       }
       const now = deps.clock.now();
       if (options.deadline !== void 0 && now >= options.deadline) break;
-      const untilDeadline = options.deadline === void 0 ? Infinity : options.deadline - now;
-      await deps.clock.sleep(Math.min(options.pollIntervalMs, untilDeadline));
+      const due = Math.min(...followed.filter((f5) => !f5.ended).map((f5) => f5.nextReadAt));
+      if (due === Infinity) break;
+      const wait = Math.min(due, options.deadline ?? Infinity) - now;
+      if (wait > 0) await deps.clock.sleep(wait);
     }
   } catch (error4) {
     lost = error4;
@@ -70318,7 +70546,7 @@ async function followExecution(deps, executionArn, options) {
     ...end2 ? { end: end2 } : {},
     ...report ? { report } : {},
     ...lost ? { lost } : {},
-    childExecutions: followed.slice(1).map((f5) => f5.reader.executionArn)
+    childExecutions: followed.slice(1).map((f5) => f5.executionArn)
   };
 }
 
@@ -70392,7 +70620,11 @@ var RequestPacer = class {
   }
   clock;
   options;
-  lastSentAt;
+  lastSentAtMs;
+  /** When the latest request (or retry) was sent, on the follower's clock. */
+  get lastSentAt() {
+    return this.lastSentAtMs;
+  }
   async send(what, request) {
     for (let attempt = 1; ; attempt++) {
       await this.waitTurn();
@@ -70411,11 +70643,11 @@ var RequestPacer = class {
   }
   async waitTurn() {
     const now = this.clock.now();
-    if (this.lastSentAt !== void 0) {
-      const wait = this.lastSentAt + this.options.minIntervalMs - now;
+    if (this.lastSentAtMs !== void 0) {
+      const wait = this.lastSentAtMs + this.options.minIntervalMs - now;
       if (wait > 0) await this.clock.sleep(wait);
     }
-    this.lastSentAt = this.clock.now();
+    this.lastSentAtMs = this.clock.now();
   }
 };
 
@@ -70806,10 +71038,15 @@ async function runRollout(inputs, deps) {
     return result2;
   }
   const deadline = inputs.timeoutMinutes === void 0 ? void 0 : startedAt + inputs.timeoutMinutes * 6e4;
-  const followed = await followExecution({ sfn, io, clock, pacer }, started.executionArn, {
-    pollIntervalMs: deps.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
-    ...deadline !== void 0 ? { deadline } : {}
-  });
+  const onStepPrinted = deps.onStepPrinted;
+  const followed = await followExecution(
+    { sfn, io, clock, pacer, ...onStepPrinted ? { onStepPrinted } : {} },
+    started.executionArn,
+    {
+      pollIntervalMs: deps.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+      ...deadline !== void 0 ? { deadline } : {}
+    }
+  );
   const concluded = followed.end ? conclude(followed.end, followed.report) : { status: "RUNNING" };
   const conclusion = concluded.report ? { ...concluded, report: await withChildEvidence(concluded.report, { sfn, pacer, io }) } : concluded;
   const failure2 = followed.lost ? {
