@@ -79,13 +79,45 @@ export async function startCollector(options: { scrapeTimeoutMs: number }): Prom
     return lines.size > 0 ? `${[...lines].join('\n')}\n` : '';
   };
 
+  // Prometheus gives a scrape at most its interval (a quarter of a second). Reading hundreds of task
+  // endpoints can take longer on a busy machine, and a scrape that times out makes every task look
+  // down. So a scrape waits for a fresh collection only briefly and otherwise answers with the last
+  // complete one (at most one collection old); collections never overlap.
+  let latest: string | undefined;
+  let inFlight: Promise<string> | undefined;
+  const refresh = (): Promise<string> => {
+    inFlight ??= collect().then(
+      (body) => {
+        latest = body;
+        inFlight = undefined;
+        return body;
+      },
+      (error: unknown) => {
+        inFlight = undefined;
+        throw error;
+      },
+    );
+    return inFlight;
+  };
+  const answer = async (): Promise<string> => {
+    const fresh = refresh();
+    if (latest === undefined) return fresh;
+    const waited = await Promise.race([
+      fresh,
+      new Promise<undefined>((resolve) =>
+        setTimeout(() => resolve(undefined), options.scrapeTimeoutMs / 2).unref(),
+      ),
+    ]);
+    return waited ?? latest;
+  };
+
   const server: Server = createServer((req, res) => {
     if (req.url !== COLLECTOR_PATH) {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('not found\n');
       return;
     }
-    collect().then(
+    answer().then(
       (body) => {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
         res.end(body);
