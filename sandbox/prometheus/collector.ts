@@ -53,6 +53,13 @@ async function scrapeTarget(target: ScrapeTarget, timeoutMs: number): Promise<Ex
  * In AWS the collectors scrape their own task and remote-write to AMP as soon as it runs; the
  * collector plays that part, so a new task's series arrive with the next scrape.
  */
+/**
+ * How long one task endpoint may take. Collections no longer hold a scrape up (see `answer`), so a
+ * task is judged down only when it fails or hangs, not when hundreds of endpoints answered in the
+ * same quarter second on a busy machine (a stopped task's port refuses at once).
+ */
+const TARGET_TIMEOUT_MS = 5_000;
+
 export async function startCollector(options: { scrapeTimeoutMs: number }): Promise<Collector> {
   let targets: readonly ScrapeTarget[] = [];
   // Targets seen before: `scrape_series_added` counts a target's series on its first scrape only.
@@ -64,7 +71,7 @@ export async function startCollector(options: { scrapeTimeoutMs: number }): Prom
     await Promise.all(
       current.map(async (target) => {
         const started = performance.now();
-        const samples = await scrapeTarget(target, options.scrapeTimeoutMs);
+        const samples = await scrapeTarget(target, TARGET_TIMEOUT_MS);
         const durationMs = performance.now() - started;
         const labels = { job: SCRAPE_JOB, instance: target.address, ...target.labels };
         const key = `${target.address}${target.metricsPath}`;
