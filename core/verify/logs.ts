@@ -41,14 +41,19 @@ export interface LogsInput {
 }
 
 /**
- * A task whose rate before the silence says it should have shipped at least `minExpectedLines`
- * in the last `windowMs`, and shipped none, has stopped shipping: `failed` at once. The count over
- * the full window (5 minutes) would hide that for minutes; a quiet task (expected below the
- * minimum) is never judged by silence, so a service that logs rarely is not rolled back.
+ * Lines per task over the last window and over the last two windows: the window before the last is
+ * their difference. A task that shipped at least `minExpectedLines` in the window before and none
+ * in the last one has stopped shipping: `failed` at once (the count over the whole 5-minute window
+ * would hide it for minutes). Judged only for tasks older than three windows, so the window before
+ * never holds a start-up burst (many lines at boot, then quiet, is normal); a task that logs less
+ * than that is never judged by silence, so a service that logs rarely is not rolled back.
  */
 export interface RecentLines {
   readonly windowMs: number;
+  /** Lines per task over the last `windowMs`. */
   readonly linesByTask: Measurement<readonly MetricSample[]>;
+  /** Lines per task over the last 2 x `windowMs`. */
+  readonly linesByTaskTwoWindows: Measurement<readonly MetricSample[]>;
   readonly minExpectedLines: number;
 }
 
@@ -83,9 +88,18 @@ export function assessLogs(input: LogsInput): Assessment {
   const unsound = recordSampleFaults(findings, input.window.endMs, [
     ['lines', input.linesByTask],
     ['json errors', input.jsonErrorsByTask],
-    ...(input.recent ? [['recent lines', input.recent.linesByTask] as const] : []),
+    ...(input.recent
+      ? ([
+          ['recent lines', input.recent.linesByTask],
+          ['lines of the last two windows', input.recent.linesByTaskTwoWindows],
+        ] as const)
+      : []),
   ]);
-  if (input.recent) recordMeasurementErrors(findings, [['recent lines', input.recent.linesByTask]]);
+  if (input.recent)
+    recordMeasurementErrors(findings, [
+      ['recent lines', input.recent.linesByTask],
+      ['lines of the last two windows', input.recent.linesByTaskTwoWindows],
+    ]);
   const expected = expectedTasks(findings, input.expectedTaskIds, 'new');
 
   // Lines per expected task.
@@ -101,12 +115,13 @@ export function assessLogs(input: LogsInput): Assessment {
       `${tasksWithoutLines.length} of ${expected.length} tasks have no lines in Loki yet: ${listForMessage(tasksWithoutLines)}`,
     );
   }
-  const silent = lines ? silentTasks(input, expected, lines) : [];
+  const silent = silentTasks(input, expected);
   if (silent.length > 0 && input.recent) {
     const first = silent[0]!;
+    const span = formatDuration(input.recent.windowMs);
     findings.add(
       'failed',
-      `${silent.length} task(s) stopped shipping logs: none in the last ${formatDuration(input.recent.windowMs)} although their rate says about ${first.expected} were due, e.g. ${first.task} (${first.lines} lines over the window)`,
+      `${silent.length} task(s) stopped shipping logs: none in the last ${span} after ${first.before} in the ${span} before, e.g. ${first.task}`,
     );
   }
   const otherTasks = lines ? [...lines.keys()].filter((id) => !expected.includes(id)) : [];
@@ -191,13 +206,15 @@ export function assessLogs(input: LogsInput): Assessment {
         errors,
         unsoundSamples: unsound,
       },
-      ...(input.recent ? { recentQuery: input.recent.linesByTask.query } : {}),
+      ...(input.recent
+        ? { recentQueries: [input.recent.linesByTask.query, input.recent.linesByTaskTwoWindows.query] }
+        : {}),
       threshold: {
         linesPerTask: '>= 1',
         ...(input.taskStarts ? { firstLineWithin: formatDuration(input.taskStarts.deadlineMs) } : {}),
         ...(input.recent
           ? {
-              silence: `no task with >= ${input.recent.minExpectedLines} lines due in the last ${formatDuration(input.recent.windowMs)} ships none`,
+              silence: `no task older than 3 x ${formatDuration(input.recent.windowMs)} with >= ${input.recent.minExpectedLines} lines in one ${formatDuration(input.recent.windowMs)} ships none in the next`,
             }
           : {}),
         requiredLabels: [...input.requiredLabels],
@@ -209,33 +226,26 @@ export function assessLogs(input: LogsInput): Assessment {
 
 interface SilentTask {
   readonly task: string;
-  readonly lines: number;
-  readonly expected: number;
+  /** Lines in the window before the last. */
+  readonly before: number;
 }
 
-/** Tasks with lines over the window, none recently, and a rate that says some were due. */
-function silentTasks(
-  input: LogsInput,
-  expected: readonly string[],
-  lines: Map<string, number>,
-): SilentTask[] {
+/** Tasks old enough, with lines in the window before the last and none in the last. */
+function silentTasks(input: LogsInput, expected: readonly string[]): SilentTask[] {
   const recent = input.recent;
-  const recentSamples = recent ? measurementData(recent.linesByTask) : undefined;
-  if (!recent || !recentSamples) return [];
-  const recentCounts = countsByTask(recentSamples);
-  const windowMs = input.window.endMs - input.window.startMs;
-  const ages = taskAgesSeconds(input.taskStarts, expected, input.window.endMs);
+  const last = recent ? measurementData(recent.linesByTask) : undefined;
+  const two = recent ? measurementData(recent.linesByTaskTwoWindows) : undefined;
+  if (!recent || !last || !two || !input.taskStarts) return [];
+  const lastCounts = countsByTask(last);
+  const twoCounts = countsByTask(two);
+  const ages = taskAgesSeconds(input.taskStarts, expected, input.window.endMs) ?? {};
   const out: SilentTask[] = [];
   for (const task of expected) {
-    const total = lines.get(task) ?? 0;
-    if (total < 1 || (recentCounts.get(task) ?? 0) > 0) continue;
-    // The lines came in the span before the silence: the window, or the task's life when it is
-    // younger, less the silent part. Their rate there says how many the silence should have held.
-    const coveredMs = Math.min(windowMs, ages?.[task] !== undefined ? ages[task] * 1000 : windowMs);
-    const shippingMs = coveredMs - recent.windowMs;
-    if (shippingMs <= 0) continue;
-    const due = Math.floor((total * recent.windowMs) / shippingMs);
-    if (due >= recent.minExpectedLines) out.push({ task, lines: total, expected: due });
+    const age = ages[task];
+    if (age === undefined || age * 1000 < 3 * recent.windowMs) continue;
+    const inLast = lastCounts.get(task) ?? 0;
+    const before = (twoCounts.get(task) ?? 0) - inLast;
+    if (inLast === 0 && before >= recent.minExpectedLines) out.push({ task, before });
   }
   return out;
 }

@@ -5,13 +5,14 @@ import type { TaskStarts } from '../../core/verify/task-clock';
 import { lokiClientFor } from '../adapters/loki-client';
 import { measure } from '../adapters/observability';
 
-/** A task that logs at least this many lines per silence window is expected to show one in it. */
+/** A task that shipped at least this many lines in one silence window is expected to ship in the next. */
 export const MIN_EXPECTED_LINES = 5;
 
 /**
  * The span over which a silent task counts as stopped: a line must reach Loki within the plan's
  * logs deadline, and polls come every interval, so a silence of (deadline - interval) is seen by
- * a poll no later than the deadline after the last line (at least one interval).
+ * a poll no later than the deadline after the last line (at least one interval). Lines per task
+ * over it and over twice it are asked for, the window before the last being their difference.
  */
 export function silenceWindowMs(plan: Plan): number {
   const { pollInterval } = plan.verification;
@@ -37,12 +38,14 @@ export async function measureLogs(input: {
   const errorsQuery = jsonErrorsByTask(scope, windowMs);
   const recentMs = silenceWindowMs(plan);
   const recentQuery = logLinesByTask(scope, recentMs);
+  const twoWindowsQuery = logLinesByTask(scope, 2 * recentMs);
   const selector = streamLabelsSelector(scope);
   const instant = (query: string) => measure(query, async () => latestSamples(await loki.query(query, atMs)));
-  const [lines, jsonErrors, recent, streams] = await Promise.all([
+  const [lines, jsonErrors, recent, twoWindows, streams] = await Promise.all([
     instant(linesQuery),
     instant(errorsQuery),
     instant(recentQuery),
+    instant(twoWindowsQuery),
     measure(selector, () => loki.series([selector], atMs - windowMs, atMs)),
   ]);
   return assessLogs({
@@ -56,6 +59,11 @@ export async function measureLogs(input: {
     jsonErrorsByTask: jsonErrors,
     streams,
     taskStarts: input.taskStarts,
-    recent: { windowMs: recentMs, linesByTask: recent, minExpectedLines: MIN_EXPECTED_LINES },
+    recent: {
+      windowMs: recentMs,
+      linesByTask: recent,
+      linesByTaskTwoWindows: twoWindows,
+      minExpectedLines: MIN_EXPECTED_LINES,
+    },
   });
 }

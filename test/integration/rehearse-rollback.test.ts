@@ -29,10 +29,11 @@ describe('alloy-rollout rehearse: a failed check rolls back (sandbox, real orche
   });
 
   it('Alloy stops shipping inside the soak: rolled back on the logs check', async () => {
-    // Silence shows once it has lasted (logs deadline - poll interval) = 50 s here: longer than this
-    // plan's 30 s soak, which would end first. A soak as long as the example's gives it room.
-    const planText = testPlan().replace('soak: 30s', 'soak: 2m');
-    const r = await runRehearsal(['history:no-logs-after=10s'], { planText });
+    // Silence is judged over (logs deadline - poll interval) = 50 s here, for tasks older than three
+    // such windows that shipped in the window before: the fault sets in at 110 s and is seen about
+    // 50 s later, inside a 3-minute soak (this plan's 30 s soak would end first).
+    const planText = testPlan().replace('soak: 30s', 'soak: 3m');
+    const r = await runRehearsal(['history:no-logs-after=110s'], { planText });
     expectRolledBack(r, 'history', /stopped shipping/i);
   });
 

@@ -202,6 +202,8 @@ interface Telemetry {
   lines?: Sample[];
   /** Lines per task over the silence window (20s). */
   recent?: Sample[];
+  /** Lines per task over two silence windows (40s). */
+  twoWindows?: Sample[];
   jsonErrors?: Sample[];
   streams?: Record<string, string>[];
   up?: Sample[];
@@ -226,6 +228,7 @@ function serveTelemetry(t: Telemetry = {}): SeenRequest[] {
     if (q.includes('__error__')) return vectorAt(url, init, t.jsonErrors ?? []);
     if (q.includes('[5m]')) return vectorAt(url, init, t.lines ?? ofTask('300'));
     if (q.includes('[20s]')) return vectorAt(url, init, t.recent ?? ofTask('20'));
+    if (q.includes('[40s]')) return vectorAt(url, init, t.twoWindows ?? ofTask('40'));
     return undefined;
   });
 }
@@ -288,6 +291,7 @@ describe('Verify', () => {
       expect(lokiQueries(requests).sort()).toEqual(
         [
           'sum by (task_id) (count_over_time({cluster="temporal-dev",service_name="history"}[20s]))',
+          'sum by (task_id) (count_over_time({cluster="temporal-dev",service_name="history"}[40s]))',
           'sum by (task_id) (count_over_time({cluster="temporal-dev",service_name="history"}[5m]))',
           'sum by (task_id) (count_over_time({cluster="temporal-dev",service_name="history"} | json | __error__!="" [5m]))',
           'sum(count_over_time({service_name="history", level="error"}[5m]))',
@@ -361,34 +365,36 @@ describe('Verify', () => {
       expect(checkOf(overdue, 'logs')?.evidence.values).toMatchObject({ taskAgeSeconds: { [TASK_ID]: 35 } });
     });
 
-    // Rule: a task that stops shipping is failed at once, inside the soak: its lines over the
-    // window say >= 5 were due in the silence window (20s) and that window has none.
-    it('a task whose rate says lines were due but the silence window has none has stopped shipping', async () => {
+    // Rule: a task that stops shipping is failed at once, inside the soak: it shipped >= 5 lines in
+    // the silence window (20s) before the last one, and none in the last. The task has run 100 s,
+    // more than three windows, so the window before holds no start-up burst.
+    it('a task that shipped in the window before the last and nothing in the last has stopped shipping', async () => {
       requests = serveTelemetry({ lines: ofTask('150') });
       const passing = await poll(COMPLETED + 10 * S);
       expect(checkOf(passing, 'logs')?.verdict).toBe('passed');
 
-      requests = serveTelemetry({ lines: ofTask('150'), recent: [] });
+      requests = serveTelemetry({ lines: ofTask('150'), recent: [], twoWindows: ofTask('12') });
       const out = await poll(COMPLETED + 60 * S, passing);
       expect(out.verdict).toBe('failed');
-      // 150 lines over the 100 s the task has run (younger than the 5m window) make 30 due in 20 s.
       expect(out.cause).toMatchObject({ service: 'history', check: 'logs' });
       expect(out.cause?.message).toMatch(
         new RegExp(
-          `1 task\\(s\\) stopped shipping logs: none in the last 20s .* e\\.g\\. ${TASK_ID} \\(150 lines over the window\\)`,
+          `1 task\\(s\\) stopped shipping logs: none in the last 20s after 12 in the 20s before, e\\.g\\. ${TASK_ID}`,
         ),
       );
       expect(checkOf(out, 'logs')?.evidence).toMatchObject({
-        recentQuery:
+        recentQueries: [
           'sum by (task_id) (count_over_time({cluster="temporal-dev",service_name="history"}[20s]))',
-        values: { silentTasks: [expect.objectContaining({ task: TASK_ID, lines: 150 })] },
+          'sum by (task_id) (count_over_time({cluster="temporal-dev",service_name="history"}[40s]))',
+        ],
+        values: { silentTasks: [{ task: TASK_ID, before: 12 }] },
       });
     });
 
-    // The counterpart: a quiet task (fewer than 5 lines due in the silence window) is never judged
-    // by silence, so a service that logs rarely is not rolled back.
+    // The counterpart: a quiet task (fewer than 5 lines in the window before) is never judged by
+    // silence, so a service that logs rarely is not rolled back.
     it('a quiet task with nothing in the silence window still passes', async () => {
-      requests = serveTelemetry({ lines: ofTask('10'), recent: [] });
+      requests = serveTelemetry({ lines: ofTask('10'), recent: [], twoWindows: ofTask('3') });
       const out = await poll(COMPLETED + 60 * S);
       expect(checkOf(out, 'logs')).toMatchObject({
         verdict: 'passed',
