@@ -12,6 +12,11 @@ export interface TaskStarts {
   readonly deadlineMs: number;
 }
 
+/** Start times by task id (the plan's keys may be ids or ARNs). */
+function startsById(starts: TaskStarts): Map<string, number> {
+  return new Map(Object.entries(starts.startedAtMs).map(([k, v]) => [taskIdOf(k), v]));
+}
+
 /** The tasks among `missing` that have been running for longer than the deadline at `atMs`. */
 export function overdueTasks(
   missing: readonly string[],
@@ -19,7 +24,7 @@ export function overdueTasks(
   atMs: number,
 ): string[] {
   if (!starts) return [];
-  const byId = new Map(Object.entries(starts.startedAtMs).map(([k, v]) => [taskIdOf(k), v]));
+  const byId = startsById(starts);
   return missing.filter((id) => {
     const startedAtMs = byId.get(taskIdOf(id));
     return startedAtMs !== undefined && atMs - startedAtMs >= starts.deadlineMs;
@@ -38,7 +43,7 @@ export function taskAgesSeconds(
   atMs: number,
 ): Record<string, number> | null {
   if (!starts) return null;
-  const byId = new Map(Object.entries(starts.startedAtMs).map(([k, v]) => [taskIdOf(k), v]));
+  const byId = startsById(starts);
   return Object.fromEntries(
     ids.flatMap((id) => {
       const at = byId.get(taskIdOf(id));
@@ -54,7 +59,7 @@ export function nextAbsenceDeadline(
   atMs: number,
 ): number | undefined {
   if (!starts) return undefined;
-  const byId = new Map(Object.entries(starts.startedAtMs).map(([k, v]) => [taskIdOf(k), v]));
+  const byId = startsById(starts);
   const ahead = missing
     .map((id) => byId.get(taskIdOf(id)))
     .filter((at): at is number => at !== undefined)

@@ -100,10 +100,7 @@ function forward(req: IncomingMessage, res: ServerResponse, target: URL, body: B
       },
     );
     upstream.on('error', (error) => {
-      if (!res.headersSent) {
-        res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end(`502 Bad Gateway: the Prometheus behind the AMP stand-in is unreachable: ${error.message}\n`);
-      } else res.destroy();
+      badGateway(res, error);
       resolve();
     });
     upstream.end(body);
@@ -164,10 +161,7 @@ function forwardTranslated(
         .finally(resolve);
     });
     upstream.on('error', (error) => {
-      if (!res.headersSent) {
-        res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end(`502 Bad Gateway: the Prometheus behind the AMP stand-in is unreachable: ${error.message}\n`);
-      } else res.destroy();
+      badGateway(res, error);
       resolve();
     });
     upstream.end(body);
@@ -208,4 +202,14 @@ export function createAmpProxy(options: AmpProxyOptions): Route {
     await forward(req, res, new URL(`${root}${path}${url.search}`), body);
     return true;
   };
+}
+
+/** Prometheus could not be reached: 502 when nothing was sent yet, otherwise the answer is cut. */
+function badGateway(res: ServerResponse, error: Error): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' });
+  res.end(`502 Bad Gateway: the Prometheus behind the AMP stand-in is unreachable: ${error.message}\n`);
 }
