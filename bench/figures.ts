@@ -267,19 +267,6 @@ export function detectAndRollBack(
   };
 }
 
-/** True when a state output holds a step result with that verdict (the Lambdas' results carry `verdict`). */
-export function hasVerdict(data: string | undefined, verdict: string): boolean {
-  if (!data) return false;
-  try {
-    const output = JSON.parse(data) as Record<string, unknown>;
-    return Object.values(output).some(
-      (v) => !!v && typeof v === 'object' && (v as { verdict?: unknown }).verdict === verdict,
-    );
-  } catch {
-    return false;
-  }
-}
-
 /** Figure 6: Step Functions requests per simulated minute while the Action follows the rollout. */
 export function followingCost(record: RehearsalRecord) {
   const { time } = analyse(record);
