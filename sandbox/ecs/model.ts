@@ -21,7 +21,20 @@ export interface ContainerDefinition {
   readonly environment?: readonly { name?: string; value?: string }[];
   readonly command?: readonly string[];
   readonly entryPoint?: readonly string[];
-  readonly healthCheck?: { command: readonly string[] };
+  readonly healthCheck?: {
+    command: readonly string[];
+    interval?: number;
+    timeout?: number;
+    retries?: number;
+    startPeriod?: number;
+  };
+  /** Seconds ECS waits after SIGTERM before SIGKILL (the agent's 30 s when absent). */
+  readonly stopTimeout?: number;
+  readonly restartPolicy?: {
+    enabled: boolean;
+    ignoredExitCodes?: readonly number[];
+    restartAttemptPeriod?: number;
+  };
   readonly portMappings?: readonly {
     containerPort?: number;
     hostPort?: number;

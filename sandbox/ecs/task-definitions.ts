@@ -29,6 +29,79 @@ const OUTPUT_ONLY = [
 
 const fail = (message: string) => clientError('ClientException', message);
 
+/** ECS's documented ranges, in seconds (retries a count). */
+const RESTART_ATTEMPT_PERIOD = { min: 60, max: 1800 } as const;
+const MAX_IGNORED_EXIT_CODES = 50;
+const MAX_STOP_TIMEOUT = 120;
+const HEALTH_CHECK_RANGES = {
+  interval: [5, 300],
+  timeout: [2, 60],
+  retries: [1, 10],
+  startPeriod: [0, 300],
+} as const;
+
+const isWhole = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+
+/** restartPolicy, stopTimeout, healthCheck and port mappings of one container, as ECS checks them. */
+function validateContainerRuntime(raw: ContainerDefinition, networkMode: unknown): void {
+  const invalid = (field: string, why: string) =>
+    fail(`Invalid '${field}' setting for container '${raw.name}'. ${why}`);
+  const restart = raw.restartPolicy as Record<string, unknown> | undefined;
+  if (restart !== undefined) {
+    if (typeof restart !== 'object' || restart === null || typeof restart['enabled'] !== 'boolean')
+      throw invalid('restartPolicy', "'enabled' is required and must be true or false.");
+    const period = restart['restartAttemptPeriod'];
+    const { min, max } = RESTART_ATTEMPT_PERIOD;
+    if (period !== undefined && (!isWhole(period) || period < min || period > max))
+      throw invalid(
+        'restartPolicy',
+        `'restartAttemptPeriod' must be between ${min} and ${max} seconds; got ${JSON.stringify(period)}.`,
+      );
+    const ignored = restart['ignoredExitCodes'];
+    if (ignored !== undefined) {
+      if (!Array.isArray(ignored) || !ignored.every(isWhole))
+        throw invalid('restartPolicy', "'ignoredExitCodes' must be a list of whole numbers.");
+      if (ignored.length > MAX_IGNORED_EXIT_CODES)
+        throw invalid(
+          'restartPolicy',
+          `'ignoredExitCodes' can list at most ${MAX_IGNORED_EXIT_CODES} exit codes; got ${ignored.length}.`,
+        );
+    }
+  }
+  const stopTimeout: unknown = raw.stopTimeout;
+  if (
+    stopTimeout !== undefined &&
+    (!isWhole(stopTimeout) || stopTimeout < 0 || stopTimeout > MAX_STOP_TIMEOUT)
+  )
+    throw invalid(
+      'stopTimeout',
+      `The stop timeout must be between 0 and ${MAX_STOP_TIMEOUT} seconds; got ${JSON.stringify(stopTimeout)}.`,
+    );
+  const health = raw.healthCheck as Record<string, unknown> | undefined;
+  if (health !== undefined) {
+    const command = health['command'];
+    if (!Array.isArray(command) || command.length < 2 || !['CMD', 'CMD-SHELL'].includes(String(command[0])))
+      throw invalid(
+        'healthCheck',
+        "The command must start with 'CMD' or 'CMD-SHELL', followed by the command.",
+      );
+    for (const [field, [low, high]] of Object.entries(HEALTH_CHECK_RANGES)) {
+      const value = health[field];
+      if (value !== undefined && (!isWhole(value) || value < low || value > high))
+        throw invalid(
+          'healthCheck',
+          `'${field}' must be between ${low} and ${high}${field === 'retries' ? '' : ' seconds'}; got ${JSON.stringify(value)}.`,
+        );
+    }
+  }
+  if (networkMode === 'host' || networkMode === 'awsvpc')
+    for (const p of raw.portMappings ?? [])
+      if (p.hostPort !== undefined && p.hostPort !== p.containerPort)
+        throw fail(
+          `When networkMode=${networkMode}, the host ports and container ports in port mappings must match.`,
+        );
+}
+
 /** Checks a registration the way ECS does, with ECS's own wording where it is known. */
 export function validateRegistration(input: Record<string, unknown>): void {
   const family = input['family'];
@@ -106,6 +179,7 @@ export function validateRegistration(input: Record<string, unknown>): void {
     for (const s of raw.secrets ?? [])
       if (!s.name || !s.valueFrom)
         throw fail(`Invalid secret for container '${raw.name}': name and valueFrom are required.`);
+    validateContainerRuntime(raw, input['networkMode']);
   }
   const list = containers as ContainerDefinition[];
   if (!list.some((c) => c.essential !== false))
