@@ -4,7 +4,7 @@ import type { Plan, ServicePlan } from '../plan/schema';
 import { lokiSecrets, type SidecarSecret } from './render/credentials';
 import { logPipeline, logSource, logTargets, lokiWriter } from './render/logs';
 import { metricBlocks } from './render/metrics';
-import { DOCKER_HOST, ECS_LABELS, LABELS, METADATA_ENV } from './render/names';
+import { dockerHost, ECS_LABELS, LABELS, METADATA_ENV } from './render/names';
 import type { AlloyTarget } from './render/target';
 import { attr, block, raw, writeAlloy, type BlockItem } from './render/writer';
 
@@ -66,7 +66,7 @@ export function renderServiceAlloyConfig(
       'discovery.docker',
       LABELS.task,
       [
-        attr('host', DOCKER_HOST),
+        attr('host', dockerHost(plan.alloy.dockerAccess)),
         attr('refresh_interval', '5s'),
         block('filter', undefined, [
           attr('name', 'label'),

@@ -25,8 +25,47 @@ export function ampRemoteWriteUrl(plan: Plan): string {
   return plan.amp.remoteWriteUrl ?? `${ampBaseUrl(plan)}/api/v1/remote_write`;
 }
 
+const DOCKER_HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+
+/**
+ * The registry host of an image reference, or null for Docker Hub: the first path component names
+ * a registry only when it has a "." or ":" or is "localhost" (the rule docker itself applies).
+ */
+function registryHost(image: string): string | null {
+  const slash = image.indexOf('/');
+  if (slash < 0) return null;
+  const first = image.slice(0, slash);
+  const isHost = first.includes('.') || first.includes(':') || first === 'localhost';
+  return isHost && !DOCKER_HUB_HOSTS.has(first) ? first : null;
+}
+
+export function isDockerHubImage(image: string): boolean {
+  return registryHost(image) === null;
+}
+
+/** A Docker Hub image as pulled through `mirror` ("busybox" is "library/busybox" there). */
+function throughMirror(image: string, mirror: string): string {
+  const slash = image.indexOf('/');
+  const path = slash >= 0 && DOCKER_HUB_HOSTS.has(image.slice(0, slash)) ? image.slice(slash + 1) : image;
+  return `${mirror}/${path.includes('/') ? path : `library/${path}`}`;
+}
+
+/** An image the migration adds, pulled through the plan's Docker Hub mirror when it is on Docker Hub. */
+export function resolvedImage(plan: Plan, image: string): string {
+  const mirror = plan.alloy.dockerHubMirror;
+  return mirror !== undefined && isDockerHubImage(image) ? throughMirror(image, mirror) : image;
+}
+
 export function alloyImage(plan: Plan): string {
-  return plan.alloy.image ?? `grafana/alloy:${plan.alloy.version}`;
+  return resolvedImage(plan, plan.alloy.image ?? `grafana/alloy:${plan.alloy.version}`);
+}
+
+export function initImage(plan: Plan): string {
+  return resolvedImage(plan, plan.alloy.initImage);
+}
+
+export function dockerProxyImage(plan: Plan): string {
+  return resolvedImage(plan, plan.alloy.dockerProxyImage);
 }
 
 export interface OrderedService extends ServicePlan {

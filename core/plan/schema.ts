@@ -22,6 +22,24 @@ const duration = (fallback: string) =>
       return ms;
     });
 
+/** An optional duration, at most `maxMs`: undefined when absent (the default is derived elsewhere). */
+const optionalDuration = (maxMs: number, what: string) =>
+  z
+    .string({ error: 'expected a duration such as "30s"' })
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) return undefined;
+      const ms = parseDuration(text);
+      if (ms === null || ms <= 0 || ms > maxMs) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected a duration such as "30s", at most ${what}, got ${JSON.stringify(text)}`,
+        });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
 const name = (what: string) =>
   z
     .string({ error: `expected ${what}` })
@@ -170,6 +188,44 @@ export const planSchema = z
           .regex(/^\d+[kmg]$/, 'expected a size such as "10m"')
           .default('10m'),
         logMaxFile: z.number().int().min(1).max(100).default(5),
+        /**
+         * Alloy's HTTP port, bound on 127.0.0.1 only (its health check is the one client). In host
+         * network mode the port is reserved on the instance, so ECS never co-places two tasks that
+         * would both bind it.
+         */
+        listenPort: port.min(1024, 'expected a port from 1024 to 65535').default(12345),
+        /**
+         * How long Alloy keeps shipping after ECS tells the task to stop, so the main containers'
+         * last lines still reach Loki. Default: the longest main container stopTimeout, else ECS's
+         * 30s. Alloy's own stopTimeout is this plus 10s, and ECS allows at most 120s.
+         */
+        drain: optionalDuration(110_000, '110s (ECS allows a stopTimeout of at most 120s)'),
+        /**
+         * How Alloy reaches the host's docker API: `socket` mounts /var/run/docker.sock read-only
+         * (read-only does not stop API calls: full docker API, host-root equivalent); `proxy` puts a
+         * socket-proxy sidecar in between that answers only the read endpoints Alloy needs.
+         */
+        dockerAccess: z
+          .enum(['socket', 'proxy'], { error: 'expected "socket" or "proxy"' })
+          .default('socket'),
+        dockerProxyImage: z.string().min(1).default('wollomatic/socket-proxy:1.13.1'),
+        /** uid[:gid] the proxy runs as; it must be able to open the host's docker socket. */
+        dockerProxyUser: z
+          .string()
+          .regex(/^\d+(:\d+)?$/, 'expected a numeric uid or uid:gid such as "0" or "65534:994"')
+          .default('0'),
+        /**
+         * Registry path standing in for Docker Hub (a private mirror or an ECR pull-through cache,
+         * e.g. "123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub"): default images on
+         * Docker Hub are pulled through it instead.
+         */
+        dockerHubMirror: z
+          .string()
+          .regex(
+            /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/,
+            'expected a registry path such as "123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub"',
+          )
+          .optional(),
       })
       .strict()
       .prefault({}),

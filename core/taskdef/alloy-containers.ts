@@ -1,5 +1,5 @@
 import type { Plan } from '../plan/schema';
-import { alloyImage } from '../plan/resolve';
+import { alloyImage, initImage } from '../plan/resolve';
 import type {
   ContainerDefinition,
   KeyValuePair,
@@ -11,13 +11,37 @@ import type {
 import {
   ALLOY_CONTAINER,
   ALLOY_INIT_CONTAINER,
-  ALLOY_LISTEN,
+  ALLOY_PROXY_CONTAINER,
+  alloyListenAddress,
   CONFIG_ENV,
+  DRAIN_ENV,
   PATHS,
   RECORD_LABELS,
   ROLE,
   VOLUMES,
 } from './names';
+import { healthCheck, restartPolicy, wrapperEntryPoint, type Drain } from './sidecar-lifecycle';
+
+/**
+ * The sidecars' own logs go to CloudWatch, into the log group the main containers used (so the
+ * execution role already may write there), under their own stream prefix: a shipper that fails is
+ * never hidden in the shipper. non-blocking: a CloudWatch outage must not stall Alloy's stdout
+ * and with it the shipping of everything else. Null when no main container used awslogs.
+ */
+export function sidecarAwslogs(
+  mainLogging: LogConfiguration | undefined,
+  prefix: string,
+): LogConfiguration | null {
+  const options = mainLogging?.logDriver === 'awslogs' ? (mainLogging.options ?? {}) : undefined;
+  const group = options?.['awslogs-group'];
+  if (!options || group === undefined) return null;
+  const kept: Record<string, string> = { 'awslogs-group': group };
+  if (options['awslogs-region'] !== undefined) kept['awslogs-region'] = options['awslogs-region'];
+  return {
+    logDriver: 'awslogs',
+    options: { ...kept, 'awslogs-stream-prefix': prefix, mode: 'non-blocking', 'max-buffer-size': '4m' },
+  };
+}
 
 /** json-file with rotation: Alloy reads it through the docker API (or tails the files). */
 export function jsonFileLogging(plan: Plan): LogConfiguration {
@@ -49,6 +73,10 @@ export interface NewContainersInput {
   readonly cpu: number | undefined;
   readonly memory: { key: 'memory' | 'memoryReservation'; value: number } | undefined;
   readonly labels: Record<string, string>;
+  /** Where Alloy's own logs go (sidecarAwslogs), json-file when null. */
+  readonly ownLogging: LogConfiguration | null;
+  readonly drain: Drain;
+  readonly networkMode: 'awsvpc' | 'host';
 }
 
 /**
@@ -59,7 +87,7 @@ export interface NewContainersInput {
 export function initContainer(input: NewContainersInput): ContainerDefinition {
   return {
     name: ALLOY_INIT_CONTAINER,
-    image: input.plan.alloy.initImage,
+    image: initImage(input.plan),
     essential: false,
     cpu: input.plan.alloy.initCpu,
     memory: input.plan.alloy.initMemory,
@@ -73,11 +101,16 @@ export function initContainer(input: NewContainersInput): ContainerDefinition {
 }
 
 export function sidecarContainer(input: NewContainersInput): ContainerDefinition {
-  const fileTail = input.plan.alloy.logSource === 'file-tail';
+  const { plan } = input;
+  const fileTail = plan.alloy.logSource === 'file-tail';
+  const proxied = plan.alloy.dockerAccess === 'proxy';
+  const port = plan.alloy.listenPort;
   const mountPoints = [
     { sourceVolume: VOLUMES.config, containerPath: PATHS.configDir, readOnly: true },
-    // The socket serves discovery in both modes (container name and task labels per log stream).
-    { sourceVolume: VOLUMES.dockerSocket, containerPath: PATHS.dockerSocket, readOnly: true },
+    // The docker API serves discovery in both modes (container name and task labels per stream).
+    proxied
+      ? { sourceVolume: VOLUMES.proxySocket, containerPath: PATHS.proxySocketDir, readOnly: true }
+      : { sourceVolume: VOLUMES.dockerSocket, containerPath: PATHS.dockerSocket, readOnly: true },
     ...(fileTail
       ? [
           { sourceVolume: VOLUMES.dockerContainers, containerPath: PATHS.dockerContainers, readOnly: true },
@@ -87,23 +120,42 @@ export function sidecarContainer(input: NewContainersInput): ContainerDefinition
   ];
   const sidecar: ContainerDefinition = {
     name: ALLOY_CONTAINER,
-    image: alloyImage(input.plan),
+    image: alloyImage(plan),
     essential: false,
   };
   if (input.cpu !== undefined) sidecar.cpu = input.cpu;
   if (input.memory) sidecar[input.memory.key] = input.memory.value;
+  // In host mode the loopback port is the instance's: reserving it keeps ECS from placing a
+  // second task that would bind it (the second Alloy would die at start).
+  const reserved =
+    input.networkMode === 'host'
+      ? { portMappings: [{ containerPort: port, hostPort: port, protocol: 'tcp' }] }
+      : {};
   Object.assign(sidecar, {
+    entryPoint: wrapperEntryPoint(),
     command: [
       'run',
-      `--server.http.listen-addr=${ALLOY_LISTEN}`,
+      `--server.http.listen-addr=${alloyListenAddress(port)}`,
       `--storage.path=${PATHS.storage}`,
       PATHS.configFile,
     ],
-    environment: input.environment.map((e): KeyValuePair => ({ name: e.name, value: e.value })),
+    environment: [
+      ...input.environment.map((e): KeyValuePair => ({ name: e.name, value: e.value })),
+      { name: DRAIN_ENV, value: String(input.drain.seconds) },
+    ],
     secrets: input.secrets.map((s): Secret => ({ name: s.name, valueFrom: s.valueFrom })),
     mountPoints,
-    dependsOn: [{ containerName: ALLOY_INIT_CONTAINER, condition: 'SUCCESS' }],
-    logConfiguration: jsonFileLogging(input.plan),
+    ...reserved,
+    // Start after the config is written (and the proxy is up); no main container depends on
+    // Alloy, so an Alloy that cannot start never keeps the app from starting.
+    dependsOn: [
+      { containerName: ALLOY_INIT_CONTAINER, condition: 'SUCCESS' },
+      ...(proxied ? [{ containerName: ALLOY_PROXY_CONTAINER, condition: 'START' }] : []),
+    ],
+    restartPolicy: restartPolicy(),
+    healthCheck: healthCheck(port),
+    stopTimeout: input.drain.stopTimeout,
+    logConfiguration: input.ownLogging ?? jsonFileLogging(plan),
     dockerLabels: { [RECORD_LABELS.role]: ROLE.sidecar, ...input.labels },
   });
   if (sidecar.secrets?.length === 0) delete sidecar.secrets;
@@ -115,6 +167,7 @@ export function newVolumes(plan: Plan): Volume[] {
     { name: VOLUMES.config },
     { name: VOLUMES.dockerSocket, host: { sourcePath: PATHS.dockerSocket } },
   ];
+  if (plan.alloy.dockerAccess === 'proxy') volumes.push({ name: VOLUMES.proxySocket });
   if (plan.alloy.logSource === 'file-tail') {
     volumes.push(
       { name: VOLUMES.dockerContainers, host: { sourcePath: PATHS.dockerContainers } },

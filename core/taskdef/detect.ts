@@ -1,6 +1,6 @@
 import type { AnyTaskDefinition, ContainerDefinition, TaskDefinitionInput } from './types';
 import { isDescribed } from './register-input';
-import { ALLOY_CONTAINER, ALLOY_INIT_CONTAINER, RECORD_LABELS, ROLE } from './names';
+import { ALLOY_CONTAINER, ALLOY_INIT_CONTAINER, ALLOY_PROXY_CONTAINER, RECORD_LABELS, ROLE } from './names';
 
 /**
  * ADOT is found by image, not by name (real definitions call it adot-collector, aws-collector,
@@ -38,6 +38,18 @@ export function isOurInit(c: ContainerDefinition): boolean {
   );
 }
 
+export function isOurProxy(c: ContainerDefinition): boolean {
+  return (
+    c.dockerLabels?.[RECORD_LABELS.role] === ROLE.proxy ||
+    (c.name === ALLOY_PROXY_CONTAINER && c.essential === false)
+  );
+}
+
+/** Any container the migration adds: the sidecar, its init container, the docker API proxy. */
+export function isOurAddition(c: ContainerDefinition): boolean {
+  return isOurSidecar(c) || isOurInit(c) || isOurProxy(c);
+}
+
 export function adotCandidates(td: TaskDefinitionInput): ContainerDefinition[] {
   return td.containerDefinitions.filter((c) => isAdotImage(c.image));
 }
@@ -66,7 +78,9 @@ export function logDriverOf(
   const body = bodyOf(td);
   const selected = containers
     ? body.containerDefinitions.filter((c) => containers.includes(c.name))
-    : body.containerDefinitions.filter((c) => !isAdotImage(c.image) && !isAlloyContainer(c) && !isOurInit(c));
+    : body.containerDefinitions.filter(
+        (c) => !isAdotImage(c.image) && !isAlloyContainer(c) && !isOurAddition(c),
+      );
   const drivers = new Set(
     selected.flatMap((c) => (c.logConfiguration ? [c.logConfiguration.logDriver] : [])),
   );

@@ -4,7 +4,13 @@ import { renderServiceAlloyConfig } from '../alloy';
 import type { AnyTaskDefinition, ContainerDefinition, ResourceBudget, TaskDefinitionInput } from './types';
 import { arnOf, toRegisterInput } from './register-input';
 import { adotCandidates, isAlloyContainer, isEssential } from './detect';
-import { ALLOY_CONTAINER, ALLOY_INIT_CONTAINER, BASELINE_TAG, RECORD_LABELS } from './names';
+import {
+  ALLOY_CONTAINER,
+  ALLOY_INIT_CONTAINER,
+  ALLOY_PROXY_CONTAINER,
+  BASELINE_TAG,
+  RECORD_LABELS,
+} from './names';
 import {
   collectorPorts,
   hostnameMentions,
@@ -18,8 +24,12 @@ import {
   jsonFileLogging,
   newVolumeNames,
   newVolumes,
+  sidecarAwslogs,
   sidecarContainer,
 } from './alloy-containers';
+import { DOCKER_PROXY_SIZE, dockerProxyContainer } from './docker-proxy';
+import { drainFor } from './sidecar-lifecycle';
+import { imageWarnings, platformRefusal, portRefusals } from './task-checks';
 import { carvedSidecarSize, checkBudget } from './budget';
 import { REFUSAL_REASONS as R, unmigratable, type Refusal } from './refusal';
 import { diffTaskDefinitions } from './diff';
@@ -154,7 +164,7 @@ export function migrate(
   }
 
   const clashingContainers = containers
-    .filter((c) => c.name === ALLOY_CONTAINER || c.name === ALLOY_INIT_CONTAINER)
+    .filter((c) => [ALLOY_CONTAINER, ALLOY_INIT_CONTAINER, ALLOY_PROXY_CONTAINER].includes(c.name))
     .map((c) => c.name);
   const existingVolumes = new Set((td.volumes ?? []).map((v) => v.name));
   const clashingVolumes = newVolumeNames(plan).filter((name) => existingVolumes.has(name));
@@ -207,6 +217,16 @@ export function migrate(
       message: 'no executionRoleArn: ECS needs it to inject the Alloy config from SSM',
     });
   }
+  if (td.taskRoleArn === undefined) {
+    refusals.push({
+      reason: R.noTaskRole,
+      message:
+        'no taskRoleArn: Alloy signs its remote writes to Amazon Managed Prometheus with the task role',
+    });
+  }
+  const platform = platformRefusal(td);
+  if (platform) refusals.push(platform);
+  refusals.push(...portRefusals(others, service, plan.alloy.listenPort));
   if (refusals.length > 0 || !adot) throw unmigratable(family, service.name, refusals);
 
   const parameter = configParameterName(plan, service.name);
@@ -218,12 +238,16 @@ export function migrate(
     [RECORD_LABELS.adotContainer]: adot.name,
     [RECORD_LABELS.mainContainers]: mainContainers.join(','),
   };
+  const proxied = plan.alloy.dockerAccess === 'proxy';
   const carved = carvedSidecarSize({
     taskCpu: td.cpu,
     taskMemory: td.memory,
     containers,
     adot,
-    init: { cpu: plan.alloy.initCpu, memory: plan.alloy.initMemory },
+    init: {
+      cpu: plan.alloy.initCpu + (proxied ? DOCKER_PROXY_SIZE.cpu : 0),
+      memory: plan.alloy.initMemory + (proxied ? DOCKER_PROXY_SIZE.memory : 0),
+    },
   });
   const defaultMemory = alloyMemory(plan, adot, td.memory);
   const cpu = plan.alloy.cpu ?? carved.cpu ?? adot.cpu;
@@ -235,8 +259,24 @@ export function migrate(
     warnings.push(
       `Alloy sized ${cpu ?? 0} cpu / ${memory?.value ?? 0} MiB so that it and the init container (${plan.alloy.initCpu}/${plan.alloy.initMemory}) fit in what ${adot.name} had (${adot.cpu ?? 0}/${adot.memory ?? adot.memoryReservation ?? 0}); set alloy.cpu/alloy.memory to choose otherwise`,
     );
+  const mainDefinitions = others.filter((c) => mainContainers.includes(c.name));
+  const drain = drainFor(mainDefinitions, plan.alloy.drain);
+  if (drain.source.startsWith('capped'))
+    warnings.push(
+      `Alloy drains ${drain.seconds}s at task stop (${drain.source}); later lines may not reach Loki`,
+    );
+  const awslogsMain = mainDefinitions.find((c) => sidecarAwslogs(c.logConfiguration, ALLOY_CONTAINER));
+  const ownLogging = sidecarAwslogs(awslogsMain?.logConfiguration, ALLOY_CONTAINER);
+  if (!ownLogging)
+    warnings.push(
+      "no main container logged to a CloudWatch log group: Alloy's own logs stay in json-file on the instance",
+    );
+  warnings.push(...imageWarnings(plan));
   const shared = {
     plan,
+    ownLogging,
+    drain,
+    networkMode: networkMode as ScrapeNetworkMode,
     configValueFrom: configParameterValueFrom(td, plan, parameter),
     environment: rendered.environment,
     secrets: rendered.secrets,
@@ -246,11 +286,17 @@ export function migrate(
   };
   const init = initContainer(shared);
   const sidecar = sidecarContainer(shared);
+  const proxy = proxied ? dockerProxyContainer(plan) : null;
+  if (proxy) {
+    const proxyLogging = sidecarAwslogs(awslogsMain?.logConfiguration, ALLOY_PROXY_CONTAINER);
+    proxy.logConfiguration = proxyLogging ?? jsonFileLogging(plan);
+  }
+  const added = proxy ? [init, proxy, sidecar] : [init, sidecar];
 
   const main = new Set(mainContainers);
   td.containerDefinitions = containers.flatMap((c) => {
     // The new pair takes the collector's place, so the rest of the list keeps its order.
-    if (c.name === adot.name) return [init, sidecar];
+    if (c.name === adot.name) return added;
     const out = withoutCollectorReferences(c, adot.name);
     if (main.has(c.name)) {
       if (c.logConfiguration?.logDriver === 'awslogs') out.logConfiguration = jsonFileLogging(plan);

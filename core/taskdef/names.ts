@@ -5,6 +5,8 @@
  */
 export const ALLOY_CONTAINER = 'alloy';
 export const ALLOY_INIT_CONTAINER = 'alloy-init';
+/** The socket-proxy sidecar of `alloy.dockerAccess: proxy`. */
+export const ALLOY_PROXY_CONTAINER = 'alloy-docker-proxy';
 
 export const VOLUMES = {
   /** Task-scoped volume the init container writes the config into and Alloy reads it from. */
@@ -15,6 +17,8 @@ export const VOLUMES = {
   dockerContainers: 'alloy-docker-containers',
   /** Alloy's storage path (file-tail positions, WAL), kept across sidecar restarts within a task. */
   data: 'alloy-data',
+  /** Task-scoped directory holding the proxy's filtered socket (dockerAccess: proxy). */
+  proxySocket: 'alloy-docker-api',
 } as const;
 
 export const PATHS = {
@@ -24,6 +28,8 @@ export const PATHS = {
   storageVolume: '/var/lib/alloy',
   dockerSocket: '/var/run/docker.sock',
   dockerContainers: '/var/lib/docker/containers',
+  proxySocketDir: '/var/run/alloy-docker',
+  proxySocket: '/var/run/alloy-docker/docker.sock',
 } as const;
 
 /** Tag key on migrated revisions holding the baseline (ADOT + awslogs) task definition ARN. */
@@ -42,10 +48,18 @@ export const RECORD_LABELS = {
   resizedMemory: 'alloy-rollout.resized-memory',
 } as const;
 
-export const ROLE = { sidecar: 'alloy-sidecar', init: 'alloy-init' } as const;
+export const ROLE = { sidecar: 'alloy-sidecar', init: 'alloy-init', proxy: 'alloy-docker-proxy' } as const;
 
 /** Environment variable the init container receives the config in (an ECS secret from SSM). */
 export const CONFIG_ENV = 'ALLOY_CONFIG';
 
-/** Alloy's HTTP server must listen beyond loopback for /-/ready checks from outside the container. */
-export const ALLOY_LISTEN = '0.0.0.0:12345';
+/**
+ * Alloy's HTTP server listens on loopback: its health check runs inside its own container, and
+ * nothing outside the task needs its UI or API (the orchestrator reads Loki and AMP instead).
+ */
+export function alloyListenAddress(port: number): string {
+  return `127.0.0.1:${port}`;
+}
+
+/** Seconds the sidecar's wrapper keeps Alloy running after SIGTERM (the drain). */
+export const DRAIN_ENV = 'ALLOY_DRAIN_SECONDS';

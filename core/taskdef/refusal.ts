@@ -12,6 +12,9 @@ export const REFUSAL_REASONS = {
   bridgeScrape: 'bridge-scrape',
   networkMode: 'network-mode',
   noExecutionRole: 'no-execution-role',
+  noTaskRole: 'no-task-role',
+  operatingSystem: 'operating-system',
+  portClash: 'port-clash',
   budget: 'budget',
 } as const;
 

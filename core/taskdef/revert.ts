@@ -6,7 +6,7 @@ import type {
   TaskDefinitionInput,
 } from './types';
 import { toRegisterInput } from './register-input';
-import { adotCandidates, isOurInit, isOurSidecar } from './detect';
+import { adotCandidates, isOurAddition, isOurSidecar } from './detect';
 import { BASELINE_TAG, RECORD_LABELS } from './names';
 import { ALL_OUR_VOLUMES } from './alloy-containers';
 import { linkTarget } from './references';
@@ -173,7 +173,7 @@ export function revert(currentIn: AnyTaskDefinition, baselineIn: AnyTaskDefiniti
   }
 
   const warnings: string[] = [];
-  const remaining = current.containerDefinitions.filter((c) => !isOurSidecar(c) && !isOurInit(c));
+  const remaining = current.containerDefinitions.filter((c) => !isOurAddition(c));
   if (remaining.some((c) => c.name === adotName))
     throw refuse(
       'name-clash',

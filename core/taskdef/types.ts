@@ -61,6 +61,28 @@ export interface ContainerDefinition {
   entryPoint?: string[];
   command?: string[];
   dockerLabels?: Record<string, string>;
+  restartPolicy?: ContainerRestartPolicy;
+  healthCheck?: HealthCheck;
+  /** Seconds ECS waits after SIGTERM before it kills the container (ECS default 30, EC2 max 120). */
+  stopTimeout?: number;
+  user?: string;
+  readonlyRootFilesystem?: boolean;
+  [key: string]: unknown;
+}
+
+export interface ContainerRestartPolicy {
+  enabled: boolean;
+  ignoredExitCodes?: number[];
+  restartAttemptPeriod?: number;
+  [key: string]: unknown;
+}
+
+export interface HealthCheck {
+  command: string[];
+  interval?: number;
+  timeout?: number;
+  retries?: number;
+  startPeriod?: number;
   [key: string]: unknown;
 }
 

@@ -1,7 +1,7 @@
 import type { Plan, ServicePlan } from '../../plan/schema';
 import { lokiPushUrl } from '../../plan/resolve';
 import { lokiAuth } from './credentials';
-import { DOCKER_CONTAINERS_DIR, DOCKER_HOST, ECS_LABELS, LABELS, LOKI_ENV, TASK_ID_FROM_ARN } from './names';
+import { DOCKER_CONTAINERS_DIR, dockerHost, ECS_LABELS, LABELS, LOKI_ENV, TASK_ID_FROM_ARN } from './names';
 import { attr, block, raw, type BlockItem, type Item } from './writer';
 
 /** Relabel rule keeping only the named containers (relabel regexes are fully anchored). */
@@ -63,7 +63,11 @@ export function logSource(plan: Plan): BlockItem {
       [`Tails ${DOCKER_CONTAINERS_DIR}/<id>/<id>-json.log; positions live under --storage.path.`],
     );
   }
-  return block('loki.source.docker', LABELS.logs, [attr('host', DOCKER_HOST), targets, forward]);
+  return block('loki.source.docker', LABELS.logs, [
+    attr('host', dockerHost(plan.alloy.dockerAccess)),
+    targets,
+    forward,
+  ]);
 }
 
 /** loki.process "logs": docker JSON decoding (file-tail), level from JSON, static labels. */

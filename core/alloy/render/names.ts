@@ -4,7 +4,10 @@
  */
 import { PATHS } from '../../taskdef/names';
 
-export const DOCKER_HOST = `unix://${PATHS.dockerSocket}`;
+/** The docker API Alloy talks to: the host socket, or the filtered one of the proxy sidecar. */
+export function dockerHost(access: 'socket' | 'proxy'): string {
+  return `unix://${access === 'proxy' ? PATHS.proxySocket : PATHS.dockerSocket}`;
+}
 
 /** Where the json-file log driver writes, mounted read-only into the sidecar for file-tail. */
 export const DOCKER_CONTAINERS_DIR = PATHS.dockerContainers;

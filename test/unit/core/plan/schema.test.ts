@@ -57,6 +57,10 @@ describe('the plan schema', () => {
       allowResize: false,
       logMaxSize: '10m',
       logMaxFile: 5,
+      listenPort: 12345,
+      dockerAccess: 'socket',
+      dockerProxyImage: 'wollomatic/socket-proxy:1.13.1',
+      dockerProxyUser: '0',
     });
     expect(plan.phases[0]?.enabled).toBe(true);
     expect(plan.phases[0]?.services[0]).toEqual({

@@ -118,10 +118,32 @@ describe('temporal-history.json (EC2/awsvpc/ARM64)', () => {
     expect(alloy.dependsOn).toEqual([{ containerName: 'alloy-init', condition: 'SUCCESS' }]);
     expect(alloy.command).toEqual([
       'run',
-      '--server.http.listen-addr=0.0.0.0:12345',
+      '--server.http.listen-addr=127.0.0.1:12345',
       '--storage.path=/var/lib/alloy/data',
       '/etc/alloy/config.alloy',
     ]);
+    // Lifecycle: restarted by ECS, drained at stop, healthy by its own /-/healthy, and its own
+    // logs in the main container's CloudWatch group under the "alloy" prefix.
+    expect(alloy.entryPoint?.slice(0, 2)).toEqual(['/bin/bash', '-c']);
+    expect(alloy.restartPolicy).toEqual({ enabled: true, restartAttemptPeriod: 60 });
+    expect(alloy.stopTimeout).toBe(40);
+    expect(alloy.environment).toContainEqual({ name: 'ALLOY_DRAIN_SECONDS', value: '30' });
+    expect(alloy.healthCheck?.command.join(' ')).toContain('/dev/tcp/127.0.0.1/12345');
+    expect(alloy.logConfiguration).toEqual({
+      logDriver: 'awslogs',
+      options: {
+        'awslogs-group': original.containerDefinitions.find((c) => c.name === 'temporal-history')
+          ?.logConfiguration?.options?.['awslogs-group'],
+        'awslogs-region': 'eu-west-1',
+        'awslogs-stream-prefix': 'alloy',
+        mode: 'non-blocking',
+        'max-buffer-size': '4m',
+      },
+    });
+    expect(alloy.portMappings).toBeUndefined();
+    // No essential container depends on Alloy: an Alloy that cannot start never stops the app.
+    for (const c of td.containerDefinitions.filter((x) => x.essential !== false))
+      expect((c.dependsOn ?? []).map((d) => d.containerName)).not.toContain('alloy');
     expect(alloy.mountPoints).toContainEqual({
       sourceVolume: 'alloy-docker-socket',
       containerPath: '/var/run/docker.sock',

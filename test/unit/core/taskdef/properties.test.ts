@@ -137,7 +137,12 @@ const caseArb: fc.Arbitrary<Case> = fc
     const containers = [...apps];
     containers.splice(position, 0, adot);
     const td = Object.assign(
-      { family: 'generated', executionRoleArn: 'arn:aws:iam::123456789012:role/exec', networkMode: 'awsvpc' },
+      {
+        family: 'generated',
+        executionRoleArn: 'arn:aws:iam::123456789012:role/exec',
+        taskRoleArn: 'arn:aws:iam::123456789012:role/task',
+        networkMode: 'awsvpc',
+      },
       ...task,
       { containerDefinitions: containers },
     ) as TaskDefinitionInput;

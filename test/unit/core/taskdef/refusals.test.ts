@@ -29,6 +29,7 @@ function td(overrides: Partial<TaskDefinitionInput> = {}): TaskDefinitionInput {
   return {
     family: 'fam',
     executionRoleArn: 'arn:aws:iam::123456789012:role/exec',
+    taskRoleArn: 'arn:aws:iam::123456789012:role/task',
     networkMode: 'awsvpc',
     requiresCompatibilities: ['EC2'],
     containerDefinitions: [app(), adot()],
@@ -95,6 +96,30 @@ describe('migrate refusals (details.reason)', () => {
     [REFUSAL_REASONS.bridgeScrape, td({ networkMode: undefined as unknown as string }), {}],
     [REFUSAL_REASONS.networkMode, td({ networkMode: 'none' }), {}],
     [REFUSAL_REASONS.noExecutionRole, td({ executionRoleArn: undefined as unknown as string }), {}],
+    [REFUSAL_REASONS.noTaskRole, td({ taskRoleArn: undefined as unknown as string }), {}],
+    [
+      REFUSAL_REASONS.operatingSystem,
+      td({
+        runtimePlatform: { operatingSystemFamily: 'WINDOWS_SERVER_2022_CORE', cpuArchitecture: 'X86_64' },
+      }),
+      {},
+    ],
+    [
+      REFUSAL_REASONS.portClash,
+      td({
+        containerDefinitions: [app({ portMappings: [{ containerPort: 12345, protocol: 'tcp' }] }), adot()],
+      }),
+      {},
+    ],
+    [
+      REFUSAL_REASONS.portClash,
+      td({
+        networkMode: 'host',
+        containerDefinitions: [app({ portMappings: [{ containerPort: 8080, hostPort: 12345 }] }), adot()],
+      }),
+      {},
+    ],
+    [REFUSAL_REASONS.portClash, td(), { metricsPort: 12345 }],
     [
       REFUSAL_REASONS.budget,
       td({
@@ -205,7 +230,11 @@ describe('migrate refusals (details.reason)', () => {
         },
       },
     );
-    const result = migrate(td({ executionRoleArn: 'exec-role-by-name' }), service(), withAuth);
+    const result = migrate(
+      td({ executionRoleArn: 'exec-role-by-name', taskRoleArn: 'task-role-by-name' }),
+      service(),
+      withAuth,
+    );
     if (result.kind !== 'migrated') throw new Error(result.reason);
     const [, init, alloy] = result.taskDefinition.containerDefinitions;
     expect(alloy?.secrets).toEqual([
