@@ -1,12 +1,12 @@
 import type { ContainerDefinition, TaskDefinition } from '../ecs/model';
-import { isAdotImage, isOurInit, isOurSidecar } from '../../core/taskdef/detect';
+import { isAdotImage, isOurAddition, isOurInit, isOurSidecar } from '../../core/taskdef/detect';
 import { ALLOY_INIT_CONTAINER, CONFIG_ENV } from '../../core/taskdef/names';
 import type { ContainerDefinition as CoreContainer } from '../../core/taskdef/types';
 
 /** How a task definition collects telemetry, read the way ECS and the sidecars would see it. */
 export interface TaskShape {
   readonly collector: 'alloy' | 'adot' | 'none';
-  /** Application containers: everything but collectors and the init container. */
+  /** Application containers: everything but collectors and the containers the migration adds. */
   readonly mainContainers: readonly ContainerDefinition[];
   /** Where the Alloy init container reads the config from (an SSM name or ARN), if any. */
   readonly alloyConfigFrom?: string;
@@ -21,9 +21,7 @@ export function shapeOf(td: TaskDefinition): TaskShape {
   const configFrom = init?.secrets?.find((s) => s.name === CONFIG_ENV)?.valueFrom;
   return {
     collector: alloy ? 'alloy' : adot ? 'adot' : 'none',
-    mainContainers: containers.filter(
-      (c) => !isAdotImage(c.image) && !isOurSidecar(asCore(c)) && !isOurInit(asCore(c)),
-    ),
+    mainContainers: containers.filter((c) => !isAdotImage(c.image) && !isOurAddition(asCore(c))),
     ...(configFrom ? { alloyConfigFrom: configFrom } : {}),
   };
 }
