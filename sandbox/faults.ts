@@ -15,6 +15,9 @@ import { formatDuration, parseDuration } from '../core/plan/duration';
  *   <service>:no-logs-after=<duration>         its Alloy sidecars ship until <duration> after their task
  *                                              started running, then nothing
  *   <service>:flapping-metrics                 its Alloy tasks' scrapes succeed for 30 s, fail for 30 s, ...
+ *   <service>:alloy-crash                      the Alloy sidecar of each of its tasks exits once (code 1),
+ *                                              15 s after its restart policy would restart it
+ *   <service>:alloy-crash-after=<duration>     the same, <duration> after each task started running
  *   loki:not-ready                             Loki's /ready answers 503
  *   loki:http-<status>x<N>                     Loki's query API answers <status> (429 or 5xx) N times
  *   loki:canary-dropped                        Loki's push API accepts the canary stream (204) but stores nothing
@@ -33,6 +36,8 @@ export type Fault =
   | OnsetFault<'broken-json-after'>
   | OnsetFault<'no-logs-after'>
   | { readonly kind: 'flapping-metrics'; readonly service: string }
+  | { readonly kind: 'alloy-crash'; readonly service: string }
+  | OnsetFault<'alloy-crash-after'>
   | { readonly kind: 'loki-not-ready' }
   | { readonly kind: 'loki-http'; readonly status: number; readonly times: number }
   | { readonly kind: 'loki-canary-dropped' }
@@ -61,6 +66,8 @@ export const FAULT_GRAMMAR = [
   '<service>:broken-json-after=<duration>',
   '<service>:no-logs-after=<duration>',
   '<service>:flapping-metrics',
+  '<service>:alloy-crash',
+  '<service>:alloy-crash-after=<duration>',
   'loki:not-ready',
   'loki:http-<429|5xx>x<N>',
   'loki:canary-dropped',
@@ -76,6 +83,7 @@ const SERVICE_FAULTS = new Set([
   'broken-json',
   'no-metrics',
   'flapping-metrics',
+  'alloy-crash',
 ]);
 
 /**
@@ -83,6 +91,12 @@ const SERVICE_FAULTS = new Set([
  * several flips within a soak of minutes.
  */
 export const FLAP_PHASE_MS = 30_000;
+
+/**
+ * How long after the restart policy's period an `alloy-crash` sidecar exits: it has run long enough
+ * to be restarted (60 s + 15 s with the transform's policy; 300 s + 15 s with ECS's default period).
+ */
+export const ALLOY_CRASH_MARGIN_MS = 15_000;
 
 /** Help lines under FAULT_GRAMMAR, for the faults whose spec does not say what they do. */
 export const FAULT_NOTES = [
@@ -92,6 +106,11 @@ export const FAULT_NOTES = [
   `flapping-metrics: each Alloy task's metrics scrape answers for ${formatDuration(FLAP_PHASE_MS)}, then`,
   `fails with HTTP 500 (up=0) for ${formatDuration(FLAP_PHASE_MS)}, and so on`,
   'these three never touch ADOT tasks (the baseline after a rollback)',
+  'alloy-crash: the Alloy sidecar of each Alloy task exits once (code 1),',
+  `${formatDuration(ALLOY_CRASH_MARGIN_MS)} after its restartPolicy period; with the policy ECS restarts it`,
+  'and it ships the lines written meanwhile; without one it stays down',
+  'alloy-crash-after=<duration>: that exit, <duration> after the task',
+  'started (sooner than the period: ECS does not restart it)',
 ] as const;
 
 /** Onsets are timers on the sandbox clock; a day is far past any soak, and far from timer overflow. */
@@ -111,7 +130,7 @@ function count(spec: string, text: string | undefined): number {
   return n;
 }
 
-function onset<K extends 'broken-json-after' | 'no-logs-after'>(
+function onset<K extends 'broken-json-after' | 'no-logs-after' | 'alloy-crash-after'>(
   spec: string,
   kind: K,
   service: string,
@@ -122,7 +141,9 @@ function onset<K extends 'broken-json-after' | 'no-logs-after'>(
   const ms = parseDuration(text);
   if (ms === null)
     throw bad(spec, `"${text}" is not a duration (a whole number and a unit, ms, s, m or h: 60s, 5m, 1h30m)`);
-  if (ms === 0) throw bad(spec, `the duration must be longer than 0s (from the start, use ${from})`);
+  // alloy-crash is not alloy-crash-after from the start: it waits for the restart policy's period.
+  const hint = kind === 'alloy-crash-after' ? '' : ` (from the start, use ${from})`;
+  if (ms === 0) throw bad(spec, `the duration must be longer than 0s${hint}`);
   if (ms > MAX_ONSET_MS) throw bad(spec, `the duration must be at most 24h, got "${text}"`);
   return { kind, service, after: text, afterMs: ms };
 }
@@ -162,8 +183,14 @@ export function parseFault(spec: string): Fault {
       throw bad(spec, `"${label[1] ?? ''}" is not a Loki label name`);
     return { kind: 'missing-label', service: target, label: label[1] as string };
   }
-  const timed = /^(broken-json-after|no-logs-after)(?:=(.*))?$/.exec(rest);
-  if (timed) return onset(spec, timed[1] as 'broken-json-after' | 'no-logs-after', target, timed[2]);
+  const timed = /^(broken-json-after|no-logs-after|alloy-crash-after)(?:=(.*))?$/.exec(rest);
+  if (timed)
+    return onset(
+      spec,
+      timed[1] as 'broken-json-after' | 'no-logs-after' | 'alloy-crash-after',
+      target,
+      timed[2],
+    );
   if (SERVICE_FAULTS.has(rest)) return { kind: rest as SimpleServiceFaultKind, service: target };
   const name = rest.split('=')[0] ?? '';
   if (SERVICE_FAULTS.has(name)) throw bad(spec, `${name} takes no value`);
@@ -177,7 +204,7 @@ export function parseFaults(specs: readonly string[]): Fault[] {
 type ServiceFault = Extract<Fault, { readonly service: string }>;
 type SimpleServiceFaultKind = Exclude<
   ServiceFaultKind,
-  'missing-label' | 'broken-json-after' | 'no-logs-after'
+  'missing-label' | 'broken-json-after' | 'no-logs-after' | 'alloy-crash-after'
 >;
 
 /** A service fault as its spec reads (`history:broken-json-after=60s`), for messages. */
@@ -197,6 +224,10 @@ export function describeFault(f: Fault): string {
       return `${f.service}: no-logs-after ${f.after} (nothing reaches Loki from ${f.after} after each Alloy task started)`;
     case 'flapping-metrics':
       return `${f.service}: flapping-metrics (scrapes answer ${formatDuration(FLAP_PHASE_MS)}, then fail with HTTP 500 ${formatDuration(FLAP_PHASE_MS)}, repeating)`;
+    case 'alloy-crash':
+      return `${f.service}: alloy-crash (each Alloy sidecar exits once, ${formatDuration(ALLOY_CRASH_MARGIN_MS)} after its restart period)`;
+    case 'alloy-crash-after':
+      return `${f.service}: alloy-crash-after ${f.after} (each Alloy sidecar exits once, ${f.after} after its task started)`;
     case 'loki-http':
       return `loki: HTTP ${f.status} x${f.times}`;
     case 'ecs-throttle':

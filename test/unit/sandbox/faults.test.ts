@@ -26,6 +26,11 @@ describe('parseFault', () => {
       { kind: 'no-logs-after', service: 'history', after: '1m30s', afterMs: 90_000 },
     ],
     ['history:flapping-metrics', { kind: 'flapping-metrics', service: 'history' }],
+    ['history:alloy-crash', { kind: 'alloy-crash', service: 'history' }],
+    [
+      'history:alloy-crash-after=90s',
+      { kind: 'alloy-crash-after', service: 'history', after: '90s', afterMs: 90_000 },
+    ],
     ['loki:not-ready', { kind: 'loki-not-ready' }],
     ['loki:http-429x3', { kind: 'loki-http', status: 429, times: 3 }],
     ['loki:http-500x2', { kind: 'loki-http', status: 500, times: 2 }],
@@ -65,6 +70,9 @@ describe('parseFault', () => {
     ['history:broken-json=60s', 'broken-json takes no value'],
     ['history:flapping-metrics=30s', 'flapping-metrics takes no value'],
     ['history:no-logs-before=60s', 'unknown service fault "no-logs-before=60s"'],
+    ['history:alloy-crash=60s', 'alloy-crash takes no value'],
+    ['history:alloy-crash-after', 'missing the duration (alloy-crash-after=<duration>'],
+    ['history:alloy-crash-after=0s', 'the duration must be longer than 0s;'],
   ])('refuses %s, naming the problem and the grammar', (spec, why) => {
     expect(() => parseFault(spec)).toThrow(
       expect.objectContaining({ name: 'InputInvalidError', message: expect.stringContaining(why) }),
@@ -89,6 +97,14 @@ describe('describeFault', () => {
       'history:flapping-metrics',
       'history: flapping-metrics (scrapes answer 30s, then fail with HTTP 500 30s, repeating)',
     ],
+    [
+      'history:alloy-crash',
+      'history: alloy-crash (each Alloy sidecar exits once, 15s after its restart period)',
+    ],
+    [
+      'history:alloy-crash-after=30s',
+      'history: alloy-crash-after 30s (each Alloy sidecar exits once, 30s after its task started)',
+    ],
     ['loki:http-429x3', 'loki: HTTP 429 x3'],
     ['ecs:throttlex2', 'ecs: throttle x2'],
     ['lock:held', 'lock-held'],
@@ -103,6 +119,8 @@ describe('serviceFaultSpec', () => {
     'history:missing-label=level',
     'history:broken-json-after=90s',
     'x:flapping-metrics',
+    'history:alloy-crash',
+    'history:alloy-crash-after=2m',
   ])('gives %s back as it was written', (spec) => {
     const fault = parseFault(spec);
     if (!('service' in fault)) throw new Error(`${spec} is not a service fault`);
