@@ -22,6 +22,20 @@ export interface LokiConfigInput {
 /**
  * Single-binary Loki on S3 with TSDB and schema v13, as the seeds' design: the compactor enforces
  * `retention_period`, and the bucket's lifecycle (retention + 1 day) is only the backstop.
+ *
+ * `ingester.wal.flush_on_shutdown: true`. With the WAL enabled (its default) Loki does not flush
+ * on shutdown unless this is set (default `false`: `pkg/ingester/wal.go` and the configuration
+ * reference of Loki 3.0.0 through 3.7; docs/sources/operations/storage/wal.md: "Flushing of data to
+ * chunk store during rollouts or scale down is disabled"), counting on the next start to replay the
+ * WAL. Here the WAL is on the task's own disk and a replacement is a new task that never sees it,
+ * so without the setting every redeploy loses the unflushed chunks (up to `max_chunk_age`). With it,
+ * on SIGTERM the ingester flushes every in-memory chunk, then the store (the ingester depends on it,
+ * so it stops later) builds and uploads the TSDB index of those chunks; the service's `stopTimeout`
+ * gives it the time.
+ * The WAL stays enabled on task-local disk, not on a persistent volume: only a restart that finds
+ * it can replay it, and ECS replaces a task with a new one, maybe on another instance (a host volume
+ * would need that same instance; EFS puts a network file system under every write). So a crash
+ * (OOM kill, lost instance) still loses the unflushed chunks; a stop does not.
  */
 export function renderLokiConfig(input: LokiConfigInput): string {
   return `auth_enabled: false
@@ -62,6 +76,10 @@ ingester:
   chunk_idle_period: 5m
   chunk_target_size: 1536000
   max_chunk_age: 1h
+  wal:
+    enabled: true
+    dir: /loki/wal
+    flush_on_shutdown: true
 
 compactor:
   working_directory: /loki/compactor

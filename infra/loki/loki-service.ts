@@ -58,7 +58,10 @@ export interface LokiServiceProps {
   readonly retentionDays?: number;
   /** Default grafana/loki:3.0.0 (seeds). */
   readonly image?: string;
-  /** Writes the config from SSM to the shared volume before Loki starts; needs `sh` and must run on ARM64. */
+  /**
+   * The helper image: writes the config from SSM to the shared volume before Loki starts, then probes
+   * Loki's /ready for the task's health check. Needs `sh` and `wget` (busybox has both) and must run on ARM64.
+   */
   readonly initImage?: string;
   /** Retention of Loki's own container logs in CloudWatch. Default: two weeks. */
   readonly containerLogRetention?: RetentionDays;
@@ -68,6 +71,15 @@ export interface LokiServiceProps {
 const ARM64 = 'arm64';
 const CONFIG_DIR = '/etc/loki/rollout';
 const CONFIG_FILE = `${CONFIG_DIR}/config.yaml`;
+/** CPU units and MiB of each helper container (config writer, readiness probe); Loki gets the rest. */
+const HELPER = { cpu: 16, memoryMiB: 32 } as const;
+/**
+ * Time Loki gets between SIGTERM and SIGKILL to flush its in-memory chunks and upload their index
+ * (`flush_on_shutdown` in loki-config.ts). Without it ECS on EC2 uses the agent's
+ * ECS_CONTAINER_STOP_TIMEOUT, 30 s by default; 120 s is the largest stop timeout ECS documents
+ * (ContainerDefinition.stopTimeout, the Fargate maximum), so the task definition stays valid anywhere.
+ */
+const LOKI_STOP_TIMEOUT = Duration.seconds(120);
 
 /**
  * The seeds' Loki for teams that have none: single-binary Loki on ECS (EC2, ARM64) storing chunks
@@ -185,8 +197,8 @@ export class LokiService extends Construct {
     const init = this.taskDefinition.addContainer('config', {
       image: ContainerImage.fromRegistry(settings.initImage),
       essential: false,
-      cpu: 16,
-      memoryLimitMiB: 32,
+      cpu: HELPER.cpu,
+      memoryLimitMiB: HELPER.memoryMiB,
       entryPoint: ['sh', '-c'],
       command: [`printf '%s' "$LOKI_CONFIG" > ${CONFIG_FILE}`],
       // From SSM through the execution role: the config never appears in the task definition.
@@ -198,9 +210,10 @@ export class LokiService extends Construct {
     const loki = this.taskDefinition.addContainer('loki', {
       image: ContainerImage.fromRegistry(settings.image),
       essential: true,
-      cpu: settings.cpu - 16,
-      memoryLimitMiB: settings.memoryMiB - 32,
+      cpu: settings.cpu - 2 * HELPER.cpu,
+      memoryLimitMiB: settings.memoryMiB - 2 * HELPER.memoryMiB,
       command: [`-config.file=${CONFIG_FILE}`],
+      stopTimeout: LOKI_STOP_TIMEOUT,
       portMappings: [
         {
           name: LOKI_DEFAULTS.serviceConnectName,
@@ -208,10 +221,31 @@ export class LokiService extends Construct {
           appProtocol: AppProtocol.http,
         },
       ],
+      logging: LogDrivers.awsLogs({ logGroup, streamPrefix: 'loki' }),
+    });
+    loki.addMountPoints({ sourceVolume: 'loki-config', containerPath: CONFIG_DIR, readOnly: true });
+    loki.addContainerDependencies({ container: init, condition: ContainerDependencyCondition.SUCCESS });
+
+    // The task's health check runs in a helper container, not in Loki's: no command works in every
+    // image this construct accepts (any tag; the Loki Lambda also swaps the image of a registered
+    // task definition and keeps its health check). grafana/loki 3.0-3.1 are Alpine (sh, wget);
+    // 3.2-3.5 distroless static:debug with /bin/sh linked to busybox; from 3.6.0 distroless
+    // static:nonroot, with no shell and no wget (cmd/loki/Dockerfile at each tag); `loki -health`
+    // exists only from 3.6.5 (cmd/loki/health.go) and older binaries reject the flag. In awsvpc mode
+    // the containers share localhost, so busybox probing /ready judges Loki whatever its image. It is
+    // essential because ECS derives the task's health from its essential containers' checks.
+    const ready = this.taskDefinition.addContainer('ready', {
+      image: ContainerImage.fromRegistry(settings.initImage),
+      essential: true,
+      cpu: HELPER.cpu,
+      memoryLimitMiB: HELPER.memoryMiB,
+      entryPoint: ['sh', '-c'],
+      // Idles until SIGTERM, then exits at once (a shell as PID 1 ignores SIGTERM without a trap).
+      command: ["trap 'exit 0' TERM; while true; do sleep 3600 & wait $!; done"],
       healthCheck: {
         command: [
           'CMD-SHELL',
-          `wget -q -O /dev/null http://localhost:${LOKI_DEFAULTS.httpPort}/ready || exit 1`,
+          `wget -q -T 4 -O /dev/null http://localhost:${LOKI_DEFAULTS.httpPort}/ready || exit 1`,
         ],
         interval: Duration.seconds(30),
         timeout: Duration.seconds(5),
@@ -219,10 +253,9 @@ export class LokiService extends Construct {
         // The ingester waits ~15s after start before /ready turns 200.
         startPeriod: Duration.seconds(60),
       },
-      logging: LogDrivers.awsLogs({ logGroup, streamPrefix: 'loki' }),
+      logging: LogDrivers.awsLogs({ logGroup, streamPrefix: 'ready' }),
     });
-    loki.addMountPoints({ sourceVolume: 'loki-config', containerPath: CONFIG_DIR, readOnly: true });
-    loki.addContainerDependencies({ container: init, condition: ContainerDependencyCondition.SUCCESS });
+    ready.addContainerDependencies({ container: loki, condition: ContainerDependencyCondition.START });
 
     this.service = new Ec2Service(this, 'Service', {
       cluster: props.cluster,
@@ -231,7 +264,15 @@ export class LokiService extends Construct {
       securityGroups: [this.securityGroup],
       ...(props.subnets ? { vpcSubnets: props.subnets } : {}),
       ...(props.serviceName ? { serviceName: props.serviceName } : {}),
-      // The in-memory ring is per task: stop the old task (it flushes) before the new one takes writes.
+      // Stop the old task (SIGTERM: it flushes, see LOKI_STOP_TIMEOUT) before starting the new one,
+      // never two serving side by side. Each task is a whole Loki with its own in-memory ring and its
+      // own compactor on the one bucket, and Loki wants a single compactor ("Run the Compactor as a
+      // singleton", docs/sources/operations/storage/retention.md; "may lead to data loss",
+      // boltdb-shipper.md); a second task's queries would also miss the other's unflushed lines. The
+      // WAL is no obstacle either way (each task writes its own disk), so a new task starting while
+      // the old one still flushes is harmless. The price is a gap on every deploy (the flush, then
+      // ~15 s to /ready): Alloy's loki.write retries a push for about 8 minutes
+      // (core/alloy/render/logs.ts), so lines arrive late, not never; queries fail meanwhile.
       minHealthyPercent: 0,
       maxHealthyPercent: 100,
       circuitBreaker: { enable: true, rollback: true },
@@ -337,7 +378,7 @@ function checkLokiProps(props: LokiServiceProps): LokiSettings {
   problems.expect(
     settings.initImage.trim().length > 0,
     'initImage',
-    'an image with `sh`',
+    'an image with `sh` and `wget`',
     settings.initImage,
   );
   problems.throwIfAny();

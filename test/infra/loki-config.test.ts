@@ -7,6 +7,7 @@ interface LokiConfigDoc {
   server: { http_listen_port: number };
   common: { storage: { s3: Record<string, string> } };
   schema_config: { configs: unknown[] };
+  ingester: { max_chunk_age: string; wal: { enabled: boolean; dir: string; flush_on_shutdown: boolean } };
   compactor: Record<string, unknown>;
   limits_config: { retention_period: string };
 }
@@ -36,6 +37,12 @@ describe('renderLokiConfig', () => {
       renderLokiConfig({ bucketName: 'b', region: 'r', retentionDays: 30 }),
     ) as LokiConfigDoc;
     expect(thirty.limits_config.retention_period).toBe('720h');
+  });
+
+  it('flushes every in-memory chunk on shutdown, since a replacement task never sees the WAL', () => {
+    // Loki's default with the WAL on is false: a stopped task would take up to max_chunk_age of lines.
+    expect(config.ingester.wal).toEqual({ enabled: true, dir: '/loki/wal', flush_on_shutdown: true });
+    expect(config.ingester.max_chunk_age).toBe('1h');
   });
 
   it('listens where the service, its health check and Service Connect expect', () => {

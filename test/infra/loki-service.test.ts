@@ -30,6 +30,14 @@ function build(props: Partial<LokiServiceProps> = {}) {
   return { app, loki, template: Template.fromStack(stack) };
 }
 
+/** The Loki task definition's containers, in the order the construct adds them. */
+function containerDefinitions(template: Template): Array<Record<string, unknown>> {
+  const definitions = Object.values(template.findResources('AWS::ECS::TaskDefinition'));
+  expect(definitions).toHaveLength(1);
+  return (definitions[0]?.Properties as { ContainerDefinitions: Array<Record<string, unknown>> })
+    .ContainerDefinitions;
+}
+
 describe('LokiService', () => {
   // One synthesis for the default-settings assertions.
   let built: ReturnType<typeof build>;
@@ -56,6 +64,64 @@ describe('LokiService', () => {
     });
     built.template.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '1024', Memory: '2048' });
     built.template.hasResourceProperties('AWS::SSM::Parameter', { Type: 'String', Tier: 'Standard' });
+  });
+
+  it('gives Loki 120 s between SIGTERM and SIGKILL to flush, and the rest of the task once the helpers have theirs', () => {
+    const containers = containerDefinitions(built.template);
+    expect(containers.map((c) => c.Name)).toEqual(['config', 'loki', 'ready']);
+    expect(containers[1]).toMatchObject({
+      Name: 'loki',
+      Image: 'grafana/loki:3.0.0',
+      Essential: true,
+      StopTimeout: 120,
+      Cpu: 992,
+      Memory: 1984,
+    });
+    const sum = (key: 'Cpu' | 'Memory') => containers.reduce((total, c) => total + Number(c[key]), 0);
+    expect([sum('Cpu'), sum('Memory')]).toEqual([1024, 2048]);
+  });
+
+  it("judges the task by Loki's /ready from a busybox helper, whatever the Loki image", () => {
+    // No command works inside every grafana/loki image (3.6+ have no shell or wget; `loki -health`
+    // exists only from 3.6.5), and the Loki Lambda swaps the image while keeping the health check.
+    const containers = containerDefinitions(built.template);
+    expect(containers.filter((c) => c.HealthCheck).map((c) => c.Name)).toEqual(['ready']);
+    expect(containers[2]).toMatchObject({
+      Name: 'ready',
+      Image: 'public.ecr.aws/docker/library/busybox:1.37',
+      Essential: true,
+      EntryPoint: ['sh', '-c'],
+      Command: [expect.stringMatching(/^trap 'exit 0' TERM; /)],
+      DependsOn: [{ ContainerName: 'loki', Condition: 'START' }],
+      HealthCheck: {
+        Command: ['CMD-SHELL', 'wget -q -T 4 -O /dev/null http://localhost:3100/ready || exit 1'],
+        Interval: 30,
+        Timeout: 5,
+        Retries: 3,
+        StartPeriod: 60,
+      },
+    });
+    const newer = build({ image: 'grafana/loki:3.7.0' });
+    expect(
+      containerDefinitions(newer.template).map((c) => [c.Name, c.Image, Boolean(c.HealthCheck)]),
+    ).toEqual([
+      ['config', 'public.ecr.aws/docker/library/busybox:1.37', false],
+      ['loki', 'grafana/loki:3.7.0', false],
+      ['ready', 'public.ecr.aws/docker/library/busybox:1.37', true],
+    ]);
+  });
+
+  it('stops the old task before starting the new one, with the circuit breaker rolling back a failed deploy', () => {
+    built.template.hasResourceProperties('AWS::ECS::Service', {
+      DeploymentConfiguration: {
+        MinimumHealthyPercent: 0,
+        MaximumPercent: 100,
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+      },
+      LaunchType: 'EC2',
+    });
+    // EC2 launch type: without a stopTimeout the agent's ECS_CONTAINER_STOP_TIMEOUT (30 s) would apply.
+    built.template.hasResourceProperties('AWS::ECS::TaskDefinition', { RequiresCompatibilities: ['EC2'] });
   });
 
   it('accepts only the ECS instances on 3100 when no Grafana or other client is given, and adds no rule to their group', () => {
