@@ -513,10 +513,16 @@ describe('Loki service', () => {
           Image: 'grafana/loki:3.5.3',
           Essential: true,
           PortMappings: [Match.objectLike({ ContainerPort: 3100, Name: 'loki' })],
+          StopTimeout: 120,
+          DependsOn: [{ ContainerName: 'config', Condition: 'SUCCESS' }],
+        }),
+        // The probe runs beside Loki, so it works whatever the Loki image holds (3.6+ has no wget).
+        Match.objectLike({
+          Name: 'ready',
+          Essential: true,
           HealthCheck: Match.objectLike({
             Command: ['CMD-SHELL', Match.stringLikeRegexp('http://localhost:3100/ready')],
           }),
-          DependsOn: [{ ContainerName: 'config', Condition: 'SUCCESS' }],
         }),
       ]),
     });
