@@ -1,5 +1,6 @@
 import { isDockerHubImage } from '../../../../core/plan/resolve';
 import { renderServiceAlloyConfig } from '../../../../core/alloy';
+import { validateAlloy } from '../../../../core/alloy/validate';
 import {
   migrate,
   revert,
@@ -175,6 +176,13 @@ describe('the docker API proxy (alloy.dockerAccess: proxy)', () => {
     });
     expect(config.config.match(/host\s+= "unix:\/\/\/var\/run\/alloy-docker\/docker.sock"/g)).toHaveLength(2);
     expect(config.config).not.toContain('unix:///var/run/docker.sock');
+    for (const logSource of ['docker-api', 'file-tail']) {
+      const text = renderServiceAlloyConfig(planWith({ dockerAccess: 'proxy', logSource }), service(), {
+        mainContainers: ['app'],
+        networkMode: 'host',
+      }).config;
+      expect(validateAlloy(text)).toEqual({ errors: [], warnings: [] });
+    }
   });
 
   it('allows only the reads each log source needs: file-tail never needs inspect or logs', () => {
