@@ -23,10 +23,10 @@ import {
 import { healthCheck, restartPolicy, wrapperEntryPoint, type Drain } from './sidecar-lifecycle';
 
 /**
- * The sidecars' own logs go to CloudWatch, into the log group the main containers used (so the
- * execution role already may write there), under their own stream prefix: a shipper that fails is
- * never hidden in the shipper. non-blocking: a CloudWatch outage must not stall Alloy's stdout
- * and with it the shipping of everything else. Null when no main container used awslogs.
+ * The sidecars' own logs go to CloudWatch, into the log group the ADOT collector (else a main
+ * container) used, so the execution role already may write there, under their own stream prefix:
+ * a shipper that fails is never hidden in the shipper. non-blocking: a CloudWatch outage must not
+ * stall Alloy's stdout and with it the shipping of everything else. Null without such a group.
  */
 export function sidecarAwslogs(
   mainLogging: LogConfiguration | undefined,

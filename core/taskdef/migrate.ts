@@ -265,11 +265,14 @@ export function migrate(
     warnings.push(
       `Alloy drains ${drain.seconds}s at task stop (${drain.source}); later lines may not reach Loki`,
     );
-  const awslogsMain = mainDefinitions.find((c) => sidecarAwslogs(c.logConfiguration, ALLOY_CONTAINER));
-  const ownLogging = sidecarAwslogs(awslogsMain?.logConfiguration, ALLOY_CONTAINER);
+  // The collector's own log group first (its logs were there before), else a main container's.
+  const logsFrom = [adot, ...mainDefinitions].find((c) =>
+    sidecarAwslogs(c.logConfiguration, ALLOY_CONTAINER),
+  );
+  const ownLogging = sidecarAwslogs(logsFrom?.logConfiguration, ALLOY_CONTAINER);
   if (!ownLogging)
     warnings.push(
-      "no main container logged to a CloudWatch log group: Alloy's own logs stay in json-file on the instance",
+      "neither the collector nor a main container logged to a CloudWatch log group: Alloy's own logs stay in json-file on the instance",
     );
   warnings.push(...imageWarnings(plan));
   const shared = {
@@ -288,7 +291,7 @@ export function migrate(
   const sidecar = sidecarContainer(shared);
   const proxy = proxied ? dockerProxyContainer(plan) : null;
   if (proxy) {
-    const proxyLogging = sidecarAwslogs(awslogsMain?.logConfiguration, ALLOY_PROXY_CONTAINER);
+    const proxyLogging = sidecarAwslogs(logsFrom?.logConfiguration, ALLOY_PROXY_CONTAINER);
     proxy.logConfiguration = proxyLogging ?? jsonFileLogging(plan);
   }
   const added = proxy ? [init, proxy, sidecar] : [init, sidecar];

@@ -123,7 +123,7 @@ describe('temporal-history.json (EC2/awsvpc/ARM64)', () => {
       '/etc/alloy/config.alloy',
     ]);
     // Lifecycle: restarted by ECS, drained at stop, healthy by its own /-/healthy, and its own
-    // logs in the main container's CloudWatch group under the "alloy" prefix.
+    // logs in the collector's CloudWatch group under the "alloy" prefix.
     expect(alloy.entryPoint?.slice(0, 2)).toEqual(['/bin/bash', '-c']);
     expect(alloy.restartPolicy).toEqual({ enabled: true, restartAttemptPeriod: 60 });
     expect(alloy.stopTimeout).toBe(40);
@@ -132,7 +132,7 @@ describe('temporal-history.json (EC2/awsvpc/ARM64)', () => {
     expect(alloy.logConfiguration).toEqual({
       logDriver: 'awslogs',
       options: {
-        'awslogs-group': original.containerDefinitions.find((c) => c.name === 'temporal-history')
+        'awslogs-group': original.containerDefinitions.find((c) => c.name === 'adot-collector')
           ?.logConfiguration?.options?.['awslogs-group'],
         'awslogs-region': 'eu-west-1',
         'awslogs-stream-prefix': 'alloy',

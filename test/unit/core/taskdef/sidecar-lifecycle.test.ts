@@ -108,6 +108,18 @@ describe("restart, health and the sidecar's own logs", () => {
     });
   });
 
+  it("prefers the collector's own log group, where its logs were before", () => {
+    const adot: ContainerDefinition = {
+      ...td().containerDefinitions[1]!,
+      logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/adot' } },
+    };
+    const alloy = named(migrated(td({ containerDefinitions: [app(), adot] })), 'alloy');
+    expect(alloy.logConfiguration?.options).toMatchObject({
+      'awslogs-group': '/ecs/adot',
+      'awslogs-stream-prefix': 'alloy',
+    });
+  });
+
   it('falls back to json-file, with a warning, when no main container used a log group', () => {
     const jsonApp = app({ logConfiguration: { logDriver: 'json-file' } });
     const result = migrated(td({ containerDefinitions: [jsonApp, td().containerDefinitions[1]!] }));
