@@ -296,6 +296,12 @@ export class EcsTwin {
   }
 
   describeTask(task: Task): Record<string, unknown> {
+    const definitions = this.taskDefinitions.resolve(task.taskDefinitionArn).containerDefinitions;
+    // A container with a health check that runs is taken as passing it; one without reports UNKNOWN.
+    const health = (c: Task['containers'][number]) =>
+      c.lastStatus === 'RUNNING' && definitions.some((d) => d.name === c.name && d.healthCheck)
+        ? 'HEALTHY'
+        : 'UNKNOWN';
     return {
       taskArn: task.taskArn,
       clusterArn: this.arns.cluster(task.clusterName),
@@ -322,7 +328,7 @@ export class EcsTwin {
         lastStatus: c.lastStatus,
         ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}),
         ...(c.reason ? { reason: c.reason } : {}),
-        healthStatus: 'UNKNOWN',
+        healthStatus: health(c),
       })),
     };
   }

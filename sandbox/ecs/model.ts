@@ -78,6 +78,8 @@ export interface Container {
   lastStatus: 'PENDING' | 'RUNNING' | 'STOPPED';
   exitCode?: number;
   reason?: string;
+  /** When it last started (simulated ms): the restart policy's period counts from here. Not in the API. */
+  startedAt?: number;
 }
 
 export interface Task {

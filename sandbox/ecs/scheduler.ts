@@ -1,4 +1,5 @@
 import type { SimClock } from '../clock';
+import { CONTAINER_TIMING, restartDecision, SIGKILL_EXIT_CODE, stopTimeoutMs } from './container-lifecycle';
 import {
   Arns,
   deploymentId,
@@ -17,7 +18,11 @@ export const ECS_TIMING = {
   startMs: 20_000,
   /** How long a task that cannot start lingers before it is STOPPED. */
   failStartMs: 12_000,
-  /** DEACTIVATING -> STOPPED (load balancer deregistration, stop timeout). */
+  /**
+   * A task's stop when its containers exit promptly: DEACTIVATING for half (load balancer
+   * deregistration), then SIGTERM and STOPPING for at least the other half. A container that takes
+   * longer to exit (a draining sidecar) keeps the task STOPPING until it exits or its stop timeout.
+   */
   stopMs: 10_000,
 } as const;
 
@@ -34,6 +39,15 @@ export type Placement = (
   need: { cpu: number; memory: number },
 ) => { instanceArn: string } | { reason: string };
 
+/** What the ECS agent hears from inside a running task. */
+export interface ContainerAgent {
+  /**
+   * A container exited on its own (a crash). The agent applies its restart policy, or stops the task
+   * when the container is essential; a non-essential one stays stopped.
+   */
+  exited(container: string, exitCode: number, reason: string): void;
+}
+
 export interface SchedulerHooks {
   /** Called when a task is launched; a problem makes it fail and count towards the circuit breaker. */
   startProblem(
@@ -42,7 +56,17 @@ export interface SchedulerHooks {
     service: Service,
     deployment: Deployment,
   ): StartProblem | undefined;
-  onRunning(task: Task, td: TaskDefinition): void;
+  onRunning(task: Task, td: TaskDefinition, agent: ContainerAgent): void;
+  /**
+   * SIGTERM reached every running container of the task at once (main containers do not depend on
+   * the sidecar). Answers how long each takes to exit, in simulated ms; an absent one exits at once.
+   * ECS kills a container still running at its stopTimeout.
+   */
+  onSigterm(task: Task): Readonly<Record<string, number>>;
+  /** A container exited during the task's stop: 0 when it ended on its own, 137 when it was killed. */
+  onContainerStopped(task: Task, container: string, exitCode: number): void;
+  /** The restart policy brought a container that had exited back. */
+  onContainerRestarted(task: Task, container: string): void;
   onStopped(task: Task): void;
 }
 
@@ -282,8 +306,13 @@ export class Scheduler {
       if (task.desiredStatus !== 'RUNNING') return;
       task.lastStatus = 'RUNNING';
       task.startedAt = this.clock.now();
-      for (const c of task.containers) c.lastStatus = 'RUNNING';
-      this.hooks.onRunning(task, td);
+      for (const c of task.containers) {
+        c.lastStatus = 'RUNNING';
+        c.startedAt = task.startedAt;
+      }
+      this.hooks.onRunning(task, td, {
+        exited: (container, exitCode, reason) => this.containerExited(task, td, container, exitCode, reason),
+      });
     });
     return task;
   }
@@ -298,11 +327,73 @@ export class Scheduler {
       this.finishStop(task, reason, stopCode);
       return;
     }
+    // An essential container that exited stops the rest of the task at once: nothing to deregister first.
+    if (stopCode === 'EssentialContainerExited') {
+      this.sigterm(task, reason, stopCode);
+      return;
+    }
     task.lastStatus = 'DEACTIVATING';
     this.clock.schedule(ECS_TIMING.stopMs / 2, () => {
-      if (task.lastStatus === 'DEACTIVATING') task.lastStatus = 'STOPPING';
+      if (task.lastStatus === 'DEACTIVATING') this.sigterm(task, reason, stopCode);
     });
-    this.clock.schedule(ECS_TIMING.stopMs, () => this.finishStop(task, reason, stopCode));
+  }
+
+  /** SIGTERM to every running container; each exits when it is done or at its stop timeout. */
+  private sigterm(task: Task, reason: string, stopCode: NonNullable<Task['stopCode']>): void {
+    task.lastStatus = 'STOPPING';
+    const td = this.resolveTd(task.taskDefinitionArn);
+    const exits = this.hooks.onSigterm(task);
+    let last = 0;
+    for (const c of task.containers) {
+      if (c.lastStatus !== 'RUNNING') continue;
+      const timeout = stopTimeoutMs(td.containerDefinitions.find((d) => d.name === c.name));
+      const wanted = exits[c.name] ?? 0;
+      const after = Math.min(wanted, timeout);
+      const exitCode = wanted > timeout ? SIGKILL_EXIT_CODE : 0;
+      last = Math.max(last, after);
+      if (after === 0) this.containerStopped(task, c, exitCode);
+      else this.clock.schedule(after, () => this.containerStopped(task, c, exitCode));
+    }
+    this.clock.schedule(Math.max(ECS_TIMING.stopMs / 2, last), () => this.finishStop(task, reason, stopCode));
+  }
+
+  private containerStopped(task: Task, c: Task['containers'][number], exitCode: number): void {
+    if (c.lastStatus !== 'RUNNING') return;
+    c.lastStatus = 'STOPPED';
+    c.exitCode = exitCode;
+    this.hooks.onContainerStopped(task, c.name, exitCode);
+  }
+
+  /** A container of a running task exited on its own: restart it, stop the task, or leave it stopped. */
+  private containerExited(
+    task: Task,
+    td: TaskDefinition,
+    name: string,
+    exitCode: number,
+    reason: string,
+  ): void {
+    const c = task.containers.find((x) => x.name === name);
+    if (!c || c.lastStatus !== 'RUNNING') return;
+    const now = this.clock.now();
+    c.lastStatus = 'STOPPED';
+    c.exitCode = exitCode;
+    c.reason = reason;
+    // A task on its way out restarts nothing.
+    if (task.desiredStatus !== 'RUNNING') return;
+    const def = td.containerDefinitions.find((d) => d.name === name);
+    if (restartDecision(def, exitCode, now - (c.startedAt ?? now)).restart) {
+      this.clock.schedule(CONTAINER_TIMING.restartDelayMs, () => {
+        if (task.desiredStatus !== 'RUNNING' || c.lastStatus !== 'STOPPED') return;
+        // The container runs again: the exit it recovered from is no longer its state.
+        c.lastStatus = 'RUNNING';
+        delete c.exitCode;
+        delete c.reason;
+        c.startedAt = this.clock.now();
+        this.hooks.onContainerRestarted(task, name);
+      });
+      return;
+    }
+    if (c.essential) this.stop(task, 'Essential container in task exited', 'EssentialContainerExited');
   }
 
   private finishStop(task: Task, reason: string, stopCode: NonNullable<Task['stopCode']>): void {

@@ -65,3 +65,30 @@ export function metricsText(service: string, ticks: number): string {
   ];
   return `${lines.join('\n')}\n`;
 }
+
+/** What a Temporal server writes when SIGTERM arrives, and once its graceful shutdown is done. */
+export function shutdownLine(
+  stage: 'sigterm' | 'stopped',
+  service: string,
+  container: string,
+  nowMs: number,
+): { line: string; level: string } {
+  const msg = stage === 'sigterm' ? 'Received terminated signal, shutting down' : 'Temporal server stopped';
+  return {
+    line: JSON.stringify({ level: 'info', ts: new Date(nowMs).toISOString(), msg, service, container }),
+    level: 'info',
+  };
+}
+
+/** What a Go program writes as it crashes: a panic and a short stack trace, plain text, not JSON. */
+export function panicLines(service: string): string[] {
+  return [
+    'panic: runtime error: invalid memory address or nil pointer dereference',
+    '[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x1a2b3c4]',
+    'goroutine 1 [running]:',
+    `go.temporal.io/server/service/${service}.(*Service).Start(0x0)`,
+    `\t/temporal/service/${service}/service.go:142 +0x2c`,
+    'main.main()',
+    '\t/temporal/cmd/server/main.go:57 +0x1d4',
+  ];
+}

@@ -2,13 +2,15 @@ import type { SimClock } from '../clock';
 import type { CloudWatchLogsTwin } from '../aws/cloudwatch-logs';
 import type { SecretsManagerTwin } from '../aws/secrets-manager';
 import type { SsmTwin } from '../aws/ssm';
-import type { Deployment, Service, Task, TaskDefinition } from '../ecs/model';
-import type { SchedulerHooks, StartProblem } from '../ecs/scheduler';
+import type { ContainerDefinition, Deployment, Service, Task, TaskDefinition } from '../ecs/model';
+import type { ContainerAgent, SchedulerHooks, StartProblem } from '../ecs/scheduler';
 import type { FaultInjector } from '../faults';
+import { AlloyProcess, crashDelayMs, drainMs, type ReadLine } from './alloy-process';
 import type { AlloyShipping } from './alloy-summary';
 import { shapeOf, type TaskShape } from './containers';
+import { JsonFileLog, type LogEntry } from './json-file';
 import { STEADY, startTaskTimeline, type TaskTimeline } from './task-timeline';
-import { logLine, metricsText } from './telemetry';
+import { logLine, metricsText, panicLines, shutdownLine } from './telemetry';
 
 export interface LokiSink {
   /** False while Loki is not ready: a sidecar's push then fails and the lines are lost. */
@@ -39,6 +41,27 @@ export interface WorkloadOptions {
   readonly logPeriodMs?: number;
 }
 
+/** An application container of a running task. */
+interface AppContainer {
+  readonly def: ContainerDefinition;
+  /** `running` writes lines; `stopping` got SIGTERM and writes only its last words; `exited` nothing. */
+  state: 'running' | 'stopping' | 'exited';
+  /** Its json-file log, when it logs to json-file (what Alloy reads). */
+  readonly log?: JsonFileLog;
+}
+
+/** What became of one task's json-file lines (kept after the task stopped). */
+export interface TaskLines {
+  /** Lines its application containers wrote to json-file. */
+  written: number;
+  /** Lines its Alloy sidecar pushed to Loki (and Loki accepted). */
+  shipped: number;
+  /** Times its Alloy sidecar exited on its own (`alloy-crash`). */
+  sidecarExits: number;
+  /** Times ECS restarted the sidecar under its restart policy. */
+  sidecarRestarts: number;
+}
+
 interface RunningTask {
   readonly task: Task;
   readonly shape: TaskShape;
@@ -48,6 +71,13 @@ interface RunningTask {
   readonly exposesMetrics: boolean;
   /** Faults that set in while the task runs; only migrated tasks have them. */
   readonly timeline: TaskTimeline;
+  readonly containers: readonly AppContainer[];
+  /** The Alloy sidecar, when the task has one. */
+  readonly sidecar?: { readonly def: ContainerDefinition; readonly alloy: AlloyProcess };
+  readonly agent: ContainerAgent;
+  readonly lines: TaskLines;
+  /** Cancels the pending `alloy-crash`, if any. */
+  readonly cancelCrash: () => void;
 }
 
 /** What a task's metrics endpoint throws while its scrape fails: the server answers HTTP 500. */
@@ -56,6 +86,10 @@ export class ScrapeFailedError extends Error {
 }
 
 const MIN_REAL_PERIOD_MS = 250;
+/** SIGTERM to exit of an application container: it logs, finishes its work, logs again and exits. */
+export const GRACEFUL_SHUTDOWN_MS = 2_000;
+/** What a Go program exits with when it panics. */
+const PANIC_EXIT_CODE = 2;
 
 /**
  * The inside of each simulated task: application containers write JSON lines and expose metrics;
@@ -64,6 +98,7 @@ const MIN_REAL_PERIOD_MS = 250;
  */
 export class Workload implements SchedulerHooks {
   private readonly running = new Map<string, RunningTask>();
+  private readonly ledger = new Map<string, TaskLines>();
   private readonly decidedFailures = new Map<string, string | null>();
   private readonly wasOnAlloy = new Set<string>();
 
@@ -120,7 +155,7 @@ export class Workload implements SchedulerHooks {
     return failure ? { reason: failure, stopCode: 'EssentialContainerExited' } : undefined;
   }
 
-  onRunning(task: Task, td: TaskDefinition): void {
+  onRunning(task: Task, td: TaskDefinition, agent: ContainerAgent): void {
     const shape = shapeOf(td);
     const service = task.serviceName ?? '';
     let shipping: AlloyShipping | undefined;
@@ -137,6 +172,27 @@ export class Workload implements SchedulerHooks {
     const period = Math.max(this.o.logPeriodMs ?? 5_000, MIN_REAL_PERIOD_MS * this.o.clock.speed);
     const timeline = onAlloy ? startTaskTimeline(this.o.clock, this.o.faults, service) : STEADY;
     const stopEmitting = this.o.clock.every(period, () => this.emit(entry));
+    const containers: AppContainer[] = shape.mainContainers.map((def) => ({
+      def,
+      state: 'running',
+      ...(def.logConfiguration?.logDriver === 'json-file' ? { log: new JsonFileLog(def.name) } : {}),
+    }));
+    const sidecar = shape.sidecar
+      ? {
+          def: shape.sidecar,
+          alloy: new AlloyProcess(
+            containers.flatMap((c) => (c.log ? [c.log] : [])),
+            (lines) => this.ship(entry, lines),
+          ),
+        }
+      : undefined;
+    const crashAt = sidecar ? crashDelayMs(this.o.faults, service, sidecar.def) : undefined;
+    const cancelCrash =
+      crashAt === undefined
+        ? () => undefined
+        : this.o.clock.schedule(crashAt, () => this.crashSidecar(entry));
+    const lines: TaskLines = { written: 0, shipped: 0, sidecarExits: 0, sidecarRestarts: 0 };
+    this.ledger.set(task.id, lines);
     const entry: RunningTask = {
       task,
       shape,
@@ -144,9 +200,15 @@ export class Workload implements SchedulerHooks {
       ticks: 0,
       exposesMetrics,
       timeline,
+      containers,
+      ...(sidecar ? { sidecar } : {}),
+      agent,
+      lines,
+      cancelCrash,
       stop: () => {
         stopEmitting();
         timeline.stop();
+        cancelCrash();
       },
     };
     this.running.set(task.id, entry);
@@ -162,59 +224,177 @@ export class Workload implements SchedulerHooks {
     this.publishTargets();
   }
 
+  /** One period of a running task: each running application container writes two lines. */
   private emit(entry: RunningTask): void {
-    const { task, shape } = entry;
+    const { task } = entry;
     const ecsService = task.serviceName ?? '';
     const now = this.o.clock.now();
     entry.ticks += 1;
-    const onAlloy = shape.collector === 'alloy';
+    const onAlloy = entry.shape.collector === 'alloy';
     const broken =
       onAlloy && (!!this.o.faults.forService('broken-json', ecsService) || entry.timeline.jsonBroken());
-    const streams = new Map<string, { stream: Record<string, string>; values: [string, string][] }>();
-    for (const c of shape.mainContainers) {
+    for (const c of entry.containers) {
+      if (c.state !== 'running') continue;
       const lines = [0, 1].map((i) =>
-        logLine(entry.ticks * 2 + i, this.o.serviceLabel(ecsService), c.name, now + i, broken),
+        logLine(entry.ticks * 2 + i, this.o.serviceLabel(ecsService), c.def.name, now + i, broken),
       );
-      const log = c.logConfiguration;
-      if (log?.logDriver === 'awslogs') {
-        const group = log.options?.['awslogs-group'] ?? '';
-        const prefix = log.options?.['awslogs-stream-prefix'];
-        const stream = prefix ? `${prefix}/${c.name}/${task.id}` : task.id;
-        if (this.o.logs.hasGroup(group))
-          this.o.logs.append(
-            group,
-            stream,
-            lines.map((l, i) => ({ timestamp: now + i, message: l.line })),
-          );
-      } else if (
-        log?.logDriver === 'json-file' &&
-        entry.shipping?.shipsLogs &&
-        (entry.shipping.containers?.includes(c.name) ?? true) &&
-        !this.shipsNoLogs(ecsService) &&
-        !entry.timeline.logsStopped()
-      ) {
-        const missing = this.o.faults.forService('missing-label', ecsService)?.label;
-        for (const [i, l] of lines.entries()) {
-          const labels: Record<string, string> = { ...entry.shipping.staticLabels };
-          if (entry.shipping.mapsContainerName) labels['container_name'] = c.name;
-          if (entry.shipping.mapsTaskId) labels['task_id'] = task.id;
-          // stage.json + stage.labels: a line that does not parse gets no level label.
-          if (entry.shipping.mapsLevel && !broken) labels['level'] = l.level;
-          if (missing) delete labels[missing];
-          const key = JSON.stringify(Object.entries(labels).sort());
-          const s = streams.get(key) ?? { stream: labels, values: [] };
-          s.values.push([`${BigInt(now + i) * 1_000_000n}`, l.line]);
-          streams.set(key, s);
-        }
-      }
+      // stage.json + stage.labels: a line that does not parse gets no level label.
+      this.write(
+        entry,
+        c,
+        lines.map((l, i) => ({ timeMs: now + i, line: l.line, ...(broken ? {} : { level: l.level }) })),
+      );
     }
-    if (streams.size > 0 && this.o.loki.ready()) {
-      try {
-        this.o.loki.push([...streams.values()], entry.shipping?.tenant);
-      } catch {
-        // A rejected push is lost, as with a real sidecar after its retries.
-      }
+    entry.sidecar?.alloy.collect();
+  }
+
+  /**
+   * A container's output through its log driver: awslogs sends it to CloudWatch Logs as it is
+   * written (also while the task stops), json-file keeps it on the host for Alloy to read.
+   */
+  private write(entry: RunningTask, c: AppContainer, entries: readonly LogEntry[]): void {
+    const log = c.def.logConfiguration;
+    if (log?.logDriver === 'awslogs') {
+      const group = log.options?.['awslogs-group'] ?? '';
+      const prefix = log.options?.['awslogs-stream-prefix'];
+      const stream = prefix ? `${prefix}/${c.def.name}/${entry.task.id}` : entry.task.id;
+      if (this.o.logs.hasGroup(group))
+        this.o.logs.append(
+          group,
+          stream,
+          entries.map((e) => ({ timestamp: e.timeMs, message: e.line })),
+        );
+    } else if (c.log) {
+      c.log.write(entries);
+      entry.lines.written += entries.length;
     }
+  }
+
+  /** What the sidecar read, pushed to Loki with the labels its config declares. */
+  private ship(entry: RunningTask, read: readonly ReadLine[]): void {
+    const { task, shipping } = entry;
+    const ecsService = task.serviceName ?? '';
+    if (!shipping?.shipsLogs || this.shipsNoLogs(ecsService) || entry.timeline.logsStopped()) return;
+    const missing = this.o.faults.forService('missing-label', ecsService)?.label;
+    const streams = new Map<string, { stream: Record<string, string>; values: [string, string][] }>();
+    let count = 0;
+    for (const l of read) {
+      if (!(shipping.containers?.includes(l.container) ?? true)) continue;
+      const labels: Record<string, string> = { ...shipping.staticLabels };
+      if (shipping.mapsContainerName) labels['container_name'] = l.container;
+      if (shipping.mapsTaskId) labels['task_id'] = task.id;
+      if (shipping.mapsLevel && l.level !== undefined) labels['level'] = l.level;
+      if (missing) delete labels[missing];
+      const key = JSON.stringify(Object.entries(labels).sort());
+      const s = streams.get(key) ?? { stream: labels, values: [] };
+      s.values.push([`${BigInt(l.timeMs) * 1_000_000n}`, l.line]);
+      streams.set(key, s);
+      count += 1;
+    }
+    if (streams.size === 0 || !this.o.loki.ready()) return;
+    try {
+      this.o.loki.push([...streams.values()], shipping.tenant);
+      entry.lines.shipped += count;
+    } catch {
+      // A rejected push is lost, as with a real sidecar after its retries.
+    }
+  }
+
+  /** `alloy-crash`: the sidecar exits on its own; ECS decides whether it comes back. */
+  private crashSidecar(entry: RunningTask): void {
+    const sidecar = entry.sidecar;
+    if (!sidecar?.alloy.running) return;
+    sidecar.alloy.stop();
+    entry.lines.sidecarExits += 1;
+    entry.agent.exited(sidecar.def.name, 1, 'Alloy exited with status 1 (injected fault: alloy-crash)');
+  }
+
+  onContainerRestarted(task: Task, container: string): void {
+    const entry = this.running.get(task.id);
+    if (!entry) return;
+    if (entry.sidecar?.def.name === container) {
+      entry.lines.sidecarRestarts += 1;
+      entry.sidecar.alloy.restart();
+      return;
+    }
+    const c = entry.containers.find((x) => x.def.name === container);
+    if (c?.state === 'exited') c.state = 'running';
+  }
+
+  /**
+   * SIGTERM: the sidecar with a drain keeps shipping for ALLOY_DRAIN_SECONDS (its entrypoint waits
+   * before passing the signal on), without one it stops at once, before the application containers'
+   * last words reach it. Each application container logs the signal, finishes, logs again and exits.
+   */
+  onSigterm(task: Task): Readonly<Record<string, number>> {
+    const entry = this.running.get(task.id);
+    if (!entry) return {};
+    entry.cancelCrash();
+    const exits: Record<string, number> = {};
+    const sidecar = entry.sidecar;
+    if (sidecar?.alloy.running) {
+      const drain = drainMs(sidecar.def);
+      if (drain > 0) exits[sidecar.def.name] = drain;
+      else sidecar.alloy.stop();
+    }
+    const now = this.o.clock.now();
+    const service = this.o.serviceLabel(task.serviceName ?? '');
+    for (const c of entry.containers) {
+      if (c.state !== 'running') continue;
+      c.state = 'stopping';
+      const l = shutdownLine('sigterm', service, c.def.name, now);
+      this.write(entry, c, [{ timeMs: now, line: l.line, level: l.level }]);
+      exits[c.def.name] = GRACEFUL_SHUTDOWN_MS;
+    }
+    sidecar?.alloy.collect();
+    return exits;
+  }
+
+  onContainerStopped(task: Task, container: string, exitCode: number): void {
+    const entry = this.running.get(task.id);
+    if (!entry) return;
+    if (entry.sidecar?.def.name === container) {
+      entry.sidecar.alloy.stop();
+      return;
+    }
+    const c = entry.containers.find((x) => x.def.name === container);
+    if (!c || c.state === 'exited') return;
+    // A container killed at its stop timeout never got to say it stopped.
+    if (exitCode === 0 && c.state === 'stopping') {
+      const now = this.o.clock.now();
+      const l = shutdownLine('stopped', this.o.serviceLabel(task.serviceName ?? ''), c.def.name, now);
+      this.write(entry, c, [{ timeMs: now, line: l.line, level: l.level }]);
+    }
+    c.state = 'exited';
+    entry.sidecar?.alloy.collect();
+  }
+
+  /**
+   * An application container of a running task crashes: it writes a panic and its stack trace and
+   * exits with status 2. ECS restarts it under a restart policy; otherwise, being essential, it
+   * stops the task at once, and the sidecar gets SIGTERM in the same instant: without a drain it
+   * stops before reading the stack trace. False when no such container runs.
+   */
+  crashContainer(taskId: string, container: string): boolean {
+    const entry = this.running.get(taskId);
+    const c = entry?.containers.find((x) => x.def.name === container);
+    if (!entry || c?.state !== 'running') return false;
+    const now = this.o.clock.now();
+    const service = this.o.serviceLabel(entry.task.serviceName ?? '');
+    this.write(
+      entry,
+      c,
+      panicLines(service).map((line) => ({ timeMs: now, line })),
+    );
+    c.state = 'exited';
+    entry.agent.exited(container, PANIC_EXIT_CODE, `exit status ${PANIC_EXIT_CODE}`);
+    entry.sidecar?.alloy.collect();
+    return true;
+  }
+
+  /** What became of a task's json-file lines, for every task that ran (also after it stopped). */
+  linesOf(taskId: string): Readonly<TaskLines> | undefined {
+    return this.ledger.get(taskId);
   }
 
   /**

@@ -17,6 +17,8 @@ const SERVICE = 'temporal-dev-temporal-history';
 const CONFIG_PARAM = '/alloy-rollout/temporal-dev/history/config';
 const LOG_GROUP = '/ecs/temporal-dev/temporal-history';
 const SPEED = 20;
+/** No container of these tasks exits on its own. */
+const NO_AGENT = { exited: () => undefined };
 /** One line pair per container every 5 simulated seconds (the workload's floor at this speed). */
 const LOG_PERIOD_MS = 5_000;
 
@@ -174,7 +176,7 @@ describe('faults that set in during the soak', () => {
     const t = task(taskDefinition('alloy'));
     const { advance } = w;
     const before = during(w.loki, () => {
-      w?.workload.onRunning(t, taskDefinition('alloy'));
+      w?.workload.onRunning(t, taskDefinition('alloy'), NO_AGENT);
       advance(55_000);
     });
     // The first emission and one every 5 s up to 55 s: twelve pairs, all JSON, with a level label.
@@ -194,7 +196,7 @@ describe('faults that set in during the soak', () => {
     const t = task(taskDefinition('alloy'));
     const { advance } = w;
     const before = during(w.loki, () => {
-      w?.workload.onRunning(t, taskDefinition('alloy'));
+      w?.workload.onRunning(t, taskDefinition('alloy'), NO_AGENT);
       advance(55_000);
     });
     expect(before).toHaveLength(24);
@@ -208,9 +210,9 @@ describe('faults that set in during the soak', () => {
     w = world(['history:no-logs-after=60s']);
     const first = task(taskDefinition('alloy'));
     const second = task(taskDefinition('alloy'));
-    w.workload.onRunning(first, taskDefinition('alloy'));
+    w.workload.onRunning(first, taskDefinition('alloy'), NO_AGENT);
     w.advance(40_000);
-    w.workload.onRunning(second, taskDefinition('alloy'));
+    w.workload.onRunning(second, taskDefinition('alloy'), NO_AGENT);
     // 65 s after the first started, 25 s after the second: only the second still ships.
     w.advance(25_000);
     const shipped = during(w.loki, () => w?.advance(30_000));
@@ -223,7 +225,7 @@ describe('faults that set in during the soak', () => {
       w = world([spec]);
       const { advance } = w;
       const lines = during(w.cloudwatch, () => {
-        w?.workload.onRunning(task(taskDefinition('adot')), taskDefinition('adot'));
+        w?.workload.onRunning(task(taskDefinition('adot')), taskDefinition('adot'), NO_AGENT);
         advance(180_000);
       });
       // One pair at start and one every 5 s for three minutes.
@@ -235,7 +237,7 @@ describe('faults that set in during the soak', () => {
   it('flapping-metrics: scrapes of a migrated task are answered for 30 s, then fail for 30 s, repeating', () => {
     w = world(['history:flapping-metrics']);
     const t = task(taskDefinition('alloy'));
-    w.workload.onRunning(t, taskDefinition('alloy'));
+    w.workload.onRunning(t, taskDefinition('alloy'), NO_AGENT);
     const scrapeAt = (): 'up' | 'failed' => {
       try {
         return w?.workload.metrics(t.id)?.includes('service_requests') ? 'up' : 'failed';
@@ -271,7 +273,7 @@ describe('faults that set in during the soak', () => {
   it('flapping-metrics: a phase lasts until a scrape saw it, so a scrape interval longer than a phase still sees both', () => {
     w = world(['history:flapping-metrics']);
     const t = task(taskDefinition('alloy'));
-    w.workload.onRunning(t, taskDefinition('alloy'));
+    w.workload.onRunning(t, taskDefinition('alloy'), NO_AGENT);
     const seen: string[] = [];
     // A scrape every 60 simulated seconds (1 s of wall clock at a clock speed of 60).
     for (let i = 0; i < 6; i += 1) {
@@ -289,7 +291,7 @@ describe('faults that set in during the soak', () => {
   it('flapping-metrics leaves the ADOT tasks alone', () => {
     w = world(['history:flapping-metrics']);
     const t = task(taskDefinition('adot'));
-    w.workload.onRunning(t, taskDefinition('adot'));
+    w.workload.onRunning(t, taskDefinition('adot'), NO_AGENT);
     for (let i = 0; i < 10; i += 1) {
       expect(w.workload.metrics(t.id)).toContain('service_requests');
       w.advance(10_000);
@@ -299,7 +301,7 @@ describe('faults that set in during the soak', () => {
   it('a stopped task leaves no timers behind', () => {
     w = world(['history:broken-json-after=60s', 'history:no-logs-after=2m', 'history:flapping-metrics']);
     const t = task(taskDefinition('alloy'));
-    w.workload.onRunning(t, taskDefinition('alloy'));
+    w.workload.onRunning(t, taskDefinition('alloy'), NO_AGENT);
     expect(jest.getTimerCount()).toBe(4);
     w.workload.onStopped(t);
     expect(jest.getTimerCount()).toBe(0);
