@@ -150,6 +150,24 @@ export const PERMISSION_STATEMENTS: Record<
     target.lokiSecretArn
       ? [allow('ReadLokiSecret', ['secretsmanager:GetSecretValue'], [secretArnPattern(target.lokiSecretArn)])]
       : [],
+
+  // Preflight asks IAM whether these roles may do what the migrated tasks need: only the roles the
+  // rollout may pass to ECS, the ones its task definitions can carry.
+  'role-simulate': ({ passRoleArns }) => [
+    allow('SimulateListedTaskRoles', ['iam:SimulatePrincipalPolicy'], [...passRoleArns]),
+  ],
+
+  // Its metadata only (the KMS key the execution roles must decrypt with), never its value.
+  'loki-secret-describe': ({ target }) =>
+    target.lokiSecretArn
+      ? [
+          allow(
+            'DescribeLokiSecret',
+            ['secretsmanager:DescribeSecret'],
+            [secretArnPattern(target.lokiSecretArn)],
+          ),
+        ]
+      : [],
 };
 
 /**

@@ -11,7 +11,9 @@ export type Permission =
   | 'ssm-config' // PutParameter/GetParameter on the config prefix
   | 'logs-groups' // CreateLogGroup, PutRetentionPolicy, DescribeLogGroups/Streams, FilterLogEvents on the services' groups
   | 'amp-query' // aps:QueryMetrics on the workspace
-  | 'loki-secret'; // secretsmanager:GetSecretValue on the Loki credential secret
+  | 'loki-secret' // secretsmanager:GetSecretValue on the Loki credential secret
+  | 'role-simulate' // iam:SimulatePrincipalPolicy on the task/execution roles (preflight's permission check)
+  | 'loki-secret-describe'; // secretsmanager:DescribeSecret on the Loki credential secret (its KMS key)
 
 export interface LambdaSpec {
   /** CDK construct id and the stem of the substitution name (`${<id>FunctionArn}`). */
@@ -35,7 +37,7 @@ export const LAMBDAS = [
   {
     id: 'Preflight',
     file: 'preflight',
-    permissions: ['ecs-read', 'amp-query'],
+    permissions: ['ecs-read', 'amp-query', 'role-simulate', 'loki-secret-describe'],
     inVpc: false,
     description: 'Validate the plan, describe the cluster, record baselines',
   },

@@ -18,6 +18,7 @@ import { formatDuration, parseDuration } from '../core/plan/duration';
  *   <service>:alloy-crash                      the Alloy sidecar of each of its tasks exits once (code 1),
  *                                              15 s after its restart policy would restart it
  *   <service>:alloy-crash-after=<duration>     the same, <duration> after each task started running
+ *   <service>:no-remote-write-permission       its task role loses aps:RemoteWrite: preflight refuses the run
  *   loki:not-ready                             Loki's /ready answers 503
  *   loki:http-<status>x<N>                     Loki's query API answers <status> (429 or 5xx) N times
  *   loki:canary-dropped                        Loki's push API accepts the canary stream (204) but stores nothing
@@ -38,6 +39,7 @@ export type Fault =
   | { readonly kind: 'flapping-metrics'; readonly service: string }
   | { readonly kind: 'alloy-crash'; readonly service: string }
   | OnsetFault<'alloy-crash-after'>
+  | { readonly kind: 'no-remote-write-permission'; readonly service: string }
   | { readonly kind: 'loki-not-ready' }
   | { readonly kind: 'loki-http'; readonly status: number; readonly times: number }
   | { readonly kind: 'loki-canary-dropped' }
@@ -68,6 +70,7 @@ export const FAULT_GRAMMAR = [
   '<service>:flapping-metrics',
   '<service>:alloy-crash',
   '<service>:alloy-crash-after=<duration>',
+  '<service>:no-remote-write-permission',
   'loki:not-ready',
   'loki:http-<429|5xx>x<N>',
   'loki:canary-dropped',
@@ -84,6 +87,7 @@ const SERVICE_FAULTS = new Set([
   'no-metrics',
   'flapping-metrics',
   'alloy-crash',
+  'no-remote-write-permission',
 ]);
 
 /**

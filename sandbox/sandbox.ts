@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import { LOCK_TABLE } from '../lambdas/catalog';
 import { CloudWatchLogsTwin } from './aws/cloudwatch-logs';
 import { DynamoDbTwin } from './aws/dynamodb';
+import { IamTwin } from './aws/iam';
+import { queryProtocolRoute } from './aws/query-protocol';
 import { SecretsManagerTwin } from './aws/secrets-manager';
 import { SsmTwin } from './aws/ssm';
 import { SimClock } from './clock';
@@ -72,6 +74,8 @@ export interface Sandbox {
   readonly ssm: SsmTwin;
   readonly dynamodb: DynamoDbTwin;
   readonly secrets: SecretsManagerTwin;
+  /** The services' task and execution roles, and the policy simulator over them. */
+  readonly iam: IamTwin;
   readonly sfn: SfnTwin;
   readonly loki: LokiStore;
   readonly workload: Workload;
@@ -98,6 +102,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const logs = new CloudWatchLogsTwin(region, account, now);
   const ssm = new SsmTwin(region, account, now);
   const secrets = new SecretsManagerTwin(region, account, now);
+  const iam = new IamTwin();
   const dynamodb = new DynamoDbTwin(region, account, now);
   dynamodb.createTable({ name: lockTableName, partitionKey: LOCK_TABLE.partitionKey });
   const loki = new LokiStore({ now });
@@ -187,7 +192,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const http = await listen(
     options.port ?? 0,
     [ecs.api(), logs.service(), ssm.service(), dynamodb.service(), secrets.service(), sfn.api()],
-    [lokiHandler, ampProxy, metricsRoute],
+    [queryProtocolRoute([iam.service()]), lokiHandler, ampProxy, metricsRoute],
   );
   address = `127.0.0.1:${http.port}`;
   const url = `http://${address}`;
@@ -226,6 +231,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ssm,
     dynamodb,
     secrets,
+    iam,
     sfn,
     loki,
     workload,

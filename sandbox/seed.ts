@@ -1,6 +1,7 @@
 import { toRegisterInput } from '../core/taskdef';
 import type { AnyTaskDefinition } from '../core/taskdef/types';
 import type { Sandbox } from './sandbox';
+import { seedServiceRoles, type RoleGrants, type SeededDefinition } from './seed-roles';
 
 export interface SeedService {
   readonly serviceName: string;
@@ -17,11 +18,17 @@ export interface SeedCluster {
   /** EC2 capacity: instances of this size. */
   readonly instances?: { count: number; cpu: number; memory: number; architecture?: 'x86_64' | 'arm64' };
   readonly services: readonly SeedService[];
+  /**
+   * What the services' roles grant for Alloy (default: the cluster's default config prefix, every
+   * AMP workspace of the account, no Loki secret).
+   */
+  readonly roleGrants?: RoleGrants;
 }
 
 /**
  * Creates a cluster with EC2 capacity and its services, each on its task definition, and makes
- * sure the awslogs groups and SSM parameters they use exist (as the team's infrastructure would have).
+ * sure the awslogs groups, SSM parameters and IAM roles they use exist (as the team's
+ * infrastructure would have).
  */
 export function seedCluster(
   sandbox: Sandbox,
@@ -32,11 +39,11 @@ export function seedCluster(
   const instances = seed.instances ?? { count: 3, cpu: 4096, memory: 16384 };
   for (let i = 0; i < instances.count; i++) ecs.addContainerInstance(seed.cluster, instances);
   const taskDefinitionArns: Record<string, string> = {};
+  const definitions = new Map<string, SeededDefinition>();
   for (const s of seed.services) {
-    const input = toRegisterInput(s.taskDefinition as AnyTaskDefinition) as unknown as Record<
-      string,
-      unknown
-    >;
+    const definition = toRegisterInput(s.taskDefinition as AnyTaskDefinition);
+    definitions.set(s.serviceName, definition);
+    const input = definition as unknown as Record<string, unknown>;
     const registered = ecs.registerTaskDefinition(input);
     for (const c of registered.containerDefinitions) {
       // Parameters the definitions read (e.g. the ADOT config) exist in the team's account.
@@ -70,5 +77,34 @@ export function seedCluster(
       },
     });
   }
+  seedServiceRoles(
+    sandbox.iam,
+    sandbox.region,
+    [...definitions.values()],
+    seed.roleGrants ?? { configPrefix: `/alloy-rollout/${seed.cluster}`, ampWorkspaceId: '*' },
+  );
+  withoutRemoteWrite(sandbox, definitions);
   return { taskDefinitionArns };
+}
+
+/**
+ * The `<service>:no-remote-write-permission` fault: the service's task role loses aps:RemoteWrite
+ * (every service sharing that role loses it with it, as in IAM).
+ */
+function withoutRemoteWrite(sandbox: Sandbox, definitions: ReadonlyMap<string, SeededDefinition>): void {
+  const stripped = new Set<string>();
+  for (const [service, td] of definitions) {
+    if (!sandbox.faults.forService('no-remote-write-permission', service)) continue;
+    const role = td.taskRoleArn;
+    if (role === undefined || !sandbox.iam.hasRole(role))
+      throw new Error(
+        `fault ${service}:no-remote-write-permission: the service's task definition has no task role`,
+      );
+    if (stripped.has(role)) continue;
+    stripped.add(role);
+    if (sandbox.iam.removeAction(role, 'aps:RemoteWrite') === 0)
+      throw new Error(
+        `fault ${service}:no-remote-write-permission: ${role} grants no aps:RemoteWrite to remove`,
+      );
+  }
 }

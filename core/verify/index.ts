@@ -23,3 +23,20 @@ export {
 } from './baseline';
 export { recordSampleFaults, sampleFaults, SAMPLE_TIME_TOLERANCE_MS, type SampleFaults } from './samples';
 export { assessCanary, type CanaryInput, type PushedCanary } from './canary';
+export {
+  secretKmsKey,
+  servicePermissionNeeds,
+  type LokiSecretFacts,
+  type PermissionNeed,
+  type RoleKind,
+  type ServiceNeeds,
+} from './permissions';
+export {
+  permissionProblems,
+  simulationBatches,
+  SIMULATION_BATCH_SIZE,
+  type PermissionProblem,
+  type SimulationAnswer,
+  type SimulationBatch,
+  type UncheckedRole,
+} from './permission-problems';

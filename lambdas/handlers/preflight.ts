@@ -15,7 +15,10 @@ import {
 import type { Plan } from '../../core/plan/schema';
 import { describeService, describeTaskDefinition } from '../adapters/ecs';
 import { ampClientFor, measure } from '../adapters/observability';
+import { checkPermissions, type PermissionTarget } from '../adapters/permissions';
 import { createEcsClient } from '../clients/aws-ecs';
+import { createIamClient } from '../clients/aws-iam';
+import { createSecretsClient } from '../clients/aws-secrets';
 import { parseEvent, taskEventSchema } from '../event';
 import { loadPlan } from '../shared';
 
@@ -62,8 +65,9 @@ function baselineTagOf(td: DescribedTaskDefinition): string | undefined {
 
 /**
  * Everything that can refuse the run is checked here, before anything changes: the plan, the
- * services and their task definitions (Fargate, migratable at all). Problems of every service are
- * gathered into one refusal, so the user fixes them in one go.
+ * services and their task definitions (Fargate, migratable at all), and whether their roles may do
+ * what the migrated tasks need. Problems of every service are gathered into one refusal, so the
+ * user fixes them in one go.
  */
 export async function handler(event: unknown): Promise<PreflightResult> {
   const { state } = parseEvent(eventSchema, event, 'Preflight');
@@ -73,6 +77,8 @@ export async function handler(event: unknown): Promise<PreflightResult> {
   const work: WorkItemInput[] = [];
   const reports: ServiceReport[] = [];
   const problems: { service: string; message: string; reason?: unknown }[] = [];
+  /** Services whose migrated definition would run: their roles are checked below. */
+  const permissionTargets: PermissionTarget[] = [];
 
   for (const svc of selected) {
     const service = await describeService(aws.ecs, plan.cluster, svc.ecsService);
@@ -134,6 +140,7 @@ export async function handler(event: unknown): Promise<PreflightResult> {
         });
         continue;
       }
+      permissionTargets.push({ service: svc.name, taskDefinition: current.taskDefinition });
       if (state.mode === 'plan') {
         reports.push({
           ...base,
@@ -185,6 +192,12 @@ export async function handler(event: unknown): Promise<PreflightResult> {
       });
   }
 
+  const permissions = await checkPermissions(plan, permissionTargets, {
+    iam: createIamClient(plan.region),
+    secrets: createSecretsClient(plan.region),
+  });
+  problems.push(...permissions.problems);
+
   if (problems.length > 0) {
     const text = problems.map((p) => `${p.service}: ${p.message}`).join('; ');
     const ErrorClass: new (m: string, d: Record<string, unknown>) => RolloutError =
@@ -205,7 +218,8 @@ export async function handler(event: unknown): Promise<PreflightResult> {
         `${state.mode === 'plan' ? reports.filter((r) => r.outcome === 'planned').length : work.length} service(s) ${verb}, ${reports.filter((r) => r.outcome === 'skipped').length} skipped` +
         (unread.length > 0
           ? `; series baseline not read for ${unread.join(', ')} (requireBaseline: false): their continuity will not be checked`
-          : ''),
+          : '') +
+        (permissions.notChecked.length > 0 ? `; not checked: ${permissions.notChecked.join('; ')}` : ''),
       evidence: {
         work: work.map((w) => ({
           name: w.name,
@@ -214,6 +228,7 @@ export async function handler(event: unknown): Promise<PreflightResult> {
         })),
         skipped: reports.filter((r) => r.outcome === 'skipped').map((r) => r.name),
         ...(unread.length > 0 ? { baselineNotRead: unread } : {}),
+        permissions: { checked: permissions.checked, notChecked: permissions.notChecked },
       },
     },
   };

@@ -9,9 +9,11 @@ interface Secret {
   readonly value: string;
   readonly versionId: string;
   readonly created: number;
+  /** A customer managed key; absent means the AWS managed aws/secretsmanager key. */
+  readonly kmsKeyId?: string;
 }
 
-/** Secrets Manager: CreateSecret (for seeding) and GetSecretValue by name or ARN. */
+/** Secrets Manager: CreateSecret (for seeding), GetSecretValue and DescribeSecret by name or ARN. */
 export class SecretsManagerTwin {
   private readonly secrets = new Map<string, Secret>();
 
@@ -21,7 +23,7 @@ export class SecretsManagerTwin {
     private readonly now: () => number,
   ) {}
 
-  create(name: string, value: string): Secret {
+  create(name: string, value: string, options: { kmsKeyId?: string } = {}): Secret {
     if (this.find(name))
       throw clientError(
         'ResourceExistsException',
@@ -35,6 +37,7 @@ export class SecretsManagerTwin {
       value,
       versionId: randomUUID(),
       created: this.now(),
+      ...(options.kmsKeyId ? { kmsKeyId: options.kmsKeyId } : {}),
     };
     this.secrets.set(secret.arn, secret);
     return secret;
@@ -43,6 +46,13 @@ export class SecretsManagerTwin {
   /** Whether a secret answers to this name or ARN (what ECS checks when a task starts). */
   has(id: string): boolean {
     return this.find(id) !== undefined;
+  }
+
+  private found(id: string): Secret {
+    const s = this.find(id);
+    if (!s)
+      throw clientError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+    return s;
   }
 
   private find(id: string): Secret | undefined {
@@ -63,17 +73,12 @@ export class SecretsManagerTwin {
           const s = this.create(
             requireString(input, 'Name', 'InvalidParameterException'),
             typeof input['SecretString'] === 'string' ? input['SecretString'] : '',
+            typeof input['KmsKeyId'] === 'string' ? { kmsKeyId: input['KmsKeyId'] } : {},
           );
           return { ARN: s.arn, Name: s.name, VersionId: s.versionId };
         },
         GetSecretValue: (input) => {
-          const id = requireString(input, 'SecretId', 'InvalidParameterException');
-          const s = this.find(id);
-          if (!s)
-            throw clientError(
-              'ResourceNotFoundException',
-              "Secrets Manager can't find the specified secret.",
-            );
+          const s = this.found(requireString(input, 'SecretId', 'InvalidParameterException'));
           return {
             ARN: s.arn,
             Name: s.name,
@@ -81,6 +86,17 @@ export class SecretsManagerTwin {
             SecretString: s.value,
             VersionStages: ['AWSCURRENT'],
             CreatedDate: epochSeconds(s.created),
+          };
+        },
+        // KmsKeyId is left out for the AWS managed key, as AWS does.
+        DescribeSecret: (input) => {
+          const s = this.found(requireString(input, 'SecretId', 'InvalidParameterException'));
+          return {
+            ARN: s.arn,
+            Name: s.name,
+            ...(s.kmsKeyId ? { KmsKeyId: s.kmsKeyId } : {}),
+            CreatedDate: epochSeconds(s.created),
+            VersionIdsToStages: { [s.versionId]: ['AWSCURRENT'] },
           };
         },
       },

@@ -1,4 +1,4 @@
-import { orderedServices } from '../../core/plan/resolve';
+import { configPrefix, orderedServices } from '../../core/plan/resolve';
 import type { Sandbox } from '../sandbox';
 import { seedCluster } from '../seed';
 import type { RehearsalInputs } from './inputs';
@@ -8,7 +8,8 @@ const SEED_TIMEOUT_SIM_MS = 10 * 60_000;
 
 /**
  * The team's cluster as it stands before the rollout: every plan service on its baseline
- * definition (ADOT + awslogs), the Loki service the plan names, EC2 capacity for all of them.
+ * definition (ADOT + awslogs), the Loki service the plan names, EC2 capacity for all of them, and
+ * the services' roles with what the plan's migration needs (config prefix, workspace, Loki secret).
  */
 export async function seedPlanCluster(sandbox: Sandbox, inputs: RehearsalInputs): Promise<void> {
   const { plan } = inputs;
@@ -41,6 +42,11 @@ export async function seedPlanCluster(sandbox: Sandbox, inputs: RehearsalInputs)
     cluster: plan.cluster,
     instances: { count: Math.max(3, services.length), cpu: 8192, memory: 32768, architecture: 'arm64' },
     services,
+    roleGrants: {
+      configPrefix: configPrefix(plan),
+      ampWorkspaceId: plan.amp.workspaceId,
+      ...(plan.loki.authSecretArn ? { lokiSecretArn: plan.loki.authSecretArn } : {}),
+    },
   });
   const cluster = sandbox.ecs.cluster(plan.cluster);
   const deadline = Date.now() + sandbox.clock.realMs(SEED_TIMEOUT_SIM_MS) + 5_000;

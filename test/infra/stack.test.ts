@@ -123,9 +123,9 @@ describe('Lambdas', () => {
       const [, fn] = functionFor(spec.description);
       const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
       const attached = roleManagedPolicies(roleId).map(policyDescription).sort();
-      // The example plan has no Loki secret, so 'loki-secret' has no statements and no policy.
+      // The example plan has no Loki secret, so the Loki secret categories have no statements and no policy.
       const expected = [
-        ...spec.permissions.filter((p) => p !== 'loki-secret'),
+        ...spec.permissions.filter((p) => p !== 'loki-secret' && p !== 'loki-secret-describe'),
         ...(spec.inVpc ? ['vpc-access'] : []),
       ]
         .map((p) => `alloy-rollout Lambdas: ${p}`)
@@ -278,9 +278,9 @@ describe('Lambda permissions', () => {
     const pass = policyByCategory('ecs-write').PassListedTaskRolesToEcs;
     expect(pass?.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
     expect(asList(pass?.Resource).map(flat)).toEqual([
-      'arn:aws:iam::123456789012:role/temporal-dev-task',
+      'arn:aws:iam::123456789012:role/temporal-dev-temporal-task',
       expect.stringMatching(/^<LokiTaskRole.*\.Arn>$/),
-      'arn:aws:iam::123456789012:role/temporal-dev-task-execution',
+      'arn:aws:iam::123456789012:role/temporal-dev-ecs-execution',
       expect.stringMatching(/^<LokiTaskExecutionRole.*\.Arn>$/),
     ]);
     // Negative: no PassRole anywhere without the condition, and never on "*".

@@ -22,8 +22,10 @@ import {
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
+import { IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
+import { simulationAnswer } from '../../support/iam-simulation';
 import { requestedTimeMs } from '../../support/query-time';
 import { CLUSTER, type World } from './world';
 
@@ -33,6 +35,7 @@ export function installFakes(world: World): () => void {
   const ddb = mockClient(DynamoDBClient);
   const ssm = mockClient(SSMClient);
   const logs = mockClient(CloudWatchLogsClient);
+  const iam = mockClient(IAMClient);
 
   ecs.on(DescribeServicesCommand).callsFake((input: { services: string[] }) => {
     if ((world.faults.ecsThrottles ?? 0) > 0) {
@@ -145,6 +148,15 @@ export function installFakes(world: World): () => void {
     return { Version: 1 };
   });
 
+  // Preflight's permission check: allowed unless the test denies an action.
+  iam
+    .on(SimulatePrincipalPolicyCommand)
+    .callsFake((input) =>
+      simulationAnswer(input, (_role, action) =>
+        world.faults.permissionDenied?.includes(action) ? 'implicitDeny' : 'allowed',
+      ),
+    );
+
   logs.on(DescribeLogGroupsCommand).callsFake((input: { logGroupNamePrefix: string }) => ({
     logGroups: [...world.logGroups.entries()]
       .filter(([n]) => n.startsWith(input.logGroupNamePrefix))
@@ -175,6 +187,7 @@ export function installFakes(world: World): () => void {
     ddb.restore();
     ssm.restore();
     logs.restore();
+    iam.restore();
     fetchSpy.mockRestore();
     nowSpy.mockRestore();
   };

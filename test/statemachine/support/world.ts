@@ -40,6 +40,8 @@ export interface Faults {
   ssmDenied?: string[];
   /** The next N DescribeServices calls are throttled. */
   ecsThrottles?: number;
+  /** IAM actions the services' roles may not do (e.g. aps:RemoteWrite); everything else is allowed. */
+  permissionDenied?: string[];
 }
 
 interface StoredTd {

@@ -12,6 +12,8 @@ const CLIENT_OF: Partial<Record<Permission, string>> = {
   'ssm-config': '@aws-sdk/client-ssm',
   'logs-groups': '@aws-sdk/client-cloudwatch-logs',
   'loki-secret': '@aws-sdk/client-secrets-manager',
+  'role-simulate': '@aws-sdk/client-iam',
+  'loki-secret-describe': '@aws-sdk/client-secrets-manager',
 };
 
 /** Packages a handler's bundle holds, from esbuild's metafile (bundled as infra does). */

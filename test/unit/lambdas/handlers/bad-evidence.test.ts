@@ -1,5 +1,7 @@
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
+import { simulationAnswer } from '../../../support/iam-simulation';
 import { handler as loki, type LokiResult } from '../../../../lambdas/handlers/loki';
 import { handler as preflight } from '../../../../lambdas/handlers/preflight';
 import { handler as verify, type VerifyResult } from '../../../../lambdas/handlers/verify';
@@ -32,6 +34,7 @@ import {
  */
 
 const ecs = mockClient(ECSClient);
+const iam = mockClient(IAMClient);
 let backend: Backend;
 
 const S = 1000;
@@ -54,6 +57,9 @@ function deploymentIs(rolloutState: 'IN_PROGRESS' | 'COMPLETED'): void {
 
 beforeEach(async () => {
   ecs.reset();
+  iam.reset();
+  // Preflight's permission check: every role may do what the migration needs.
+  iam.on(SimulatePrincipalPolicyCommand).callsFake((input) => simulationAnswer(input));
   useExampleCredentials();
   stubRunningTask(ecs, HISTORY_ALLOY_TD, TASK_STARTED);
   deploymentIs('COMPLETED');

@@ -6,8 +6,10 @@ import {
   UpdateServiceCommand,
   type Service,
 } from '@aws-sdk/client-ecs';
+import { IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
+import { simulationAnswer } from '../../../support/iam-simulation';
 import { workItemSchema } from '../../../../core/execution';
 import { BASELINE_TAG } from '../../../../core/taskdef';
 import { handler as deployment } from '../../../../lambdas/handlers/deployment';
@@ -28,6 +30,7 @@ import { serveFetch, useExampleCredentials, vectorAt } from './support';
 
 const ecs = mockClient(ECSClient);
 const ssm = mockClient(SSMClient);
+const iam = mockClient(IAMClient);
 const service = (over: Record<string, unknown> = {}): Service =>
   ({
     serviceName: 'temporal-dev-temporal-history',
@@ -50,6 +53,9 @@ const service = (over: Record<string, unknown> = {}): Service =>
 beforeEach(() => {
   ecs.reset();
   ssm.reset();
+  iam.reset();
+  // Preflight's permission check: every role may do what the migration needs.
+  iam.on(SimulatePrincipalPolicyCommand).callsFake((input) => simulationAnswer(input));
 });
 afterEach(() => jest.restoreAllMocks());
 
