@@ -6,17 +6,39 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { logGroupFor } from '../../core/plan/resolve';
 import type { Plan } from '../../core/plan/schema';
-import type { TaskDefinitionInput } from '../../core/taskdef';
+import { isAdotImage, type TaskDefinitionInput } from '../../core/taskdef';
 import { awsCall, translateAwsError } from './aws-errors';
 
-/** The CloudWatch log groups the definition's awslogs containers write to. */
-export function awslogsGroupsOf(td: TaskDefinitionInput, plan: Plan, serviceName: string): string[] {
-  const groups = td.containerDefinitions.flatMap((c) =>
+/**
+ * The CloudWatch log groups the definition's awslogs containers write to; with `containers`, only
+ * those containers' groups.
+ */
+export function awslogsGroupsOf(
+  td: TaskDefinitionInput,
+  plan: Plan,
+  serviceName: string,
+  containers?: readonly string[],
+): string[] {
+  const selected = td.containerDefinitions.filter((c) => !containers || containers.includes(c.name));
+  const groups = selected.flatMap((c) =>
     c.logConfiguration?.logDriver === 'awslogs'
       ? [c.logConfiguration.options?.['awslogs-group'] ?? logGroupFor(plan, serviceName, c.name)]
       : [],
   );
   return [...new Set(groups)];
+}
+
+/**
+ * The containers whose logs the rollout follows, as the migration picks them: the plan's
+ * `mainContainers`, or every container but the ADOT collector.
+ */
+export function watchedContainers(
+  td: TaskDefinitionInput,
+  service: { readonly mainContainers?: readonly string[] | undefined },
+): string[] {
+  return service.mainContainers
+    ? [...service.mainContainers]
+    : td.containerDefinitions.filter((c) => !isAdotImage(c.image)).map((c) => c.name);
 }
 
 /**

@@ -24,7 +24,7 @@ import {
   registerTaskDefinition,
   updateService,
 } from '../../adapters/ecs';
-import { awslogsGroupsOf, ensureLogGroups } from '../../adapters/log-groups';
+import { awslogsGroupsOf, ensureLogGroups, watchedContainers } from '../../adapters/log-groups';
 import { createEcsClient } from '../../clients/aws-ecs';
 import { createLogsClient } from '../../clients/aws-logs';
 import { parseEvent, taskEventSchema } from '../../event';
@@ -132,8 +132,14 @@ export async function apply(event: unknown): Promise<ApplyResult> {
     }
   }
   // Log groups first: tasks of the baseline fail to start when their awslogs group is missing.
-  const logGroups = awslogsGroupsOf(targetBody, plan, svc.name);
-  const ensured = await ensureLogGroups(aws.logs, logGroups, plan.rollback.retentionDays);
+  const ensured = await ensureLogGroups(
+    aws.logs,
+    awslogsGroupsOf(targetBody, plan, svc.name),
+    plan.rollback.retentionDays,
+  );
+  // What VerifyCloudWatch reads: the groups of the containers the rollout follows, the ones the
+  // plan's logGroupPattern names (and the Lambdas may read). The collector's own group is neither.
+  const logGroups = awslogsGroupsOf(targetBody, plan, svc.name, watchedContainers(targetBody, svc));
   if (action.kind !== 'nothing')
     deploymentId = await updateService(aws.ecs, {
       cluster: plan.cluster,

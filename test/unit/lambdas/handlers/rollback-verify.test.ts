@@ -131,6 +131,8 @@ describe('Rollback apply', () => {
       rolledBackFrom: HISTORY_ALLOY_TD,
       cause: { service: 'history', check: 'logs' },
     });
+    // VerifyCloudWatch reads the main container's group only: the collector's is not the plan's.
+    expect((out as { logGroups: string[] }).logGroups).toEqual(['/ecs/temporal-dev/temporal-history']);
     expect(JSON.parse((out as { causeText: string }).causeText)).toEqual(failedVerify.cause);
   });
 
