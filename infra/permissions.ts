@@ -31,13 +31,8 @@ export const CLUSTER_SCOPABLE: readonly Permission[] = ['ecs-read', 'logs-groups
 /** The principal ECS task and execution roles are passed to. */
 export const ECS_TASKS_SERVICE = 'ecs-tasks.amazonaws.com';
 
-/** What rollback does in the services' log groups. */
-const LOG_GROUP_ACTIONS = [
-  'logs:CreateLogGroup',
-  'logs:PutRetentionPolicy',
-  'logs:DescribeLogStreams',
-  'logs:FilterLogEvents',
-];
+/** What rollback does in the services' log groups (ensure each one, then read it back). */
+const LOG_GROUP_ACTIONS = ['logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:FilterLogEvents'];
 
 const allow = (sid: string, actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
   new PolicyStatement({
@@ -60,22 +55,17 @@ export const PERMISSION_STATEMENTS: Record<
     allow('LockTableItems', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], [lockTableArn]),
   ],
 
-  'ecs-read': ({ arns, target, taskDefinitionFamilies }, scoping = 'exact') => {
+  // Baseline tags come with DescribeTaskDefinition (include: TAGS), which needs no ListTagsForResource.
+  'ecs-read': ({ arns, target }, scoping = 'exact') => {
     const cluster = arns.ecsCluster(target.clusterName);
     const services = target.ecsServiceNames.map((s) => arns.ecsService(target.clusterName, s));
-    const taskDefinitions = taskDefinitionFamilies.map((f) => arns.ecsTaskDefinitions(f));
-    const clusterServices = arns.ecsService(target.clusterName, '*');
     return [
       scoping === 'exact'
-        ? allow(
-            'EcsDescribeClusterAndServices',
-            ['ecs:DescribeClusters', 'ecs:DescribeServices'],
-            [cluster, ...services],
-          )
+        ? allow('EcsDescribeListedServices', ['ecs:DescribeServices'], services)
         : allow(
-            'EcsDescribeClusterAndItsServices',
-            ['ecs:DescribeClusters', 'ecs:DescribeServices'],
-            [cluster, clusterServices],
+            'EcsDescribeServicesInCluster',
+            ['ecs:DescribeServices'],
+            [arns.ecsService(target.clusterName, '*')],
           ),
       // DescribeTaskDefinition supports no resource-level permission: "*" is the only valid resource.
       allow('EcsDescribeTaskDefinition', ['ecs:DescribeTaskDefinition'], ['*']),
@@ -84,12 +74,6 @@ export const PERMISSION_STATEMENTS: Record<
       allow('EcsDescribeTasksInCluster', ['ecs:DescribeTasks'], [arns.ecsTasks(target.clusterName)], {
         ArnEquals: { 'ecs:cluster': cluster },
       }),
-      ...(scoping === 'exact'
-        ? [allow('EcsReadTags', ['ecs:ListTagsForResource'], [cluster, ...services, ...taskDefinitions])]
-        : [
-            allow('EcsReadTags', ['ecs:ListTagsForResource'], [cluster, ...taskDefinitions]),
-            allow('EcsReadServiceTagsInCluster', ['ecs:ListTagsForResource'], [clusterServices]),
-          ]),
     ];
   },
 
@@ -119,11 +103,8 @@ export const PERMISSION_STATEMENTS: Record<
   ],
 
   'ssm-config': ({ arns, target }) => [
-    allow(
-      'SsmConfigParameters',
-      ['ssm:GetParameter', 'ssm:PutParameter'],
-      [arns.ssmParametersUnder(target.configPrefix)],
-    ),
+    // Written only: the execution roles read the configs (ssm:GetParameters), never a Lambda.
+    allow('SsmConfigParameters', ['ssm:PutParameter'], [arns.ssmParametersUnder(target.configPrefix)]),
   ],
 
   'logs-groups': ({ arns, target }, scoping = 'exact') => [
@@ -138,8 +119,9 @@ export const PERMISSION_STATEMENTS: Record<
           LOG_GROUP_ACTIONS,
           logGroupWildcardsOf(target).flatMap((g) => [arns.logGroup(g), arns.logGroupStreams(g)]),
         ),
-    // DescribeLogGroups is a list call: it authorises on the account's log-group namespace, not a group.
-    allow('DescribeLogGroups', ['logs:DescribeLogGroups'], [arns.logGroup('*')]),
+    // DescribeLogGroups supports no resource-level permission (Service Authorization Reference):
+    // "*" is the only resource IAM evaluates it on.
+    allow('DescribeLogGroups', ['logs:DescribeLogGroups'], ['*']),
   ],
 
   'amp-query': ({ arns, target }) => [
@@ -183,16 +165,14 @@ export const WILDCARD_REASONS: Readonly<Record<string, string>> = {
     'ecs:ListTasks authorises on the ecs:cluster condition key, which pins it to the one cluster (read-only).',
   EcsDescribeTasksInCluster:
     "Task ids exist only at run time; the resource and the ecs:cluster condition keep it to the one cluster's tasks (read-only).",
-  EcsReadTags:
-    'The plan names services, not task definition families; reading tags (the baseline task definition ARN) needs every family unless taskDefinitionFamilies narrows it.',
   EcsTagTaskDefinitions:
     'The rollout tags the task definitions it registers with their baseline ARN; families are not in the plan unless taskDefinitionFamilies narrows them.',
   SsmConfigParameters:
     "Per-service Alloy config parameters are created at run time under the plan's config prefix only.",
   ServiceLogGroups:
-    'The log-group:<name>:* form is how CloudWatch Logs authorises stream-level calls (DescribeLogStreams, FilterLogEvents) in these named groups; a "*" inside a name stands for container names only known from the task definition.',
+    'The log-group:<name>:* form is how CloudWatch Logs authorises calls on the streams of these named groups (FilterLogEvents); a "*" inside a name stands for container names only known from the task definition.',
   DescribeLogGroups:
-    'logs:DescribeLogGroups is a list call authorised on the account-wide log-group namespace; it reveals names only, no log data.',
+    'logs:DescribeLogGroups supports no resource-level permissions, so "*" is the only valid resource; it lists names and settings only, no log data.',
   LambdaVpcNetworkInterfaces:
     'Lambda needs these EC2 network-interface actions to run in the VPC; they support no resource-level permissions (what AWSLambdaVPCAccessExecutionRole grants, written out instead of attaching the managed policy).',
 };
@@ -205,8 +185,7 @@ export function clusterScopeReasons(target: RolloutTarget): Readonly<Record<stri
   const size = `this plan lists ${target.ecsServiceNames.length} ECS services and ${target.logGroupNames.length} log groups`;
   const why = `${size}, more than fit in the per-service ARNs of ${IAM_QUOTAS.managedPoliciesPerRole} managed policies of ${IAM_QUOTAS.managedPolicyChars} characters per role`;
   return {
-    EcsDescribeClusterAndItsServices: `${why}; describing is read-only and limited to the services of the one cluster.`,
-    EcsReadServiceTagsInCluster: `${why}; reading tags is read-only and limited to the services of the one cluster.`,
+    EcsDescribeServicesInCluster: `${why}; describing is read-only and limited to the services of the one cluster.`,
     EcsUpdateServicesInCluster: `${why}; updates are limited to the services of the one cluster (never "*"), and the task definitions they can run carry only the roles of the conditional iam:PassRole statement.`,
     ServiceLogGroupPatterns: `${why}; the plan's logGroupPattern with "*" for the service and container parts keeps rollback to the services' log groups and their streams.`,
   };

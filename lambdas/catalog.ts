@@ -6,10 +6,10 @@
  */
 export type Permission =
   | 'lock-table' // DynamoDB PutItem/DeleteItem/GetItem on the lock table
-  | 'ecs-read' // DescribeClusters/Services/TaskDefinition, ListTasks/DescribeTasks, ListTagsForResource
+  | 'ecs-read' // DescribeServices/TaskDefinition, ListTasks/DescribeTasks
   | 'ecs-write' // RegisterTaskDefinition, TagResource, UpdateService (+ iam:PassRole for task roles)
-  | 'ssm-config' // PutParameter/GetParameter on the config prefix
-  | 'logs-groups' // CreateLogGroup, PutRetentionPolicy, DescribeLogGroups/Streams, FilterLogEvents on the services' groups
+  | 'ssm-config' // PutParameter on the config prefix
+  | 'logs-groups' // CreateLogGroup, PutRetentionPolicy, FilterLogEvents on the services' groups; DescribeLogGroups
   | 'amp-query' // aps:QueryMetrics on the workspace
   | 'loki-secret' // secretsmanager:GetSecretValue on the Loki credential secret
   | 'role-simulate' // iam:SimulatePrincipalPolicy on the task/execution roles (preflight's permission check)

@@ -103,11 +103,7 @@ describe('PERMISSION_STATEMENTS, cluster-scoped', () => {
 
   it("reads the cluster's services and touches the log groups of the plan's pattern", () => {
     const read = cluster('ecs-read');
-    expect(read.find((s) => s.Sid === 'EcsDescribeClusterAndItsServices')?.Resource).toEqual([
-      'arn:aws:ecs:eu-west-1:123456789012:cluster/temporal-dev',
-      'arn:aws:ecs:eu-west-1:123456789012:service/temporal-dev/*',
-    ]);
-    expect(read.find((s) => s.Sid === 'EcsReadServiceTagsInCluster')?.Resource).toBe(
+    expect(read.find((s) => s.Sid === 'EcsDescribeServicesInCluster')?.Resource).toBe(
       'arn:aws:ecs:eu-west-1:123456789012:service/temporal-dev/*',
     );
     expect(cluster('logs-groups').find((s) => s.Sid === 'ServiceLogGroupPatterns')?.Resource).toEqual([
