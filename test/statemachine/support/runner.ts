@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { Report } from '../../../core/report/types';
-import { LAMBDAS, functionArnSubstitution } from '../../../lambdas/catalog';
+import { LAMBDAS, functionArnSubstitution, type LambdaId } from '../../../lambdas/catalog';
 import { handler as deployment } from '../../../lambdas/handlers/deployment';
 import { handler as finalize } from '../../../lambdas/handlers/finalize';
 import { handler as lock } from '../../../lambdas/handlers/lock';
@@ -76,15 +76,30 @@ export interface RunResult extends ExecutionRecord {
 }
 
 /**
+ * Runs one Lambda invocation (`invoke`) on behalf of `lambda`, e.g. to tell apart the AWS calls each
+ * Lambda makes. Invocations never overlap: the definition has no Map or Parallel state, and a child
+ * execution runs inside its parent's task.
+ */
+export type InvocationWrapper = (lambda: LambdaId, invoke: () => Promise<unknown>) => Promise<unknown>;
+
+const direct: InvocationWrapper = (_lambda, invoke) => invoke();
+
+/**
  * Lambda errors reach Step Functions as `Error` = errorType and `Cause` = the runtime's JSON
  * ({"errorType","errorMessage",...}); the local runner would pass the bare message, so the
  * handlers are wrapped to behave like the Lambda runtime (and JSON round trips like it).
  */
-function asLambda(fn: Handler, state: string, calls: LambdaCall[]): (input: unknown) => Promise<unknown> {
+function asLambda(
+  fn: Handler,
+  lambda: LambdaId,
+  state: string,
+  calls: LambdaCall[],
+  wrap: InvocationWrapper,
+): (input: unknown) => Promise<unknown> {
   return async (input) => {
     try {
       const output: unknown = JSON.parse(
-        JSON.stringify((await fn(JSON.parse(JSON.stringify(input)))) ?? null),
+        JSON.stringify((await wrap(lambda, () => fn(JSON.parse(JSON.stringify(input))))) ?? null),
       );
       calls.push({ state, input, output });
       return output;
@@ -101,7 +116,7 @@ function asLambda(fn: Handler, state: string, calls: LambdaCall[]): (input: unkn
 /** Runs the real definition: real handlers for every Lambda state, children as nested executions. */
 export async function runRollout(
   input: unknown,
-  options: { executionName?: string } = {},
+  options: { executionName?: string; wrapInvocation?: InvocationWrapper } = {},
 ): Promise<RunResult> {
   const definition = loadDefinition();
   const machine = new StateMachine(definition as never, {
@@ -179,7 +194,13 @@ export async function runRollout(
     else {
       const spec = LAMBDAS.find((l) => state.Resource?.endsWith(`:function:alloy-rollout-${l.id}`));
       if (!spec) throw new Error(`state ${name} calls ${state.Resource}, which is no catalog Lambda`);
-      taskHandlers[name] = asLambda(HANDLERS[spec.file], name, calls);
+      taskHandlers[name] = asLambda(
+        HANDLERS[spec.file],
+        spec.id,
+        name,
+        calls,
+        options.wrapInvocation ?? direct,
+      );
     }
   }
 
