@@ -67,6 +67,10 @@ interface RunningTask {
   readonly shape: TaskShape;
   readonly shipping?: AlloyShipping;
   ticks: number;
+  /** Simulated time between two line pairs of a container. */
+  readonly logPeriodMs: number;
+  /** When the last line pair was written (its stamp), simulated ms. */
+  lastLinesAt?: number;
   readonly stop: () => void;
   readonly exposesMetrics: boolean;
   /** Faults that set in while the task runs; only migrated tasks have them. */
@@ -169,7 +173,8 @@ export class Workload implements SchedulerHooks {
       onAlloy &&
       (this.o.faults.forService('no-metrics', service) || !shipping?.metrics)
     );
-    const period = Math.max(this.o.logPeriodMs ?? 5_000, MIN_REAL_PERIOD_MS * this.o.clock.speed);
+    const logPeriodMs = this.o.logPeriodMs ?? 5_000;
+    const period = Math.max(logPeriodMs, MIN_REAL_PERIOD_MS * this.o.clock.speed);
     const timeline = onAlloy ? startTaskTimeline(this.o.clock, this.o.faults, service) : STEADY;
     const stopEmitting = this.o.clock.every(period, () => this.emit(entry));
     const containers: AppContainer[] = shape.mainContainers.map((def) => ({
@@ -198,6 +203,7 @@ export class Workload implements SchedulerHooks {
       shape,
       ...(shipping ? { shipping } : {}),
       ticks: 0,
+      logPeriodMs,
       exposesMetrics,
       timeline,
       containers,
@@ -224,11 +230,39 @@ export class Workload implements SchedulerHooks {
     this.publishTargets();
   }
 
-  /** One period of a running task: each running application container writes two lines. */
+  /** The emission timer of a running task: the lines due since the last, then Alloy reads them. */
   private emit(entry: RunningTask): void {
-    const { task } = entry;
-    const ecsService = task.serviceName ?? '';
+    this.writeDue(entry, 'tick');
+    entry.sidecar?.alloy.collect();
+  }
+
+  /**
+   * Writes the line pairs due since the last ones, each stamped when it was due: one pair per
+   * container every `logPeriodMs`, at any clock speed. The timer that calls this runs at least
+   * MIN_REAL_PERIOD_MS of real time apart (several log periods at high speeds), so lines are
+   * materialised a few at a time; a `tick` writes at least one pair, the last stamped now. Before
+   * anything changes inside the task (a sidecar exit, SIGTERM, a crash) the pairs already due are
+   * written first (`event`): the application wrote them while all was well.
+   */
+  private writeDue(entry: RunningTask, why: 'tick' | 'event'): boolean {
     const now = this.o.clock.now();
+    const last = entry.lastLinesAt;
+    const stamps: number[] = [];
+    if (last === undefined) stamps.push(now);
+    else if (why === 'tick') {
+      const n = Math.max(1, Math.round((now - last) / entry.logPeriodMs));
+      for (let k = 1; k <= n; k++) stamps.push(Math.round(last + ((now - last) * k) / n));
+    } else for (let at = last + entry.logPeriodMs; at <= now; at += entry.logPeriodMs) stamps.push(at);
+    for (const at of stamps) {
+      entry.lastLinesAt = at;
+      this.writePair(entry, at);
+    }
+    return stamps.length > 0;
+  }
+
+  /** One line pair of each running application container, stamped `at`. */
+  private writePair(entry: RunningTask, at: number): void {
+    const ecsService = entry.task.serviceName ?? '';
     entry.ticks += 1;
     const onAlloy = entry.shape.collector === 'alloy';
     const broken =
@@ -236,16 +270,15 @@ export class Workload implements SchedulerHooks {
     for (const c of entry.containers) {
       if (c.state !== 'running') continue;
       const lines = [0, 1].map((i) =>
-        logLine(entry.ticks * 2 + i, this.o.serviceLabel(ecsService), c.def.name, now + i, broken),
+        logLine(entry.ticks * 2 + i, this.o.serviceLabel(ecsService), c.def.name, at + i, broken),
       );
       // stage.json + stage.labels: a line that does not parse gets no level label.
       this.write(
         entry,
         c,
-        lines.map((l, i) => ({ timeMs: now + i, line: l.line, ...(broken ? {} : { level: l.level }) })),
+        lines.map((l, i) => ({ timeMs: at + i, line: l.line, ...(broken ? {} : { level: l.level }) })),
       );
     }
-    entry.sidecar?.alloy.collect();
   }
 
   /**
@@ -304,6 +337,8 @@ export class Workload implements SchedulerHooks {
   private crashSidecar(entry: RunningTask): void {
     const sidecar = entry.sidecar;
     if (!sidecar?.alloy.running) return;
+    this.writeDue(entry, 'event');
+    sidecar.alloy.collect();
     sidecar.alloy.stop();
     entry.lines.sidecarExits += 1;
     entry.agent.exited(sidecar.def.name, 1, 'Alloy exited with status 1 (injected fault: alloy-crash)');
@@ -330,6 +365,8 @@ export class Workload implements SchedulerHooks {
     const entry = this.running.get(task.id);
     if (!entry) return {};
     entry.cancelCrash();
+    // Only the lines that were due before SIGTERM: what a crash wrote this instant waits for the sidecar.
+    if (this.writeDue(entry, 'event')) entry.sidecar?.alloy.collect();
     const exits: Record<string, number> = {};
     const sidecar = entry.sidecar;
     if (sidecar?.alloy.running) {
@@ -379,6 +416,8 @@ export class Workload implements SchedulerHooks {
     const entry = this.running.get(taskId);
     const c = entry?.containers.find((x) => x.def.name === container);
     if (!entry || c?.state !== 'running') return false;
+    this.writeDue(entry, 'event');
+    entry.sidecar?.alloy.collect();
     const now = this.o.clock.now();
     const service = this.o.serviceLabel(entry.task.serviceName ?? '');
     this.write(

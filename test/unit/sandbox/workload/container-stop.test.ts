@@ -132,8 +132,8 @@ interface World {
   container(task: Task, name: string): Record<string, unknown>;
 }
 
-function world(faultSpecs: string[] = []): World {
-  const clock = new SimClock({ speed: SPEED });
+function world(faultSpecs: string[] = [], speed = SPEED): World {
+  const clock = new SimClock({ speed });
   const now = () => clock.now();
   const logs = new CloudWatchLogsTwin('eu-west-1', '000000000000', now);
   logs.createGroup(LOG_GROUP);
@@ -373,5 +373,31 @@ describe('alloy-crash: the sidecar exits once while its task runs', () => {
     w.advance(200_000);
     expect(task.lastStatus).toBe('RUNNING');
     expect(w.workload.linesOf(task.id)).toMatchObject({ sidecarExits: 0 });
+  });
+});
+
+describe('line density at any clock speed', () => {
+  let w: World | undefined;
+
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => {
+    w?.ecs.stop();
+    w?.workload.stop();
+    w?.clock.stop();
+    w = undefined;
+    jest.useRealTimers();
+  });
+
+  it('at x60 (an emission timer every 15 simulated seconds) a container still writes a pair every 5 s, stamped when due', () => {
+    w = world([], 60);
+    const task = w.start(alloyDefinition({ drainSeconds: 30, stopTimeout: 40, restartAttemptPeriod: 60 }));
+    w.advance(120_000);
+    // Each pair is stamped `at` and `at + 1`: the pair's time is its first line's.
+    const times = new Set(ofTask(w.loki, task).map((l) => l.timeMs));
+    const stamps = [...times].filter((t) => !times.has(t - 1)).sort((a, b) => a - b);
+    expect(stamps.length).toBeGreaterThanOrEqual(24);
+    const gaps = new Set(stamps.slice(1).map((t, i) => t - (stamps[i] ?? 0)));
+    expect(gaps).toEqual(new Set([5_000]));
+    expect(w.workload.linesOf(task.id)?.written).toBe(w.workload.linesOf(task.id)?.shipped);
   });
 });
