@@ -2,6 +2,7 @@ import { orderedServices } from '../../core/plan/resolve';
 import type { Plan } from '../../core/plan/schema';
 import { LOCK_ATTRIBUTES } from '../../core/orchestration/lock';
 import { SINGLE_TENANT } from '../loki';
+import type { Task } from '../ecs/model';
 import type { Sandbox } from '../sandbox';
 import { shapeOf } from '../workload/containers';
 import { logsReceivedBy, runningStateOf } from './running-state';
@@ -21,6 +22,21 @@ export interface ServiceObservation {
   readonly runningTasks: number;
   /** Lines seen in each store since the observation started. */
   readonly lines: { readonly loki: number; readonly cloudwatch: number };
+  /** Every task of the service that ran with the Alloy sidecar during the rehearsal, stopped or not. */
+  readonly alloyTasks: readonly AlloyTaskObservation[];
+}
+
+/** What became of one Alloy task's json-file lines, over its whole life. */
+export interface AlloyTaskObservation {
+  readonly taskId: string;
+  readonly lastStatus: string;
+  /** Lines its application containers wrote to json-file. */
+  readonly written: number;
+  /** Lines Loki holds under its `task_id`: equal to `written` when no line was lost. */
+  readonly inLoki: number;
+  /** Times its sidecar exited on its own, and times ECS restarted it. */
+  readonly sidecarExits: number;
+  readonly sidecarRestarts: number;
 }
 
 export interface Observation {
@@ -83,6 +99,7 @@ export async function observe(
       logsReceivedBy: logsReceivedBy({ loki, cloudwatch }),
       runningTasks: running.length,
       lines: { loki, cloudwatch },
+      alloyTasks: alloyTasks(sandbox, plan, sandbox.ecs.scheduler.tasksOf(service)),
     });
   }
   const lockItem = sandbox.dynamodb.items(sandbox.lockTableName).find((i) => {
@@ -92,6 +109,27 @@ export async function observe(
   const owner = lockItem?.[LOCK_ATTRIBUTES.owner];
   const ours = !!lockItem && !!executionArn && !!owner && 'S' in owner && owner.S === executionArn;
   return { services, lockReleased: !ours, ...(lockItem ? { lockItem } : {}) };
+}
+
+/** The json-file lines of each task that ran on Alloy, against what Loki holds under its task_id. */
+function alloyTasks(sandbox: Sandbox, plan: Plan, tasks: readonly Task[]): AlloyTaskObservation[] {
+  const tenant = plan.loki.tenant ?? SINGLE_TENANT;
+  return tasks.flatMap((t) => {
+    const lines = sandbox.workload.linesOf(t.id);
+    const td = sandbox.ecs.taskDefinitions.resolve(t.taskDefinitionArn);
+    if (!lines || shapeOf(td).collector !== 'alloy') return [];
+    const streams = sandbox.loki.select(tenant, [{ name: 'task_id', matches: (v) => v === t.id }]);
+    return [
+      {
+        taskId: t.id,
+        lastStatus: t.lastStatus,
+        written: lines.written,
+        inLoki: streams.reduce((n, st) => n + st.entries.length, 0),
+        sidecarExits: lines.sidecarExits,
+        sidecarRestarts: lines.sidecarRestarts,
+      },
+    ];
+  });
 }
 
 /** Lines with this service_name pushed to Loki since `sinceMs`, in the plan's tenant. */
