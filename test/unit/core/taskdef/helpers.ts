@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { parsePlanOrThrow } from '../../../../core/plan/parse';
 import type { Plan, ServicePlan } from '../../../../core/plan/schema';
-import type { AnyTaskDefinition, TaskDefinitionInput } from '../../../../core/taskdef';
+import type { AnyTaskDefinition, ContainerDefinition, TaskDefinitionInput } from '../../../../core/taskdef';
 
 const ROOT = join(__dirname, '../../../..');
 
@@ -60,3 +60,40 @@ export const fakeRenderer = {
     secrets: plan.loki.authSecretArn ? [{ name: 'LOKI_AUTH', valueFrom: plan.loki.authSecretArn }] : [],
   }),
 };
+
+/** A small ADOT + awslogs definition to vary per case: an app container and the collector. */
+export function appContainer(overrides: Partial<ContainerDefinition> = {}): ContainerDefinition {
+  return {
+    name: 'app',
+    image: 'example/app:1',
+    essential: true,
+    logConfiguration: {
+      logDriver: 'awslogs',
+      options: { 'awslogs-group': '/ecs/app', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'app' },
+    },
+    ...overrides,
+  };
+}
+
+export function adotContainer(overrides: Partial<ContainerDefinition> = {}): ContainerDefinition {
+  return {
+    name: 'adot',
+    image: 'public.ecr.aws/aws-observability/aws-otel-collector:v0.40.0',
+    essential: false,
+    cpu: 128,
+    memory: 256,
+    ...overrides,
+  };
+}
+
+export function legacyTask(overrides: Partial<TaskDefinitionInput> = {}): TaskDefinitionInput {
+  return {
+    family: 'fam',
+    executionRoleArn: 'arn:aws:iam::123456789012:role/exec',
+    taskRoleArn: 'arn:aws:iam::123456789012:role/task',
+    networkMode: 'awsvpc',
+    requiresCompatibilities: ['EC2'],
+    containerDefinitions: [appContainer(), adotContainer()],
+    ...overrides,
+  };
+}

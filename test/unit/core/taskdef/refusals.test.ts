@@ -1,41 +1,12 @@
 import { UnmigratableError } from '../../../../core/errors';
-import {
-  migrate,
-  REFUSAL_REASONS,
-  type ContainerDefinition,
-  type TaskDefinitionInput,
-} from '../../../../core/taskdef';
-import { planWith, service } from './helpers';
+import { migrate, REFUSAL_REASONS, type TaskDefinitionInput } from '../../../../core/taskdef';
+import { adotContainer, appContainer, legacyTask, planWith, service } from './helpers';
 
 jest.mock('../../../../core/alloy', () => jest.requireActual('./helpers').fakeRenderer, { virtual: true });
 
-const ADOT_IMAGE = 'public.ecr.aws/aws-observability/aws-otel-collector:v0.40.0';
-
-function app(overrides: Partial<ContainerDefinition> = {}): ContainerDefinition {
-  return {
-    name: 'app',
-    image: 'example/app:1',
-    essential: true,
-    logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/app' } },
-    ...overrides,
-  };
-}
-
-function adot(overrides: Partial<ContainerDefinition> = {}): ContainerDefinition {
-  return { name: 'adot', image: ADOT_IMAGE, essential: false, cpu: 128, memory: 256, ...overrides };
-}
-
-function td(overrides: Partial<TaskDefinitionInput> = {}): TaskDefinitionInput {
-  return {
-    family: 'fam',
-    executionRoleArn: 'arn:aws:iam::123456789012:role/exec',
-    taskRoleArn: 'arn:aws:iam::123456789012:role/task',
-    networkMode: 'awsvpc',
-    requiresCompatibilities: ['EC2'],
-    containerDefinitions: [app(), adot()],
-    ...overrides,
-  };
-}
+const app = appContainer;
+const adot = adotContainer;
+const td = legacyTask;
 
 const plan = planWith();
 

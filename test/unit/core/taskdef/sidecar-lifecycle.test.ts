@@ -10,34 +10,11 @@ import {
 } from '../../../../core/taskdef';
 import { allowedPaths } from '../../../../core/taskdef/docker-proxy';
 import { drainFor, WRAPPER_SCRIPT } from '../../../../core/taskdef/sidecar-lifecycle';
-import { planWith, service } from './helpers';
+import { adotContainer, appContainer, legacyTask, planWith, service } from './helpers';
 
-const ADOT = 'public.ecr.aws/aws-observability/aws-otel-collector:v0.40.0';
-
-function app(overrides: Partial<ContainerDefinition> = {}): ContainerDefinition {
-  return {
-    name: 'app',
-    image: 'example/app:1',
-    essential: true,
-    logConfiguration: {
-      logDriver: 'awslogs',
-      options: { 'awslogs-group': '/ecs/app', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'app' },
-    },
-    ...overrides,
-  };
-}
-
-function td(overrides: Partial<TaskDefinitionInput> = {}): TaskDefinitionInput {
-  return {
-    family: 'fam',
-    executionRoleArn: 'arn:aws:iam::123456789012:role/exec',
-    taskRoleArn: 'arn:aws:iam::123456789012:role/task',
-    networkMode: 'awsvpc',
-    requiresCompatibilities: ['EC2'],
-    containerDefinitions: [app(), { name: 'adot', image: ADOT, essential: false, cpu: 128, memory: 256 }],
-    ...overrides,
-  };
-}
+const app = appContainer;
+const adot = adotContainer;
+const td = legacyTask;
 
 function migrated(input: TaskDefinitionInput, alloy: Record<string, unknown> = {}) {
   const result = migrate(input, service(), planWith(alloy));
@@ -61,9 +38,7 @@ describe('the drain at task stop', () => {
   });
 
   it('is capped so the stopTimeout stays within the 120 s ECS allows, and says so', () => {
-    const result = migrated(
-      td({ containerDefinitions: [app({ stopTimeout: 300 }), td().containerDefinitions[1]!] }),
-    );
+    const result = migrated(td({ containerDefinitions: [app({ stopTimeout: 300 }), adot()] }));
     expect(named(result, 'alloy').stopTimeout).toBe(120);
     expect(result.warnings.join('\n')).toMatch(/drains 110s at task stop \(capped/);
   });
@@ -109,11 +84,10 @@ describe("restart, health and the sidecar's own logs", () => {
   });
 
   it("prefers the collector's own log group, where its logs were before", () => {
-    const adot: ContainerDefinition = {
-      ...td().containerDefinitions[1]!,
+    const collector = adot({
       logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/adot' } },
-    };
-    const alloy = named(migrated(td({ containerDefinitions: [app(), adot] })), 'alloy');
+    });
+    const alloy = named(migrated(td({ containerDefinitions: [app(), collector] })), 'alloy');
     expect(alloy.logConfiguration?.options).toMatchObject({
       'awslogs-group': '/ecs/adot',
       'awslogs-stream-prefix': 'alloy',
@@ -122,7 +96,7 @@ describe("restart, health and the sidecar's own logs", () => {
 
   it('falls back to json-file, with a warning, when no main container used a log group', () => {
     const jsonApp = app({ logConfiguration: { logDriver: 'json-file' } });
-    const result = migrated(td({ containerDefinitions: [jsonApp, td().containerDefinitions[1]!] }));
+    const result = migrated(td({ containerDefinitions: [jsonApp, adot()] }));
     expect(named(result, 'alloy').logConfiguration?.logDriver).toBe('json-file');
     expect(result.warnings.join('\n')).toContain("Alloy's own logs stay in json-file");
   });
@@ -141,10 +115,7 @@ describe('the Alloy port', () => {
 
   it('a port taken by the app is refused with the way out; another listenPort migrates', () => {
     const taken = td({
-      containerDefinitions: [
-        app({ portMappings: [{ containerPort: 12345 }] }),
-        td().containerDefinitions[1]!,
-      ],
+      containerDefinitions: [app({ portMappings: [{ containerPort: 12345 }] }), adot()],
     });
     expect(() => migrated(taken)).toThrow(
       /\[port-clash\] container "app" maps port 12345.*set alloy\.listenPort/,
