@@ -27,6 +27,16 @@ export interface AlloyConfigSummary {
     readonly discoveredPort: number | null;
     readonly scrapePath: string | null;
     readonly jobName: string | null;
+    /** prometheus.scrape scrape_interval as written ("15s"); null = Alloy's default (60s). */
+    readonly scrapeInterval: string | null;
+    /** prometheus.scrape scrape_timeout as written; null = Alloy's default (10s). */
+    readonly scrapeTimeout: string | null;
+    /**
+     * The fixed `instance` label a target carries (set in the static target, or by a
+     * discovery.relabel rule with a literal replacement in bridge mode); null = Prometheus sets
+     * instance to __address__.
+     */
+    readonly instanceLabel: string | null;
     /** Labels prometheus.relabel sets to fixed values. */
     readonly staticLabels: Readonly<Record<string, string>>;
     readonly taskIdMapped: boolean;
@@ -176,6 +186,12 @@ export function describeAlloyConfig(text: string): AlloyConfigSummary {
   const addressRule = rulesBehind(blocks, scrapeTargets).find(
     (r) => stringOf(attribute(r.body, 'target_label')) === '__address__',
   );
+  const instanceRule = rulesBehind(blocks, scrapeTargets).find(
+    (r) =>
+      stringOf(attribute(r.body, 'target_label')) === 'instance' &&
+      !attribute(r.body, 'source_labels') &&
+      stringOf(attribute(r.body, 'replacement')) !== null,
+  );
   const port = /:(\d+)$/.exec(
     stringOf(addressRule ? attribute(addressRule.body, 'replacement') : undefined) ?? '',
   )?.[1];
@@ -214,6 +230,11 @@ export function describeAlloyConfig(text: string): AlloyConfigSummary {
       discoveredPort: port ? Number(port) : null,
       scrapePath: scrape ? (stringOf(attribute(scrape.body, 'metrics_path')) ?? '/metrics') : null,
       jobName: scrape ? stringOf(attribute(scrape.body, 'job_name')) : null,
+      scrapeInterval: scrape ? stringOf(attribute(scrape.body, 'scrape_interval')) : null,
+      scrapeTimeout: scrape ? stringOf(attribute(scrape.body, 'scrape_timeout')) : null,
+      instanceLabel:
+        staticTarget['instance'] ??
+        (instanceRule ? stringOf(attribute(instanceRule.body, 'replacement')) : null),
       staticLabels: metricLabels,
       taskIdMapped,
       remoteWriteUrl: rwEndpoint ? stringOf(attribute(rwEndpoint.body, 'url')) : null,

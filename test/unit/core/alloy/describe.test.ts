@@ -53,6 +53,60 @@ describe('describeAlloyConfig on configs it did not render', () => {
     });
   });
 
+  it('reads the scrape interval, timeout and a fixed instance label of a static target', () => {
+    const summary = describeAlloyConfig(`
+prometheus.scrape "app" {
+  targets         = [{"__address__" = "127.0.0.1:9090", "instance" = "localhost:9090"}]
+  job_name        = "temporal"
+  scrape_interval = "15s"
+  scrape_timeout  = "5s"
+  forward_to      = []
+}
+`);
+    expect(summary.metrics).toMatchObject({
+      scrapeAddress: '127.0.0.1:9090',
+      instanceLabel: 'localhost:9090',
+      jobName: 'temporal',
+      scrapeInterval: '15s',
+      scrapeTimeout: '5s',
+    });
+  });
+
+  it('reads a fixed instance label set by a discovery.relabel rule (bridge mode)', () => {
+    const summary = describeAlloyConfig(`
+discovery.docker "task" { host = "unix:///var/run/docker.sock" }
+discovery.relabel "metrics" {
+  targets = discovery.docker.task.targets
+  rule {
+    source_labels = ["__meta_docker_network_ip"]
+    regex         = "(.+)"
+    target_label  = "__address__"
+    replacement   = "$1:9090"
+  }
+  rule {
+    target_label = "instance"
+    replacement  = "localhost:9090"
+  }
+}
+prometheus.scrape "app" {
+  targets    = discovery.relabel.metrics.output
+  forward_to = []
+}
+`);
+    expect(summary.metrics).toMatchObject({
+      scrapeAddress: null,
+      discoveredPort: 9090,
+      instanceLabel: 'localhost:9090',
+      scrapeInterval: null,
+      scrapeTimeout: null,
+    });
+  });
+
+  it('reports no instance label when the target sets none', () => {
+    const summary = describeAlloyConfig(reference('testdata-prometheus-metric-relabel.alloy'));
+    expect(summary.metrics.instanceLabel).toBeNull();
+  });
+
   it('throws a syntax error for text that is not Alloy', () => {
     expect(() => describeAlloyConfig("loki.write 'x' {}")).toThrow(AlloySyntaxError);
   });
