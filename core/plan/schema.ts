@@ -120,6 +120,24 @@ const phase = z
     /** Phases after the last enabled one are left alone by a phased rollout (`phase: enabled`). */
     enabled: z.boolean({ error: 'expected true or false' }).default(true),
     services: z.array(service).min(1, 'expected at least one service in the phase'),
+    /**
+     * Optional shadow step before the driver switch: each service of the phase first runs a
+     * revision that keeps awslogs on its main containers and adds the Alloy sidecar, which reads
+     * the same lines through Docker's dual-logging cache; Loki's count per task and container must
+     * reach `minCompleteness` of CloudWatch's over a closed window of `duration` before the
+     * json-file revision is deployed. docker-api log source only (see the plan's superRefine).
+     */
+    shadow: z
+      .object({
+        duration: duration('10m'),
+        minCompleteness: z
+          .number({ error: 'expected a fraction such as 0.999' })
+          .gt(0, 'expected a fraction above 0, such as 0.999')
+          .max(1, 'expected a fraction of at most 1, such as 0.999')
+          .default(0.999),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -331,6 +349,16 @@ export const planSchema = z
           message: 'expected phases to be enabled in order: an enabled phase cannot follow a disabled one',
         });
     });
+    if (plan.alloy.logSource === 'file-tail')
+      plan.phases.forEach((p, pi) => {
+        if (p.shadow)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['phases', pi, 'shadow'],
+            message:
+              'a shadow step needs alloy.logSource "docker-api": during the shadow the main containers keep awslogs, whose lines only the Docker API can read (through the dual-logging cache); file-tail reads json-file logs, which awslogs does not write',
+          });
+      });
     if (
       plan.loki.service &&
       plan.phases.some((p) => p.services.some((s) => s.ecsService === plan.loki.service))
@@ -350,4 +378,5 @@ export type PlanInput = z.input<typeof planSchema>;
 export type Plan = z.output<typeof planSchema>;
 export type ServicePlan = Plan['phases'][number]['services'][number];
 export type PhasePlan = Plan['phases'][number];
+export type ShadowPlan = NonNullable<PhasePlan['shadow']>;
 export type CustomCheck = Plan['verification']['checks'][number];

@@ -7,3 +7,4 @@ export { collectorOf, logDriverOf, isAdotImage } from './detect';
 export { diffTaskDefinitions } from './diff';
 export { BASELINE_TAG, ALLOY_CONTAINER, ALLOY_INIT_CONTAINER, VOLUMES } from './names';
 export { REFUSAL_REASONS, type RefusalReason } from './refusal';
+export { shadowTaskDefinition, shadowStreamName, type ShadowStream, type ShadowResult } from './shadow';

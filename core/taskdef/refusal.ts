@@ -16,6 +16,8 @@ export const REFUSAL_REASONS = {
   operatingSystem: 'operating-system',
   portClash: 'port-clash',
   budget: 'budget',
+  /** A shadow step cannot tell a main container's CloudWatch stream per task (see taskdef/shadow.ts). */
+  shadowStream: 'shadow-stream',
 } as const;
 
 export type RefusalReason = (typeof REFUSAL_REASONS)[keyof typeof REFUSAL_REASONS];
