@@ -1,3 +1,4 @@
+import { describeLogShape, type LogShapeSummary } from './describe-log-shape';
 import { ECS_LABELS } from './render/names';
 import type { BlockStatement, Expression, Statement } from './syntax/ast';
 import { dottedPath } from './syntax/ast';
@@ -5,7 +6,8 @@ import { parseAlloy } from './syntax/parser';
 
 /** What a config makes a sidecar do, in terms a simulated sidecar can act on. */
 export interface AlloyConfigSummary {
-  readonly logs: {
+  /** Line shaping (level fallback, multi-line, newline, stream label): see LogShapeSummary. */
+  readonly logs: LogShapeSummary & {
     /** docker-api (loki.source.docker), file-tail (loki.source.file), or null when no logs ship. */
     readonly source: 'docker-api' | 'file-tail' | null;
     readonly pushUrl: string | null;
@@ -224,6 +226,10 @@ export function describeAlloyConfig(text: string): AlloyConfigSummary {
       },
       dockerTaskFilter,
       containers: keptContainers(logRules),
+      ...describeLogShape(
+        top.filter((b) => b.name === 'loki.process'),
+        docker ? 'docker-api' : fileSource ? 'file-tail' : null,
+      ),
     },
     metrics: {
       scrapeAddress: staticTarget['__address__'] ?? null,

@@ -17,6 +17,11 @@ describe('describeAlloyConfig on configs it did not render', () => {
       mapped: { containerName: false, taskId: false, level: false },
       dockerTaskFilter: false,
       containers: null,
+      levelFallback: null,
+      multiline: [],
+      trimsTrailingNewline: false,
+      dropsStreamLabel: false,
+      dropsEmptyLines: false,
     });
     expect(summary.metrics).toMatchObject({
       scrapeAddress: null,
@@ -109,5 +114,102 @@ prometheus.scrape "app" {
 
   it('throws a syntax error for text that is not Alloy', () => {
     expect(() => describeAlloyConfig("loki.write 'x' {}")).toThrow(AlloySyntaxError);
+  });
+});
+
+describe('describeAlloyConfig on the line-shaping stages', () => {
+  const pipeline = (source: string, stages: string) => `
+discovery.docker "ecs_task" { host = "unix:///var/run/docker.sock" }
+${source} "logs" {
+  targets    = discovery.docker.ecs_task.targets
+  forward_to = [loki.process.logs.receiver]
+}
+loki.process "logs" {
+  forward_to = [loki.write.loki.receiver]
+${stages}
+}
+loki.write "loki" {
+  endpoint { url = "http://loki:3100/loki/api/v1/push" }
+}
+`;
+
+  it('reads the level fallback, per-container multi-line, newline, stream and empty-line stages', () => {
+    const text = pipeline(
+      'loki.source.file',
+      `
+  stage.docker {}
+  stage.label_drop { values = ["filename", "stream"] }
+  stage.replace {
+    expression = "(\\\\r?\\\\n)$"
+    replace    = ""
+  }
+  stage.drop { expression = "^$" }
+  stage.match {
+    selector = "{container_name=~\\"history|matching\\"}"
+    stage.multiline {
+      firstline     = "^\\\\d{4}-"
+      max_wait_time = "2s"
+    }
+  }
+  stage.match {
+    selector = "{container_name=\\"frontend\\"}"
+    stage.multiline { firstline = "^\\\\{" }
+  }
+  stage.json { expressions = { level = "level" } }
+  stage.template {
+    source   = "level"
+    template = "{{ if .Value }}{{ .Value }}{{ else }}unknown{{ end }}"
+  }
+  stage.labels { values = { level = "" } }`,
+    );
+    expect(describeAlloyConfig(text).logs).toMatchObject({
+      source: 'file-tail',
+      levelFallback: 'unknown',
+      multiline: [
+        { containers: ['history', 'matching'], firstline: '^\\d{4}-', maxWaitTime: '2s' },
+        { containers: ['frontend'], firstline: '^\\{', maxWaitTime: null },
+      ],
+      trimsTrailingNewline: true,
+      dropsStreamLabel: true,
+      dropsEmptyLines: true,
+    });
+  });
+
+  it('reads a file-tail pipeline without those stages as keeping newline, stream and empty lines', () => {
+    const text = pipeline('loki.source.file', '  stage.docker {}\n  stage.multiline { firstline = "^x" }');
+    expect(describeAlloyConfig(text).logs).toMatchObject({
+      levelFallback: null,
+      multiline: [{ containers: null, firstline: '^x', maxWaitTime: null }],
+      trimsTrailingNewline: false,
+      dropsStreamLabel: false,
+      dropsEmptyLines: false,
+    });
+  });
+
+  it('skips a multi-line stage behind a selector it cannot read, and a drop action', () => {
+    const text = pipeline(
+      'loki.source.docker',
+      `
+  stage.match {
+    selector = "{app=\\"x\\"} |= \\"y\\""
+    stage.multiline { firstline = "^a" }
+  }
+  stage.match {
+    selector = "{container_name=\\"x\\"}"
+    action   = "drop"
+  }
+  stage.template {
+    source   = "level"
+    template = "{{ or .Value \\"none\\" }}"
+  }`,
+    );
+    expect(describeAlloyConfig(text).logs).toMatchObject({
+      source: 'docker-api',
+      levelFallback: 'none',
+      multiline: [],
+      trimsTrailingNewline: true,
+      dropsStreamLabel: true,
+      dropsEmptyLines: true,
+    });
   });
 });

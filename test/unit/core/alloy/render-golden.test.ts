@@ -30,7 +30,16 @@ const VARIANTS: readonly Variant[] = [
     file: 'file-tail.alloy',
     plan: basePlan({ alloy: '  logSource: file-tail' }),
     target: awsvpc,
-    expected: (s) => ({ ...s, logs: { ...s.logs, source: 'file-tail' } }),
+    expected: (s) => ({
+      ...s,
+      logs: {
+        ...s.logs,
+        source: 'file-tail',
+        trimsTrailingNewline: false,
+        dropsStreamLabel: false,
+        dropsEmptyLines: false,
+      },
+    }),
   },
   {
     file: 'bridge.alloy',
@@ -65,6 +74,11 @@ const BASE_SUMMARY: AlloyConfigSummary = {
     mapped: { containerName: true, taskId: true, level: true },
     dockerTaskFilter: true,
     containers: ['temporal-history'],
+    levelFallback: null,
+    multiline: [],
+    trimsTrailingNewline: true,
+    dropsStreamLabel: true,
+    dropsEmptyLines: true,
   },
   metrics: {
     scrapeAddress: '127.0.0.1:9090',
