@@ -1,4 +1,7 @@
 import { toRegisterInput } from '../core/taskdef';
+import { isAdotImage } from '../core/taskdef/detect';
+import { renderAdotConfig } from './adot-config';
+import type { ContainerDefinition } from './ecs/model';
 import type { AnyTaskDefinition } from '../core/taskdef/types';
 import type { Sandbox } from './sandbox';
 import { seedServiceRoles, type RoleGrants, type SeededDefinition } from './seed-roles';
@@ -11,6 +14,11 @@ export interface SeedService {
   readonly minimumHealthyPercent?: number;
   readonly maximumPercent?: number;
   readonly circuitBreaker?: boolean;
+  /**
+   * The port its ADOT collector scrapes (the plan's metricsPort); default: the containerPort of a
+   * port mapping named `metrics`, else 9090.
+   */
+  readonly metricsPort?: number;
 }
 
 export interface SeedCluster {
@@ -23,6 +31,8 @@ export interface SeedCluster {
    * AMP workspace of the account, no Loki secret).
    */
   readonly roleGrants?: RoleGrants;
+  /** The AMP workspace the ADOT configs write to (default: roleGrants' workspace, else a placeholder). */
+  readonly ampWorkspaceId?: string;
 }
 
 /**
@@ -40,13 +50,19 @@ export function seedCluster(
   for (let i = 0; i < instances.count; i++) ecs.addContainerInstance(seed.cluster, instances);
   const taskDefinitionArns: Record<string, string> = {};
   const definitions = new Map<string, SeededDefinition>();
+  const grantedWorkspace = seed.roleGrants?.ampWorkspaceId;
+  const workspace =
+    seed.ampWorkspaceId ??
+    (grantedWorkspace && grantedWorkspace !== '*'
+      ? grantedWorkspace
+      : 'ws-00000000-0000-0000-0000-000000000000');
   for (const s of seed.services) {
     const definition = toRegisterInput(s.taskDefinition as AnyTaskDefinition);
     definitions.set(s.serviceName, definition);
     const input = definition as unknown as Record<string, unknown>;
     const registered = ecs.registerTaskDefinition(input);
     for (const c of registered.containerDefinitions) {
-      // Parameters the definitions read (e.g. the ADOT config) exist in the team's account.
+      // Parameters the definitions read exist in the team's account; the collector's is its config.
       for (const secret of c.secrets ?? []) {
         const m = /^arn:aws[a-z-]*:ssm:[^:]*:[^:]*:parameter(\/.*)$/.exec(secret.valueFrom);
         const name = m
@@ -55,7 +71,16 @@ export function seedCluster(
             ? undefined
             : secret.valueFrom;
         if (name && !sandbox.ssm.get(name))
-          sandbox.ssm.put({ name, value: `# seeded by the sandbox for ${s.serviceName}\n` });
+          sandbox.ssm.put({
+            name,
+            value: isAdotImage(c.image)
+              ? renderAdotConfig({
+                  region: sandbox.region,
+                  ampWorkspaceId: workspace,
+                  metricsPort: s.metricsPort ?? metricsPortOf(registered.containerDefinitions),
+                })
+              : `# seeded by the sandbox for ${s.serviceName}\n`,
+          });
       }
       const group =
         c.logConfiguration?.logDriver === 'awslogs'
@@ -85,6 +110,13 @@ export function seedCluster(
   );
   withoutRemoteWrite(sandbox, definitions);
   return { taskDefinitionArns };
+}
+
+/** The port an application exposes metrics on: its port mapping named `metrics`, else 9090. */
+function metricsPortOf(containers: readonly ContainerDefinition[]): number {
+  for (const c of containers)
+    for (const m of c.portMappings ?? []) if (m.name === 'metrics' && m.containerPort) return m.containerPort;
+  return 9090;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { configPrefix, orderedServices } from '../../core/plan/resolve';
 import type { Sandbox } from '../sandbox';
-import { seedCluster } from '../seed';
+import { seedCluster, type SeedService } from '../seed';
 import type { RehearsalInputs } from './inputs';
 
 /** Simulated time the seeded services get to reach their first steady state. */
@@ -13,10 +13,11 @@ const SEED_TIMEOUT_SIM_MS = 10 * 60_000;
  */
 export async function seedPlanCluster(sandbox: Sandbox, inputs: RehearsalInputs): Promise<void> {
   const { plan } = inputs;
-  const services = orderedServices(plan).map((s) => ({
+  const services: SeedService[] = orderedServices(plan).map((s) => ({
     serviceName: s.ecsService,
     taskDefinition: inputs.taskDefinitions.get(s.name) as Record<string, unknown>,
     desiredCount: 2,
+    metricsPort: s.metricsPort,
   }));
   if (plan.loki.service)
     services.push({
@@ -42,6 +43,7 @@ export async function seedPlanCluster(sandbox: Sandbox, inputs: RehearsalInputs)
     cluster: plan.cluster,
     instances: { count: Math.max(3, services.length), cpu: 8192, memory: 32768, architecture: 'arm64' },
     services,
+    ampWorkspaceId: plan.amp.workspaceId,
     roleGrants: {
       configPrefix: configPrefix(plan),
       ampWorkspaceId: plan.amp.workspaceId,
