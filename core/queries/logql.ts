@@ -27,6 +27,19 @@ export function jsonErrorsByTask(scope: StreamScope, windowMs: number): string {
 }
 
 /**
+ * Lines per task and container over the window: the logs check requires each main container of
+ * each task, so a helper container's lines cannot stand for the application's.
+ */
+export function logLinesByContainer(scope: StreamScope, windowMs: number): string {
+  return `sum by (${LABELS.task}, ${LABELS.container}) (count_over_time(${streamLabelsSelector(scope)}${rangeOf(windowMs)}))`;
+}
+
+/** Lines per task and container that `| json` could not parse (see `jsonErrorsByTask`). */
+export function jsonErrorsByContainer(scope: StreamScope, windowMs: number): string {
+  return `sum by (${LABELS.task}, ${LABELS.container}) (count_over_time(${streamLabelsSelector(scope)} | json | __error__!="" ${rangeOf(windowMs)}))`;
+}
+
+/**
  * The canary line read back by its unique marker. The stream selector is the canary labels plus
  * `extraSelector` (e.g. `{cluster: 'temporal-dev'}`); a line filter needs a selector in LogQL.
  */

@@ -1,8 +1,18 @@
 import { formatDuration } from '../plan/duration';
-import { LABELS } from '../queries/labels';
 import type { Labels, MetricSample } from '../queries/results';
 import { capList, isoWindow, listForMessage, measurementData } from './evidence';
 import { expectedTasks, expectedTasksEvidence, Findings, recordMeasurementErrors } from './findings';
+import { judgeJsonShare, type JsonBaseline } from './json-share';
+import {
+  countOf,
+  countsByUnit,
+  logUnitsOf,
+  tasksOfUnits,
+  unexpectedOf,
+  unitKey,
+  unitsMessage,
+  type LogUnit,
+} from './log-units';
 import { recordSampleFaults } from './samples';
 import {
   nextDeadlineField,
@@ -23,11 +33,32 @@ export interface LogsInput {
   /** Running tasks of the new deployment (ids or ARNs). */
   readonly expectedTaskIds: readonly string[];
   readonly requiredLabels: readonly string[];
-  /** Fraction of lines allowed to fail `| json` (the plan's maxJsonErrorRatio). */
+  /**
+   * The containers of each new task whose logs Alloy collects (`$.register.logContainers`): each
+   * must have lines of its own, counted by task_id and container_name, so a helper container's
+   * lines do not stand for the application's. Absent: lines are counted per task, any container.
+   */
+  readonly containers?: readonly string[] | undefined;
+  /**
+   * Fraction of lines allowed to fail `| json` when there is no usable CloudWatch baseline (the
+   * plan's maxJsonErrorRatio).
+   */
   readonly maxJsonErrorRatio: number;
-  /** Result of `logLinesByTask`: one sample per task_id. */
+  /** The share of non-JSON lines before the switch and the margin above it (the differential rule). */
+  readonly jsonBaseline?: {
+    readonly baseline?: JsonBaseline | undefined;
+    /** The plan's maxJsonErrorIncrease. */
+    readonly maxIncrease: number;
+  };
+  /**
+   * Lines over the window: one sample per task_id and container_name (`logLinesByContainer`), or
+   * per task_id (`logLinesByTask`) when `containers` is absent.
+   */
   readonly linesByTask: Measurement<readonly MetricSample[]>;
-  /** Result of `jsonErrorsByTask`. An empty result is zero errors (Loki omits series with no lines). */
+  /**
+   * Lines `| json` could not parse, grouped like `linesByTask`. An empty result is zero errors
+   * (Loki omits series with no lines).
+   */
   readonly jsonErrorsByTask: Measurement<readonly MetricSample[]>;
   /** Label sets of the service's streams (series API on `streamLabelsSelector`). */
   readonly streams: Measurement<readonly Labels[]>;
@@ -41,8 +72,8 @@ export interface LogsInput {
 }
 
 /**
- * Lines per task over the last window and over the last two windows: the window before the last is
- * their difference. A task that shipped at least `minExpectedLines` in the window before and none
+ * Lines per task (per task and container when the containers are known) over the last window and
+ * over the last two windows: the window before the last is their difference. A task that shipped at least `minExpectedLines` in the window before and none
  * in the last one has stopped shipping: `failed` at once (the count over the whole 5-minute window
  * would hide it for minutes). Judged only for tasks older than three windows, so the window before
  * never holds a start-up burst (many lines at boot, then quiet, is normal); a task that logs less
@@ -50,20 +81,11 @@ export interface LogsInput {
  */
 export interface RecentLines {
   readonly windowMs: number;
-  /** Lines per task over the last `windowMs`. */
+  /** Lines per task (and container) over the last `windowMs`. */
   readonly linesByTask: Measurement<readonly MetricSample[]>;
-  /** Lines per task over the last 2 x `windowMs`. */
+  /** Lines per task (and container) over the last 2 x `windowMs`. */
   readonly linesByTaskTwoWindows: Measurement<readonly MetricSample[]>;
   readonly minExpectedLines: number;
-}
-
-function countsByTask(samples: readonly MetricSample[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const sample of samples) {
-    const task = sample.labels[LABELS.task] ?? '';
-    if (Number.isFinite(sample.value)) counts.set(task, (counts.get(task) ?? 0) + sample.value);
-  }
-  return counts;
 }
 
 function labelSetText(labels: Labels): string {
@@ -73,10 +95,13 @@ function labelSetText(labels: Labels): string {
 }
 
 /**
- * Every new task has at least one line under its own task_id, every stream of the service has
- * the required labels, and the JSON parse error ratio stays within the threshold. Missing data is
- * `pending`, never `passed`; an error body is `error`; bad labels or too many parse errors are
- * `failed` at once, because waiting does not fix a config.
+ * Every main container of every new task has at least one line under its own task_id and
+ * container_name (every task, when the containers are not known), every stream of the service has
+ * the required labels, and the share of lines that are not JSON stays within what the service had
+ * in CloudWatch before the switch plus the plan's margin. Missing data is `pending`, never
+ * `passed`; an error body is `error`; absence past a task's deadline, bad labels or JSON broken by
+ * the pipeline are `failed` at once, because waiting does not fix a config. The JSON finding comes
+ * before the label finding, so the cause of a broken pipeline names JSON.
  */
 export function assessLogs(input: LogsInput): Assessment {
   const findings = new Findings();
@@ -101,32 +126,75 @@ export function assessLogs(input: LogsInput): Assessment {
       ['lines of the last two windows', input.recent.linesByTaskTwoWindows],
     ]);
   const expected = expectedTasks(findings, input.expectedTaskIds, 'new');
+  const containers = input.containers && input.containers.length > 0 ? input.containers : undefined;
+  const perContainer = containers !== undefined;
+  const units = logUnitsOf(expected, containers);
 
-  // Lines per expected task.
+  // Lines per expected task, or per expected task and main container.
   const lineSamples = measurementData(input.linesByTask);
-  const lines = lineSamples ? countsByTask(lineSamples) : undefined;
-  const tasksWithoutLines = lines ? expected.filter((id) => (lines.get(id) ?? 0) < 1) : [];
-  const overdue = overdueTasks(tasksWithoutLines, input.taskStarts, input.window.endMs);
+  const lines = lineSamples ? countsByUnit(lineSamples, perContainer) : undefined;
+  const unitsWithoutLines = lines ? units.filter((u) => countOf(lines, u) < 1) : [];
+  const tasksWithoutLines = tasksOfUnits(unitsWithoutLines);
+  const overdueIds = new Set(overdueTasks(tasksWithoutLines, input.taskStarts, input.window.endMs));
+  const overdue = unitsWithoutLines.filter((u) => overdueIds.has(u.task));
   if (overdue.length > 0 && input.taskStarts) {
-    findings.add('failed', overdueMessage(overdue, 'a line in Loki', input.taskStarts.deadlineMs));
-  } else if (lines && tasksWithoutLines.length > 0) {
+    findings.add(
+      'failed',
+      perContainer
+        ? unitsMessage(
+            overdue,
+            `has no lines in Loki ${formatDuration(input.taskStarts.deadlineMs)} after start`,
+          )
+        : overdueMessage(tasksOfUnits(overdue), 'a line in Loki', input.taskStarts.deadlineMs),
+    );
+  } else if (lines && unitsWithoutLines.length > 0) {
     findings.add(
       'pending',
-      `${tasksWithoutLines.length} of ${expected.length} tasks have no lines in Loki yet: ${listForMessage(tasksWithoutLines)}`,
+      perContainer
+        ? unitsMessage(unitsWithoutLines, 'has no lines in Loki yet')
+        : `${tasksWithoutLines.length} of ${expected.length} tasks have no lines in Loki yet: ${listForMessage(tasksWithoutLines)}`,
     );
   }
-  const silent = silentTasks(input, expected);
+  const silent = silentUnits(input, units, perContainer);
   if (silent.length > 0 && input.recent) {
     const first = silent[0]!;
     const span = formatDuration(input.recent.windowMs);
+    const example = first.unit.container
+      ? `container ${first.unit.container} of ${first.unit.task}`
+      : first.unit.task;
     findings.add(
       'failed',
-      `${silent.length} task(s) stopped shipping logs: none in the last ${span} after ${first.before} in the ${span} before, e.g. ${first.task}`,
+      `${silent.length} ${perContainer ? 'stream(s)' : 'task(s)'} stopped shipping logs: none in the last ${span} after ${first.before} in the ${span} before, e.g. ${example}`,
     );
   }
-  const otherTasks = lines ? [...lines.keys()].filter((id) => !expected.includes(id)) : [];
+  const other = lineSamples ? unexpectedOf(lineSamples, expected, containers) : undefined;
 
-  // Required labels on every stream.
+  // The share of lines that are not JSON, over the new tasks' main containers only: the claim is
+  // about the pipeline of the new deployment. Judged before the labels, so that its message leads.
+  const errorSamples = measurementData(input.jsonErrorsByTask);
+  const jsonErrors = errorSamples ? countsByUnit(errorSamples, perContainer) : undefined;
+  let totalLines = 0;
+  let errorLines = 0;
+  let json: ReturnType<typeof judgeJsonShare> | undefined;
+  if (lines && jsonErrors) {
+    for (const u of units) {
+      totalLines += countOf(lines, u);
+      errorLines += countOf(jsonErrors, u);
+    }
+    json = judgeJsonShare(
+      { lines: totalLines, nonJsonLines: errorLines },
+      {
+        baseline: input.jsonBaseline?.baseline,
+        maxIncrease: input.jsonBaseline?.maxIncrease ?? 0,
+        maxRatioWithoutBaseline: input.maxJsonErrorRatio,
+      },
+    );
+    if (json.outcome === 'failed') findings.add('failed', json.message);
+    else if (json.outcome === 'not-judged' && units.length > 0) findings.note(json.message);
+  }
+
+  // Required labels on every stream. `level` is never among them (the plan refuses it): it comes
+  // from parsing the line as JSON, so its absence is a JSON matter, judged above.
   const streams = measurementData(input.streams);
   const streamsMissingLabels = (streams ?? [])
     .map((labels) => ({
@@ -144,34 +212,16 @@ export function assessLogs(input: LogsInput): Assessment {
     );
   }
 
-  // JSON parse error ratio, over the new tasks only: the claim is about the new deployment.
-  const errorSamples = measurementData(input.jsonErrorsByTask);
-  const jsonErrors = errorSamples ? countsByTask(errorSamples) : undefined;
-  let jsonErrorRatio: number | undefined;
-  let errorLines = 0;
-  let totalLines = 0;
-  if (lines && jsonErrors) {
-    for (const id of expected) {
-      totalLines += lines.get(id) ?? 0;
-      errorLines += jsonErrors.get(id) ?? 0;
-    }
-    if (totalLines > 0) {
-      jsonErrorRatio = errorLines / totalLines;
-      if (jsonErrorRatio > input.maxJsonErrorRatio) {
-        findings.add(
-          'failed',
-          `${errorLines} of ${totalLines} lines are not valid JSON (ratio ${round(jsonErrorRatio)}, allowed ${input.maxJsonErrorRatio})`,
-        );
-      }
-    }
-  }
-
   const verdict = findings.verdict;
   const shown = expectedTasksEvidence(expected);
+  const what = perContainer
+    ? `containers ${containers.join(', ')} of all ${expected.length} tasks`
+    : `all ${expected.length} tasks`;
   const message =
     verdict === 'passed'
-      ? `all ${expected.length} tasks of ${input.service} ship labelled, parseable logs to Loki (${totalLines} lines, ${errorLines} not JSON)`
+      ? `${what} of ${input.service} ship labelled, parseable logs to Loki (${totalLines} lines, ${errorLines} not JSON)${findings.problems.length > 0 ? `; ${findings.message}` : ''}`
       : findings.message;
+  const jsonErrorRatio = lines && jsonErrors && totalLines > 0 ? round(errorLines / totalLines) : null;
 
   return {
     name: input.name ?? 'logs',
@@ -188,19 +238,21 @@ export function assessLogs(input: LogsInput): Assessment {
       window: isoWindow(input.window),
       values: {
         ...shown,
-        linesByTask: lines
-          ? Object.fromEntries(shown.expectedTaskIds.map((id) => [id, lines.get(id) ?? 0]))
-          : null,
-        jsonErrorsByTask: jsonErrors
-          ? Object.fromEntries(shown.expectedTaskIds.map((id) => [id, jsonErrors.get(id) ?? 0]))
-          : null,
-        jsonErrorRatio: jsonErrorRatio ?? null,
+        ...(containers ? { containers: [...containers] } : {}),
+        linesByTask: lines ? perTaskEvidence(shown.expectedTaskIds, containers, lines) : null,
+        jsonErrorsByTask: jsonErrors ? perTaskEvidence(shown.expectedTaskIds, containers, jsonErrors) : null,
+        jsonErrorRatio,
+        ...(json ? { json: json.evidence } : {}),
         tasksWithoutLines: capList(tasksWithoutLines).items,
+        ...(perContainer ? { streamsWithoutLines: capList(unitsWithoutLines).items } : {}),
         ...(input.taskStarts
           ? { taskAgeSeconds: taskAgesSeconds(input.taskStarts, shown.expectedTaskIds, input.window.endMs) }
           : {}),
-        ...(input.recent ? { silentTasks: capList(silent).items } : {}),
-        otherTaskIds: capList(otherTasks).items,
+        ...(input.recent
+          ? { silentTasks: capList(silent.map((s) => ({ ...s.unit, before: s.before }))).items }
+          : {}),
+        otherTaskIds: capList(other?.otherTasks ?? []).items,
+        ...(perContainer ? { otherContainers: capList(other?.otherContainers ?? []).items } : {}),
         streamCount: streams ? streams.length : null,
         streamsMissingLabels: capList(streamsMissingLabels).items,
         errors,
@@ -211,41 +263,60 @@ export function assessLogs(input: LogsInput): Assessment {
         : {}),
       threshold: {
         linesPerTask: '>= 1',
+        ...(perContainer ? { linesPerContainer: '>= 1 for each of the containers, in each task' } : {}),
         ...(input.taskStarts ? { firstLineWithin: formatDuration(input.taskStarts.deadlineMs) } : {}),
         ...(input.recent
           ? {
-              silence: `no task older than 3 x ${formatDuration(input.recent.windowMs)} with >= ${input.recent.minExpectedLines} lines in one ${formatDuration(input.recent.windowMs)} ships none in the next`,
+              silence: `no ${perContainer ? 'container of a task' : 'task'} older than 3 x ${formatDuration(input.recent.windowMs)} with >= ${input.recent.minExpectedLines} lines in one ${formatDuration(input.recent.windowMs)} ships none in the next`,
             }
           : {}),
         requiredLabels: [...input.requiredLabels],
-        maxJsonErrorRatio: input.maxJsonErrorRatio,
+        ...(input.jsonBaseline?.baseline?.kind === 'measured'
+          ? { maxJsonErrorIncrease: input.jsonBaseline.maxIncrease }
+          : { maxJsonErrorRatio: input.maxJsonErrorRatio }),
       },
     },
   };
 }
 
-interface SilentTask {
-  readonly task: string;
+/** Counts per shown task: a number per task, or per task a number per container. */
+function perTaskEvidence(
+  tasks: readonly string[],
+  containers: readonly string[] | undefined,
+  counts: ReadonlyMap<string, number>,
+): Record<string, number | Record<string, number>> {
+  return Object.fromEntries(
+    tasks.map((task) => [
+      task,
+      containers
+        ? Object.fromEntries(containers.map((c) => [c, counts.get(unitKey(task, c)) ?? 0]))
+        : (counts.get(task) ?? 0),
+    ]),
+  );
+}
+
+interface SilentUnit {
+  readonly unit: LogUnit;
   /** Lines in the window before the last. */
   readonly before: number;
 }
 
-/** Tasks old enough, with lines in the window before the last and none in the last. */
-function silentTasks(input: LogsInput, expected: readonly string[]): SilentTask[] {
+/** Units (tasks, or task containers) old enough, with lines in the window before the last and none in the last. */
+function silentUnits(input: LogsInput, units: readonly LogUnit[], perContainer: boolean): SilentUnit[] {
   const recent = input.recent;
   const last = recent ? measurementData(recent.linesByTask) : undefined;
   const two = recent ? measurementData(recent.linesByTaskTwoWindows) : undefined;
   if (!recent || !last || !two || !input.taskStarts) return [];
-  const lastCounts = countsByTask(last);
-  const twoCounts = countsByTask(two);
-  const ages = taskAgesSeconds(input.taskStarts, expected, input.window.endMs) ?? {};
-  const out: SilentTask[] = [];
-  for (const task of expected) {
-    const age = ages[task];
+  const lastCounts = countsByUnit(last, perContainer);
+  const twoCounts = countsByUnit(two, perContainer);
+  const ages = taskAgesSeconds(input.taskStarts, tasksOfUnits(units), input.window.endMs) ?? {};
+  const out: SilentUnit[] = [];
+  for (const unit of units) {
+    const age = ages[unit.task];
     if (age === undefined || age * 1000 < 3 * recent.windowMs) continue;
-    const inLast = lastCounts.get(task) ?? 0;
-    const before = (twoCounts.get(task) ?? 0) - inLast;
-    if (inLast === 0 && before >= recent.minExpectedLines) out.push({ task, before });
+    const inLast = countOf(lastCounts, unit);
+    const before = countOf(twoCounts, unit) - inLast;
+    if (inLast === 0 && before >= recent.minExpectedLines) out.push({ unit, before });
   }
   return out;
 }

@@ -119,7 +119,9 @@ describe('assessLogs', () => {
       }),
     );
     expect(result.verdict).toBe('failed');
-    expect(result.message).toMatch(/10 of 100 lines are not valid JSON \(ratio 0.1, allowed 0.05\)/);
+    expect(result.message).toBe(
+      'JSON broken: 10% of lines are not JSON in Loki (10 of 100), above the 5% allowed without a CloudWatch baseline (no baseline was recorded)',
+    );
   });
 
   it('passes with JSON errors within the allowed ratio', () => {
