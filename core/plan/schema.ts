@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { parseDuration } from './duration';
 import { checkResultProblem, expandCheckQuery } from './check-query';
 import { checkQuery, describeProblem, type QueryLanguage } from '../queries/grammar';
+import { NAME_GLOB } from '../verify/metric-globs';
 
 /** The Alloy release rendered configs are written for unless the plan pins another. */
 export const DEFAULT_ALLOY_VERSION = 'v1.18.1';
@@ -277,6 +278,26 @@ export const planSchema = z
              * each service's metrics check then says continuity was not checked.
              */
             requireBaseline: z.boolean({ error: 'expected true or false' }).default(true),
+            /** How far back Register reads each service's metric names, label keys and cadence under ADOT. */
+            baselineWindow: duration('5m'),
+            /**
+             * Names that may disappear with ADOT (globs, `*` and `?`): its own `otelcol_*` telemetry
+             * and the `target_info` series its remote-write exporter makes from resource attributes.
+             */
+            mayDisappear: z
+              .array(
+                z
+                  .string({ error: 'expected a metric name or glob such as "otelcol_*"' })
+                  .regex(
+                    NAME_GLOB,
+                    'expected a metric name or glob such as "otelcol_*" (letters, digits, _, :, * and ?)',
+                  ),
+              )
+              .default(['otelcol_*', 'target_info']),
+            /** Each new task's samples per minute per target must be within this fraction of the baseline's. */
+            maxCadenceDeviation: z.number().min(0).max(1).default(0.1),
+            /** The window a new task must have run for its cadence to be judged (young tasks are pending). */
+            cadenceWindow: duration('1m'),
           })
           .strict()
           .prefault({}),
@@ -308,6 +329,15 @@ export const planSchema = z
   })
   .strict()
   .superRefine((plan, ctx) => {
+    const { cadenceWindow, deadline } = plan.verification.metrics;
+    // A task that started at the first answer is young for the whole cadence window: with a window
+    // as long as the deadline, its cadence could never be judged before the check fails.
+    if (cadenceWindow >= deadline)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['verification', 'metrics', 'cadenceWindow'],
+        message: `expected a cadence window shorter than verification.metrics.deadline (${deadline / 1000}s), got ${cadenceWindow / 1000}s`,
+      });
     const seen = new Map<string, string>();
     const seenEcs = new Map<string, string>();
     plan.phases.forEach((p, pi) => {

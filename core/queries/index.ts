@@ -8,7 +8,7 @@ export {
   canaryLines,
   canaryPushStream,
 } from './logql';
-export { seriesCountForService, upByTask } from './promql';
+export { seriesCountForService, serviceSeriesSelector, upByTask, upSamplesOverWindow } from './promql';
 export {
   type Labels,
   type MetricPoint,

@@ -3,9 +3,9 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { InputInvalidError } from '../../core/errors';
-import type { QueryData } from '../../core/queries/results';
+import type { Labels, QueryData } from '../../core/queries/results';
 import { checkBaseUrl, joinUrl, parseJsonBody, sendHttp, type FetchLike, type HttpCall } from './http';
-import { describePrometheusError, toQueryData } from './query-format';
+import { describePrometheusError, toQueryData, toSeriesList } from './query-format';
 import { toUnixSeconds, type TimeInput } from './time';
 
 /** Static credentials or a provider, as the AWS SDK accepts them. */
@@ -33,6 +33,14 @@ export interface AmpClient {
   query(promql: string, time?: TimeInput): Promise<QueryData>;
   /** POST <base>/api/v1/query_range. */
   queryRange(promql: string, range: AmpRangeOptions): Promise<QueryData>;
+  /**
+   * POST <base>/api/v1/series: the label sets of the series matching any selector with samples
+   * between start and end (AMP's GetSeries, GET or POST; IAM action aps:GetSeries).
+   */
+  series(
+    selectors: readonly string[],
+    range: { readonly start: TimeInput; readonly end: TimeInput },
+  ): Promise<Labels[]>;
 }
 
 const DEPENDENCY = 'AMP';
@@ -56,7 +64,7 @@ export function createAmpClient(options: AmpClientOptions): AmpClient {
     sha256: Sha256,
   });
 
-  const post = async (path: string, form: URLSearchParams): Promise<QueryData> => {
+  const post = async (path: string, form: URLSearchParams): Promise<unknown> => {
     const url = joinUrl(options.baseUrl, path);
     const body = form.toString();
     const signed = await signer.sign(
@@ -86,14 +94,15 @@ export function createAmpClient(options: AmpClientOptions): AmpClient {
       fetchImpl: options.fetchImpl,
       describeErrorBody: describePrometheusError,
     });
-    return toQueryData(parseJsonBody(result, request, DEPENDENCY), `AMP POST ${url.pathname}`);
+    return parseJsonBody(result, request, DEPENDENCY);
   };
+  const where = (path: string) => `AMP POST ${joinUrl(options.baseUrl, path).pathname}`;
 
   return {
     async query(promql, time) {
       const form = new URLSearchParams({ query: promql });
       if (time !== undefined) form.set('time', toUnixSeconds(time));
-      return post('/api/v1/query', form);
+      return toQueryData(await post('/api/v1/query', form), where('/api/v1/query'));
     },
     async queryRange(promql, range) {
       if (!(range.stepMs > 0))
@@ -104,7 +113,16 @@ export function createAmpClient(options: AmpClientOptions): AmpClient {
         end: toUnixSeconds(range.end),
         step: (range.stepMs / 1000).toString(),
       });
-      return post('/api/v1/query_range', form);
+      return toQueryData(await post('/api/v1/query_range', form), where('/api/v1/query_range'));
+    },
+    async series(selectors, range) {
+      if (selectors.length === 0)
+        throw new InputInvalidError('series needs at least one selector (match[]), got none');
+      const form = new URLSearchParams();
+      for (const selector of selectors) form.append('match[]', selector);
+      form.set('start', toUnixSeconds(range.start));
+      form.set('end', toUnixSeconds(range.end));
+      return toSeriesList(await post('/api/v1/series', form), where('/api/v1/series'));
     },
   };
 }

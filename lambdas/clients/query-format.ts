@@ -122,3 +122,28 @@ function stringRecord(record: Record<string, unknown>): Record<string, string> {
     Object.entries(record).filter((e): e is [string, string] => typeof e[1] === 'string'),
   );
 }
+
+/** `/api/v1/series`: `{"status":"success","data":[{"__name__":"up","job":"x"}, ...]}`. */
+const rawSeriesResponse = z.object({
+  status: z.literal('success'),
+  data: z.array(labels),
+  warnings: z.array(z.string()).optional(),
+});
+
+/** Checks a series API body against the documented format; error bodies become rejections. */
+export function toSeriesList(body: unknown, where: string): Record<string, string>[] {
+  const error = rawErrorResponse.safeParse(body);
+  if (error.success) {
+    throw new DependencyRejectedError(
+      `${where} failed: ${[error.data.errorType, error.data.error].filter(Boolean).join(': ')}`,
+      { errorType: error.data.errorType, error: error.data.error },
+    );
+  }
+  const parsed = rawSeriesResponse.safeParse(body);
+  if (!parsed.success) {
+    throw new DependencyRejectedError(
+      `${where} answered with an unexpected body: expected {"status":"success","data":[{<label>:<value>,...},...]} (${parsed.error.issues[0]?.message ?? 'invalid'} at ${parsed.error.issues[0]?.path.join('.') ?? ''})`,
+    );
+  }
+  return parsed.data.data;
+}

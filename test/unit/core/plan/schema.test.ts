@@ -79,7 +79,15 @@ describe('the plan schema', () => {
         requiredLabels: ['service_name', 'cluster', 'container_name', 'task_id'],
         maxJsonErrorRatio: 0,
       },
-      metrics: { deadline: 120_000, minSeriesRatio: 0.9, requireBaseline: true },
+      metrics: {
+        deadline: 120_000,
+        minSeriesRatio: 0.9,
+        requireBaseline: true,
+        baselineWindow: 300_000,
+        mayDisappear: ['otelcol_*', 'target_info'],
+        maxCadenceDeviation: 0.1,
+        cadenceWindow: 60_000,
+      },
       checks: [],
     });
     expect(plan.rollback).toEqual({
