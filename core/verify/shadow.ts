@@ -48,9 +48,9 @@ export interface ShadowInput {
   readonly deploymentCompleted: boolean;
   readonly streams: readonly ShadowStreamRef[];
   /** CloudWatch events per stream name over the window (absent until the window is ready). */
-  readonly cloudwatch?: Measurement<Readonly<Record<string, number>>>;
+  readonly cloudwatch?: Measurement<Readonly<Record<string, number>>> | undefined;
   /** Loki lines by task_id and container_name over the window. */
-  readonly loki?: Measurement<readonly MetricSample[]>;
+  readonly loki?: Measurement<readonly MetricSample[]> | undefined;
   /** API requests the counts took, for the cost figure in the evidence. */
   readonly requests?: { readonly cloudwatch: number; readonly loki: number };
 }
@@ -90,7 +90,7 @@ export function assessShadow(input: ShadowInput): Assessment {
   const threshold = `Loki lines >= ${input.minCompleteness} x CloudWatch events for every task and main container, over ${input.durationMs / 1000}s ending at least ${SHADOW_CLOSE_LAG_MS / 1000}s before the count`;
   const base = {
     name,
-    evidence: { threshold, window: input.window ? isoWindow(input.window.window) : undefined },
+    evidence: { threshold, ...(input.window ? { window: isoWindow(input.window.window) } : {}) },
   };
   if (!input.deploymentCompleted || !input.window)
     return {
