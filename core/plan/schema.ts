@@ -259,11 +259,35 @@ export const planSchema = z
             /** Every new task must have lines in Loki within this time (the seeds ask for 30s). */
             deadline: duration('30s'),
             window: duration('5m'),
+            /**
+             * Labels every stream must carry (seed 003: service_name, cluster, container_name,
+             * task_id). `level` is refused: it is derived by parsing the line as JSON, so a line
+             * that is not JSON has none, and requiring it would roll back a healthy service on
+             * its first panic trace; the JSON check judges JSON instead.
+             */
             requiredLabels: z
-              .array(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'expected a Loki label name'))
+              .array(
+                z
+                  .string()
+                  .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'expected a Loki label name')
+                  .refine((name) => name !== 'level', {
+                    message:
+                      'level cannot be a required label: it is derived by parsing each line as JSON, so a line that is not JSON (a panic trace, a start-up banner) has no level; the JSON check (maxJsonErrorIncrease) judges JSON instead. Expected labels such as service_name, cluster, container_name, task_id',
+                  }),
+              )
               .default(['service_name', 'cluster', 'container_name', 'task_id']),
-            /** Fraction of lines allowed to fail `| json` (0 = none). */
-            maxJsonErrorRatio: z.number().min(0).max(1).default(0),
+            /**
+             * How far the share of lines that are not JSON in Loki may exceed the share the
+             * service had in CloudWatch before the switch (Register measures it over a window as
+             * long as `window`): 0.01 lets 1 % more lines fail `| json` than before.
+             */
+            maxJsonErrorIncrease: z.number().min(0).max(1).default(0.01),
+            /**
+             * The absolute ceiling on the share of lines that are not JSON, used only when the
+             * CloudWatch baseline could not be read (no lines in the window, no permission, an
+             * already migrated service); the check's evidence says why.
+             */
+            maxJsonErrorRatio: z.number().min(0).max(1).default(0.05),
           })
           .strict()
           .prefault({}),

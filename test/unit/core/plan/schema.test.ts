@@ -77,7 +77,8 @@ describe('the plan schema', () => {
         deadline: 30_000,
         window: 300_000,
         requiredLabels: ['service_name', 'cluster', 'container_name', 'task_id'],
-        maxJsonErrorRatio: 0,
+        maxJsonErrorIncrease: 0.01,
+        maxJsonErrorRatio: 0.05,
       },
       metrics: {
         deadline: 120_000,
@@ -133,6 +134,12 @@ describe('the plan schema', () => {
     ['verification.soak', '0s', /expected a duration/],
     ['verification.logs.maxJsonErrorRatio', 2, /./],
     ['verification.logs.requiredLabels', ['ok', 'not-a-label'], /expected a Loki label name/],
+    [
+      'verification.logs.requiredLabels',
+      ['service_name', 'level'],
+      /level cannot be a required label: it is derived by parsing each line as JSON/,
+    ],
+    ['verification.logs.maxJsonErrorIncrease', -0.1, /./],
     ['verification.metrics.minSeriesRatio', -1, /./],
     ['rollback.scope', 'some', /expected "service" or "all"/],
     ['rollback.logGroupPattern', 'has space', /expected a log group name pattern/],
