@@ -39,6 +39,11 @@ export function shadowTaskDefinition(
   migrated: TaskDefinitionInput,
   mainContainers: readonly string[],
   serviceName: string,
+  /**
+   * The log group the orchestrator may read for a container (the plan's rollback.logGroupPattern:
+   * the Lambdas are granted FilterLogEvents there only); a container writing elsewhere is refused.
+   */
+  readableLogGroup?: (container: string) => string,
 ): ShadowResult {
   const baseline = toRegisterInput(baselineIn);
   const byName = new Map(baseline.containerDefinitions.map((c) => [c.name, c]));
@@ -62,6 +67,11 @@ export function shadowTaskDefinition(
       refusals.push({
         reason: R.shadowStream,
         message: `main container "${c.name}" has no ${group ? 'awslogs-stream-prefix' : 'awslogs-group'}: its CloudWatch stream cannot be matched to an ECS task (expected streams named <prefix>/<container>/<task id>)`,
+      });
+    else if (readableLogGroup && readableLogGroup(c.name) !== group)
+      refusals.push({
+        reason: R.shadowStream,
+        message: `main container "${c.name}" logs to "${group}", not "${readableLogGroup(c.name)}" (the plan's rollback.logGroupPattern), the only groups the orchestrator may read: set logGroupPattern to match`,
       });
     else streams.push({ container: c.name, logGroup: group, streamPrefix: prefix });
     const out = { ...c, logConfiguration: logging };

@@ -76,3 +76,16 @@ describe('shadowTaskDefinition', () => {
     expect((caught as Error).message).toContain('"app" has no awslogs-stream-prefix');
   });
 });
+
+describe('shadowTaskDefinition and the readable log groups', () => {
+  it("refuses a main container logging outside the plan's log group pattern", () => {
+    const baseline = legacyTask();
+    const final = migratedOf(baseline);
+    expect(() =>
+      shadowTaskDefinition(baseline, final.taskDefinition, ['app'], 'app', (c) => `/ecs/c1/${c}`),
+    ).toThrow('main container "app" logs to "/ecs/app", not "/ecs/c1/app"');
+    expect(
+      shadowTaskDefinition(baseline, final.taskDefinition, ['app'], 'app', () => '/ecs/app').streams,
+    ).toHaveLength(1);
+  });
+});
