@@ -1,13 +1,18 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkTargets, COLLECTOR_PATH, SCRAPE_JOB, type ScrapeTarget } from './config';
+import { checkTargets, COLLECTOR_PATH, intervalPath, SCRAPE_JOB, type ScrapeTarget } from './config';
 import { parseExposition, renderSample, withTargetLabels, type ExposedSample } from './exposition';
 
 export interface Collector {
   /** host:port Prometheus scrapes. */
   readonly address: string;
-  /** Replaces the targets; the next scrape of the collector reads the new set. */
+  /** Replaces the targets; the next scrape of each target's path reads the new set. */
   setTargets(targets: readonly ScrapeTarget[]): void;
+  /**
+   * Serves these intervals (real ms) before any target asks for them: Prometheus learns of a new
+   * interval through file_sd, whose changes its discovery manager passes on at most every 5 s.
+   */
+  declareIntervals(intervalsMs: readonly number[]): void;
   stop(): Promise<void>;
 }
 
@@ -52,6 +57,12 @@ async function scrapeTarget(target: ScrapeTarget, timeoutMs: number): Promise<Ex
  * is five simulated minutes before a new task's first scrape, longer than the metrics deadline.
  * In AWS the collectors scrape their own task and remote-write to AMP as soon as it runs; the
  * collector plays that part, so a new task's series arrive with the next scrape.
+ *
+ * Each target is scraped at its own collector's interval: the targets that give a
+ * `scrapeIntervalMs` are answered on that interval's path (`/collect/<ms>`), which Prometheus
+ * scrapes that often (config.ts intervalGroups), so a 15 s ADOT target has four samples a minute
+ * and a 60 s Alloy target one, as in AMP. Intervals stay known once seen, so only an interval new
+ * to the collector waits for discovery (about 5 s); the sandbox declares the usual ones at start.
  */
 /**
  * How long one task endpoint may take. Collections no longer hold a scrape up (see `answer`), so a
@@ -60,13 +71,24 @@ async function scrapeTarget(target: ScrapeTarget, timeoutMs: number): Promise<Ex
  */
 const TARGET_TIMEOUT_MS = 5_000;
 
-export async function startCollector(options: { scrapeTimeoutMs: number }): Promise<Collector> {
+export async function startCollector(options: {
+  scrapeTimeoutMs: number;
+  /**
+   * Called with every interval served so far when a new one appears (setTargets or
+   * declareIntervals), so that Prometheus learns to scrape its path that often.
+   */
+  onIntervals?: (intervalsMs: readonly number[]) => void;
+}): Promise<Collector> {
   let targets: readonly ScrapeTarget[] = [];
+  const intervals = new Set<number>();
   // Targets seen before: `scrape_series_added` counts a target's series on its first scrape only.
   const seen = new Set<string>();
 
-  const collect = async (): Promise<string> => {
-    const current = targets;
+  const pathOf = (target: ScrapeTarget): string =>
+    target.scrapeIntervalMs === undefined ? COLLECTOR_PATH : intervalPath(target.scrapeIntervalMs);
+
+  const collect = async (path: string): Promise<string> => {
+    const current = targets.filter((t) => pathOf(t) === path);
     const lines = new Set<string>();
     await Promise.all(
       current.map(async (target) => {
@@ -86,45 +108,57 @@ export async function startCollector(options: { scrapeTimeoutMs: number }): Prom
     return lines.size > 0 ? `${[...lines].join('\n')}\n` : '';
   };
 
-  // Prometheus gives a scrape at most its interval (a quarter of a second). Reading hundreds of task
-  // endpoints can take longer on a busy machine, and a scrape that times out makes every task look
-  // down. So a scrape waits for a fresh collection only briefly and otherwise answers with the last
-  // complete one (at most one collection old); collections never overlap.
-  let latest: string | undefined;
-  let inFlight: Promise<string> | undefined;
-  const refresh = (): Promise<string> => {
-    inFlight ??= collect().then(
+  // Prometheus gives a scrape at most its interval. Reading hundreds of task endpoints can take
+  // longer on a busy machine, and a scrape that times out makes every task look down. So a scrape
+  // waits for a fresh collection only briefly and otherwise answers with the last complete one (at
+  // most one collection old); collections of one path never overlap.
+  const paths = new Map<string, { latest?: string; inFlight?: Promise<string> }>();
+  const refresh = (path: string): Promise<string> => {
+    const state = paths.get(path) ?? {};
+    paths.set(path, state);
+    state.inFlight ??= collect(path).then(
       (body) => {
-        latest = body;
-        inFlight = undefined;
+        state.latest = body;
+        delete state.inFlight;
         return body;
       },
       (error: unknown) => {
-        inFlight = undefined;
+        delete state.inFlight;
         throw error;
       },
     );
-    return inFlight;
+    return state.inFlight;
   };
-  const answer = async (): Promise<string> => {
-    const fresh = refresh();
+  const answer = async (path: string, timeoutMs: number): Promise<string> => {
+    const fresh = refresh(path);
+    const latest = paths.get(path)?.latest;
     if (latest === undefined) return fresh;
     const waited = await Promise.race([
       fresh,
-      new Promise<undefined>((resolve) =>
-        setTimeout(() => resolve(undefined), options.scrapeTimeoutMs / 2).unref(),
-      ),
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), timeoutMs / 2).unref()),
     ]);
     return waited ?? latest;
   };
+  /** The path's scrape timeout (its interval), or undefined for a path the collector does not serve. */
+  const timeoutOf = (path: string | undefined): number | undefined => {
+    if (path === COLLECTOR_PATH) return options.scrapeTimeoutMs;
+    const ms = path?.startsWith(`${COLLECTOR_PATH}/`) ? Number(path.slice(COLLECTOR_PATH.length + 1)) : NaN;
+    return intervals.has(ms) ? ms : undefined;
+  };
+  const learn = (next: Iterable<number>): void => {
+    const before = intervals.size;
+    for (const ms of next) intervals.add(ms);
+    if (intervals.size !== before) options.onIntervals?.([...intervals]);
+  };
 
   const server: Server = createServer((req, res) => {
-    if (req.url !== COLLECTOR_PATH) {
+    const timeoutMs = timeoutOf(req.url);
+    if (req.url === undefined || timeoutMs === undefined) {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('not found\n');
       return;
     }
-    answer().then(
+    answer(req.url, timeoutMs).then(
       (body) => {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
         res.end(body);
@@ -149,6 +183,13 @@ export async function startCollector(options: { scrapeTimeoutMs: number }): Prom
     setTargets(next) {
       checkTargets(next);
       targets = [...next];
+      learn(next.flatMap((t) => (t.scrapeIntervalMs === undefined ? [] : [t.scrapeIntervalMs])));
+    },
+    declareIntervals(intervalsMs) {
+      checkTargets(
+        intervalsMs.map((ms) => ({ address: 'h:1', metricsPath: '/', labels: {}, scrapeIntervalMs: ms })),
+      );
+      learn(intervalsMs);
     },
     stop: () =>
       new Promise<void>((resolve) => {

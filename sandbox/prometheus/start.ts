@@ -1,11 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { InputInvalidError, TransientError } from '../../core/errors';
 import { startCollector } from './collector';
-import { COLLECTOR_JOB, renderPrometheusConfig, type ScrapeTarget } from './config';
+import {
+  COLLECTOR_JOB,
+  intervalGroups,
+  INTERVALS_FILE,
+  renderPrometheusConfig,
+  type ScrapeTarget,
+} from './config';
 import { findFreePort } from './free-port';
 
 /** Where Debian's `prometheus` package puts the binary (`.ci/run` installs it). */
@@ -43,6 +49,11 @@ export interface PrometheusHandle {
   pid: number;
   /** Replaces the scrape targets; the next scrape reads the new set. */
   setTargets(targets: ScrapeTarget[]): Promise<void>;
+  /**
+   * Scrape intervals (real ms) to serve before a target asks for one: a new interval reaches
+   * Prometheus through file_sd, about 5 s later; resolves once the file is written.
+   */
+  declareIntervals(intervalsMs: readonly number[]): Promise<void>;
   /** Resolves once Prometheus holds `up` 1 for at least `count` targets. */
   waitForTargets(count: number, options?: { timeoutMs?: number }): Promise<void>;
   /** SIGTERM, then SIGKILL after a grace period; always resolves, also when already gone. */
@@ -196,7 +207,27 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
     );
   }
   await mkdir(join(options.dir, 'data'), { recursive: true });
-  const collector = await startCollector({ scrapeTimeoutMs: scrapeIntervalMs });
+  const intervalsFile = join(options.dir, INTERVALS_FILE);
+  // Written whole and renamed into place: file_sd re-reads on every change it is notified of, and
+  // a half-written file would be an error until its next refresh (5 minutes later).
+  let intervalsWritten = Promise.resolve();
+  let collectorAddress = '';
+  const writeIntervals = (intervalsMs: readonly number[]): Promise<void> => {
+    const text = JSON.stringify(intervalGroups(collectorAddress, intervalsMs), null, 2);
+    intervalsWritten = intervalsWritten
+      .then(async () => {
+        await writeFile(`${intervalsFile}.tmp`, text, 'utf8');
+        await rename(`${intervalsFile}.tmp`, intervalsFile);
+      })
+      .catch(() => undefined);
+    return intervalsWritten;
+  };
+  const collector = await startCollector({
+    scrapeTimeoutMs: scrapeIntervalMs,
+    onIntervals: (intervalsMs) => void writeIntervals(intervalsMs),
+  });
+  collectorAddress = collector.address;
+  await writeIntervals([]);
   const configFile = join(options.dir, 'prometheus.yml');
   const config = renderPrometheusConfig({ scrapeIntervalMs, collectorAddress: collector.address });
   await writeFile(configFile, config, 'utf8');
@@ -250,7 +281,11 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
     pid,
     setTargets: (targets) => {
       collector.setTargets(targets);
-      return Promise.resolve();
+      return intervalsWritten;
+    },
+    declareIntervals: (intervalsMs) => {
+      collector.declareIntervals(intervalsMs);
+      return intervalsWritten;
     },
     waitForTargets: (count, waitOptions = {}) => waitForUp(url, count, waitOptions.timeoutMs ?? 30_000),
     stop,

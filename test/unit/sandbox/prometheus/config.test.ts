@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { InputInvalidError, TransientError } from '../../../../core/errors';
-import { checkTargets, renderPrometheusConfig } from '../../../../sandbox/prometheus/config';
+import { checkTargets, intervalGroups, renderPrometheusConfig } from '../../../../sandbox/prometheus/config';
 import { findFreePort } from '../../../../sandbox/prometheus/free-port';
 import { startPrometheus } from '../../../../sandbox/prometheus/start';
 
 describe('Prometheus config for the AMP stand-in', () => {
-  it('scrapes one static target, the collector, keeping the job and instance its answers carry', () => {
+  it('scrapes the collector, its default path and one path per interval, keeping the job and instance its answers carry', () => {
     expect(
       parse(renderPrometheusConfig({ scrapeIntervalMs: 250, collectorAddress: '127.0.0.1:9000' })),
     ).toEqual({
@@ -20,12 +20,43 @@ describe('Prometheus config for the AMP stand-in', () => {
           honor_labels: true,
           metrics_path: '/collect',
           static_configs: [{ targets: ['127.0.0.1:9000'] }],
+          file_sd_configs: [{ files: ['intervals.json'] }],
         },
       ],
     });
     expect(parse(renderPrometheusConfig({ scrapeIntervalMs: 2000, collectorAddress: 'h:1' }))).toMatchObject({
       global: { scrape_interval: '2s' },
     });
+  });
+
+  it('lists each interval as a collector path with __scrape_interval__ and its own instance', () => {
+    expect(intervalGroups('127.0.0.1:9000', [1000, 250])).toEqual([
+      {
+        targets: ['127.0.0.1:9000'],
+        labels: {
+          __metrics_path__: '/collect/250',
+          __scrape_interval__: '250ms',
+          __scrape_timeout__: '250ms',
+          instance: '127.0.0.1:9000/collect/250',
+        },
+      },
+      {
+        targets: ['127.0.0.1:9000'],
+        labels: {
+          __metrics_path__: '/collect/1000',
+          __scrape_interval__: '1s',
+          __scrape_timeout__: '1s',
+          instance: '127.0.0.1:9000/collect/1000',
+        },
+      },
+    ]);
+  });
+
+  it('refuses an interval Prometheus should not scrape the collector at', () => {
+    for (const bad of [10, 250.5, Number.NaN])
+      expect(() =>
+        checkTargets([{ address: '127.0.0.1:1', metricsPath: '/m', labels: {}, scrapeIntervalMs: bad }]),
+      ).toThrow(/targets\[0\]\.scrapeIntervalMs must be a whole number of milliseconds >= 50/);
   });
 
   it('accepts targets Prometheus could scrape', () => {
