@@ -11,6 +11,14 @@
  * - the HTTP listen address is a command-line flag of the task definition, not part of the config.
  */
 export { renderServiceAlloyConfig, type AlloyTarget, type RenderedAlloy } from './render';
+export { scrapeSettingsFromPlan, shorter } from './render/metrics';
+export {
+  DEFAULT_METRICS_PATH,
+  DEFAULT_METRICS_PORT,
+  DEFAULT_SCRAPE_INTERVAL,
+  DEFAULT_SCRAPE_TIMEOUT,
+  type ScrapeSettings,
+} from './render/target';
 export { describeAlloyConfig, type AlloyConfigSummary } from './describe';
 export {
   validateAlloy,

@@ -3,7 +3,7 @@ import { ampRemoteWriteUrl, lokiPushUrl } from '../plan/resolve';
 import type { Plan, ServicePlan } from '../plan/schema';
 import { lokiSecrets, type SidecarSecret } from './render/credentials';
 import { logPipeline, logSource, logTargets, lokiWriter } from './render/logs';
-import { metricBlocks } from './render/metrics';
+import { metricBlocks, scrapeSettingsFromPlan } from './render/metrics';
 import { dockerHost, ECS_LABELS, LABELS, METADATA_ENV } from './render/names';
 import type { AlloyTarget } from './render/target';
 import { attr, block, raw, writeAlloy, type BlockItem } from './render/writer';
@@ -49,11 +49,12 @@ export function renderServiceAlloyConfig(
     }
   }
   const containers = [...new Set(target.mainContainers)].sort();
+  const scrape = target.scrape ?? scrapeSettingsFromPlan(service);
   const header = [
     `Grafana Alloy ${plan.alloy.version} sidecar config for service "${service.name}" in ECS cluster "${plan.cluster}".`,
     'Rendered by alloy-rollout from the rollout plan: change the plan, not this file.',
     `Logs (${plan.alloy.logSource}) of ${containers.join(', ')} -> ${lokiPushUrl(plan)}`,
-    `Metrics (${target.networkMode}) :${service.metricsPort}${service.metricsPath} -> ${ampRemoteWriteUrl(plan)}`,
+    `Metrics (${target.networkMode}) :${scrape.port}${scrape.path} every ${scrape.interval} as job "${scrape.jobName}"${scrape.instance === null ? '' : `, instance "${scrape.instance}"`} -> ${ampRemoteWriteUrl(plan)}`,
   ];
   const blocks: BlockItem[] = [
     block(

@@ -97,6 +97,13 @@ const customCheck = z
     if (unusable) ctx.addIssue({ code: 'custom', path: ['query'], message: unusable });
   });
 
+/** A scrape interval or timeout in Alloy's duration syntax (Go's), kept as written for the config. */
+const scrapeDuration = z
+  .string({ error: 'expected a duration such as "15s" or "1m"' })
+  .refine((text) => (parseDuration(text) ?? 0) > 0, {
+    error: (issue) => `expected a duration such as "15s" or "1m", got ${JSON.stringify(issue.input)}`,
+  });
+
 const service = z
   .object({
     /** Short name used in reports and as the `service_name` label (e.g. "history"). */
@@ -108,12 +115,33 @@ const service = z
       .array(name('a container name'))
       .min(1, 'expected at least one container name')
       .optional(),
-    metricsPort: port.default(9090),
-    metricsPath: z.string().regex(/^\//, 'expected a path starting with "/"').default('/metrics'),
+    /**
+     * The scrape settings below win over what the ADOT collector's Prometheus receiver config says
+     * (read from its AOT_CONFIG_CONTENT or `--config env:NAME` value at registration), which wins
+     * over the defaults: port 9090, path /metrics, job = the service name, interval 15s (ADOT's
+     * documented ECS setting; Alloy's own default would be 60s), timeout 10s or the interval if
+     * shorter. See core/taskdef/scrape-settings.ts.
+     */
+    metricsPort: port.optional(),
+    metricsPath: z.string().regex(/^\//, 'expected a path starting with "/"').optional(),
+    /** The `job` label of the service's series (ADOT's job_name, so dashboards keep matching). */
+    jobName: z.string().min(1, 'expected a non-empty job name').optional(),
+    scrapeInterval: scrapeDuration.optional(),
+    scrapeTimeout: scrapeDuration.optional(),
     /** Name of the ADOT container; default: found by its image (aws-otel-collector). */
     adotContainer: name('a container name').optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    const interval = s.scrapeInterval === undefined ? null : parseDuration(s.scrapeInterval);
+    const timeout = s.scrapeTimeout === undefined ? null : parseDuration(s.scrapeTimeout);
+    if (interval !== null && timeout !== null && timeout > interval)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['scrapeTimeout'],
+        message: `expected scrapeTimeout (${s.scrapeTimeout}) to be at most scrapeInterval (${s.scrapeInterval}): Alloy refuses a longer timeout`,
+      });
+  });
 
 const phase = z
   .object({

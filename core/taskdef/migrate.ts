@@ -33,6 +33,8 @@ import { imageWarnings, platformRefusal, portRefusals } from './task-checks';
 import { carvedSidecarSize, checkBudget } from './budget';
 import { REFUSAL_REASONS as R, unmigratable, type Refusal } from './refusal';
 import { diffTaskDefinitions } from './diff';
+import { collectorConfigSource, collectorEnvironment, type CollectorConfig } from './adot-config-source';
+import { resolveScrape } from './scrape-settings';
 
 export type MigrateResult =
   | {
@@ -51,6 +53,21 @@ export type MigrateResult =
 export interface MigrateOptions {
   /** ARN recorded in the BASELINE_TAG; default: the ARN of a described `current`. */
   readonly baselineArn?: string;
+  /**
+   * The ADOT collector's config (read by the caller from the SSM parameter its definition names),
+   * or why it could not be read; default: the collector's inline AOT_CONFIG_CONTENT / `--config
+   * env:NAME` value, else a warning that the parameter was not read. Its Prometheus scrape job
+   * gives the Alloy scrape its interval, timeout, path, job and instance (scrape-settings.ts).
+   */
+  readonly collectorConfig?: CollectorConfig;
+}
+
+/** The collector config migrate uses when the caller passed none: what the definition holds inline. */
+function definitionCollectorConfig(adot: ContainerDefinition): CollectorConfig {
+  const source = collectorConfigSource(adot);
+  if (source.kind === 'inline') return { text: source.text, from: source.from };
+  if (source.kind === 'ssm') return { unavailable: `${source.from} was not read` };
+  return { unavailable: source.reason };
 }
 
 type ScrapeNetworkMode = 'awsvpc' | 'host';
@@ -226,13 +243,25 @@ export function migrate(
   }
   const platform = platformRefusal(td);
   if (platform) refusals.push(platform);
-  refusals.push(...portRefusals(others, service, plan.alloy.listenPort));
-  if (refusals.length > 0 || !adot) throw unmigratable(family, service.name, refusals);
+  const mainDefinitionsForPorts = others.filter((c) => mainContainers.includes(c.name));
+  const scrape = adot
+    ? resolveScrape(service, {
+        collector: options.collectorConfig ?? definitionCollectorConfig(adot),
+        collectorEnv: collectorEnvironment(adot),
+        mappedPorts: mainDefinitionsForPorts.flatMap((c) =>
+          (c.portMappings ?? []).flatMap((m) => (m.containerPort === undefined ? [] : [m.containerPort])),
+        ),
+      })
+    : null;
+  refusals.push(...portRefusals(others, scrape?.settings.port, plan.alloy.listenPort));
+  if (refusals.length > 0 || !adot || !scrape) throw unmigratable(family, service.name, refusals);
+  warnings.push(...scrape.warnings);
 
   const parameter = configParameterName(plan, service.name);
   const rendered = renderServiceAlloyConfig(plan, service, {
     mainContainers: [...mainContainers],
     networkMode: networkMode as ScrapeNetworkMode,
+    scrape: scrape.settings,
   });
   const labels: Record<string, string> = {
     [RECORD_LABELS.adotContainer]: adot.name,

@@ -1,4 +1,4 @@
-import type { Plan, ServicePlan } from '../plan/schema';
+import type { Plan } from '../plan/schema';
 import { alloyImage, dockerProxyImage, initImage, isDockerHubImage } from '../plan/resolve';
 import type { ContainerDefinition, TaskDefinitionInput } from './types';
 import { REFUSAL_REASONS as R, type Refusal } from './refusal';
@@ -24,7 +24,8 @@ export function platformRefusal(td: TaskDefinitionInput): Refusal | null {
  */
 export function portRefusals(
   containers: readonly ContainerDefinition[],
-  service: ServicePlan,
+  /** The port Alloy scrapes (resolved from the plan and ADOT's config); undefined = not known. */
+  metricsPort: number | undefined,
   port: number,
 ): Refusal[] {
   const refusals: Refusal[] = [];
@@ -36,10 +37,10 @@ export function portRefusals(
         message: `container "${c.name}" maps port ${port} (containerPort ${clash.containerPort ?? '-'}, hostPort ${clash.hostPort ?? '-'}), the port Alloy listens on; set alloy.listenPort to a free port`,
       });
   }
-  if (service.metricsPort === port)
+  if (metricsPort === port)
     refusals.push({
       reason: R.portClash,
-      message: `the service's metricsPort is ${port}, the port Alloy listens on; set alloy.listenPort to a free port`,
+      message: `the service's metrics port is ${port}, the port Alloy listens on; set alloy.listenPort to a free port`,
     });
   return refusals;
 }

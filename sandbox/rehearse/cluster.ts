@@ -17,7 +17,8 @@ export async function seedPlanCluster(sandbox: Sandbox, inputs: RehearsalInputs)
     serviceName: s.ecsService,
     taskDefinition: inputs.taskDefinitions.get(s.name) as Record<string, unknown>,
     desiredCount: 2,
-    metricsPort: s.metricsPort,
+    // Without a plan port the seed takes the task definition's (as ADOT's config would name it).
+    ...(s.metricsPort === undefined ? {} : { metricsPort: s.metricsPort }),
   }));
   if (plan.loki.service)
     services.push({

@@ -1,9 +1,17 @@
 import type { Plan, ServicePlan } from '../../plan/schema';
 import { ampRemoteWriteUrl } from '../../plan/resolve';
+import { parseDuration } from '../../plan/duration';
 import { keepContainersRule } from './logs';
 import { LABELS, TASK_ID_FROM_ARN } from './names';
 import { attr, block, raw, type BlockItem, type Item } from './writer';
-import type { AlloyTarget } from './target';
+import {
+  DEFAULT_METRICS_PATH,
+  DEFAULT_METRICS_PORT,
+  DEFAULT_SCRAPE_INTERVAL,
+  DEFAULT_SCRAPE_TIMEOUT,
+  type AlloyTarget,
+  type ScrapeSettings,
+} from './target';
 
 /**
  * Scrape targets. In awsvpc and host mode the main container shares the sidecar's network
@@ -11,12 +19,24 @@ import type { AlloyTarget } from './target';
  * docker discovery (same task filter) and relabelled into __address__.
  */
 export function metricTargets(
-  service: ServicePlan,
+  scrape: ScrapeSettings,
   target: AlloyTarget,
 ): { items: BlockItem[]; targets: Item } {
   if (target.networkMode !== 'bridge') {
-    return { items: [], targets: attr('targets', [{ __address__: `127.0.0.1:${service.metricsPort}` }]) };
+    // instance is set on the target so Prometheus keeps it rather than defaulting it to
+    // __address__: the series keep the instance ADOT gave them (see scrapeBlock).
+    const address = { __address__: `127.0.0.1:${scrape.port}` };
+    return {
+      items: [],
+      targets: attr('targets', [
+        scrape.instance === null ? address : { ...address, instance: scrape.instance },
+      ]),
+    };
   }
+  const instanceRule =
+    scrape.instance === null
+      ? []
+      : [block('rule', undefined, [attr('target_label', 'instance'), attr('replacement', scrape.instance)])];
   const relabel = block(
     'discovery.relabel',
     LABELS.metrics,
@@ -27,12 +47,52 @@ export function metricTargets(
         attr('source_labels', ['__meta_docker_network_ip']),
         attr('regex', '(.+)'),
         attr('target_label', '__address__'),
-        attr('replacement', `$1:${service.metricsPort}`),
+        attr('replacement', `$1:${scrape.port}`),
       ]),
+      ...instanceRule,
     ],
     ['Bridge mode: the main container has its own IP on the docker network.'],
   );
   return { items: [relabel], targets: attr('targets', raw(`discovery.relabel.${LABELS.metrics}.output`)) };
+}
+
+/** The service's scrape as the plan alone gives it (no collector config known). */
+export function scrapeSettingsFromPlan(service: ServicePlan): ScrapeSettings {
+  const interval = service.scrapeInterval ?? DEFAULT_SCRAPE_INTERVAL;
+  return {
+    port: service.metricsPort ?? DEFAULT_METRICS_PORT,
+    path: service.metricsPath ?? DEFAULT_METRICS_PATH,
+    jobName: service.jobName ?? service.name,
+    interval,
+    timeout: service.scrapeTimeout ?? shorter(DEFAULT_SCRAPE_TIMEOUT, interval),
+    instance: null,
+  };
+}
+
+/** The shorter of two valid durations (a timeout may not exceed its interval). */
+export function shorter(a: string, b: string): string {
+  return (parseDuration(a) ?? 0) <= (parseDuration(b) ?? 0) ? a : b;
+}
+
+/**
+ * What ADOT put on a series in AMP, established from opentelemetry-collector-contrib:
+ * receiver/prometheusreceiver/internal/prom_to_otlp.go (CreateResource: service.name = the
+ * job_name, service.instance.id = the target address as written, server.port, url.scheme, and
+ * server.address unless the host is localhost/loopback/0.0.0.0) and
+ * pkg/translator/prometheusremotewrite/helper.go (createAttributes: job = service.namespace/
+ * service.name or service.name, instance = service.instance.id; addResourceTargetInfo: the other
+ * resource attributes go on a target_info series). So job and instance are carried here;
+ * the scrape metrics (up, scrape_duration_seconds...) get them from prometheus.scrape as well.
+ */
+function scrapeBlock(scrape: ScrapeSettings, targets: Item): BlockItem {
+  return block('prometheus.scrape', LABELS.metrics, [
+    targets,
+    attr('metrics_path', scrape.path),
+    attr('job_name', scrape.jobName),
+    attr('scrape_interval', scrape.interval),
+    attr('scrape_timeout', scrape.timeout),
+    attr('forward_to', [raw(`prometheus.relabel.${LABELS.metrics}.receiver`)]),
+  ]);
 }
 
 export function metricBlocks(
@@ -41,13 +101,9 @@ export function metricBlocks(
   target: AlloyTarget,
   taskArn: string,
 ): BlockItem[] {
-  const { items, targets } = metricTargets(service, target);
-  const scrape = block('prometheus.scrape', LABELS.metrics, [
-    targets,
-    attr('metrics_path', service.metricsPath),
-    attr('job_name', service.name),
-    attr('forward_to', [raw(`prometheus.relabel.${LABELS.metrics}.receiver`)]),
-  ]);
+  const settings = target.scrape ?? scrapeSettingsFromPlan(service);
+  const { items, targets } = metricTargets(settings, target);
+  const scrape = scrapeBlock(settings, targets);
   const relabel = block(
     'prometheus.relabel',
     LABELS.metrics,

@@ -3,4 +3,23 @@ export interface AlloyTarget {
   /** Containers whose logs and metrics Alloy collects (already resolved from the plan). */
   mainContainers: string[];
   networkMode: 'awsvpc' | 'bridge' | 'host';
+  /** The service's scrape (core/taskdef/scrape-settings.ts); default: from the plan alone. */
+  scrape?: ScrapeSettings;
+}
+
+/** Defaults when neither the plan nor the ADOT collector's config says otherwise. */
+export const DEFAULT_METRICS_PORT = 9090;
+export const DEFAULT_METRICS_PATH = '/metrics';
+export const DEFAULT_SCRAPE_INTERVAL = '15s';
+export const DEFAULT_SCRAPE_TIMEOUT = '10s';
+
+/** How Alloy scrapes the service, resolved from the plan, the ADOT config and the defaults. */
+export interface ScrapeSettings {
+  readonly port: number;
+  readonly path: string;
+  readonly jobName: string;
+  readonly interval: string;
+  readonly timeout: string;
+  /** The instance label ADOT gave the series (its target address as written), or null. */
+  readonly instance: string | null;
 }

@@ -24,6 +24,16 @@ interface Variant {
 const awsvpc: AlloyTarget = { mainContainers: ['temporal-history'], networkMode: 'awsvpc' };
 const same = (s: AlloyConfigSummary) => s;
 
+/** What ADOT's config gave (core/taskdef/scrape-settings.ts): its job, cadence and target address. */
+const adotScrape = {
+  port: 9090,
+  path: '/metrics',
+  jobName: 'temporal',
+  interval: '30s',
+  timeout: '5s',
+  instance: 'localhost:9090',
+} as const;
+
 const VARIANTS: readonly Variant[] = [
   { file: 'docker-api-awsvpc.alloy', plan: basePlan(), target: awsvpc, expected: same },
   {
@@ -62,6 +72,38 @@ const VARIANTS: readonly Variant[] = [
       metrics: { ...s.metrics, scrapeAddress: '127.0.0.1:9464', scrapePath: '/internal/prometheus' },
     }),
   },
+  {
+    file: 'adot-scrape.alloy',
+    plan: basePlan(),
+    target: { ...awsvpc, scrape: adotScrape },
+    expected: (s) => ({
+      ...s,
+      metrics: {
+        ...s.metrics,
+        jobName: 'temporal',
+        scrapeInterval: '30s',
+        scrapeTimeout: '5s',
+        instanceLabel: 'localhost:9090',
+      },
+    }),
+  },
+  {
+    file: 'adot-scrape-bridge.alloy',
+    plan: basePlan(),
+    target: { mainContainers: ['temporal-history'], networkMode: 'bridge', scrape: adotScrape },
+    expected: (s) => ({
+      ...s,
+      metrics: {
+        ...s.metrics,
+        scrapeAddress: null,
+        discoveredPort: 9090,
+        jobName: 'temporal',
+        scrapeInterval: '30s',
+        scrapeTimeout: '5s',
+        instanceLabel: 'localhost:9090',
+      },
+    }),
+  },
 ];
 
 const BASE_SUMMARY: AlloyConfigSummary = {
@@ -85,6 +127,9 @@ const BASE_SUMMARY: AlloyConfigSummary = {
     discoveredPort: null,
     scrapePath: '/metrics',
     jobName: 'history',
+    scrapeInterval: '15s',
+    scrapeTimeout: '10s',
+    instanceLabel: null,
     staticLabels: { service_name: 'history' },
     taskIdMapped: true,
     remoteWriteUrl:

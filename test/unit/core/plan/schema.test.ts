@@ -63,12 +63,8 @@ describe('the plan schema', () => {
       dockerProxyUser: '0',
     });
     expect(plan.phases[0]?.enabled).toBe(true);
-    expect(plan.phases[0]?.services[0]).toEqual({
-      name: 's1',
-      ecsService: 'svc-1',
-      metricsPort: 9090,
-      metricsPath: '/metrics',
-    });
+    // No scrape defaults here: they are resolved with the ADOT config at registration.
+    expect(plan.phases[0]?.services[0]).toEqual({ name: 's1', ecsService: 'svc-1' });
     expect(plan.verification).toEqual({
       deploymentTimeout: 900_000,
       soak: 120_000,
