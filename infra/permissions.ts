@@ -26,7 +26,7 @@ export type ResourceScoping = 'exact' | 'cluster';
  * The categories whose statements list per-service resources, so have a cluster-scoped form, in
  * the order they are widened when a plan is too large: read-only first, updates last.
  */
-export const CLUSTER_SCOPABLE: readonly Permission[] = ['ecs-read', 'logs-groups', 'ecs-write'];
+export const CLUSTER_SCOPABLE: readonly Permission[] = ['ecs-read', 'logs-read', 'logs-groups', 'ecs-write'];
 
 /** The principal ECS task and execution roles are passed to. */
 export const ECS_TASKS_SERVICE = 'ecs-tasks.amazonaws.com';
@@ -124,6 +124,22 @@ export const PERMISSION_STATEMENTS: Record<
     allow('DescribeLogGroups', ['logs:DescribeLogGroups'], ['*']),
   ],
 
+  // Read only: Register samples the lines the main containers wrote to CloudWatch before the switch
+  // (the share that is not JSON), in the same groups rollback writes back to.
+  'logs-read': ({ arns, target }, scoping = 'exact') => [
+    scoping === 'exact'
+      ? allow(
+          'ServiceLogGroupsRead',
+          ['logs:FilterLogEvents'],
+          target.logGroupNames.flatMap((g) => [arns.logGroup(g), arns.logGroupStreams(g)]),
+        )
+      : allow(
+          'ServiceLogGroupPatternsRead',
+          ['logs:FilterLogEvents'],
+          logGroupWildcardsOf(target).flatMap((g) => [arns.logGroup(g), arns.logGroupStreams(g)]),
+        ),
+  ],
+
   'amp-query': ({ arns, target }) => [
     allow('AmpQueryWorkspace', ['aps:QueryMetrics'], [arns.ampWorkspace(target.ampWorkspaceId)]),
   ],
@@ -171,6 +187,8 @@ export const WILDCARD_REASONS: Readonly<Record<string, string>> = {
     "Per-service Alloy config parameters are created at run time under the plan's config prefix only.",
   ServiceLogGroups:
     'The log-group:<name>:* form is how CloudWatch Logs authorises calls on the streams of these named groups (FilterLogEvents); a "*" inside a name stands for container names only known from the task definition.',
+  ServiceLogGroupsRead:
+    'The log-group:<name>:* form is how CloudWatch Logs authorises FilterLogEvents on the streams of these named groups (read-only); a "*" inside a name stands for container names only known from the task definition.',
   DescribeLogGroups:
     'logs:DescribeLogGroups supports no resource-level permissions, so "*" is the only valid resource; it lists names and settings only, no log data.',
   LambdaVpcNetworkInterfaces:
@@ -188,5 +206,6 @@ export function clusterScopeReasons(target: RolloutTarget): Readonly<Record<stri
     EcsDescribeServicesInCluster: `${why}; describing is read-only and limited to the services of the one cluster.`,
     EcsUpdateServicesInCluster: `${why}; updates are limited to the services of the one cluster (never "*"), and the task definitions they can run carry only the roles of the conditional iam:PassRole statement.`,
     ServiceLogGroupPatterns: `${why}; the plan's logGroupPattern with "*" for the service and container parts keeps rollback to the services' log groups and their streams.`,
+    ServiceLogGroupPatternsRead: `${why}; read-only, and the plan's logGroupPattern with "*" for the service and container parts keeps the reads to the services' log groups and their streams.`,
   };
 }

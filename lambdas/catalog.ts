@@ -10,6 +10,7 @@ export type Permission =
   | 'ecs-write' // RegisterTaskDefinition, TagResource, UpdateService (+ iam:PassRole for task roles)
   | 'ssm-config' // PutParameter on the config prefix
   | 'logs-groups' // CreateLogGroup, PutRetentionPolicy, FilterLogEvents on the services' groups; DescribeLogGroups
+  | 'logs-read' // FilterLogEvents on the services' groups (Register's CloudWatch baseline of non-JSON lines)
   | 'amp-query' // aps:QueryMetrics on the workspace
   | 'loki-secret' // secretsmanager:GetSecretValue on the Loki credential secret
   | 'role-simulate' // iam:SimulatePrincipalPolicy on the task/execution roles (preflight's permission check)
@@ -51,7 +52,7 @@ export const LAMBDAS = [
   {
     id: 'Register',
     file: 'register',
-    permissions: ['ecs-read', 'ecs-write', 'ssm-config'],
+    permissions: ['ecs-read', 'ecs-write', 'ssm-config', 'logs-read'],
     inVpc: false,
     description: 'Render the Alloy task definition and config, register them',
   },

@@ -7,6 +7,11 @@ import { awsCall } from '../adapters/aws-errors';
 import { describeService, describeTaskDefinition, registerTaskDefinition } from '../adapters/ecs';
 import { createEcsClient } from '../clients/aws-ecs';
 import { createSsmClient } from '../clients/aws-ssm';
+import { createLogsClient } from '../clients/aws-logs';
+import { watchedContainers } from '../adapters/log-groups';
+import { logContainersOf } from '../../core/taskdef/log-containers';
+import type { ServiceBaseline } from '../../core/verify/service-baseline';
+import { measureJsonBaseline } from '../measure/json-baseline';
 import { parseEvent, taskEventSchema } from '../event';
 import { loadPlan, planField, servicePlanOf, workItemField } from '../shared';
 
@@ -23,11 +28,23 @@ export interface RegisterResult {
   readonly configParameter?: string;
   readonly warnings: string[];
   readonly startedAt: string;
+  /**
+   * The containers of the registered definition whose logs Alloy collects: the logs check wants
+   * lines from each of them in every new task. Absent when the definition records none.
+   */
+  readonly logContainers?: string[];
+  /** What the service looked like before anything here changed; Verify reads it at `$.register.baseline`. */
+  readonly baseline: ServiceBaseline;
   readonly progress: Progress;
 }
 
 // SSM standard parameters hold 4 KB; bigger configs need the advanced tier.
 const STANDARD_TIER_LIMIT = 4096;
+
+function logContainersField(td: Parameters<typeof logContainersOf>[0]): { logContainers?: string[] } {
+  const containers = logContainersOf(td);
+  return containers ? { logContainers: containers } : {};
+}
 
 /** Renders the Alloy task definition from the service's current one, stores the config, registers it. */
 export async function handler(event: unknown): Promise<RegisterResult> {
@@ -47,9 +64,25 @@ export async function handler(event: unknown): Promise<RegisterResult> {
       registered: false,
       warnings: [result.reason],
       startedAt,
+      ...logContainersField(current),
+      // It already runs Alloy: there is nothing in CloudWatch to measure.
+      baseline: {
+        logs: { kind: 'unavailable', reason: 'the service already ran Alloy: no awslogs lines to measure' },
+      },
       progress: { service: svc.name, step: 'register', status: 'skipped', message: result.reason },
     };
   }
+  // Measured before the config is stored and the definition registered: the service still logs
+  // with awslogs until UpdateService.
+  const baseline: ServiceBaseline = {
+    logs: await measureJsonBaseline({
+      logs: createLogsClient(plan.region),
+      plan,
+      taskDefinition: current,
+      mainContainers: watchedContainers(current.taskDefinition, svc),
+      atMs: now(),
+    }),
+  };
   await awsCall(`ssm:PutParameter ${result.configParameter}`, () =>
     aws.ssm.send(
       new PutParameterCommand({
@@ -69,6 +102,8 @@ export async function handler(event: unknown): Promise<RegisterResult> {
     configParameter: result.configParameter,
     warnings: result.warnings,
     startedAt,
+    ...logContainersField(result.taskDefinition),
+    baseline,
     progress: {
       service: svc.name,
       step: 'register',

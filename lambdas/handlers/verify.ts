@@ -14,6 +14,7 @@ import {
 import type { Plan } from '../../core/plan/schema';
 import type { CheckResult } from '../../core/report/types';
 import { assessDeployment, type Assessment } from '../../core/verify';
+import { jsonBaselineSchema } from '../../core/verify/json-share';
 import { describeService, runningTasksOf } from '../adapters/ecs';
 import { createEcsClient } from '../clients/aws-ecs';
 import { now } from '../clock';
@@ -30,7 +31,13 @@ const eventSchema = taskEventSchema(
     update: deploymentTargetSchema,
     verify: z.looseObject({ verification: verificationStateSchema }).optional(),
     register: z
-      .looseObject({ startedAt: z.string().optional(), warnings: z.array(z.string()).optional() })
+      .looseObject({
+        startedAt: z.string().optional(),
+        warnings: z.array(z.string()).optional(),
+        /** The containers whose logs Alloy collects: each must ship lines in every new task. */
+        logContainers: z.array(z.string()).optional(),
+        baseline: z.looseObject({ logs: jsonBaselineSchema.optional() }).optional(),
+      })
       .optional(),
   }),
 );
@@ -88,6 +95,8 @@ export async function handler(event: unknown): Promise<VerifyResult> {
         taskArns,
         taskStarts: { startedAtMs, deadlineMs: verification.logs.deadline },
         atMs,
+        logContainers: state.register?.logContainers,
+        jsonBaseline: state.register?.baseline?.logs,
       }),
       measureMetrics({
         plan,

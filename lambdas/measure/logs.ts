@@ -1,6 +1,8 @@
 import { jsonErrorsByTask, latestSamples, logLinesByTask, streamLabelsSelector } from '../../core/queries';
+import { jsonErrorsByContainer, logLinesByContainer } from '../../core/queries/logql';
 import type { Plan } from '../../core/plan/schema';
 import { assessLogs, type Assessment } from '../../core/verify';
+import type { JsonBaseline } from '../../core/verify/json-share';
 import type { TaskStarts } from '../../core/verify/task-clock';
 import { lokiClientFor } from '../adapters/loki-client';
 import { measure } from '../adapters/observability';
@@ -20,8 +22,9 @@ export function silenceWindowMs(plan: Plan): number {
 }
 
 /**
- * The logs check at `atMs`: lines per task, JSON parse errors and stream labels over the plan's
- * window, and lines per task over the silence window.
+ * The logs check at `atMs`: lines per task and container (per task when the containers are not
+ * known), JSON parse errors and stream labels over the plan's window, and lines over the silence
+ * window; the JSON share is judged against the CloudWatch baseline Register measured.
  */
 export async function measureLogs(input: {
   readonly plan: Plan;
@@ -29,19 +32,25 @@ export async function measureLogs(input: {
   readonly taskArns: readonly string[];
   readonly taskStarts: TaskStarts;
   readonly atMs: number;
+  /** `$.register.logContainers`: the containers whose logs Alloy collects. */
+  readonly logContainers?: readonly string[] | undefined;
+  /** `$.register.baseline.logs`. */
+  readonly jsonBaseline?: JsonBaseline | undefined;
 }): Promise<Assessment> {
   const { plan, atMs } = input;
   const loki = await lokiClientFor(plan);
   const windowMs = plan.verification.logs.window;
   const scope = { cluster: plan.cluster, service: input.service };
-  const linesQuery = logLinesByTask(scope, windowMs);
-  const errorsQuery = jsonErrorsByTask(scope, windowMs);
+  const perContainer = (input.logContainers?.length ?? 0) > 0;
+  const lines = perContainer ? logLinesByContainer : logLinesByTask;
+  const linesQuery = lines(scope, windowMs);
+  const errorsQuery = (perContainer ? jsonErrorsByContainer : jsonErrorsByTask)(scope, windowMs);
   const recentMs = silenceWindowMs(plan);
-  const recentQuery = logLinesByTask(scope, recentMs);
-  const twoWindowsQuery = logLinesByTask(scope, 2 * recentMs);
+  const recentQuery = lines(scope, recentMs);
+  const twoWindowsQuery = lines(scope, 2 * recentMs);
   const selector = streamLabelsSelector(scope);
   const instant = (query: string) => measure(query, async () => latestSamples(await loki.query(query, atMs)));
-  const [lines, jsonErrors, recent, twoWindows, streams] = await Promise.all([
+  const [lineCounts, jsonErrors, recent, twoWindows, streams] = await Promise.all([
     instant(linesQuery),
     instant(errorsQuery),
     instant(recentQuery),
@@ -54,8 +63,10 @@ export async function measureLogs(input: {
     window: { startMs: atMs - windowMs, endMs: atMs },
     expectedTaskIds: input.taskArns,
     requiredLabels: plan.verification.logs.requiredLabels,
+    containers: input.logContainers,
     maxJsonErrorRatio: plan.verification.logs.maxJsonErrorRatio,
-    linesByTask: lines,
+    jsonBaseline: { baseline: input.jsonBaseline, maxIncrease: plan.verification.logs.maxJsonErrorIncrease },
+    linesByTask: lineCounts,
     jsonErrorsByTask: jsonErrors,
     streams,
     taskStarts: input.taskStarts,

@@ -11,6 +11,7 @@ const CLIENT_OF: Partial<Record<Permission, string>> = {
   'ecs-write': '@aws-sdk/client-ecs',
   'ssm-config': '@aws-sdk/client-ssm',
   'logs-groups': '@aws-sdk/client-cloudwatch-logs',
+  'logs-read': '@aws-sdk/client-cloudwatch-logs',
   'loki-secret': '@aws-sdk/client-secrets-manager',
   'role-simulate': '@aws-sdk/client-iam',
   'loki-secret-describe': '@aws-sdk/client-secrets-manager',
