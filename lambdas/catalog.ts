@@ -78,6 +78,14 @@ export const LAMBDAS = [
     description: 'Watch the new deployment; verify logs, metrics and plan checks through the soak',
   },
   {
+    id: 'VerifyShadow',
+    file: 'verify-shadow',
+    // logs-groups for FilterLogEvents on the services' log groups (the awslogs streams counted).
+    permissions: ['ecs-read', 'logs-groups', 'loki-secret'],
+    inVpc: true,
+    description: 'Shadow step: CloudWatch awslogs events against Loki lines per task and container',
+  },
+  {
     id: 'Rollback',
     file: 'rollback',
     permissions: ['ecs-read', 'ecs-write', 'logs-groups'],

@@ -23,6 +23,16 @@ export const workItemField = workItemSchema;
 /** An earlier step's settled check, which the last step of a service copies into its summary. */
 export const priorCheckField = z.looseObject({ check: checkResultSchema }).optional();
 
+/** What VerifyShadow left at `$.shadowVerify`: its verdict, its check, the cause if it failed. */
+export const shadowVerifyField = z
+  .looseObject({ verdict: z.string(), check: checkResultSchema, cause: failureCauseSchema.optional() })
+  .optional();
+
+/** The shadow step's check, for the service's record (none when the phase has no shadow step). */
+export function shadowChecks(shadow: z.infer<typeof shadowVerifyField>): CheckResult[] {
+  return shadow ? [checkFromState(shadow.check)] : [];
+}
+
 /** What Verify left at `$.verify`: its last verdict, every check's latest result, the cause if it failed. */
 export const verifyField = z
   .looseObject({

@@ -21,7 +21,14 @@ import { createLogsClient } from '../clients/aws-logs';
 import { measure } from '../adapters/observability';
 import { parseEvent, taskEventSchema } from '../event';
 import { loadCheckedService, pollStep } from '../poll-step';
-import { planField, priorCheckField, verifiedChecks, verifyField } from '../shared';
+import {
+  planField,
+  priorCheckField,
+  shadowChecks,
+  shadowVerifyField,
+  verifiedChecks,
+  verifyField,
+} from '../shared';
 
 const eventSchema = taskEventSchema(
   ['cloudwatch'],
@@ -31,6 +38,7 @@ const eventSchema = taskEventSchema(
     rollback: rollbackStateSchema,
     cloudwatch: z.looseObject({ window: pollWindowSchema }).optional(),
     verify: verifyField,
+    shadowVerify: shadowVerifyField,
     rollbackDeployment: priorCheckField,
     register: z
       .looseObject({ startedAt: z.string().optional(), warnings: z.array(z.string()).optional() })
@@ -116,6 +124,7 @@ export async function handler(event: unknown): Promise<StepResult> {
   });
   if (result.verdict !== 'passed') return result;
   const checks = [
+    ...shadowChecks(state.shadowVerify),
     ...verifiedChecks(state.verify),
     // Every deployment attempt of the rollback under its own name: a retry does not hide the failure.
     ...rollbackDeploymentChecks({

@@ -28,7 +28,7 @@ import { awslogsGroupsOf, ensureLogGroups, watchedContainers } from '../../adapt
 import { createEcsClient } from '../../clients/aws-ecs';
 import { createLogsClient } from '../../clients/aws-logs';
 import { parseEvent, taskEventSchema } from '../../event';
-import { loadPlan, planField, servicePlanOf, verifyField } from '../../shared';
+import { loadPlan, planField, servicePlanOf, shadowVerifyField, verifyField } from '../../shared';
 
 const applySchema = taskEventSchema(
   ['apply'],
@@ -41,6 +41,8 @@ const applySchema = taskEventSchema(
     verify: verifyField,
     register: z.unknown().optional(),
     update: z.unknown().optional(),
+    shadowUpdate: z.unknown().optional(),
+    shadowVerify: shadowVerifyField,
   }),
 );
 
@@ -66,19 +68,29 @@ function originalCause(state: {
   verify?: z.infer<typeof verifyField>;
   register?: unknown;
   update?: unknown;
+  shadowUpdate?: unknown;
+  shadowVerify?: z.infer<typeof shadowVerifyField>;
 }): FailureCause {
   if (state.failure) {
     const cause = describeCaught(state.failure, state.service.name).cause;
     if (cause.check !== 'error') return cause;
     // An unexpected error names no check: the step that raised it is the first without a result.
+    const shadowed = (state.register as { shadow?: unknown } | undefined)?.shadow !== undefined;
     const steps: [string, unknown][] = [
       ['register', state.register],
+      ...(shadowed
+        ? ([
+            ['update-service-shadow', state.shadowUpdate],
+            ['shadow', state.shadowVerify],
+          ] as [string, unknown][])
+        : []),
       ['update-service', state.update],
       ['verify', state.verify],
     ];
     return { ...cause, check: steps.find(([, result]) => result === undefined)?.[0] ?? 'error' };
   }
-  const step = state.verify;
+  // The shadow step runs before the final revision: when it failed, Verify never ran.
+  const step = state.verify ?? state.shadowVerify;
   if (step?.verdict === 'failed' && step.cause)
     return { ...step.cause, service: step.cause.service ?? state.service.name } as FailureCause;
   return {

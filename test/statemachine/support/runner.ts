@@ -13,6 +13,7 @@ import { handler as rollback } from '../../../lambdas/handlers/rollback';
 import { handler as updateService } from '../../../lambdas/handlers/update-service';
 import { handler as verifyCloudWatch } from '../../../lambdas/handlers/verify-cloudwatch';
 import { handler as verify } from '../../../lambdas/handlers/verify';
+import { handler as verifyShadow } from '../../../lambdas/handlers/verify-shadow';
 
 type Handler = (event: unknown) => Promise<unknown>;
 const HANDLERS: Record<(typeof LAMBDAS)[number]['file'], Handler> = {
@@ -23,6 +24,7 @@ const HANDLERS: Record<(typeof LAMBDAS)[number]['file'], Handler> = {
   'update-service': updateService,
   deployment,
   verify,
+  'verify-shadow': verifyShadow,
   rollback,
   'verify-cloudwatch': verifyCloudWatch,
   finalize,
