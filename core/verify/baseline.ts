@@ -44,14 +44,14 @@ export interface BaselineRead {
 /**
  * Reads every service's baseline, then again for those still unreadable, after each delay of
  * BASELINE_READ_DELAYS_MS, all services of one round together (one wait per round, not per
- * service). `read` measures one service once; `sleep` waits.
+ * service). `read` measures one service once (any reading with `unreadable` is read again); `sleep` waits.
  */
-export async function readBaselines(
+export async function readBaselines<R extends object = BaselineReading>(
   services: readonly string[],
-  read: (service: string) => Promise<BaselineReading>,
+  read: (service: string) => Promise<R>,
   sleep: (ms: number) => Promise<void>,
-): Promise<Map<string, BaselineRead>> {
-  const out = new Map<string, BaselineRead>();
+): Promise<Map<string, { readonly reading: R; readonly attempts: number }>> {
+  const out = new Map<string, { readonly reading: R; readonly attempts: number }>();
   let pending = [...services];
   for (let attempt = 1; pending.length > 0; attempt += 1) {
     const readings = await Promise.all(pending.map(async (s) => [s, await read(s)] as const));

@@ -2,6 +2,7 @@ import { LABELS } from '../queries/labels';
 import type { MetricSample } from '../queries/results';
 import { capList, isoWindow, listForMessage, measurementData } from './evidence';
 import { expectedTasks, expectedTasksEvidence, Findings, recordMeasurementErrors } from './findings';
+import { assessMetricContinuity, type MetricContinuityInput } from './metric-continuity';
 import { recordSampleFaults } from './samples';
 import {
   nextDeadlineField,
@@ -40,6 +41,14 @@ export interface MetricsInput {
    * after its own start is `failed` (its metrics are not reaching AMP at all).
    */
   readonly taskStarts?: TaskStarts;
+  /**
+   * Names, label keys and scrape cadence against Register's baseline (core/verify/metric-continuity);
+   * absent: only `up` and the series count are judged.
+   */
+  readonly continuity?: Omit<
+    MetricContinuityInput,
+    'service' | 'expectedTaskIds' | 'taskStarts' | 'evaluatedAtMs' | 'requireBaseline'
+  >;
 }
 
 /**
@@ -134,6 +143,12 @@ export function assessMetrics(input: MetricsInput): Assessment {
   const errors = recordMeasurementErrors(findings, [
     ['up', input.up],
     ['series count', input.seriesCount],
+    ...(input.continuity
+      ? ([
+          ["the new tasks' series", input.continuity.series],
+          ["the new tasks' up samples", input.continuity.up],
+        ] as const)
+      : []),
   ]);
   const unsound = recordSampleFaults(findings, input.evaluatedAtMs, [
     ['up', input.up],
@@ -166,6 +181,18 @@ export function assessMetrics(input: MetricsInput): Assessment {
   // Series continuity against the baseline.
   const countSamples = measurementData(input.seriesCount);
   const { continuity, summary } = assessContinuity(findings, input, countSamples);
+  const names = input.continuity
+    ? assessMetricContinuity(findings, {
+        ...input.continuity,
+        service: input.service,
+        expectedTaskIds: expected,
+        taskStarts: input.taskStarts,
+        evaluatedAtMs: input.evaluatedAtMs,
+        requireBaseline: input.requireBaseline !== false,
+      })
+    : undefined;
+  const absence = nextDeadlineField(tasksWithoutUp, input.taskStarts, input.evaluatedAtMs).nextDeadlineMs;
+  const deadlines = [absence, names?.nextDeadlineMs].filter((d): d is number => d !== undefined);
 
   const verdict = findings.verdict;
   const shown = expectedTasksEvidence(expected);
@@ -179,10 +206,16 @@ export function assessMetrics(input: MetricsInput): Assessment {
     name: input.name ?? 'metrics',
     verdict,
     message,
-    ...nextDeadlineField(tasksWithoutUp, input.taskStarts, input.evaluatedAtMs),
+    ...(deadlines.length > 0 ? { nextDeadlineMs: Math.min(...deadlines) } : {}),
     evidence: {
       query: input.up.query,
-      queries: { up: input.up.query, seriesCount: input.seriesCount.query },
+      queries: {
+        up: input.up.query,
+        seriesCount: input.seriesCount.query,
+        ...(input.continuity
+          ? { series: input.continuity.series.query, upSamples: input.continuity.up.query }
+          : {}),
+      },
       ...(input.window ? { window: isoWindow(input.window) } : {}),
       evaluatedAt: new Date(input.evaluatedAtMs).toISOString(),
       values: {
@@ -196,6 +229,7 @@ export function assessMetrics(input: MetricsInput): Assessment {
           ? { taskAgeSeconds: taskAgesSeconds(input.taskStarts, shown.expectedTaskIds, input.evaluatedAtMs) }
           : {}),
         seriesContinuity: continuity,
+        ...(names ? { metricContinuity: names.evidence } : {}),
         errors,
         unsoundSamples: unsound,
       },

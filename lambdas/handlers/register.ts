@@ -12,6 +12,7 @@ import { watchedContainers } from '../adapters/log-groups';
 import { logContainersOf } from '../../core/taskdef/log-containers';
 import type { ServiceBaseline } from '../../core/verify/service-baseline';
 import { measureJsonBaseline } from '../measure/json-baseline';
+import { measureServiceBaseline } from '../measure/baseline';
 import { parseEvent, taskEventSchema } from '../event';
 import { loadPlan, planField, servicePlanOf, workItemField } from '../shared';
 
@@ -36,6 +37,20 @@ export interface RegisterResult {
   /** What the service looked like before anything here changed; Verify reads it at `$.register.baseline`. */
   readonly baseline: ServiceBaseline;
   readonly progress: Progress;
+}
+
+/** The baseline in a few figures for the progress stream (the whole of it stays in the state). */
+function baselineSummary(baseline: ServiceBaseline): Record<string, unknown> {
+  const m = baseline.metrics;
+  if (!m) return {};
+  if ('unreadable' in m) return { metrics: { unreadable: m.unreadable } };
+  return {
+    metrics: {
+      names: Object.keys(m.names).length,
+      namesSeen: m.namesSeen,
+      samplesPerMinute: m.cadence?.samplesPerMinute ?? null,
+    },
+  };
 }
 
 // SSM standard parameters hold 4 KB; bigger configs need the advanced tier.
@@ -72,17 +87,22 @@ export async function handler(event: unknown): Promise<RegisterResult> {
       progress: { service: svc.name, step: 'register', status: 'skipped', message: result.reason },
     };
   }
-  // Measured before the config is stored and the definition registered: the service still logs
-  // with awslogs until UpdateService.
-  const baseline: ServiceBaseline = {
-    logs: await measureJsonBaseline({
+  // Measured before the config is stored and the definition registered: the service still runs
+  // ADOT and logs with awslogs until UpdateService, and a retried step measures again.
+  const [metricsBaseline, logsBaseline] = await Promise.all([
+    measureServiceBaseline(plan, svc.name, {
+      now,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    }),
+    measureJsonBaseline({
       logs: createLogsClient(plan.region),
       plan,
       taskDefinition: current,
       mainContainers: watchedContainers(current.taskDefinition, svc),
       atMs: now(),
     }),
-  };
+  ]);
+  const baseline: ServiceBaseline = { ...metricsBaseline, logs: logsBaseline };
   await awsCall(`ssm:PutParameter ${result.configParameter}`, () =>
     aws.ssm.send(
       new PutParameterCommand({
@@ -114,6 +134,7 @@ export async function handler(event: unknown): Promise<RegisterResult> {
         baselineArn: state.service.baselineArn,
         configParameter: result.configParameter,
         warnings: result.warnings,
+        baseline: baselineSummary(baseline),
       },
     },
   };

@@ -15,6 +15,7 @@ import type { Plan } from '../../core/plan/schema';
 import type { CheckResult } from '../../core/report/types';
 import { assessDeployment, type Assessment } from '../../core/verify';
 import { jsonBaselineSchema } from '../../core/verify/json-share';
+import { metricBaselineOf } from '../../core/verify/service-baseline';
 import { describeService, runningTasksOf } from '../adapters/ecs';
 import { createEcsClient } from '../clients/aws-ecs';
 import { now } from '../clock';
@@ -104,6 +105,7 @@ export async function handler(event: unknown): Promise<VerifyResult> {
         taskArns,
         taskStarts: { startedAtMs, deadlineMs: verification.metrics.deadline },
         baselineSeriesCount: state.service.seriesBaseline,
+        baseline: metricBaselineOf(state.register),
         atMs,
       }),
       measurePlanChecks(plan, svc.name, atMs),

@@ -9,26 +9,62 @@ import {
   type CustomValue,
 } from '../../core/verify';
 import type { TaskStarts } from '../../core/verify/task-clock';
+import type { MetricBaselineReading } from '../../core/verify/metric-baseline';
+import { taskIdOf } from '../../core/verify';
 import { lokiClientFor } from '../adapters/loki-client';
+import { measureNamesAndCadence, type MetricNamesAndCadence } from './baseline';
 import { ampClientFor, measure } from '../adapters/observability';
 
-/** `up` for every new task and the series count against the preflight baseline, in AMP, at `atMs`. */
+/**
+ * The new tasks' series and raw `up` samples, when there is a baseline to compare them with;
+ * otherwise nothing is asked and the check says why (core/verify/metric-continuity).
+ */
+async function continuityMeasurements(
+  plan: Plan,
+  service: string,
+  baseline: MetricBaselineReading | undefined,
+  taskArns: readonly string[],
+  atMs: number,
+): Promise<MetricNamesAndCadence> {
+  if (baseline === undefined || 'unreadable' in baseline || taskArns.length === 0) {
+    const none = { query: 'not asked: no metric baseline or no new task to compare', data: [] };
+    return { series: none, up: none };
+  }
+  const { metrics } = plan.verification;
+  return measureNamesAndCadence({
+    plan,
+    service,
+    atMs,
+    windowMs: metrics.baselineWindow,
+    cadenceWindowMs: metrics.cadenceWindow,
+    taskIds: [...new Set(taskArns.map(taskIdOf))],
+  });
+}
+
+/**
+ * `up` for every new task, the series count against the preflight baseline, and the names, label
+ * keys and scrape cadence against Register's baseline, in AMP, at `atMs`.
+ */
 export async function measureMetrics(input: {
   readonly plan: Plan;
   readonly service: string;
   readonly taskArns: readonly string[];
   readonly taskStarts: TaskStarts;
   readonly baselineSeriesCount: number | null | undefined;
+  /** `$.register.baseline.metrics`. */
+  readonly baseline: MetricBaselineReading | undefined;
   readonly atMs: number;
 }): Promise<Assessment> {
   const { plan, atMs } = input;
   const amp = ampClientFor(plan);
   const upQuery = upByTask(input.service);
   const seriesQuery = seriesCountForService(input.service);
-  const [up, seriesCount] = await Promise.all([
+  const [up, seriesCount, continuity] = await Promise.all([
     measure(upQuery, async () => latestSamples(await amp.query(upQuery, atMs))),
     measure(seriesQuery, async () => latestSamples(await amp.query(seriesQuery, atMs))),
+    continuityMeasurements(plan, input.service, input.baseline, input.taskArns, atMs),
   ]);
+  const { metrics } = plan.verification;
   return assessMetrics({
     name: 'metrics',
     service: input.service,
@@ -40,6 +76,14 @@ export async function measureMetrics(input: {
     requireBaseline: plan.verification.metrics.requireBaseline,
     minSeriesRatio: plan.verification.metrics.minSeriesRatio,
     taskStarts: input.taskStarts,
+    continuity: {
+      baseline: input.baseline,
+      series: continuity.series,
+      up: continuity.up,
+      mayDisappear: metrics.mayDisappear,
+      maxCadenceDeviation: metrics.maxCadenceDeviation,
+      cadenceWindowMs: metrics.cadenceWindow,
+    },
   });
 }
 

@@ -208,6 +208,8 @@ function stampedAt(at: number | undefined, result: { metric: unknown; value: rea
   return at === undefined ? result : result.map((r) => ({ ...r, value: [at, r.value[1]] }));
 }
 const serviceOf = (query: string) => /service_name="([^"]+)"/.exec(query)?.[1] ?? '';
+/** The ids of a `task_id=~"a|b"` matcher, or undefined without one. */
+const taskIdsOf = (query: string) => /task_id=~"([^"]+)"/.exec(query)?.[1]?.split('|');
 
 function fakeHttp(world: World, url: URL, init?: RequestInit): Response {
   if (url.hostname.startsWith('loki')) {
@@ -260,8 +262,19 @@ function fakeHttp(world: World, url: URL, init?: RequestInit): Response {
   }
   if (url.hostname.startsWith('aps-workspaces')) {
     world.calls.push(`amp ${url.pathname}`);
-    const query = new URLSearchParams(String(init?.body ?? '')).get('query') ?? '';
+    const form = new URLSearchParams(String(init?.body ?? ''));
+    const query = form.get('query') ?? '';
     const at = requestedSeconds(url, init);
+    if (url.pathname.endsWith('/api/v1/series')) {
+      const match = form.get('match[]') ?? '';
+      return json({ status: 'success', data: world.ampSeries(serviceOf(match), taskIdsOf(match)) });
+    }
+    const range = /\[(\d+)(ms|s|m|h)\]$/.exec(query);
+    if (query.startsWith('up') && range) {
+      const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[range[2] as 'ms' | 's' | 'm' | 'h'];
+      const series = world.ampUpSamples(serviceOf(query), Number(range[1]) * unit, taskIdsOf(query));
+      return json({ status: 'success', data: { resultType: 'matrix', result: series } });
+    }
     if (query.startsWith('up')) return vector(stampedAt(at, world.ampUp(serviceOf(query))));
     if (query.startsWith('count(')) return vector(stampedAt(at, world.ampSeriesCount(serviceOf(query))));
     return vector(stampedAt(at, [{ metric: {}, value: [world.nowMs / 1000, '1'] }]));

@@ -11,7 +11,8 @@ export function testPlan(overrides: (plan: Record<string, any>) => void = () => 
   >;
   plan.verification.deploymentTimeout = '20s';
   plan.verification.logs.deadline = '10s';
-  plan.verification.metrics = { ...plan.verification.metrics, deadline: '10s' };
+  // The cadence window must be shorter than the deadline; the fake collectors scrape every 2 s.
+  plan.verification.metrics = { ...plan.verification.metrics, deadline: '10s', cadenceWindow: '5s' };
   plan.verification.checks = plan.verification.checks.map((c: Record<string, unknown>) => ({
     ...c,
     deadline: '10s',

@@ -32,6 +32,13 @@ export interface Faults {
   upFlapping?: string[];
   /** Plan service names whose metrics never reach AMP after the migration. */
   metricsMissing?: string[];
+  /** Plan service names whose Alloy tasks export `temporal_request_latency` under another name. */
+  metricRenamed?: string[];
+  /**
+   * Plan service name -> the scrape interval of its Alloy tasks. ADOT's, and the default, is 2 s:
+   * the test clock moves a second per reading, so a 5 s cadence window holds two or three scrapes.
+   */
+  alloyScrapeIntervalMs?: Record<string, number>;
   lokiNotReady?: boolean;
   canaryLost?: boolean;
   /** HTTP statuses returned, one per request, by the next Loki API calls other than /ready (e.g. [429, 503]). */
@@ -387,6 +394,57 @@ export class World {
         metric: { __name__: 'up', service_name: planName, task_id: t.taskArn.split('/').pop()! },
         value: [this.nowMs / 1000, '1'],
       }));
+  }
+
+  /** The label sets of the series AMP holds for the service's running tasks (both collectors). */
+  ampSeries(planName: string, taskIds?: readonly string[]) {
+    const s = [...this.services.values()].find((x) => x.planName === planName);
+    if (!s) return [];
+    return s.tasks.flatMap((t) => {
+      const taskId = t.taskArn.split('/').pop()!;
+      if (taskIds && !taskIds.includes(taskId)) return [];
+      const onAlloy = this.collectorOf(t.taskDefinitionArn) === 'alloy';
+      if (onAlloy && this.faults.metricsMissing?.includes(planName)) return [];
+      const target = { job: 'temporal', instance: '127.0.0.1:9090', service_name: planName, task_id: taskId };
+      const renamed = onAlloy && this.faults.metricRenamed?.includes(planName);
+      return [
+        { __name__: 'up', ...target },
+        { __name__: 'service_requests', ...target, operation: 'StartWorkflowExecution' },
+        { __name__: renamed ? 'temporal_request_latency_renamed' : 'temporal_request_latency', ...target },
+        // ADOT's own telemetry, which the plan's mayDisappear lets go.
+        ...(onAlloy
+          ? []
+          : [
+              {
+                __name__: 'otelcol_exporter_sent_metric_points',
+                ...target,
+                exporter: 'prometheusremotewrite',
+              },
+            ]),
+      ];
+    });
+  }
+
+  /** The raw `up` samples of each task over the window: one per scrape, from the task's start. */
+  ampUpSamples(planName: string, windowMs: number, taskIds?: readonly string[]) {
+    const s = [...this.services.values()].find((x) => x.planName === planName);
+    if (!s) return [];
+    return s.tasks.flatMap((t) => {
+      const taskId = t.taskArn.split('/').pop()!;
+      if (taskIds && !taskIds.includes(taskId)) return [];
+      const onAlloy = this.collectorOf(t.taskDefinitionArn) === 'alloy';
+      if (onAlloy && this.faults.metricsMissing?.includes(planName)) return [];
+      const interval = (onAlloy ? this.faults.alloyScrapeIntervalMs?.[planName] : undefined) ?? 2_000;
+      const values: [number, string][] = [];
+      for (let at = t.startedAt.getTime(); at <= this.nowMs; at += interval)
+        if (at >= this.nowMs - windowMs) values.push([at / 1000, '1']);
+      return [
+        {
+          metric: { __name__: 'up', service_name: planName, task_id: taskId, instance: '127.0.0.1:9090' },
+          values,
+        },
+      ];
+    });
   }
 
   ampSeriesCount(planName: string) {
