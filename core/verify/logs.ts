@@ -190,7 +190,6 @@ export function assessLogs(input: LogsInput): Assessment {
       },
     );
     if (json.outcome === 'failed') findings.add('failed', json.message);
-    else if (json.outcome === 'not-judged' && units.length > 0) findings.note(json.message);
   }
 
   // Required labels on every stream. `level` is never among them (the plan refuses it): it comes
@@ -217,9 +216,11 @@ export function assessLogs(input: LogsInput): Assessment {
   const what = perContainer
     ? `containers ${containers.join(', ')} of all ${expected.length} tasks`
     : `all ${expected.length} tasks`;
+  // A share not judged yet is said in a passing message only: it is no cause of anything.
+  const notJudged = json?.outcome === 'not-judged' && units.length > 0 ? `; ${json.message}` : '';
   const message =
     verdict === 'passed'
-      ? `${what} of ${input.service} ship labelled, parseable logs to Loki (${totalLines} lines, ${errorLines} not JSON)${findings.problems.length > 0 ? `; ${findings.message}` : ''}`
+      ? `${what} of ${input.service} ship labelled, parseable logs to Loki (${totalLines} lines, ${errorLines} not JSON)${notJudged}`
       : findings.message;
   const jsonErrorRatio = lines && jsonErrors && totalLines > 0 ? round(errorLines / totalLines) : null;
 

@@ -308,6 +308,12 @@ export class CloudWatchLogsTwin {
             )
             .sort((a, b) => a.e.timestamp - b.e.timestamp || a.e.seq - b.e.seq);
           const limit = typeof input['limit'] === 'number' ? input['limit'] : 10000;
+          // The API's constraint on limit (FilterLogEvents reference: 1 to 10,000 events).
+          if (!Number.isInteger(limit) || limit < 1 || limit > 10000)
+            throw clientError(
+              E,
+              `1 validation error detected: Value '${String(limit)}' at 'limit' failed to satisfy constraint: Member must have value ${limit < 1 ? 'greater than or equal to 1' : 'less than or equal to 10000'}`,
+            );
           const { page, next } = pageOf(events, input['nextToken'], limit);
           return {
             events: page.map(({ s, e }) => ({
