@@ -2,7 +2,9 @@ import { now } from '../clock';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import * as z from 'zod';
 import { timingSchema, type Progress } from '../../core/execution';
-import { migrate } from '../../core/taskdef';
+import { migrate, shadowTaskDefinition, type ShadowStream } from '../../core/taskdef';
+import { logGroupFor } from '../../core/plan/resolve';
+import { shadowOf } from '../../core/plan/shadow';
 import { awsCall } from '../adapters/aws-errors';
 import { describeService, describeTaskDefinition, registerTaskDefinition } from '../adapters/ecs';
 import { createEcsClient } from '../clients/aws-ecs';
@@ -29,6 +31,11 @@ export interface RegisterResult {
   readonly configParameter?: string;
   readonly warnings: string[];
   readonly startedAt: string;
+  /**
+   * With a shadow step in the service's phase: the revision that keeps awslogs beside the Alloy
+   * sidecar (UpdateService `shadow` deploys it first) and the CloudWatch streams VerifyShadow counts.
+   */
+  readonly shadow?: { readonly taskDefinitionArn: string; readonly streams: ShadowStream[] };
   /**
    * The containers of the registered definition whose logs Alloy collects: the logs check wants
    * lines from each of them in every new task. Absent when the definition records none.
@@ -103,6 +110,13 @@ export async function handler(event: unknown): Promise<RegisterResult> {
     }),
   ]);
   const baseline: ServiceBaseline = { ...metricsBaseline, logs: logsBaseline };
+  // Built (and refused) before anything is stored or registered.
+  const shadowPlan = shadowOf(plan, svc.name);
+  const shadowBody =
+    shadowPlan &&
+    shadowTaskDefinition(current, result.taskDefinition, result.mainContainers, svc.name, (container) =>
+      logGroupFor(plan, svc.name, container),
+    );
   await awsCall(`ssm:PutParameter ${result.configParameter}`, () =>
     aws.ssm.send(
       new PutParameterCommand({
@@ -115,10 +129,15 @@ export async function handler(event: unknown): Promise<RegisterResult> {
     ),
   );
   const taskDefinitionArn = await registerTaskDefinition(aws.ecs, result.taskDefinition);
+  const shadow = shadowBody && {
+    taskDefinitionArn: await registerTaskDefinition(aws.ecs, shadowBody.taskDefinition),
+    streams: shadowBody.streams,
+  };
   return {
     taskDefinitionArn,
     baselineArn: state.service.baselineArn,
     registered: true,
+    ...(shadow ? { shadow } : {}),
     configParameter: result.configParameter,
     warnings: result.warnings,
     startedAt,
@@ -128,9 +147,10 @@ export async function handler(event: unknown): Promise<RegisterResult> {
       service: svc.name,
       step: 'register',
       status: 'ok',
-      message: `registered ${taskDefinitionArn} (Alloy sidecar, json-file logs), baseline ${state.service.baselineArn}`,
+      message: `registered ${taskDefinitionArn} (Alloy sidecar, json-file logs)${shadow ? ` and the shadow ${shadow.taskDefinitionArn} (Alloy sidecar, awslogs kept)` : ''}, baseline ${state.service.baselineArn}`,
       evidence: {
         taskDefinitionArn,
+        ...(shadow ? { shadowTaskDefinitionArn: shadow.taskDefinitionArn } : {}),
         baselineArn: state.service.baselineArn,
         configParameter: result.configParameter,
         warnings: result.warnings,

@@ -22,7 +22,7 @@ import { now } from '../clock';
 import { parseEvent, taskEventSchema } from '../event';
 import { measureLogs } from '../measure/logs';
 import { measureMetrics, measurePlanChecks } from '../measure/metrics';
-import { loadPlan, planField, servicePlanOf, stepResult } from '../shared';
+import { loadPlan, planField, servicePlanOf, shadowChecks, shadowVerifyField, stepResult } from '../shared';
 
 const eventSchema = taskEventSchema(
   ['verify'],
@@ -31,6 +31,7 @@ const eventSchema = taskEventSchema(
     service: workItemSchema,
     update: deploymentTargetSchema,
     verify: z.looseObject({ verification: verificationStateSchema }).optional(),
+    shadowVerify: shadowVerifyField,
     register: z
       .looseObject({
         startedAt: z.string().optional(),
@@ -154,7 +155,8 @@ function verifyResult(
     service: state.service,
     outcome: 'migrated',
     taskDefinitionAfter: state.update.taskDefinitionArn,
-    checks: step.checks,
+    // The shadow step's completeness figures come first: it ran before the final revision.
+    checks: [...shadowChecks(state.shadowVerify), ...step.checks],
     startedAt: state.register?.startedAt,
     finishedAt: new Date(context.nowMs).toISOString(),
     warnings: state.register?.warnings,
