@@ -19,6 +19,9 @@ import { formatDuration, parseDuration } from '../core/plan/duration';
  *                                              15 s after its restart policy would restart it
  *   <service>:alloy-crash-after=<duration>     the same, <duration> after each task started running
  *   <service>:no-remote-write-permission       its task role loses aps:RemoteWrite: preflight refuses the run
+ *   <service>:metric-renamed                   its Alloy tasks export service_requests as service_requests_total
+ *   <service>:app-logs-missing                 its Alloy sidecars ship only the non-essential (helper)
+ *                                              containers' lines: the application's never reach Loki
  *   loki:not-ready                             Loki's /ready answers 503
  *   loki:http-<status>x<N>                     Loki's query API answers <status> (429 or 5xx) N times
  *   loki:canary-dropped                        Loki's push API accepts the canary stream (204) but stores nothing
@@ -40,6 +43,8 @@ export type Fault =
   | { readonly kind: 'alloy-crash'; readonly service: string }
   | OnsetFault<'alloy-crash-after'>
   | { readonly kind: 'no-remote-write-permission'; readonly service: string }
+  | { readonly kind: 'metric-renamed'; readonly service: string }
+  | { readonly kind: 'app-logs-missing'; readonly service: string }
   | { readonly kind: 'loki-not-ready' }
   | { readonly kind: 'loki-http'; readonly status: number; readonly times: number }
   | { readonly kind: 'loki-canary-dropped' }
@@ -71,6 +76,8 @@ export const FAULT_GRAMMAR = [
   '<service>:alloy-crash',
   '<service>:alloy-crash-after=<duration>',
   '<service>:no-remote-write-permission',
+  '<service>:metric-renamed',
+  '<service>:app-logs-missing',
   'loki:not-ready',
   'loki:http-<429|5xx>x<N>',
   'loki:canary-dropped',
@@ -88,6 +95,8 @@ const SERVICE_FAULTS = new Set([
   'flapping-metrics',
   'alloy-crash',
   'no-remote-write-permission',
+  'metric-renamed',
+  'app-logs-missing',
 ]);
 
 /**
@@ -102,6 +111,12 @@ export const FLAP_PHASE_MS = 30_000;
  */
 export const ALLOY_CRASH_MARGIN_MS = 15_000;
 
+/**
+ * What `metric-renamed` renames: a counter exported with the `_total` suffix after the switch, as a
+ * pipeline that normalises OpenMetrics counter names does, so a baseline name disappears.
+ */
+export const RENAMED_METRIC = { from: 'service_requests', to: 'service_requests_total' } as const;
+
 /** Help lines under FAULT_GRAMMAR, for the faults whose spec does not say what they do. */
 export const FAULT_NOTES = [
   'broken-json-after, no-logs-after: good lines until <duration> (60s, 5m,',
@@ -115,6 +130,9 @@ export const FAULT_NOTES = [
   'and it ships the lines written meanwhile; without one it stays down',
   'alloy-crash-after=<duration>: that exit, <duration> after the task',
   'started (sooner than the period: ECS does not restart it)',
+  `metric-renamed: Alloy tasks export ${RENAMED_METRIC.from} as ${RENAMED_METRIC.to}`,
+  'app-logs-missing: Alloy ships only the lines of non-essential (helper)',
+  "containers; the essential containers' lines never reach Loki",
 ] as const;
 
 /** Onsets are timers on the sandbox clock; a day is far past any soak, and far from timer overflow. */
@@ -236,6 +254,10 @@ export function describeFault(f: Fault): string {
       return `loki: HTTP ${f.status} x${f.times}`;
     case 'ecs-throttle':
       return `ecs: throttle x${f.times}`;
+    case 'metric-renamed':
+      return `${f.service}: metric-renamed (Alloy tasks export ${RENAMED_METRIC.from} as ${RENAMED_METRIC.to})`;
+    case 'app-logs-missing':
+      return `${f.service}: app-logs-missing (only non-essential helper containers' lines reach Loki)`;
     default:
       return 'service' in f ? `${f.service}: ${f.kind}` : f.kind;
   }

@@ -14,6 +14,7 @@ import { isCanaryStream, isSeriesCountQuery, SERIES_COUNT_UNREADABLE } from './f
 import { FaultInjector, type Fault } from './faults';
 import { createLokiHandler, LokiStore } from './loki';
 import { createAmpProxy } from './prometheus/amp-proxy';
+import { MIN_SCRAPE_INTERVAL_MS } from './prometheus/config';
 import { listen, type Route } from './server';
 import { substitute, substitutions } from './sfn/definition';
 import { handlerResolver, installLambdaClock, type LambdaHandler } from './sfn/lambda-runner';
@@ -27,10 +28,32 @@ export const ORCHESTRATOR_NAME = 'alloy-rollout';
 /** The AMP workspace the sandbox answers for when the options name none. */
 export const DEFAULT_AMP_WORKSPACE_ID = 'ws-sandbox';
 
+/**
+ * Scrape intervals (simulated) the metrics backend gets ready for at start: ADOT's 15 s, Alloy's
+ * 60 s default, and the 10 s and 30 s configs also use. Another interval waits for Prometheus'
+ * discovery (about 5 real seconds) the first time a task asks for it.
+ */
+const USUAL_SCRAPE_INTERVALS_MS = [10_000, 15_000, 30_000, 60_000] as const;
+
+/** A simulated scrape interval in real ms, never below what the backend accepts. */
+function realInterval(simulatedMs: number, clock: SimClock): number {
+  return Math.max(MIN_SCRAPE_INTERVAL_MS, clock.realMs(simulatedMs));
+}
+
+/** A target as the wall-clock scraper sees it: its interval in real time. */
+function onWallClock(target: ScrapeTarget, clock: SimClock): ScrapeTarget {
+  return target.scrapeIntervalMs === undefined
+    ? target
+    : { ...target, scrapeIntervalMs: realInterval(target.scrapeIntervalMs, clock) };
+}
+
 /** Anything that scrapes task metrics (the real Prometheus the sandbox starts, or a test double). */
 export interface MetricsBackend {
   readonly url: string;
+  /** The targets with their scrapeIntervalMs in real time, as a wall-clock scraper needs it. */
   setTargets(targets: ScrapeTarget[]): Promise<void>;
+  /** Real scrape intervals to be ready for before a target asks for them. */
+  declareIntervals?(intervalsMs: readonly number[]): Promise<void>;
   /** Resolves once this many targets are scraped successfully. */
   waitForTargets?(count: number, options?: { timeoutMs?: number }): Promise<void>;
   stop(): Promise<void>;
@@ -127,7 +150,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     metricsAddress: () => address,
     onTargets: (targets) => {
       const backend = metricsBackend;
-      if (backend) targetsChain = targetsChain.then(() => backend.setTargets(targets)).catch(() => undefined);
+      if (backend)
+        targetsChain = targetsChain
+          .then(() => backend.setTargets(targets.map((t) => onWallClock(t, clock))))
+          .catch(() => undefined);
     },
     serviceLabel: (ecsService) => reverseAliases.get(ecsService) ?? ecsService,
     ...(options.logPeriodMs !== undefined ? { logPeriodMs: options.logPeriodMs } : {}),
@@ -200,6 +226,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (options.metrics) {
     try {
       metricsBackend = await options.metrics(url);
+      await metricsBackend.declareIntervals?.(USUAL_SCRAPE_INTERVALS_MS.map((ms) => realInterval(ms, clock)));
     } catch (error) {
       await http.close();
       clock.stop();
@@ -238,7 +265,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...(metricsBackend ? { metricsBackend, ampQueryUrl: `${url}/workspaces/${ampWorkspaceId}` } : {}),
     async metricsSettled(timeoutMs = 30_000) {
       await targetsChain;
-      await metricsBackend?.setTargets(workload.targets());
+      await metricsBackend?.setTargets(workload.targets().map((t) => onWallClock(t, clock)));
       await metricsBackend?.waitForTargets?.(workload.targets().length, { timeoutMs });
     },
     async deployOrchestrator(name = ORCHESTRATOR_NAME) {

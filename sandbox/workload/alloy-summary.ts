@@ -1,4 +1,9 @@
 import { describeAlloyConfig } from '../../core/alloy';
+import { parseDuration } from '../../core/plan/duration';
+import { alloyFirstline } from './multiline';
+
+/** prometheus.scrape's default scrape_interval (Alloy reference, prometheus.scrape arguments). */
+export const ALLOY_DEFAULT_SCRAPE_INTERVAL_MS = 60_000;
 
 /**
  * What a simulated Alloy sidecar does, read from its rendered config: a config that forgets
@@ -12,6 +17,13 @@ export interface AlloyShipping {
   readonly mapsTaskId: boolean;
   /** `level` extracted from JSON lines and promoted to a label. */
   readonly mapsLevel: boolean;
+  /** The level of a line whose JSON has none, or that is not JSON; undefined: no level label. */
+  readonly levelFallback?: string;
+  /** stage.multiline blocks in pipeline order: the containers each applies to (null: all). */
+  readonly multiline?: readonly {
+    readonly containers: readonly string[] | null;
+    readonly firstline: RegExp;
+  }[];
   readonly tenant?: string;
   /** Containers a keep rule limits collection to; undefined = every container of the task. */
   readonly containers?: readonly string[];
@@ -19,22 +31,43 @@ export interface AlloyShipping {
   readonly metrics?: {
     readonly staticLabels: Readonly<Record<string, string>>;
     readonly taskIdMapped: boolean;
+    /** The `job` label (job_name); undefined: the component's name, Alloy's default. */
+    readonly jobName?: string;
+    /** The `instance` label: the one the config sets, else the scraped address; undefined: neither known. */
+    readonly instance?: string;
+    /** Simulated ms between two scrapes (scrape_interval, else Alloy's 60 s default when absent). */
+    readonly scrapeIntervalMs?: number;
   };
 }
 
 export function readAlloyShipping(config: string): AlloyShipping {
   const summary = describeAlloyConfig(config);
   const { logs, metrics } = summary;
+  const instance = metrics.instanceLabel ?? metrics.scrapeAddress;
   return {
     shipsLogs: logs.source !== null && logs.pushUrl !== null,
     staticLabels: logs.staticLabels,
     mapsContainerName: logs.mapped.containerName,
     mapsTaskId: logs.mapped.taskId,
     mapsLevel: logs.mapped.level,
+    ...(logs.levelFallback !== null ? { levelFallback: logs.levelFallback } : {}),
+    // A firstline JavaScript cannot compile (an RE2-only construct) is left out: those lines stay apart.
+    multiline: logs.multiline.flatMap((m) => {
+      const firstline = alloyFirstline(m.firstline);
+      return firstline ? [{ containers: m.containers, firstline }] : [];
+    }),
     ...(logs.tenantId ? { tenant: logs.tenantId } : {}),
     ...(logs.containers ? { containers: logs.containers } : {}),
     ...(metrics.remoteWriteUrl
-      ? { metrics: { staticLabels: metrics.staticLabels, taskIdMapped: metrics.taskIdMapped } }
+      ? {
+          metrics: {
+            staticLabels: metrics.staticLabels,
+            taskIdMapped: metrics.taskIdMapped,
+            ...(metrics.jobName !== null ? { jobName: metrics.jobName } : {}),
+            ...(instance !== null ? { instance } : {}),
+            scrapeIntervalMs: parseDuration(metrics.scrapeInterval ?? '') || ALLOY_DEFAULT_SCRAPE_INTERVAL_MS,
+          },
+        }
       : {}),
   };
 }

@@ -45,13 +45,16 @@ const OPERATIONS = [
   'RespondWorkflowTaskCompleted',
 ] as const;
 
-/** Prometheus text exposition of a task's metrics; counters grow with the number of ticks. */
-export function metricsText(service: string, ticks: number): string {
+/**
+ * Prometheus text exposition of a task's metrics; counters grow with the number of ticks.
+ * `requestsName` is what the requests counter is exported as (`metric-renamed` changes it).
+ */
+export function metricsText(service: string, ticks: number, requestsName = 'service_requests'): string {
   const lines = [
-    '# HELP service_requests Requests handled, by operation.',
-    '# TYPE service_requests counter',
+    `# HELP ${requestsName} Requests handled, by operation.`,
+    `# TYPE ${requestsName} counter`,
     ...OPERATIONS.map(
-      (op, i) => `service_requests{operation="${op}",service_role="${service}"} ${ticks * (i + 3)}`,
+      (op, i) => `${requestsName}{operation="${op}",service_role="${service}"} ${ticks * (i + 3)}`,
     ),
     '# HELP service_errors Requests that failed, by operation.',
     '# TYPE service_errors counter',
@@ -91,4 +94,59 @@ export function panicLines(service: string): string[] {
     'main.main()',
     '\t/temporal/cmd/server/main.go:57 +0x1d4',
   ];
+}
+
+/** How often a container writes a stack trace: every TRACE_EVERY line pairs, first at pair TRACE_AT. */
+export const TRACE_EVERY = 40;
+export const TRACE_AT = 4;
+
+/**
+ * A Temporal error logged with the goroutine stack that led to it: zap's JSON error line, then the
+ * Go runtime's plain-text frames (`goroutine N [running]:`, function, file:line), one line each.
+ * Under awslogs with a multiline pattern matching the JSON start (`^\{`) this is one CloudWatch
+ * event; a multiline stage with the same firstline makes it one Loki entry.
+ */
+export function stackTraceLines(
+  seq: number,
+  service: string,
+  container: string,
+  nowMs: number,
+): { line: string; level?: string }[] {
+  const error = JSON.stringify({
+    level: 'error',
+    ts: new Date(nowMs).toISOString(),
+    msg: 'Persistent fetch operation failure',
+    service,
+    container,
+    error: 'context deadline exceeded',
+    'logging-call-at': 'context_impl.go:1203',
+  });
+  const frames = [
+    `goroutine ${1000 + (seq % 997)} [running]:`,
+    'go.temporal.io/server/common/log.(*zapLogger).Error(0xc000a1e2d0, {0x2b1e4f0, 0x22}, {0xc0012f8a80, 0x3, 0x3})',
+    '\t/temporal/common/log/zap_logger.go:154 +0x1c5',
+    `go.temporal.io/server/service/${service}/shard.(*ContextImpl).getWorkflowExecution(0xc000f24000)`,
+    `\t/temporal/service/${service}/shard/context_impl.go:1203 +0x2e8`,
+    'created by go.temporal.io/server/common/goro.NewHandle in goroutine 1',
+  ];
+  return [{ line: error, level: 'error' }, ...frames.map((line) => ({ line }))];
+}
+
+/**
+ * One access log line of an Envoy-style helper proxy, as JSON (`json_format`), without a `level`
+ * key: Alloy's stage.json finds none, so the line takes the config's fallback level.
+ */
+export function accessLogLine(seq: number, nowMs: number): string {
+  const op = OPERATIONS[seq % OPERATIONS.length] as string;
+  return JSON.stringify({
+    start_time: new Date(nowMs).toISOString(),
+    method: 'POST',
+    path: `/temporal.api.workflowservice.v1.WorkflowService/${op}`,
+    protocol: 'HTTP/2',
+    response_code: 200,
+    grpc_status: 'OK',
+    duration_ms: 3 + (seq % 17),
+    upstream_host: '127.0.0.1:7233',
+    request_id: `r-${seq}`,
+  });
 }

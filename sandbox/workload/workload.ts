@@ -6,11 +6,23 @@ import type { ContainerDefinition, Deployment, Service, Task, TaskDefinition } f
 import type { ContainerAgent, SchedulerHooks, StartProblem } from '../ecs/scheduler';
 import type { FaultInjector } from '../faults';
 import { AlloyProcess, crashDelayMs, drainMs, type ReadLine } from './alloy-process';
-import type { AlloyShipping } from './alloy-summary';
+import { ALLOY_DEFAULT_SCRAPE_INTERVAL_MS, type AlloyShipping } from './alloy-summary';
+import { readAdotScrape } from '../adot-config';
 import { shapeOf, type TaskShape } from './containers';
 import { JsonFileLog, type LogEntry } from './json-file';
 import { STEADY, startTaskTimeline, type TaskTimeline } from './task-timeline';
-import { logLine, metricsText, panicLines, shutdownLine } from './telemetry';
+import { RENAMED_METRIC } from '../faults';
+import { awslogsStartPattern, joinLines } from './multiline';
+import {
+  accessLogLine,
+  logLine,
+  metricsText,
+  panicLines,
+  shutdownLine,
+  stackTraceLines,
+  TRACE_AT,
+  TRACE_EVERY,
+} from './telemetry';
 
 export interface LokiSink {
   /** False while Loki is not ready: a sidecar's push then fails and the lines are lost. */
@@ -22,6 +34,15 @@ export interface ScrapeTarget {
   readonly address: string;
   readonly metricsPath: string;
   readonly labels: Record<string, string>;
+  /** Simulated ms between two scrapes, as the task's collector config says; absent: unknown. */
+  readonly scrapeIntervalMs?: number;
+}
+
+/** How a task's collector scrapes it: the labels it gives and how often, when its config says. */
+interface TaskScrape {
+  readonly job?: string;
+  readonly instance?: string;
+  readonly intervalMs?: number;
 }
 
 export interface WorkloadOptions {
@@ -39,6 +60,11 @@ export interface WorkloadOptions {
   readonly serviceLabel: (ecsService: string) => string;
   /** Simulated period between log lines of one container (bounded below in real time). */
   readonly logPeriodMs?: number;
+  /**
+   * An application container writes a stack trace every this many line pairs (default
+   * TRACE_EVERY); 0: never (tests that count lines one by one).
+   */
+  readonly stackTraceEvery?: number;
 }
 
 /** An application container of a running task. */
@@ -73,6 +99,7 @@ interface RunningTask {
   lastLinesAt?: number;
   readonly stop: () => void;
   readonly exposesMetrics: boolean;
+  readonly scrape: TaskScrape;
   /** Faults that set in while the task runs; only migrated tasks have them. */
   readonly timeline: TaskTimeline;
   readonly containers: readonly AppContainer[];
@@ -90,6 +117,9 @@ export class ScrapeFailedError extends Error {
 }
 
 const MIN_REAL_PERIOD_MS = 250;
+
+/** A non-essential container next to the application (a proxy, a log-emitting helper). */
+const isHelper = (def: ContainerDefinition): boolean => def.essential === false;
 /** SIGTERM to exit of an application container: it logs, finishes its work, logs again and exits. */
 export const GRACEFUL_SHUTDOWN_MS = 2_000;
 /** What a Go program exits with when it panics. */
@@ -205,6 +235,7 @@ export class Workload implements SchedulerHooks {
       ticks: 0,
       logPeriodMs,
       exposesMetrics,
+      scrape: this.scrapeOf(shape, shipping),
       timeline,
       containers,
       ...(sidecar ? { sidecar } : {}),
@@ -220,6 +251,31 @@ export class Workload implements SchedulerHooks {
     this.running.set(task.id, entry);
     this.emit(entry);
     this.publishTargets();
+  }
+
+  /**
+   * What the task's collector makes of its metrics: ADOT's Prometheus receiver labels them with its
+   * job_name and the target as written, every scrape_interval (the config it read at start); Alloy
+   * as its rendered config says (job_name, the instance it sets or its target, scrape_interval).
+   */
+  private scrapeOf(shape: TaskShape, shipping: AlloyShipping | undefined): TaskScrape {
+    if (shape.collector === 'alloy') {
+      const m = shipping?.metrics;
+      if (!m) return {};
+      return {
+        ...(m.jobName !== undefined ? { job: m.jobName } : {}),
+        ...(m.instance !== undefined ? { instance: m.instance } : {}),
+        intervalMs: m.scrapeIntervalMs ?? ALLOY_DEFAULT_SCRAPE_INTERVAL_MS,
+      };
+    }
+    const source = shape.adotConfig;
+    const text = !source
+      ? undefined
+      : 'inline' in source
+        ? source.inline
+        : this.o.ssm.get(source.parameter)?.value;
+    const adot = text === undefined ? null : readAdotScrape(text);
+    return adot ? { job: adot.jobName, instance: adot.instance, intervalMs: adot.scrapeIntervalMs } : {};
   }
 
   onStopped(task: Task): void {
@@ -260,24 +316,42 @@ export class Workload implements SchedulerHooks {
     return stamps.length > 0;
   }
 
-  /** One line pair of each running application container, stamped `at`. */
+  /**
+   * One line pair of each running container, stamped `at`: an application container writes JSON
+   * lines (and, every TRACE_EVERY pairs, an error with its goroutine stack), a non-essential helper
+   * (an Envoy-style proxy) its access log.
+   */
   private writePair(entry: RunningTask, at: number): void {
     const ecsService = entry.task.serviceName ?? '';
     entry.ticks += 1;
     const onAlloy = entry.shape.collector === 'alloy';
     const broken =
       onAlloy && (!!this.o.faults.forService('broken-json', ecsService) || entry.timeline.jsonBroken());
+    const service = this.o.serviceLabel(ecsService);
     for (const c of entry.containers) {
       if (c.state !== 'running') continue;
-      const lines = [0, 1].map((i) =>
-        logLine(entry.ticks * 2 + i, this.o.serviceLabel(ecsService), c.def.name, at + i, broken),
-      );
-      // stage.json + stage.labels: a line that does not parse gets no level label.
+      if (isHelper(c.def)) {
+        this.write(
+          entry,
+          c,
+          [0, 1].map((i) => ({ timeMs: at + i, line: accessLogLine(entry.ticks * 2 + i, at + i) })),
+        );
+        continue;
+      }
+      const lines = [0, 1].map((i) => logLine(entry.ticks * 2 + i, service, c.def.name, at + i, broken));
+      // A line that is not JSON gets no level of its own (stage.json finds none).
       this.write(
         entry,
         c,
         lines.map((l, i) => ({ timeMs: at + i, line: l.line, ...(broken ? {} : { level: l.level }) })),
       );
+      const every = this.o.stackTraceEvery ?? TRACE_EVERY;
+      if (every > 0 && entry.ticks % every === TRACE_AT % every)
+        this.write(
+          entry,
+          c,
+          stackTraceLines(entry.ticks, service, c.def.name, at + 2).map((l) => ({ timeMs: at + 2, ...l })),
+        );
     }
   }
 
@@ -291,11 +365,14 @@ export class Workload implements SchedulerHooks {
       const group = log.options?.['awslogs-group'] ?? '';
       const prefix = log.options?.['awslogs-stream-prefix'];
       const stream = prefix ? `${prefix}/${c.def.name}/${entry.task.id}` : entry.task.id;
+      // With a multiline pattern or datetime format the driver sends a stack trace as one event.
+      const start = awslogsStartPattern(log.options);
+      const events = start ? joinLines(entries, start, '\n').map((j) => j.entry) : entries;
       if (this.o.logs.hasGroup(group))
         this.o.logs.append(
           group,
           stream,
-          entries.map((e) => ({ timestamp: e.timeMs, message: e.line })),
+          events.map((e) => ({ timestamp: e.timeMs, message: e.line })),
         );
     } else if (c.log) {
       c.log.write(entries);
@@ -303,20 +380,33 @@ export class Workload implements SchedulerHooks {
     }
   }
 
-  /** What the sidecar read, pushed to Loki with the labels its config declares. */
+  /**
+   * What the sidecar read, shaped as its config says (multi-line blocks joined, the fallback level
+   * for lines without one) and pushed to Loki with the labels it declares.
+   */
   private ship(entry: RunningTask, read: readonly ReadLine[]): void {
     const { task, shipping } = entry;
     const ecsService = task.serviceName ?? '';
     if (!shipping?.shipsLogs || this.shipsNoLogs(ecsService) || entry.timeline.logsStopped()) return;
     const missing = this.o.faults.forService('missing-label', ecsService)?.label;
+    // app-logs-missing: the application's lines never reach Loki, a helper's still do.
+    const appLogsMissing = !!this.o.faults.forService('app-logs-missing', ecsService);
+    const helpers = new Set(entry.containers.filter((c) => isHelper(c.def)).map((c) => c.def.name));
+    const kept = read.filter(
+      (l) =>
+        (shipping.containers?.includes(l.container) ?? true) &&
+        !(appLogsMissing && !helpers.has(l.container)),
+    );
     const streams = new Map<string, { stream: Record<string, string>; values: [string, string][] }>();
     let count = 0;
-    for (const l of read) {
-      if (!(shipping.containers?.includes(l.container) ?? true)) continue;
+    for (const { entry: l, lines } of this.shape(shipping, kept)) {
+      // A multi-line block is one entry in Loki: count its lines once, as Loki will.
+      entry.lines.written -= lines - 1;
       const labels: Record<string, string> = { ...shipping.staticLabels };
       if (shipping.mapsContainerName) labels['container_name'] = l.container;
       if (shipping.mapsTaskId) labels['task_id'] = task.id;
-      if (shipping.mapsLevel && l.level !== undefined) labels['level'] = l.level;
+      const level = l.level ?? shipping.levelFallback;
+      if (shipping.mapsLevel && level !== undefined) labels['level'] = level;
       if (missing) delete labels[missing];
       const key = JSON.stringify(Object.entries(labels).sort());
       const s = streams.get(key) ?? { stream: labels, values: [] };
@@ -331,6 +421,18 @@ export class Workload implements SchedulerHooks {
     } catch {
       // A rejected push is lost, as with a real sidecar after its retries.
     }
+  }
+
+  /** The config's stage.multiline, per container: the first stage that applies to it joins its lines. */
+  private shape(shipping: AlloyShipping, read: readonly ReadLine[]): { entry: ReadLine; lines: number }[] {
+    const stages = shipping.multiline ?? [];
+    if (stages.length === 0) return read.map((entry) => ({ entry, lines: 1 }));
+    const byContainer = new Map<string, ReadLine[]>();
+    for (const l of read) byContainer.set(l.container, [...(byContainer.get(l.container) ?? []), l]);
+    return [...byContainer].flatMap(([container, lines]) => {
+      const stage = stages.find((m) => m.containers === null || m.containers.includes(container));
+      return stage ? joinLines(lines, stage.firstline) : lines.map((entry) => ({ entry, lines: 1 }));
+    });
   }
 
   /** `alloy-crash`: the sidecar exits on its own; ECS decides whether it comes back. */
@@ -379,8 +481,11 @@ export class Workload implements SchedulerHooks {
     for (const c of entry.containers) {
       if (c.state !== 'running') continue;
       c.state = 'stopping';
-      const l = shutdownLine('sigterm', service, c.def.name, now);
-      this.write(entry, c, [{ timeMs: now, line: l.line, level: l.level }]);
+      // A helper proxy drains quietly; the Temporal server says it is shutting down.
+      if (!isHelper(c.def)) {
+        const l = shutdownLine('sigterm', service, c.def.name, now);
+        this.write(entry, c, [{ timeMs: now, line: l.line, level: l.level }]);
+      }
       exits[c.def.name] = GRACEFUL_SHUTDOWN_MS;
     }
     sidecar?.alloy.collect();
@@ -397,7 +502,7 @@ export class Workload implements SchedulerHooks {
     const c = entry.containers.find((x) => x.def.name === container);
     if (!c || c.state === 'exited') return;
     // A container killed at its stop timeout never got to say it stopped.
-    if (exitCode === 0 && c.state === 'stopping') {
+    if (exitCode === 0 && c.state === 'stopping' && !isHelper(c.def)) {
       const now = this.o.clock.now();
       const l = shutdownLine('stopped', this.o.serviceLabel(task.serviceName ?? ''), c.def.name, now);
       this.write(entry, c, [{ timeMs: now, line: l.line, level: l.level }]);
@@ -457,7 +562,14 @@ export class Workload implements SchedulerHooks {
     if (!entry || !entry.exposesMetrics) return undefined;
     if (!entry.timeline.scrape())
       throw new ScrapeFailedError('collector unavailable (injected fault: flapping-metrics)');
-    return metricsText(this.o.serviceLabel(entry.task.serviceName ?? ''), entry.ticks);
+    const ecsService = entry.task.serviceName ?? '';
+    const renamed =
+      entry.shape.collector === 'alloy' && !!this.o.faults.forService('metric-renamed', ecsService);
+    return metricsText(
+      this.o.serviceLabel(ecsService),
+      entry.ticks,
+      renamed ? RENAMED_METRIC.to : RENAMED_METRIC.from,
+    );
   }
 
   targets(): ScrapeTarget[] {
@@ -467,15 +579,22 @@ export class Workload implements SchedulerHooks {
         address: this.o.metricsAddress(),
         metricsPath: `/_tasks/${e.task.id}/metrics`,
         labels: this.metricLabels(e),
+        ...(e.scrape.intervalMs !== undefined ? { scrapeIntervalMs: e.scrape.intervalMs } : {}),
       }));
   }
 
   /**
    * ADOT keeps the labels the team's pipeline gives (cluster, service, task); Alloy adds what its
-   * config declares (static labels, task_id when mapped).
+   * config declares (static labels, task_id when mapped). Both carry the job and instance their
+   * scrape gives (scrapeOf).
    */
   private metricLabels(e: RunningTask): Record<string, string> {
-    const base = { cluster: e.task.clusterName, service_name: this.o.serviceLabel(e.task.serviceName ?? '') };
+    const base = {
+      ...(e.scrape.job !== undefined ? { job: e.scrape.job } : {}),
+      ...(e.scrape.instance !== undefined ? { instance: e.scrape.instance } : {}),
+      cluster: e.task.clusterName,
+      service_name: this.o.serviceLabel(e.task.serviceName ?? ''),
+    };
     const alloy = e.shipping?.metrics;
     if (e.shape.collector !== 'alloy' || !alloy) return { ...base, task_id: e.task.id };
     return { ...base, ...alloy.staticLabels, ...(alloy.taskIdMapped ? { task_id: e.task.id } : {}) };

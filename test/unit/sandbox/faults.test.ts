@@ -27,6 +27,8 @@ describe('parseFault', () => {
     ],
     ['history:flapping-metrics', { kind: 'flapping-metrics', service: 'history' }],
     ['history:alloy-crash', { kind: 'alloy-crash', service: 'history' }],
+    ['history:metric-renamed', { kind: 'metric-renamed', service: 'history' }],
+    ['frontend:app-logs-missing', { kind: 'app-logs-missing', service: 'frontend' }],
     [
       'history:alloy-crash-after=90s',
       { kind: 'alloy-crash-after', service: 'history', after: '90s', afterMs: 90_000 },
@@ -71,6 +73,8 @@ describe('parseFault', () => {
     ['history:flapping-metrics=30s', 'flapping-metrics takes no value'],
     ['history:no-logs-before=60s', 'unknown service fault "no-logs-before=60s"'],
     ['history:alloy-crash=60s', 'alloy-crash takes no value'],
+    ['history:metric-renamed=service_requests', 'metric-renamed takes no value'],
+    ['frontend:app-logs-missing=envoy', 'app-logs-missing takes no value'],
     ['history:alloy-crash-after', 'missing the duration (alloy-crash-after=<duration>'],
     ['history:alloy-crash-after=0s', 'the duration must be longer than 0s;'],
   ])('refuses %s, naming the problem and the grammar', (spec, why) => {
@@ -105,6 +109,14 @@ describe('describeFault', () => {
       'history:alloy-crash-after=30s',
       'history: alloy-crash-after 30s (each Alloy sidecar exits once, 30s after its task started)',
     ],
+    [
+      'history:metric-renamed',
+      'history: metric-renamed (Alloy tasks export service_requests as service_requests_total)',
+    ],
+    [
+      'frontend:app-logs-missing',
+      "frontend: app-logs-missing (only non-essential helper containers' lines reach Loki)",
+    ],
     ['loki:http-429x3', 'loki: HTTP 429 x3'],
     ['ecs:throttlex2', 'ecs: throttle x2'],
     ['lock:held', 'lock-held'],
@@ -121,6 +133,8 @@ describe('serviceFaultSpec', () => {
     'x:flapping-metrics',
     'history:alloy-crash',
     'history:alloy-crash-after=2m',
+    'history:metric-renamed',
+    'frontend:app-logs-missing',
   ])('gives %s back as it was written', (spec) => {
     const fault = parseFault(spec);
     if (!('service' in fault)) throw new Error(`${spec} is not a service fault`);

@@ -134,6 +134,8 @@ function world(faultSpecs: string[]): World {
     onTargets: () => undefined,
     serviceLabel: () => 'history',
     logPeriodMs: LOG_PERIOD_MS,
+    // Lines are counted one by one here; stack traces are covered by the continuity tests.
+    stackTraceEvery: 0,
   });
   return {
     workload,
