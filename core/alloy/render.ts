@@ -49,6 +49,15 @@ export function renderServiceAlloyConfig(
     }
   }
   const containers = [...new Set(target.mainContainers)].sort();
+  const multiline = target.multiline ?? {};
+  for (const [name, setting] of Object.entries(multiline)) {
+    if (!containers.includes(name) || setting.firstline === '') {
+      throw new InputInvalidError(
+        `service "${service.name}": multi-line setting for ${JSON.stringify(name)}: expected a main container (${containers.join(', ')}) and a non-empty firstline regex`,
+        { service: service.name },
+      );
+    }
+  }
   const scrape = target.scrape ?? scrapeSettingsFromPlan(service);
   const header = [
     `Grafana Alloy ${plan.alloy.version} sidecar config for service "${service.name}" in ECS cluster "${plan.cluster}".`,
@@ -78,7 +87,7 @@ export function renderServiceAlloyConfig(
     ),
     logTargets(plan, containers),
     logSource(plan),
-    logPipeline(plan, service),
+    logPipeline(plan, service, multiline),
     lokiWriter(plan),
     ...metricBlocks(plan, service, { ...target, mainContainers: containers }, TASK_ARN),
   ];

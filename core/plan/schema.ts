@@ -130,6 +130,15 @@ const service = z
     scrapeTimeout: scrapeDuration.optional(),
     /** Name of the ADOT container; default: found by its image (aws-otel-collector). */
     adotContainer: name('a container name').optional(),
+    /**
+     * Main containers whose log driver Alloy cannot read (awsfirelens, splunk, fluentd, gelf,
+     * syslog, ...) that the migration may switch to json-file; revert restores their logging.
+     * Without this, such a container is refused (unreadable-log-driver): its lines would keep
+     * going to the old destination and never reach Loki. awslogs is always switched. Per
+     * container, not a global switch, so that a pipeline someone else reads is never cut off
+     * unasked. A FireLens log router itself (firelensConfiguration) is left in place.
+     */
+    switchLogDrivers: z.array(name('a container name')).optional(),
   })
   .strict()
   .superRefine((s, ctx) => {

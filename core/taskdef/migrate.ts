@@ -33,6 +33,14 @@ import { imageWarnings, platformRefusal, portRefusals } from './task-checks';
 import { carvedSidecarSize, checkBudget } from './budget';
 import { REFUSAL_REASONS as R, unmigratable, type Refusal } from './refusal';
 import { diffTaskDefinitions } from './diff';
+import { awslogsMultiline, type MultilineSetting } from './awslogs-multiline';
+import {
+  driverTreatment,
+  idleRouterWarnings,
+  isFirelensRouter,
+  logDriverRefusals,
+  switchedLogging,
+} from './log-drivers';
 import { collectorConfigSource, collectorEnvironment, type CollectorConfig } from './adot-config-source';
 import { resolveScrape } from './scrape-settings';
 
@@ -171,7 +179,9 @@ export function migrate(
   const adotName = adot?.name;
   const others = containers.filter((c) => c.name !== adotName);
 
-  const mainContainers = service.mainContainers ?? others.map((c) => c.name);
+  // A FireLens log router is a helper like the collector, not an app (log-drivers.ts).
+  const mainContainers =
+    service.mainContainers ?? others.filter((c) => !isFirelensRouter(c)).map((c) => c.name);
   const unknown = mainContainers.filter((name) => !others.some((c) => c.name === name));
   if (unknown.length > 0) {
     refusals.push({
@@ -225,6 +235,15 @@ export function migrate(
     }
   }
 
+  const mainLogging = others.filter((c) => mainContainers.includes(c.name));
+  refusals.push(...logDriverRefusals(mainLogging, service));
+  // awslogs joined multi-line events itself; after the switch Alloy must (awslogs-multiline.ts).
+  const multiline: Record<string, MultilineSetting> = {};
+  for (const c of mainLogging) {
+    const setting = awslogsMultiline(c.name, c.logConfiguration);
+    if (setting) multiline[c.name] = setting;
+  }
+
   const networkMode = td.networkMode ?? 'bridge';
   const network = networkRefusal(networkMode);
   if (network) refusals.push(network);
@@ -260,6 +279,7 @@ export function migrate(
   const parameter = configParameterName(plan, service.name);
   const rendered = renderServiceAlloyConfig(plan, service, {
     mainContainers: [...mainContainers],
+    multiline,
     networkMode: networkMode as ScrapeNetworkMode,
     scrape: scrape.settings,
   });
@@ -331,18 +351,17 @@ export function migrate(
     if (c.name === adot.name) return added;
     const out = withoutCollectorReferences(c, adot.name);
     if (main.has(c.name)) {
-      if (c.logConfiguration?.logDriver === 'awslogs') out.logConfiguration = jsonFileLogging(plan);
-      else if (c.logConfiguration === undefined)
+      const treatment = driverTreatment(c, service);
+      if (treatment === 'switch' && c.logConfiguration)
+        out.logConfiguration = switchedLogging(plan, c.logConfiguration);
+      else if (treatment === 'unset')
         warnings.push(
           `main container "${c.name}" has no logConfiguration: it uses the host's default driver, which Alloy reads only if it is json-file`,
-        );
-      else if (c.logConfiguration.logDriver !== 'json-file')
-        warnings.push(
-          `main container "${c.name}" logs with "${c.logConfiguration.logDriver}", left as is: Alloy reads json-file logs`,
         );
     }
     return [out];
   });
+  warnings.push(...idleRouterWarnings(td.containerDefinitions));
   td.volumes = [...(td.volumes ?? []), ...newVolumes(plan)];
 
   const check = checkBudget({

@@ -16,6 +16,7 @@ export const REFUSAL_REASONS = {
   operatingSystem: 'operating-system',
   portClash: 'port-clash',
   budget: 'budget',
+  unreadableLogDriver: 'unreadable-log-driver',
   /** A shadow step cannot tell a main container's CloudWatch stream per task (see taskdef/shadow.ts). */
   shadowStream: 'shadow-stream',
 } as const;

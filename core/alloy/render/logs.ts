@@ -2,6 +2,7 @@ import type { Plan, ServicePlan } from '../../plan/schema';
 import { lokiPushUrl } from '../../plan/resolve';
 import { lokiAuth } from './credentials';
 import { DOCKER_CONTAINERS_DIR, dockerHost, ECS_LABELS, LABELS, LOKI_ENV, TASK_ID_FROM_ARN } from './names';
+import type { LineJoining } from './target';
 import { attr, block, raw, type BlockItem, type Item } from './writer';
 
 /** Relabel rule keeping only the named containers (relabel regexes are fully anchored). */
@@ -70,15 +71,81 @@ export function logSource(plan: Plan): BlockItem {
   ]);
 }
 
-/** loki.process "logs": docker JSON decoding (file-tail), level from JSON, static labels. */
-export function logPipeline(plan: Plan, service: ServicePlan): BlockItem {
-  const body: Item[] = [attr('forward_to', [raw(`loki.write.${LABELS.loki}.receiver`)])];
-  if (plan.alloy.logSource === 'file-tail') {
-    body.push(block('stage.docker', undefined, []));
-    body.push(block('stage.label_drop', undefined, [attr('values', ['filename'])]));
+/** The value of `level` for a line that is not JSON or whose JSON has no (string) level. */
+export const LEVEL_FALLBACK = 'unknown';
+
+/**
+ * Go text/template: `if` is false for an empty string and for a key absent from the map (the
+ * template stage only sets `.Value` when the extracted map holds the source key), so a JSON level
+ * is kept and anything else becomes LEVEL_FALLBACK. It only writes the extracted `level`, never
+ * the line. grafana/alloy v1.18.1 internal/component/loki/process/stages/template.go (Process);
+ * https://pkg.go.dev/text/template ("Actions": the empty values are false).
+ */
+const LEVEL_TEMPLATE = `{{ if .Value }}{{ .Value }}{{ else }}${LEVEL_FALLBACK}{{ end }}`;
+
+/**
+ * file-tail stages that make a json-file entry what loki.source.docker would have shipped.
+ * loki.source.docker reads the docker API's log stream with a bufio.Scanner (ScanLines drops the
+ * "\n" and a "\r" before it), skips a line left empty, and keeps the stream only in
+ * `__meta_docker_container_log_stream`, dropped with the other `__` labels: grafana/alloy v1.18.1
+ * internal/component/loki/source/docker/tailer.go (process, getStreamLabels). stage.docker, in
+ * turn, ships the `log` field with its "\n" and sets `stream` and `filename` labels.
+ * stage.replace swaps each capture group for `replace` (here nothing): stages/replace.go.
+ */
+function fileTailStages(): BlockItem[] {
+  return [
+    block('stage.docker', undefined, []),
+    block('stage.label_drop', undefined, [attr('values', ['filename', 'stream'])]),
+    block('stage.replace', undefined, [attr('expression', '(\\r?\\n)$'), attr('replace', '')]),
+    block('stage.drop', undefined, [attr('expression', '^$'), attr('drop_counter_reason', 'empty_line')]),
+  ];
+}
+
+/** One stage.match per distinct setting, on the containers that had it (sorted, deterministic). */
+function multilineStages(multiline: Readonly<Record<string, LineJoining>>): BlockItem[] {
+  const groups = new Map<string, { setting: LineJoining; containers: string[] }>();
+  for (const container of Object.keys(multiline).sort()) {
+    const setting = multiline[container] as LineJoining;
+    const key = JSON.stringify([setting.firstline, setting.maxWaitTime]);
+    const group = groups.get(key) ?? { setting, containers: [] };
+    group.containers.push(container);
+    groups.set(key, group);
   }
+  return [...groups.values()].map(({ setting, containers }) => {
+    // Container names are [A-Za-z0-9_-] (checked by the renderer): no regex or quote escaping.
+    const selector =
+      containers.length === 1
+        ? `{container_name="${containers[0]}"}`
+        : `{container_name=~"${containers.join('|')}"}`;
+    return block('stage.match', undefined, [
+      attr('selector', selector),
+      block('stage.multiline', undefined, [
+        attr('firstline', setting.firstline),
+        attr('max_wait_time', setting.maxWaitTime),
+      ]),
+    ]);
+  });
+}
+
+/**
+ * loki.process "logs": both sources end with the same line text and exactly the labels
+ * service_name, cluster, container_name, task_id and level. Order matters: the level is extracted
+ * before lines are joined (stage.multiline keeps the first line's extracted values, so a zap
+ * JSON line keeps its level when its plain stack trace is appended), and becomes a label only
+ * after (stage.multiline joins per label set: a label set earlier would split the JSON line and
+ * its stack into two streams). grafana/alloy v1.18.1 stages/multiline.go (processEntry, flushState).
+ */
+export function logPipeline(
+  plan: Plan,
+  service: ServicePlan,
+  multiline: Readonly<Record<string, LineJoining>> = {},
+): BlockItem {
+  const body: Item[] = [attr('forward_to', [raw(`loki.write.${LABELS.loki}.receiver`)])];
+  if (plan.alloy.logSource === 'file-tail') body.push(...fileTailStages());
   body.push(
     block('stage.json', undefined, [attr('expressions', { level: 'level' })]),
+    block('stage.template', undefined, [attr('source', 'level'), attr('template', LEVEL_TEMPLATE)]),
+    ...multilineStages(multiline),
     block('stage.labels', undefined, [attr('values', { level: '' })]),
     block('stage.static_labels', undefined, [
       attr('values', { cluster: plan.cluster, service_name: service.name }),

@@ -3,6 +3,11 @@ export interface AlloyTarget {
   /** Containers whose logs and metrics Alloy collects (already resolved from the plan). */
   mainContainers: string[];
   networkMode: 'awsvpc' | 'bridge' | 'host';
+  /**
+   * Per main container that had awslogs multi-line settings: the RE2 regex that starts a new
+   * entry and how long a block waits for more lines (core/taskdef/awslogs-multiline.ts).
+   */
+  multiline?: Readonly<Record<string, LineJoining>>;
   /** The service's scrape (core/taskdef/scrape-settings.ts); default: from the plan alone. */
   scrape?: ScrapeSettings;
 }
@@ -22,4 +27,10 @@ export interface ScrapeSettings {
   readonly timeout: string;
   /** The instance label ADOT gave the series (its target address as written), or null. */
   readonly instance: string | null;
+}
+
+/** How one container's lines are joined into entries (a `stage.multiline`). */
+export interface LineJoining {
+  readonly firstline: string;
+  readonly maxWaitTime: string;
 }

@@ -99,7 +99,12 @@ const stages: Record<string, NestedBlockSpec> = {
   },
   'stage.metrics': { attributes: {}, open: true },
   'stage.multiline': {
-    attributes: { firstline: req('string'), max_lines: opt('number'), max_wait_time: opt('duration') },
+    attributes: {
+      firstline: req('string'),
+      max_lines: opt('number'),
+      max_wait_time: opt('duration'),
+      trim_newlines: opt('bool'),
+    },
   },
   'stage.output': { attributes: { source: req('string') } },
   'stage.pack': { attributes: { labels: req('list(string)'), ingest_timestamp: opt('bool') } },

@@ -45,9 +45,6 @@ const VARIANTS: readonly Variant[] = [
       logs: {
         ...s.logs,
         source: 'file-tail',
-        trimsTrailingNewline: false,
-        dropsStreamLabel: false,
-        dropsEmptyLines: false,
       },
     }),
   },
@@ -116,7 +113,7 @@ const BASE_SUMMARY: AlloyConfigSummary = {
     mapped: { containerName: true, taskId: true, level: true },
     dockerTaskFilter: true,
     containers: ['temporal-history'],
-    levelFallback: null,
+    levelFallback: 'unknown',
     multiline: [],
     trimsTrailingNewline: true,
     dropsStreamLabel: true,

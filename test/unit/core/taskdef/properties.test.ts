@@ -28,21 +28,44 @@ const unknownField = optional(
   ),
 );
 const envValue = fc.constantFrom('', 'plain', 'true', 'True', '0.0.0.0:9090', 'https://example.org/x');
-const awslogs = fc.record({
-  logDriver: fc.constant('awslogs'),
-  options: fc.record(
-    {
-      'awslogs-group': fc.constantFrom('/ecs/a', '/ecs/b'),
-      'awslogs-create-group': fc.constantFrom('true', 'True'),
-    },
-    { requiredKeys: [] },
-  ),
-});
+/** Docker's generic options (carried onto json-file) and awslogs' multi-line ones (dropped). */
+const generic = fc.constantFrom<Record<string, string>>(
+  {},
+  { mode: 'non-blocking' },
+  { mode: 'non-blocking', 'max-buffer-size': '25m' },
+  { mode: 'blocking' },
+);
+const multiline = fc.constantFrom<Record<string, string>>(
+  {},
+  { 'awslogs-multiline-pattern': '^\\d{4}-' },
+  { 'awslogs-datetime-format': '%Y-%m-%dT%H:%M:%S', 'awslogs-force-flush-interval-seconds': '2' },
+);
+const awslogs = fc
+  .tuple(
+    fc.record(
+      {
+        'awslogs-group': fc.constantFrom('/ecs/a', '/ecs/b'),
+        'awslogs-create-group': fc.constantFrom('true', 'True'),
+      },
+      { requiredKeys: [] },
+    ),
+    generic,
+    multiline,
+  )
+  .map(([base, docker, lines]) => ({ logDriver: 'awslogs', options: { ...base, ...docker, ...lines } }));
 const anyLogging = fc.oneof(
   awslogs,
   fc.constant({ logDriver: 'json-file' }),
   fc.constant({ logDriver: 'splunk', options: {} }),
+  generic.map((docker) => ({
+    logDriver: 'awsfirelens',
+    options: { Name: 'cloudwatch', ...docker },
+    secretOptions: [{ name: 'apikey', valueFrom: 'arn:aws:ssm:eu-west-1:123456789012:parameter/k' }],
+  })),
 );
+/** Drivers the migration switches only when the plan lists the container (switchLogDrivers). */
+const switchedOnRequest = (c: ContainerDefinition) =>
+  c.logConfiguration !== undefined && !['awslogs', 'json-file'].includes(c.logConfiguration.logDriver);
 
 function containerArb(name: string, others: readonly string[]): fc.Arbitrary<ContainerDefinition> {
   const dependency = fc.record({
@@ -150,7 +173,15 @@ const caseArb: fc.Arbitrary<Case> = fc
   });
 
 function migrated(c: Case): TaskDefinitionInput {
-  const result = migrate(c.td, service(c.main ? { mainContainers: c.main } : {}), plan);
+  const main = c.main ?? c.td.containerDefinitions.filter((x) => x.name !== ADOT).map((x) => x.name);
+  const switchLogDrivers = c.td.containerDefinitions
+    .filter((x) => main.includes(x.name) && switchedOnRequest(x))
+    .map((x) => x.name);
+  const result = migrate(
+    c.td,
+    service({ ...(c.main ? { mainContainers: c.main } : {}), switchLogDrivers }),
+    plan,
+  );
   if (result.kind !== 'migrated') throw new Error(result.reason);
   return result.taskDefinition;
 }
@@ -193,10 +224,15 @@ describe('migrate/revert properties over generated task definitions', () => {
         expect(kept.map((x) => x.name)).toEqual(originals.map((x) => x.name));
         kept.forEach((now, i) => {
           const was = withoutCollectorRefs(originals[i] as ContainerDefinition);
-          if (main.has(now.name) && was.logConfiguration?.logDriver === 'awslogs') {
+          const switched = was.logConfiguration?.logDriver === 'awslogs' || switchedOnRequest(was);
+          if (main.has(now.name) && switched) {
+            const options = was.logConfiguration?.options ?? {};
+            const carried = Object.fromEntries(
+              ['mode', 'max-buffer-size'].flatMap((k) => (options[k] === undefined ? [] : [[k, options[k]]])),
+            );
             expect(now.logConfiguration).toEqual({
               logDriver: 'json-file',
-              options: { 'max-size': '10m', 'max-file': '5' },
+              options: { 'max-size': '10m', 'max-file': '5', ...carried },
             });
             expect({ ...now, logConfiguration: was.logConfiguration }).toEqual(was);
           } else {
