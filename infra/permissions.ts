@@ -141,7 +141,12 @@ export const PERMISSION_STATEMENTS: Record<
   ],
 
   'amp-query': ({ arns, target }) => [
-    allow('AmpQueryWorkspace', ['aps:QueryMetrics'], [arns.ampWorkspace(target.ampWorkspaceId)]),
+    // GetSeries: Register's baseline and Verify's check read metric names and label keys.
+    allow(
+      'AmpQueryWorkspace',
+      ['aps:QueryMetrics', 'aps:GetSeries'],
+      [arns.ampWorkspace(target.ampWorkspaceId)],
+    ),
   ],
 
   'loki-secret': ({ target }) =>

@@ -11,7 +11,7 @@ export type Permission =
   | 'ssm-config' // PutParameter on the config prefix
   | 'logs-groups' // CreateLogGroup, PutRetentionPolicy, FilterLogEvents on the services' groups; DescribeLogGroups
   | 'logs-read' // FilterLogEvents on the services' groups (Register's CloudWatch baseline of non-JSON lines)
-  | 'amp-query' // aps:QueryMetrics on the workspace
+  | 'amp-query' // aps:QueryMetrics and aps:GetSeries on the workspace
   | 'loki-secret' // secretsmanager:GetSecretValue on the Loki credential secret
   | 'role-simulate' // iam:SimulatePrincipalPolicy on the task/execution roles (preflight's permission check)
   | 'loki-secret-describe'; // secretsmanager:DescribeSecret on the Loki credential secret (its KMS key)
@@ -52,7 +52,7 @@ export const LAMBDAS = [
   {
     id: 'Register',
     file: 'register',
-    permissions: ['ecs-read', 'ecs-write', 'ssm-config', 'logs-read'],
+    permissions: ['ecs-read', 'ecs-write', 'ssm-config', 'logs-read', 'amp-query'],
     inVpc: false,
     description: 'Render the Alloy task definition and config, register them',
   },

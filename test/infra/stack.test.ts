@@ -340,7 +340,7 @@ describe('Lambda permissions', () => {
 
   it('queries the one AMP workspace', () => {
     const amp = policyByCategory('amp-query').AmpQueryWorkspace;
-    expect(amp?.Action).toBe('aps:QueryMetrics');
+    expect(amp?.Action).toEqual(['aps:QueryMetrics', 'aps:GetSeries']);
     expect(flat(amp?.Resource)).toBe(
       'arn:<AWS::Partition>:aps:eu-west-1:<AWS::AccountId>:workspace/ws-0a1b2c3d-4e5f-6789-abcd-ef0123456789',
     );
