@@ -147,7 +147,7 @@ export function assessShadow(input: ShadowInput): Assessment {
     verdict,
     message:
       verdict === 'passed'
-        ? `all ${figures.length} stream(s) of ${input.service} complete in Loki over the shadow window: ${totals.loki}/${totals.cloudwatch} lines, lowest ${worst ? describe(worst) : 'none'}`
+        ? `${totals.loki}/${totals.cloudwatch} lines (${percent(ratio(totals.loki, totals.cloudwatch))}) in Loki over the shadow window, each of the ${figures.length} stream(s) of ${input.service} >= ${percent(input.minCompleteness)}; lowest ${worst ? describe(worst) : 'none'}`
         : findings.message,
     evidence: {
       ...base.evidence,

@@ -172,9 +172,20 @@ export function installFakes(world: World): () => void {
     world.logGroups.set(input.logGroupName, { retentionInDays: input.retentionInDays });
     return {};
   });
-  logs.on(FilterLogEventsCommand).callsFake((input: { logGroupName: string; startTime: number }) => ({
-    events: world.cloudWatchEvents(input.logGroupName, input.startTime),
-  }));
+  logs
+    .on(FilterLogEventsCommand)
+    .callsFake(
+      (input: { logGroupName: string; startTime: number; endTime?: number; logStreamNames?: string[] }) => ({
+        events: input.logStreamNames
+          ? world.shadowCloudWatchEvents(
+              input.logGroupName,
+              input.logStreamNames,
+              input.startTime,
+              input.endTime ?? Number.MAX_SAFE_INTEGER,
+            )
+          : world.cloudWatchEvents(input.logGroupName, input.startTime),
+      }),
+    );
 
   const fetchSpy = jest
     .spyOn(globalThis, 'fetch')
@@ -252,6 +263,18 @@ function fakeHttp(world: World, url: URL, init?: RequestInit): Response {
       const at = requestedSeconds(url, init);
       // The example plan's own check counts error lines per service: none, so Loki answers no series.
       if (query.includes('level="error"')) return vector([]);
+      // The shadow step counts per task and container while the shadow revision runs.
+      const shadowRange = /\[(\d+)(ms|s|m|h)\]\)\)$/.exec(query);
+      if (query.includes('container_name)') && shadowRange && world.runsShadow(serviceOf(query))) {
+        const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[shadowRange[2] as 'ms' | 's' | 'm' | 'h'];
+        return vector(
+          world.shadowLokiLines(
+            serviceOf(query),
+            Number(shadowRange[1]) * unit,
+            (at ?? world.nowMs / 1000) * 1000,
+          ),
+        );
+      }
       if (query.includes('__error__'))
         return vector(stampedAt(at, world.lokiJsonErrorsByTask(serviceOf(query))));
       if (query.includes('service_name='))

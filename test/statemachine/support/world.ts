@@ -18,6 +18,11 @@ export interface Faults {
    * the first N fail and later ones complete.
    */
   rollbackDeployment?: Record<string, 'FAILED' | { failFirst: number }>;
+  /**
+   * Plan service name -> Alloy loses every Nth line it reads through the dual-logging cache while
+   * the shadow revision runs (awslogs kept): CloudWatch has them all, Loki misses 1/N.
+   */
+  shadowDropEvery?: Record<string, number>;
   /** Plan service names whose Alloy tasks ship nothing to Loki. */
   logsMissing?: string[];
   /** A label Alloy fails to set on a service's streams. */
@@ -456,6 +461,75 @@ export class World {
   }
 
   /** awslogs: every running task whose revision logs to the group writes a line now. */
+  /**
+   * The shadow revision's awslogs containers, per running task: each writes one line per second of
+   * the task's life, to its CloudWatch stream and to the dual-logging cache Alloy reads.
+   */
+  private shadowStreams(planName?: string) {
+    return [...this.services.values()]
+      .filter((s) => planName === undefined || s.planName === planName)
+      .flatMap((s) =>
+        s.tasks
+          .filter((t) => this.collectorOf(t.taskDefinitionArn) === 'alloy')
+          .flatMap((t) =>
+            (this.taskDefinitions.get(t.taskDefinitionArn)?.body.containerDefinitions ?? [])
+              .filter((c) => c.logConfiguration?.logDriver === 'awslogs' && !c.name.startsWith('alloy'))
+              .map((c) => {
+                const o = c.logConfiguration?.options ?? {};
+                const taskId = t.taskArn.split('/').pop()!;
+                return {
+                  planName: s.planName,
+                  taskId,
+                  container: c.name,
+                  group: o['awslogs-group'],
+                  stream: `${o['awslogs-stream-prefix'] ?? 'ecs'}/${c.name}/${taskId}`,
+                  startedAtMs: t.startedAt.getTime(),
+                };
+              }),
+          ),
+      );
+  }
+
+  /** Timestamps of the lines a shadow stream wrote in (fromMs, toMs], up to now. */
+  private shadowLineTimes(startedAtMs: number, fromMs: number, toMs: number): number[] {
+    const out: number[] = [];
+    const last = Math.min(toMs, this.nowMs);
+    for (let at = startedAtMs + 1000; at <= last; at += 1000) if (at > fromMs) out.push(at);
+    return out;
+  }
+
+  /** FilterLogEvents on named streams over [startTime, endTime]: the shadow streams' lines. */
+  shadowCloudWatchEvents(group: string, names: readonly string[], startTime: number, endTime: number) {
+    return this.shadowStreams()
+      .filter((s) => s.group === group && names.includes(s.stream))
+      .flatMap((s) =>
+        this.shadowLineTimes(s.startedAtMs, startTime - 1, endTime).map((timestamp) => ({
+          logStreamName: s.stream,
+          timestamp,
+          message: '{"level":"info"}',
+        })),
+      );
+  }
+
+  /** Loki's lines per task and container of the shadow streams over (atMs - rangeMs, atMs]. */
+  shadowLokiLines(planName: string, rangeMs: number, atMs: number) {
+    const every = this.faults.shadowDropEvery?.[planName];
+    return this.shadowStreams(planName).map((s) => {
+      const lines = this.shadowLineTimes(s.startedAtMs, atMs - rangeMs, atMs);
+      // Line n of the stream (1-based) is lost when n is a multiple of `every`.
+      const kept = every ? lines.filter((at) => ((at - s.startedAtMs) / 1000) % every !== 0) : lines;
+      return {
+        metric: { task_id: s.taskId, container_name: s.container },
+        value: [atMs / 1000, String(kept.length)],
+      };
+    });
+  }
+
+  /** Whether the service's Alloy tasks keep awslogs on their main containers (the shadow revision). */
+  runsShadow(planName: string): boolean {
+    return this.shadowStreams(planName).length > 0;
+  }
+
   cloudWatchEvents(group: string, sinceMs: number) {
     const events: { logStreamName: string; timestamp: number; message: string }[] = [];
     for (const s of this.services.values()) {

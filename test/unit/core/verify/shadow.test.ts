@@ -50,7 +50,9 @@ describe('assessShadow', () => {
   it('passes when every stream is complete, with the figures per stream', () => {
     const result = assessShadow(input());
     expect(result.verdict).toBe('passed');
-    expect(result.message).toContain('all 2 stream(s) of history complete');
+    expect(result.message).toBe(
+      '3000/3000 lines (100.00%) in Loki over the shadow window, each of the 2 stream(s) of history >= 99.90%; lowest t1/app 1000/1000 (100.00%)',
+    );
     expect(result.evidence.values).toMatchObject({
       totals: { cloudwatch: 3000, loki: 3000, completeness: 1 },
       streams: [
