@@ -50,6 +50,16 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: 'migrate with a shadow step on the canary: Alloy loses lines, the canary rolled back from its shadow revision',
+    run: async (world, wrap) => {
+      world.faults = { shadowDropEvery: { worker: 10 } };
+      const plan = scenarioPlan() as { phases: Record<string, unknown>[] };
+      plan.phases[0] = { ...plan.phases[0], shadow: { duration: '20s' } };
+      const run = await runRollout({ mode: 'migrate', plan }, { wrapInvocation: wrap });
+      return run.error === 'RolledBack' && ran(run, 'VerifyShadow', 'Rollback', 'VerifyCloudWatch');
+    },
+  },
+  {
     name: 'migrate: no logs from history, every migrated service rolled back',
     run: async (world, wrap) => {
       world.faults = {
