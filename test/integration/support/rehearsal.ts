@@ -46,7 +46,7 @@ verification:
   pollInterval: 10s
   logs:
     deadline: 1m
-    requiredLabels: [service_name, cluster, container_name, task_id, level]
+    requiredLabels: [service_name, cluster, container_name, task_id]
   metrics:
     deadline: 2m
 rollback:
