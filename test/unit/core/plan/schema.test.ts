@@ -126,6 +126,8 @@ describe('the plan schema', () => {
     ['phases[0].services[0].metricsPath', 'metrics', /starting with "\/"/],
     ['phases[0].services[0].mainContainers', [], /expected at least one container name/],
     ['phases[0].services[0].adotContainer', '', /expected a container name/],
+    ['phases[0].services[0].switchLogDrivers', ['app', ''], /expected a container name/],
+    ['phases[0].services[0].switchLogDrivers', 'app', /./],
     ['verification.soak', '2 minutes', /expected a duration such as "90s"/],
     ['verification.soak', '0s', /expected a duration/],
     ['verification.logs.maxJsonErrorRatio', 2, /./],
