@@ -20,6 +20,8 @@ import { formatDuration, parseDuration } from '../core/plan/duration';
  *   <service>:alloy-crash-after=<duration>     the same, <duration> after each task started running
  *   <service>:no-remote-write-permission       its task role loses aps:RemoteWrite: preflight refuses the run
  *   <service>:metric-renamed                   its Alloy tasks export service_requests as service_requests_total
+ *   <service>:drop-lines=<percent>%            its Alloy sidecars lose that share of the lines they read, every
+ *                                              (100/<percent>)-th line of each task (0.5% = every 200th)
  *   <service>:app-logs-missing                 its Alloy sidecars ship only the non-essential (helper)
  *                                              containers' lines: the application's never reach Loki
  *   loki:not-ready                             Loki's /ready answers 503
@@ -45,6 +47,12 @@ export type Fault =
   | { readonly kind: 'no-remote-write-permission'; readonly service: string }
   | { readonly kind: 'metric-renamed'; readonly service: string }
   | { readonly kind: 'app-logs-missing'; readonly service: string }
+  | {
+      readonly kind: 'drop-lines';
+      readonly service: string;
+      readonly percent: number;
+      readonly every: number;
+    }
   | { readonly kind: 'loki-not-ready' }
   | { readonly kind: 'loki-http'; readonly status: number; readonly times: number }
   | { readonly kind: 'loki-canary-dropped' }
@@ -78,6 +86,7 @@ export const FAULT_GRAMMAR = [
   '<service>:no-remote-write-permission',
   '<service>:metric-renamed',
   '<service>:app-logs-missing',
+  '<service>:drop-lines=<percent>%',
   'loki:not-ready',
   'loki:http-<429|5xx>x<N>',
   'loki:canary-dropped',
@@ -133,6 +142,8 @@ export const FAULT_NOTES = [
   `metric-renamed: Alloy tasks export ${RENAMED_METRIC.from} as ${RENAMED_METRIC.to}`,
   'app-logs-missing: Alloy ships only the lines of non-essential (helper)',
   "containers; the essential containers' lines never reach Loki",
+  'drop-lines=<percent>%: Alloy loses that share of the lines it reads',
+  '(0.5% = every 200th line of each task); a shadow step sees the gap',
 ] as const;
 
 /** Onsets are timers on the sandbox clock; a day is far past any soak, and far from timer overflow. */
@@ -205,6 +216,8 @@ export function parseFault(spec: string): Fault {
       throw bad(spec, `"${label[1] ?? ''}" is not a Loki label name`);
     return { kind: 'missing-label', service: target, label: label[1] as string };
   }
+  const drop = /^drop-lines(?:=(.*))?$/.exec(rest);
+  if (drop) return dropLinesFault(spec, target, drop[1]);
   const timed = /^(broken-json-after|no-logs-after|alloy-crash-after)(?:=(.*))?$/.exec(rest);
   if (timed)
     return onset(
@@ -219,6 +232,19 @@ export function parseFault(spec: string): Fault {
   throw bad(spec, `unknown service fault "${rest}"`);
 }
 
+/** `drop-lines=0.5%`: a share of lines that is one in a whole number of lines (at most 50%). */
+function dropLinesFault(spec: string, service: string, value: string | undefined): Fault {
+  const m = /^(\d+(?:\.\d+)?)%$/.exec(value ?? '');
+  const percent = m ? Number(m[1]) : NaN;
+  const every = 100 / percent;
+  if (!(percent > 0 && percent <= 50) || Math.abs(every - Math.round(every)) > 1e-9)
+    throw bad(
+      spec,
+      `expected drop-lines=<percent>% with one line in a whole number lost, at most 50% (e.g. 0.5% = every 200th line), got ${JSON.stringify(value ?? '')}`,
+    );
+  return { kind: 'drop-lines', service, percent, every: Math.round(every) };
+}
+
 export function parseFaults(specs: readonly string[]): Fault[] {
   return specs.map(parseFault);
 }
@@ -226,12 +252,19 @@ export function parseFaults(specs: readonly string[]): Fault[] {
 type ServiceFault = Extract<Fault, { readonly service: string }>;
 type SimpleServiceFaultKind = Exclude<
   ServiceFaultKind,
-  'missing-label' | 'broken-json-after' | 'no-logs-after' | 'alloy-crash-after'
+  'missing-label' | 'broken-json-after' | 'no-logs-after' | 'alloy-crash-after' | 'drop-lines'
 >;
 
 /** A service fault as its spec reads (`history:broken-json-after=60s`), for messages. */
 export function serviceFaultSpec(f: ServiceFault): string {
-  const value = f.kind === 'missing-label' ? `=${f.label}` : 'after' in f ? `=${f.after}` : '';
+  const value =
+    f.kind === 'missing-label'
+      ? `=${f.label}`
+      : f.kind === 'drop-lines'
+        ? `=${f.percent}%`
+        : 'after' in f
+          ? `=${f.after}`
+          : '';
   return `${f.service}:${f.kind}${value}`;
 }
 
@@ -256,6 +289,8 @@ export function describeFault(f: Fault): string {
       return `ecs: throttle x${f.times}`;
     case 'metric-renamed':
       return `${f.service}: metric-renamed (Alloy tasks export ${RENAMED_METRIC.from} as ${RENAMED_METRIC.to})`;
+    case 'drop-lines':
+      return `${f.service}: drop-lines ${f.percent}% (its Alloy sidecars lose every ${f.every}th line they read)`;
     case 'app-logs-missing':
       return `${f.service}: app-logs-missing (only non-essential helper containers' lines reach Loki)`;
     default:

@@ -12,6 +12,11 @@ export const ALLOY_DEFAULT_SCRAPE_INTERVAL_MS = 60_000;
 export interface AlloyShipping {
   /** False when the config ships no logs at all. */
   readonly shipsLogs: boolean;
+  /**
+   * Reads through the Docker API (loki.source.docker), which also serves the dual-logging cache of
+   * containers whose driver cannot be read back (awslogs); file-tail reads json-file files only.
+   */
+  readonly readsDockerApi?: boolean;
   readonly staticLabels: Readonly<Record<string, string>>;
   readonly mapsContainerName: boolean;
   readonly mapsTaskId: boolean;
@@ -46,6 +51,7 @@ export function readAlloyShipping(config: string): AlloyShipping {
   const instance = metrics.instanceLabel ?? metrics.scrapeAddress;
   return {
     shipsLogs: logs.source !== null && logs.pushUrl !== null,
+    readsDockerApi: logs.source === 'docker-api',
     staticLabels: logs.staticLabels,
     mapsContainerName: logs.mapped.containerName,
     mapsTaskId: logs.mapped.taskId,

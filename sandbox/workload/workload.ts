@@ -6,6 +6,7 @@ import type { ContainerDefinition, Deployment, Service, Task, TaskDefinition } f
 import type { ContainerAgent, SchedulerHooks, StartProblem } from '../ecs/scheduler';
 import type { FaultInjector } from '../faults';
 import { AlloyProcess, crashDelayMs, drainMs, type ReadLine } from './alloy-process';
+import { dropLines } from './drop-lines';
 import { ALLOY_DEFAULT_SCRAPE_INTERVAL_MS, type AlloyShipping } from './alloy-summary';
 import { readAdotScrape } from '../adot-config';
 import { shapeOf, type TaskShape } from './containers';
@@ -210,7 +211,13 @@ export class Workload implements SchedulerHooks {
     const containers: AppContainer[] = shape.mainContainers.map((def) => ({
       def,
       state: 'running',
-      ...(def.logConfiguration?.logDriver === 'json-file' ? { log: new JsonFileLog(def.name) } : {}),
+      // An awslogs container beside an Alloy that reads the Docker API (the shadow revision): Docker
+      // keeps a local copy of its lines, the dual-logging cache, which the logs API serves
+      // (https://docs.docker.com/engine/logging/dual-logging/); modelled as the same reader log.
+      ...(def.logConfiguration?.logDriver === 'json-file' ||
+      (def.logConfiguration?.logDriver === 'awslogs' && shape.sidecar && shipping?.readsDockerApi)
+        ? { log: new JsonFileLog(def.name) }
+        : {}),
     }));
     const sidecar = shape.sidecar
       ? {
@@ -374,7 +381,8 @@ export class Workload implements SchedulerHooks {
           stream,
           events.map((e) => ({ timestamp: e.timeMs, message: e.line })),
         );
-    } else if (c.log) {
+    }
+    if (c.log) {
       c.log.write(entries);
       entry.lines.written += entries.length;
     }
@@ -392,10 +400,14 @@ export class Workload implements SchedulerHooks {
     // app-logs-missing: the application's lines never reach Loki, a helper's still do.
     const appLogsMissing = !!this.o.faults.forService('app-logs-missing', ecsService);
     const helpers = new Set(entry.containers.filter((c) => isHelper(c.def)).map((c) => c.def.name));
-    const kept = read.filter(
-      (l) =>
-        (shipping.containers?.includes(l.container) ?? true) &&
-        !(appLogsMissing && !helpers.has(l.container)),
+    const kept = dropLines(
+      read.filter(
+        (l) =>
+          (shipping.containers?.includes(l.container) ?? true) &&
+          !(appLogsMissing && !helpers.has(l.container)),
+      ),
+      this.o.faults.forService('drop-lines', ecsService)?.every,
+      entry,
     );
     const streams = new Map<string, { stream: Record<string, string>; values: [string, string][] }>();
     let count = 0;
