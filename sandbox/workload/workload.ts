@@ -66,6 +66,8 @@ export interface WorkloadOptions {
    * TRACE_EVERY); 0: never (tests that count lines one by one).
    */
   readonly stackTraceEvery?: number;
+  /** The line pair of a task's first stack trace (default TRACE_AT; the first pair is 1). */
+  readonly stackTraceFirst?: number;
 }
 
 /** An application container of a running task. */
@@ -325,7 +327,7 @@ export class Workload implements SchedulerHooks {
 
   /**
    * One line pair of each running container, stamped `at`: an application container writes JSON
-   * lines (and, every TRACE_EVERY pairs, an error with its goroutine stack), a non-essential helper
+   * lines (and now and then an error with its goroutine stack), a non-essential helper
    * (an Envoy-style proxy) its access log.
    */
   private writePair(entry: RunningTask, at: number): void {
@@ -353,7 +355,8 @@ export class Workload implements SchedulerHooks {
         lines.map((l, i) => ({ timeMs: at + i, line: l.line, ...(broken ? {} : { level: l.level }) })),
       );
       const every = this.o.stackTraceEvery ?? TRACE_EVERY;
-      if (every > 0 && entry.ticks % every === TRACE_AT % every)
+      const first = this.o.stackTraceFirst ?? TRACE_AT;
+      if (every > 0 && entry.ticks >= first && (entry.ticks - first) % every === 0)
         this.write(
           entry,
           c,

@@ -131,7 +131,11 @@ interface World {
   advance(simulatedMs: number): void;
 }
 
-function world(faultSpecs: string[] = [], shipping: AlloyShipping = SHIPPING): World {
+function world(
+  faultSpecs: string[] = [],
+  shipping: AlloyShipping = SHIPPING,
+  traces: 'early' | 'default' = 'early',
+): World {
   const clock = new SimClock({ speed: SPEED });
   const now = () => clock.now();
   const logs = new CloudWatchLogsTwin('eu-west-1', '000000000000', now);
@@ -168,6 +172,8 @@ function world(faultSpecs: string[] = [], shipping: AlloyShipping = SHIPPING): W
     onTargets: () => undefined,
     serviceLabel: () => 'frontend',
     logPeriodMs: 5_000,
+    // A stack trace with the fourth line pair, then every 40 (the default waits ten minutes).
+    ...(traces === 'early' ? { stackTraceFirst: 4, stackTraceEvery: 40 } : {}),
   });
   return {
     workload,
@@ -269,6 +275,20 @@ describe('what continuity checks measure in the sandbox', () => {
     const traces = w.cloudwatch.filter((e) => e.group === APP_GROUP && e.message.includes('goroutine'));
     expect(traces).toHaveLength(1);
     expect(traces[0]?.message.split('\n')).toHaveLength(8);
+  });
+
+  it('by default a task logs its first stack trace ten minutes after it started, then every 30 minutes', () => {
+    w = world([], SHIPPING, 'default');
+    w.run(taskDefinition('alloy'));
+    const traces = () => w?.loki.filter((l) => l.line.includes('goroutine')).length;
+    w.advance(590_000);
+    expect(traces()).toBe(0);
+    w.advance(10_000);
+    expect(traces()).toBe(1);
+    w.advance(30 * 60_000 - 10_000);
+    expect(traces()).toBe(1);
+    w.advance(10_000);
+    expect(traces()).toBe(2);
   });
 
   it("Alloy joins a trace as its stage.multiline says and gives it the config's fallback level", () => {
