@@ -74,20 +74,19 @@ export function labelKeysByName(series: readonly Labels[]): Map<string, Set<stri
 }
 
 /**
- * Samples per minute of one target from its raw samples since `fromMs`: (n - 1) intervals over the
- * time from the first sample to the last, which is exact for a regular scrape whatever the window's
- * alignment (counting samples per window would be off by one sample in four at a 15 s interval in
- * a 1 m window). Undefined with fewer than two samples.
+ * Samples per minute of one target from its raw samples since `fromMs`: one minute over the median
+ * interval between consecutive samples. Exact for a regular scrape whatever the window's alignment
+ * (counting samples per window would be off by one sample in four at a 15 s interval in a 1 m
+ * window), and the odd long gap (a restart, a config change inside the window, a missed scrape)
+ * does not move it. Undefined with fewer than two samples.
  */
 export function targetCadence(points: readonly MetricPoint[], fromMs = -Infinity): TargetCadence | undefined {
-  const stamps = points
-    .map((p) => p.timestampMs)
-    .filter((t) => t >= fromMs)
-    .sort((a, b) => a - b);
-  const first = stamps[0];
-  const last = stamps[stamps.length - 1];
-  if (first === undefined || last === undefined || last <= first) return undefined;
-  return { samplesPerMinute: ((stamps.length - 1) * 60_000) / (last - first), samples: stamps.length };
+  const stamps = [...new Set(points.map((p) => p.timestampMs).filter((t) => t >= fromMs))].sort(
+    (a, b) => a - b,
+  );
+  if (stamps.length < 2) return undefined;
+  const gaps = stamps.slice(1).map((t, i) => t - stamps[i]!);
+  return { samplesPerMinute: 60_000 / median(gaps), samples: stamps.length };
 }
 
 function median(values: readonly number[]): number {
