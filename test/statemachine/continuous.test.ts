@@ -29,7 +29,7 @@ describe('rollout state machine: continuous verification through the soak (real 
     const run = await runRollout({ mode: 'migrate', plan: testPlan() });
     expect(run.error).toBe('RolledBack');
     expect(run.report?.cause).toMatchObject({ service: 'history', check: 'logs' });
-    expect(run.report?.cause?.message).toMatch(/lines are not valid JSON/);
+    expect(run.report?.cause?.message).toMatch(/^JSON broken: .* of lines are not JSON in Loki/);
     // Judged before ECS said COMPLETED: the deployment check is still pending in the record.
     expect(checkOf(run, 'deployment')?.verdict).toBe('pending');
     // The rollback is the state right after the failed poll.

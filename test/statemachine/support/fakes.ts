@@ -275,10 +275,12 @@ function fakeHttp(world: World, url: URL, init?: RequestInit): Response {
           ),
         );
       }
+      // The logs check groups by task_id, container_name once Register names the containers.
+      const perContainer = query.includes('container_name)');
       if (query.includes('__error__'))
-        return vector(stampedAt(at, world.lokiJsonErrorsByTask(serviceOf(query))));
+        return vector(stampedAt(at, world.lokiJsonErrorsByTask(serviceOf(query), perContainer)));
       if (query.includes('service_name='))
-        return vector(stampedAt(at, world.lokiLinesByTask(serviceOf(query))));
+        return vector(stampedAt(at, world.lokiLinesByTask(serviceOf(query), perContainer)));
       return vector(stampedAt(at, [{ metric: {}, value: [world.nowMs / 1000, '0'] }]));
     }
     return new Response('not found', { status: 404 });

@@ -344,12 +344,26 @@ export class World {
     return s ? s.tasks.filter((t) => this.collectorOf(t.taskDefinitionArn) === 'alloy') : [];
   }
 
-  lokiLinesByTask(planName: string) {
+  lokiLinesByTask(planName: string, perContainer = false) {
     if (this.faults.logsMissing?.includes(planName)) return [];
-    return this.alloyTasksOf(planName).map((t) => ({
-      metric: { task_id: t.taskArn.split('/').pop()! },
-      value: [this.nowMs / 1000, '42'],
-    }));
+    return this.alloyTasksOf(planName).flatMap((t) =>
+      this.lokiGroups(t, perContainer).map((metric) => ({ metric, value: [this.nowMs / 1000, '42'] })),
+    );
+  }
+
+  /**
+   * The label sets a `sum by` answers with for one task: its task_id, or with `perContainer` one
+   * set per container whose json-file logs the sidecar reads (the Alloy containers aside).
+   */
+  private lokiGroups(
+    t: { taskArn: string; taskDefinitionArn: string },
+    perContainer: boolean,
+  ): Record<string, string>[] {
+    const taskId = t.taskArn.split('/').pop()!;
+    if (!perContainer) return [{ task_id: taskId }];
+    return (this.taskDefinitions.get(t.taskDefinitionArn)?.body.containerDefinitions ?? [])
+      .filter((c) => c.logConfiguration?.logDriver === 'json-file' && !c.name.startsWith('alloy'))
+      .map((c) => ({ task_id: taskId, container_name: c.name }));
   }
 
   /** How long a task has run, in ms. */
@@ -357,16 +371,15 @@ export class World {
     return this.nowMs - task.startedAt.getTime();
   }
 
-  lokiJsonErrorsByTask(planName: string) {
+  lokiJsonErrorsByTask(planName: string, perContainer = false) {
     const after = this.faults.jsonBrokenAfterMs?.[planName];
     const broken = (t: { startedAt: Date }) =>
       this.faults.jsonBroken?.includes(planName) || (after !== undefined && this.ageOf(t) >= after);
     return this.alloyTasksOf(planName)
       .filter(broken)
-      .map((t) => ({
-        metric: { task_id: t.taskArn.split('/').pop()! },
-        value: [this.nowMs / 1000, '7'],
-      }));
+      .flatMap((t) =>
+        this.lokiGroups(t, perContainer).map((metric) => ({ metric, value: [this.nowMs / 1000, '7'] })),
+      );
   }
 
   lokiSeries(planName: string) {

@@ -6,6 +6,7 @@ import {
   UpdateServiceCommand,
   type Service,
 } from '@aws-sdk/client-ecs';
+import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -31,6 +32,7 @@ import { serveFetch, useExampleCredentials, vectorAt } from './support';
 const ecs = mockClient(ECSClient);
 const ssm = mockClient(SSMClient);
 const iam = mockClient(IAMClient);
+const logs = mockClient(CloudWatchLogsClient);
 const service = (over: Record<string, unknown> = {}): Service =>
   ({
     serviceName: 'temporal-dev-temporal-history',
@@ -54,6 +56,7 @@ beforeEach(() => {
   ecs.reset();
   ssm.reset();
   iam.reset();
+  logs.reset();
   // Preflight's permission check: every role may do what the migration needs.
   iam.on(SimulatePrincipalPolicyCommand).callsFake((input) => simulationAnswer(input));
 });
@@ -136,6 +139,10 @@ describe('Register', () => {
       .on(RegisterTaskDefinitionCommand)
       .resolves({ taskDefinition: { taskDefinitionArn: HISTORY_ALLOY_TD } });
     ssm.on(PutParameterCommand).resolves({});
+    // What history wrote to CloudWatch before the switch: 3 plain lines among 30.
+    logs.on(FilterLogEventsCommand).resolves({
+      events: Array.from({ length: 30 }, (_, i) => ({ message: i < 3 ? 'panic: boom' : '{"level":"info"}' })),
+    });
     const out = await register(
       event('register', { service: historyItem, timing: { pollSeconds: 10, soakSeconds: 0 } }),
     );
@@ -143,8 +150,17 @@ describe('Register', () => {
       taskDefinitionArn: HISTORY_ALLOY_TD,
       baselineArn: HISTORY_TD,
       registered: true,
+      logContainers: ['temporal-history'],
+      baseline: { logs: { kind: 'measured', lines: 30, nonJsonLines: 3, share: 0.1 } },
       progress: { step: 'register', status: 'ok' },
     });
+    // The main container's own streams, over the logs check's window, before anything is stored.
+    const read = logs.commandCalls(FilterLogEventsCommand)[0]!.args[0].input;
+    expect(read).toMatchObject({
+      logGroupName: '/ecs/temporal-dev/temporal-history',
+      logStreamNamePrefix: 'temporal-history/temporal-history/',
+    });
+    expect((read.endTime ?? 0) - (read.startTime ?? 0)).toBe(300_000);
     expect(ssm).toHaveReceivedCommandWith(PutParameterCommand, {
       Name: '/alloy-rollout/temporal-dev/history/config.alloy',
       Overwrite: true,

@@ -320,9 +320,10 @@ describe('Verify', () => {
 
     // Rule: bad evidence is failed at once, at any poll (here the first one).
     it('a missing label fails at once with the evidence', async () => {
-      const withoutLevel: Record<string, string> = { ...streamLabels };
-      delete withoutLevel.level;
-      requests = serveTelemetry({ streams: [withoutLevel] });
+      // level is derived from JSON and never required: a stream without container_name is bad.
+      const withoutContainer: Record<string, string> = { ...streamLabels };
+      delete withoutContainer.container_name;
+      requests = serveTelemetry({ streams: [withoutContainer] });
       const out = await poll(COMPLETED + 10 * S);
       expect(out.verdict).toBe('failed');
       expect(out.cause).toMatchObject({
@@ -331,7 +332,7 @@ describe('Verify', () => {
         message: expect.stringContaining('lack required labels'),
       });
       expect(checkOf(out, 'logs')?.evidence.values).toMatchObject({
-        streamsMissingLabels: [expect.objectContaining({ missing: ['level'] })],
+        streamsMissingLabels: [expect.objectContaining({ missing: ['container_name'] })],
       });
     });
 
