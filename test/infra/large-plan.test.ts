@@ -254,15 +254,20 @@ describe('tiers', () => {
   });
 
   it('scopes a 500-service plan to the cluster, read-only categories and updates alike, in one policy each', () => {
-    for (const category of ['ecs-read', 'ecs-write', 'logs-groups']) {
+    for (const category of ['ecs-read', 'ecs-write', 'logs-read', 'logs-groups']) {
       const policies = policiesOf('large', category);
       expect(policies).toHaveLength(1);
       expect(policies[0]?.description).toBe(`alloy-rollout Lambdas: ${category} (cluster-scoped)`);
     }
     expect(resourcesOf(statementsWith('large', 'ecs:UpdateService'))).toEqual([serviceArn('*')]);
-    expect(resourcesOf(statementsWith('large', 'logs:FilterLogEvents'))).toEqual([
+    // Granted twice, on the same pattern: to Register (logs-read) and to the rollback (logs-groups).
+    const logGroupPattern = [
       `arn:${PARTITION}:logs:${REGION}:${ACCOUNT}:log-group:/ecs/${CLUSTER}/*`,
       `arn:${PARTITION}:logs:${REGION}:${ACCOUNT}:log-group:/ecs/${CLUSTER}/*:*`,
+    ];
+    expect(resourcesOf(statementsWith('large', 'logs:FilterLogEvents'))).toEqual([
+      ...logGroupPattern,
+      ...logGroupPattern,
     ]);
   });
 });
