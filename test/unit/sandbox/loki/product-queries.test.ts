@@ -1,7 +1,9 @@
 import {
   canaryLines,
   canaryPushStream,
+  jsonErrorsByContainer,
   jsonErrorsByTask,
+  logLinesByContainer,
   logLinesByTask,
 } from '../../../../core/queries/logql';
 import { evaluateInstant, evaluateRange } from '../../../../sandbox/loki/logql/evaluate';
@@ -65,6 +67,34 @@ describe("the product's LogQL against the sandbox Loki", () => {
     expect(result).toMatchObject({
       resultType: 'vector',
       result: [{ metric: { task_id: 't1' }, value: [NOW / 1000, '1'] }],
+    });
+  });
+
+  it('counts lines and the lines `| json` cannot parse per task and container', () => {
+    const store = storeWithTasks();
+    store.push([
+      {
+        stream: { cluster: 'temporal-dev', service_name: 'history', container_name: 'envoy', task_id: 't1' },
+        values: [[ns(NOW - 20_000), '[2024-01-01] envoy started']],
+      },
+    ]);
+    const at = BigInt(NOW) * 1_000_000n;
+    expect(evaluateInstant(store, 'fake', parseLogQL(logLinesByContainer(scope, 60_000)), at)).toMatchObject({
+      resultType: 'vector',
+      result: [
+        { metric: { task_id: 't1', container_name: 'envoy' }, value: [NOW / 1000, '1'] },
+        { metric: { task_id: 't1', container_name: 'history' }, value: [NOW / 1000, '2'] },
+        { metric: { task_id: 't2', container_name: 'history' }, value: [NOW / 1000, '1'] },
+      ],
+    });
+    expect(
+      evaluateInstant(store, 'fake', parseLogQL(jsonErrorsByContainer(scope, 90_000)), at),
+    ).toMatchObject({
+      resultType: 'vector',
+      result: [
+        { metric: { task_id: 't1', container_name: 'envoy' }, value: [NOW / 1000, '1'] },
+        { metric: { task_id: 't1', container_name: 'history' }, value: [NOW / 1000, '1'] },
+      ],
     });
   });
 
