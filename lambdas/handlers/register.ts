@@ -48,16 +48,26 @@ export interface RegisterResult {
 
 /** The baseline in a few figures for the progress stream (the whole of it stays in the state). */
 function baselineSummary(baseline: ServiceBaseline): Record<string, unknown> {
+  const logs = jsonBaselineSummary(baseline.logs);
   const m = baseline.metrics;
-  if (!m) return {};
-  if ('unreadable' in m) return { metrics: { unreadable: m.unreadable } };
+  if (!m) return logs;
+  if ('unreadable' in m) return { ...logs, metrics: { unreadable: m.unreadable } };
   return {
+    ...logs,
     metrics: {
       names: Object.keys(m.names).length,
       namesSeen: m.namesSeen,
       samplesPerMinute: m.cadence?.samplesPerMinute ?? null,
     },
   };
+}
+
+/** The CloudWatch share of non-JSON lines in a few figures, or why there is none. */
+function jsonBaselineSummary(logs: ServiceBaseline['logs']): Record<string, unknown> {
+  if (!logs) return {};
+  return logs.kind === 'measured'
+    ? { logs: { nonJsonShare: logs.share, lines: logs.lines, sampled: logs.sampled } }
+    : { logs: { unavailable: logs.reason } };
 }
 
 // SSM standard parameters hold 4 KB; bigger configs need the advanced tier.
