@@ -41,6 +41,8 @@ export interface MetricContinuityInput {
 
 export interface MetricContinuity {
   readonly evidence: Record<string, unknown>;
+  /** For a passing message: what was found continuous ("9 baseline metric name(s) back ..."). */
+  readonly summary: string;
   /** When a `pending` here turns `failed` (the oldest new task reaches the deadline), if ahead. */
   readonly nextDeadlineMs?: number;
 }
@@ -247,7 +249,7 @@ export function assessMetricContinuity(findings: Findings, input: MetricContinui
     findings.note(
       'metric names and cadence not checked: no baseline was measured (the service already ran Alloy)',
     );
-    return { evidence: { skipped: 'no baseline measured' } };
+    return { evidence: { skipped: 'no baseline measured' }, summary: '' };
   }
   if ('unreadable' in baseline) {
     if (input.requireBaseline) {
@@ -255,7 +257,7 @@ export function assessMetricContinuity(findings: Findings, input: MetricContinui
         'failed',
         `no metric baseline was recorded for ${input.service} before the switch (${baseline.unreadable}): name continuity cannot be judged`,
       );
-      return { evidence: { baseline: null, unreadable: baseline.unreadable } };
+      return { evidence: { baseline: null, unreadable: baseline.unreadable }, summary: '' };
     }
     findings.note(
       'metric names and cadence not checked: the baseline could not be read and the plan sets verification.metrics.requireBaseline: false',
@@ -265,11 +267,20 @@ export function assessMetricContinuity(findings: Findings, input: MetricContinui
         skipped: 'baseline not read; plan opts out (requireBaseline: false)',
         unreadable: baseline.unreadable,
       },
+      summary: '',
     };
   }
   const names = assessNames(findings, input, baseline);
   const cadence = assessCadence(findings, input, baseline);
+  const judged = typeof cadence['targetsJudged'] === 'number' ? cadence['targetsJudged'] : 0;
+  const summary = [
+    `${Object.keys(baseline.names).length} baseline metric name(s) back with their label keys`,
+    ...(baseline.cadence && judged > 0
+      ? [`${judged} target(s) at the baseline's ${fixed1(baseline.cadence.samplesPerMinute)} samples/min`]
+      : []),
+  ].join(', ');
   return {
+    summary,
     evidence: { baselineMeasuredAt: baseline.measuredAt, names: names.evidence, cadence },
     ...(names.nextDeadlineMs !== undefined ? { nextDeadlineMs: names.nextDeadlineMs } : {}),
   };

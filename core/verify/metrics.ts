@@ -199,7 +199,8 @@ export function assessMetrics(input: MetricsInput): Assessment {
   const message =
     verdict === 'passed'
       ? [`up is 1 for all ${expected.length} tasks of ${input.service}`, ...findings.problems].join('; ') +
-        (summary ? `; ${summary}` : '')
+        (summary ? `; ${summary}` : '') +
+        (names?.summary ? `; ${names.summary}` : '')
       : findings.message;
 
   return {

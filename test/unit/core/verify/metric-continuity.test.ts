@@ -171,6 +171,9 @@ describe('assessMetrics with metric continuity', () => {
   it('passes when every baseline name is back with its keys at the baseline cadence', () => {
     const result = assessMetrics(input());
     expect(result.verdict).toBe('passed');
+    expect(result.message).toMatch(
+      /; 4 baseline metric name\(s\) back with their label keys, 2 target\(s\) at the baseline's 4 samples\/min$/,
+    );
     expect(result.evidence['values']).toMatchObject({
       metricContinuity: {
         names: { baselineNames: 4, missingCount: 0, changedCount: 0, allowlisted: 2 },
