@@ -342,8 +342,13 @@ export const planSchema = z
             /** How far back Register reads each service's metric names, label keys and cadence under ADOT. */
             baselineWindow: duration('5m'),
             /**
-             * Names that may disappear with ADOT (globs, `*` and `?`): its own `otelcol_*` telemetry
-             * and the `target_info` series its remote-write exporter makes from resource attributes.
+             * Names that may disappear with ADOT (globs, `*` and `?`). `otelcol_*` is the collector's
+             * own telemetry, served at 127.0.0.1:8888/metrics and in AMP only when its config scrapes
+             * itself (open-telemetry/opentelemetry.io content/en/docs/collector/internal-telemetry.md);
+             * `target_info` is the series the prometheusremotewrite exporter makes of each resource's
+             * attributes (`target_info.enabled`, default true: opentelemetry-collector-contrib
+             * exporter/prometheusremotewriteexporter/README.md). `up` and `scrape_*` stay: Alloy's
+             * prometheus.scrape writes them as Prometheus' scrape loop does.
              */
             mayDisappear: z
               .array(
