@@ -10,6 +10,7 @@ import type {
 } from '../../core/report/types';
 import { consoleUrl, executionNameOf } from './execution-name';
 import { compact } from './outcome';
+import { shadowTable } from './shadow-summary';
 import type { ActionStatus } from './types';
 
 export interface SummaryInput {
@@ -148,7 +149,12 @@ function serviceSection(service: ServiceReport, mode: UserMode): string[] {
     '| | |',
     '| --- | --- |',
   ];
-  lines.push(...facts.map(([k, v]) => `| ${k} | ${v} |`), '', ...checksTable(service.checks));
+  lines.push(
+    ...facts.map(([k, v]) => `| ${k} | ${v} |`),
+    '',
+    ...checksTable(service.checks),
+    ...shadowTable(service.checks, cell),
+  );
   if (service.warnings && service.warnings.length > 0)
     lines.push('', ...service.warnings.map((w) => `> ⚠️ ${cell(w)}`));
   if (service.diff !== undefined) {
