@@ -36,3 +36,37 @@ describe('rollout state machine: metric continuity against the baseline Register
     );
   });
 });
+
+describe('rollout state machine: a metric baseline AMP will not give', () => {
+  const world = useWorld();
+
+  it('with requireBaseline (the default) fails Register before the service changes, naming the way out', async () => {
+    const w = world();
+    w.faults = { ampSeriesRejected: ['history'] };
+    const run = await runRollout({ mode: 'migrate', plan: testPlan() });
+    expect(run.error).toBe('RolledBack');
+    const cause = causeOf(run);
+    expect(cause?.service).toBe('history');
+    expect(cause?.message).toMatch(
+      /could not read the metric baseline of history \(names, label keys, cadence\) in 3 attempt\(s\): .*too many samples.*set verification\.metrics\.requireBaseline: false/,
+    );
+  });
+
+  it('with requireBaseline: false migrates, the metrics check saying names and cadence were not checked', async () => {
+    const w = world();
+    w.faults = { ampSeriesRejected: ['history'] };
+    const run = await runRollout({
+      mode: 'migrate',
+      plan: testPlan((p) => {
+        p.verification.metrics.requireBaseline = false;
+      }),
+    });
+    expect(run.error).toBeUndefined();
+    const history = (
+      run.report as { services: { name: string; checks?: { name: string; message: string }[] }[] }
+    ).services.find((s) => s.name === 'history');
+    expect(history?.checks?.find((c) => c.name === 'metrics')?.message).toContain(
+      'metric names and cadence not checked: the baseline could not be read',
+    );
+  });
+});

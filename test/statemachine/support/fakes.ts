@@ -292,6 +292,11 @@ function fakeHttp(world: World, url: URL, init?: RequestInit): Response {
     const at = requestedSeconds(url, init);
     if (url.pathname.endsWith('/api/v1/series')) {
       const match = form.get('match[]') ?? '';
+      if (world.faults.ampSeriesRejected?.includes(serviceOf(match)))
+        return json(
+          { status: 'error', errorType: 'bad_data', error: 'query processing would load too many samples' },
+          422,
+        );
       return json({ status: 'success', data: world.ampSeries(serviceOf(match), taskIdsOf(match)) });
     }
     const range = /\[(\d+)(ms|s|m|h)\]$/.exec(query);

@@ -37,6 +37,8 @@ export interface Faults {
   upFlapping?: string[];
   /** Plan service names whose metrics never reach AMP after the migration. */
   metricsMissing?: string[];
+  /** AMP refuses the series API (an error body) for these plan service names. */
+  ampSeriesRejected?: string[];
   /** Plan service names whose Alloy tasks export `temporal_request_latency` under another name. */
   metricRenamed?: string[];
   /**
