@@ -17,6 +17,7 @@ import { parseBenchArgs, wants, type BenchOptions } from './options';
 import { rehearse } from './rehearsal';
 import { exampleScenario, generatedScenario } from './scenario';
 import { printResults } from './print';
+import { shadowCost } from './shadow';
 
 /** The service the rollback figure breaks, and how: lines that are not JSON fail the logs check at once. */
 export const ROLLBACK_FAULT = { service: 'history', spec: 'history:broken-json' } as const;
@@ -40,6 +41,8 @@ const METHODS = {
   scale:
     'A generated plan of copies of the example worker service (phases of 25), the example verification settings without its cluster-wide error-count check (it fails by itself as the cluster grows). ' +
     'Events per execution from GetExecutionHistory. The largest rollout: a line through the parent at its first and last ServiceDone (events so far, and the size of the state it carries on), extended to 25,000 events (plus the events after the last service) and to the 256 KiB state payload limit. The payload line holds for a plan of this size: the plan and the preflight work list in the state also grow with the number of planned services.',
+  shadow:
+    "The same rehearsal: for each service whose phase has a shadow step (the example's canary), on the product's simulated clock from UpdateServiceShadow to the final UpdateService: the time added, the shadow states entered and Lambda invocations, the product's requests in that span (AWS API calls, of which CloudWatch Logs, and Loki/AMP queries), and the lines both CloudWatch and Loki ingested meanwhile (the last count's CloudWatch events per second of its window times the span).",
   bundles: '',
   following:
     'Requests the Action (runRollout with the product defaults: each execution read every 4 s while it may change, not read for the rest of a Wait (read again once the step after it usually ends) or while a parent waits on its running child, at least once a minute; 250 ms pacing) sent to Step Functions while starting and following the full rehearsal, counted by SDK middleware, divided by the simulated duration of the rollout. ' +
@@ -94,6 +97,7 @@ export async function runBenchmarks(options: BenchOptions, root: string): Promis
       hundredServices: { usage: per100, cost: costOf(per100, memoryMb) },
     };
     results['following'] = { method: METHODS.following, ...followingCost(record) };
+    results['shadow'] = { method: METHODS.shadow, services: shadowCost(record) };
   }
 
   if (wants(options, 'rollback')) {

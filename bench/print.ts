@@ -199,5 +199,13 @@ export function printResults(r: Json): string {
         `step lines trail their events by ${val(clock['medianMs'])} ms median, ${val(clock['p95Ms'])} ms p95, ${val(clock['worstMs'])} ms worst on the follower's clock; ${val(clock['linesOverBound'])} of ${val(latency['lines'])} lines over ${val(clock['boundMs'])} ms`,
       );
   }
+  const shadow = r['shadow'] as Json | undefined;
+  if (shadow) {
+    out.push('', '7. Shadow step (per service that ran one)');
+    for (const s of (shadow['services'] as Json[] | undefined) ?? [])
+      out.push(
+        `${val(s['service'])}: +${val(s['addedSeconds'])} simulated s, ${val(s['stateTransitions'])} state transitions, ${val(s['lambdaInvocations'])} Lambda invocations, ${val(s['awsApiCalls'])} AWS calls (${val(s['cloudWatchLogsCalls'])} CloudWatch Logs), ${val(s['httpQueries'])} Loki/AMP queries, ${val(s['duplicateLines'])} lines ingested by both CloudWatch and Loki; last count ${val(s['lastCount'])}`,
+      );
+  }
   return out.join('\n');
 }
