@@ -1,5 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import { checkTargets, COLLECTOR_PATH, intervalPath, SCRAPE_JOB, type ScrapeTarget } from './config';
 import { parseExposition, renderSample, withTargetLabels, type ExposedSample } from './exposition';
 
@@ -65,9 +64,9 @@ async function scrapeTarget(target: ScrapeTarget, timeoutMs: number): Promise<Ex
  * to the collector waits for discovery (about 5 s); the sandbox declares the usual ones at start.
  */
 /**
- * How long one task endpoint may take. Collections no longer hold a scrape up (see `answer`), so a
- * task is judged down only when it fails or hangs, not when hundreds of endpoints answered in the
- * same quarter second on a busy machine (a stopped task's port refuses at once).
+ * How long one task endpoint may take. Collections never hold a scrape up (the answerer serves the
+ * last one), so a task is judged down only when it fails or hangs, not when hundreds of endpoints
+ * answered in the same quarter second on a busy machine (a stopped task's port refuses at once).
  */
 const TARGET_TIMEOUT_MS = 5_000;
 
@@ -108,82 +107,56 @@ export async function startCollector(options: {
     return lines.size > 0 ? `${[...lines].join('\n')}\n` : '';
   };
 
-  // Prometheus gives a scrape at most its interval. Reading hundreds of task endpoints can take
-  // longer on a busy machine, and a scrape that times out makes every task look down. So a scrape
-  // waits for a fresh collection only briefly and otherwise answers with the last complete one (at
-  // most one collection old); collections of one path never overlap.
-  const paths = new Map<string, { latest?: string; inFlight?: Promise<string> }>();
-  const refresh = (path: string): Promise<string> => {
-    const state = paths.get(path) ?? {};
-    paths.set(path, state);
-    state.inFlight ??= collect(path).then(
-      (body) => {
-        state.latest = body;
-        delete state.inFlight;
-        return body;
-      },
-      (error: unknown) => {
-        delete state.inFlight;
-        throw error;
-      },
+  // The answers come from a worker thread holding each path's last collection, not from this
+  // thread: the sandbox runs the orchestrator's Lambdas in this process, and a handler's first call
+  // stalls it for most of a second (measured in a rehearsal: up to 790 ms, longer than a scrape's
+  // timeout at x30), which made scrapes fail and a target's cadence read low. Each path is
+  // collected here every interval (at once when the targets change); a stalled collection leaves
+  // the previous answer in place, so Prometheus still gets a sample per interval.
+  const answers = await startAnswerer();
+  const collecting = new Map<string, Promise<void>>();
+  const refresh = (path: string): void => {
+    if (collecting.has(path)) return;
+    const done = collect(path).then(
+      (body) => answers.post(path, body),
+      () => undefined,
     );
-    return state.inFlight;
+    collecting.set(
+      path,
+      done.finally(() => collecting.delete(path)),
+    );
   };
-  const answer = async (path: string, timeoutMs: number): Promise<string> => {
-    const fresh = refresh(path);
-    const latest = paths.get(path)?.latest;
-    if (latest === undefined) return fresh;
-    const waited = await Promise.race([
-      fresh,
-      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), timeoutMs / 2).unref()),
-    ]);
-    return waited ?? latest;
+  const timers = new Map<string, NodeJS.Timeout>();
+  const serve = (path: string, everyMs: number): void => {
+    if (timers.has(path)) return;
+    answers.post(path, '');
+    refresh(path);
+    const timer = setInterval(() => refresh(path), everyMs);
+    timer.unref();
+    timers.set(path, timer);
   };
-  /** The path's scrape timeout (its interval), or undefined for a path the collector does not serve. */
-  const timeoutOf = (path: string | undefined): number | undefined => {
-    if (path === COLLECTOR_PATH) return options.scrapeTimeoutMs;
-    const ms = path?.startsWith(`${COLLECTOR_PATH}/`) ? Number(path.slice(COLLECTOR_PATH.length + 1)) : NaN;
-    return intervals.has(ms) ? ms : undefined;
-  };
+  serve(COLLECTOR_PATH, options.scrapeTimeoutMs);
   const learn = (next: Iterable<number>): void => {
     const before = intervals.size;
-    for (const ms of next) intervals.add(ms);
+    for (const ms of next) {
+      intervals.add(ms);
+      serve(intervalPath(ms), ms);
+    }
     if (intervals.size !== before) options.onIntervals?.([...intervals]);
   };
 
-  const server: Server = createServer((req, res) => {
-    const timeoutMs = timeoutOf(req.url);
-    if (req.url === undefined || timeoutMs === undefined) {
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('not found\n');
-      return;
-    }
-    answer(req.url, timeoutMs).then(
-      (body) => {
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-        res.end(body);
-      },
-      (error: unknown) => {
-        res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end(`${(error as Error).message}\n`);
-      },
-    );
-  });
-  server.keepAliveTimeout = 1000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
   return {
-    address: `127.0.0.1:${port}`,
+    address: answers.address,
     setTargets(next) {
       checkTargets(next);
       targets = [...next];
       learn(next.flatMap((t) => (t.scrapeIntervalMs === undefined ? [] : [t.scrapeIntervalMs])));
+      // A new task's series come with the next scrape, a stopped task's leave with it.
+      for (const path of timers.keys()) {
+        const pending = collecting.get(path);
+        if (pending) void pending.then(() => refresh(path));
+        else refresh(path);
+      }
     },
     declareIntervals(intervalsMs) {
       checkTargets(
@@ -191,10 +164,70 @@ export async function startCollector(options: {
       );
       learn(intervalsMs);
     },
+    stop: async () => {
+      for (const timer of timers.values()) clearInterval(timer);
+      timers.clear();
+      await answers.stop();
+    },
+  };
+}
+
+/**
+ * The collector's HTTP server, in a worker thread: it answers each path with the last body posted
+ * for it (404 for a path never posted), whatever this thread is doing.
+ */
+const ANSWERER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { createServer } = require('node:http');
+const bodies = new Map();
+const server = createServer((req, res) => {
+  const body = bodies.get(req.url);
+  if (body === undefined) {
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('not found\\n');
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+  res.end(body);
+});
+server.keepAliveTimeout = 1000;
+parentPort.on('message', (m) => {
+  if (m.type === 'body') bodies.set(m.path, m.body);
+  else if (m.type === 'stop') {
+    server.close(() => parentPort.postMessage({ type: 'stopped' }));
+    server.closeAllConnections();
+  }
+});
+server.listen(0, '127.0.0.1', () => parentPort.postMessage({ type: 'listening', port: server.address().port }));
+`;
+
+async function startAnswerer(): Promise<{
+  address: string;
+  post(path: string, body: string): void;
+  stop(): Promise<void>;
+}> {
+  const worker = new Worker(ANSWERER_SOURCE, { eval: true });
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.on('message', (m: { type: string; port?: number }) => {
+      if (m.type === 'listening') resolve(m.port as number);
+    });
+  });
+  let stopping: Promise<void> | undefined;
+  return {
+    address: `127.0.0.1:${port}`,
+    post: (path, body) => worker.postMessage({ type: 'body', path, body }),
     stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+      (stopping ??= new Promise<void>((resolve) => {
+        const done = (): void => {
+          void worker.terminate().then(() => resolve());
+        };
+        worker.on('message', (m: { type: string }) => {
+          if (m.type === 'stopped') done();
+        });
+        worker.once('exit', () => resolve());
+        worker.postMessage({ type: 'stop' });
+        setTimeout(done, 2_000).unref();
+      })),
   };
 }

@@ -92,6 +92,8 @@ async function rehearseIn(
     write(
       `Sandbox on ${sandbox.url}; seeding cluster ${plan.cluster} (${orderedServices(plan).length} services on ADOT + awslogs, EC2 capacity)\n`,
     );
+    // Before any task runs: loading the handlers stalls this process, and with it the scrapes.
+    await sandbox.warmLambdas();
     await seedPlanCluster(sandbox, inputs);
     // The baseline: before the rollout, Prometheus has been scraping every ADOT task for a while.
     await sandbox.metricsSettled();
