@@ -107,6 +107,17 @@ export const PERMISSION_STATEMENTS: Record<
     allow('SsmConfigParameters', ['ssm:PutParameter'], [arns.ssmParametersUnder(target.configPrefix)]),
   ],
 
+  // Read only: the ADOT collector's config, for the scrape job Alloy must keep (job, instance,
+  // interval). Under the plan's collectorConfigPrefix when it names one, else any parameter of
+  // this account and region (the collectors' parameters are named by their task definitions).
+  'collector-config': ({ arns, target }) => [
+    allow(
+      'AdotCollectorConfigs',
+      ['ssm:GetParameter'],
+      [arns.ssmParametersUnder(target.collectorConfigPrefix ?? '')],
+    ),
+  ],
+
   'logs-groups': ({ arns, target }, scoping = 'exact') => [
     scoping === 'exact'
       ? allow(
@@ -190,6 +201,8 @@ export const WILDCARD_REASONS: Readonly<Record<string, string>> = {
     'The rollout tags the task definitions it registers with their baseline ARN; families are not in the plan unless taskDefinitionFamilies narrows them.',
   SsmConfigParameters:
     "Per-service Alloy config parameters are created at run time under the plan's config prefix only.",
+  AdotCollectorConfigs:
+    "Read-only. The ADOT collectors' config parameters are named in their task definitions, not in the plan: under the plan's collectorConfigPrefix when it gives one, else any parameter of this account and region.",
   ServiceLogGroups:
     'The log-group:<name>:* form is how CloudWatch Logs authorises calls on the streams of these named groups (FilterLogEvents); a "*" inside a name stands for container names only known from the task definition.',
   ServiceLogGroupsRead:

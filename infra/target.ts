@@ -16,6 +16,11 @@ export interface RolloutTarget {
   readonly ecsServiceNames: readonly string[];
   /** SSM path prefix under which rendered Alloy configs are written, e.g. "/alloy-rollout/temporal-dev". */
   readonly configPrefix: string;
+  /**
+   * SSM path under which the ADOT collectors' configs live (e.g. "/temporal-dev/adot"): Register
+   * and Preflight read them there. Absent: any parameter of the account and region.
+   */
+  readonly collectorConfigPrefix?: string;
   /** CloudWatch log group names (may contain `*`) that rollback re-creates and reads. */
   readonly logGroupNames: readonly string[];
   /**
@@ -47,6 +52,7 @@ export function targetFromPlan(plan: Plan): RolloutTarget {
     region: plan.region,
     ecsServiceNames,
     configPrefix: configPrefix(plan),
+    ...(plan.collectorConfigPrefix ? { collectorConfigPrefix: plan.collectorConfigPrefix } : {}),
     logGroupNames: [...new Set(logGroups)],
     logGroupWildcards: [logGroupWildcard(plan.rollback.logGroupPattern, plan.cluster)],
     ampWorkspaceId: plan.amp.workspaceId,
@@ -114,6 +120,14 @@ export function checkTarget(target: RolloutTarget, problems: PropProblems, where
     field('configPrefix'),
     'an SSM path such as "/alloy-rollout/temporal-dev"',
     target.configPrefix,
+  );
+  problems.expect(
+    target.collectorConfigPrefix === undefined ||
+      (typeof target.collectorConfigPrefix === 'string' &&
+        PATTERNS.ssmPath.test(target.collectorConfigPrefix)),
+    field('collectorConfigPrefix'),
+    'an SSM path such as "/temporal-dev/adot"',
+    target.collectorConfigPrefix,
   );
   const groups = Array.isArray(target.logGroupNames) ? target.logGroupNames : [];
   problems.expect(

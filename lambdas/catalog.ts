@@ -9,6 +9,7 @@ export type Permission =
   | 'ecs-read' // DescribeServices/TaskDefinition, ListTasks/DescribeTasks
   | 'ecs-write' // RegisterTaskDefinition, TagResource, UpdateService (+ iam:PassRole for task roles)
   | 'ssm-config' // PutParameter on the config prefix
+  | 'collector-config' // GetParameter on the ADOT collectors' config parameters (their scrape jobs)
   | 'logs-groups' // CreateLogGroup, PutRetentionPolicy, FilterLogEvents on the services' groups; DescribeLogGroups
   | 'logs-read' // FilterLogEvents on the services' groups (Register's CloudWatch baseline of non-JSON lines)
   | 'amp-query' // aps:QueryMetrics and aps:GetSeries on the workspace
@@ -38,7 +39,8 @@ export const LAMBDAS = [
   {
     id: 'Preflight',
     file: 'preflight',
-    permissions: ['ecs-read', 'amp-query', 'role-simulate', 'loki-secret-describe'],
+    // collector-config: plan mode renders the scrape from the ADOT config, as Register does.
+    permissions: ['ecs-read', 'amp-query', 'role-simulate', 'loki-secret-describe', 'collector-config'],
     inVpc: false,
     description: 'Validate the plan, describe the cluster, record baselines',
   },
@@ -52,7 +54,7 @@ export const LAMBDAS = [
   {
     id: 'Register',
     file: 'register',
-    permissions: ['ecs-read', 'ecs-write', 'ssm-config', 'logs-read', 'amp-query'],
+    permissions: ['ecs-read', 'ecs-write', 'ssm-config', 'logs-read', 'collector-config', 'amp-query'],
     inVpc: false,
     description: 'Render the Alloy task definition and config, register them',
   },

@@ -1,10 +1,12 @@
 import { migrate } from '../../core/taskdef';
+import { collectorConfigOf, decodeCollectorConfig } from '../../core/taskdef/adot-config-text';
 import { parseOptions } from '../args';
-import { readPlanFile, readTaskDefinitionFile, serviceOf } from '../files';
+import { readPlanFile, readTaskDefinitionFile, readUserFile, serviceOf } from '../files';
 import { json, outputDir, printWarnings, writeOutputs } from '../output';
 import { EXIT_CODES, type CliCommand } from './types';
 
-const HELP = `Usage: alloy-rollout render --plan FILE --service NAME --task-definition FILE [--out DIR] [--json]
+const HELP = `Usage: alloy-rollout render --plan FILE --service NAME --task-definition FILE
+                             [--collector-config FILE] [--out DIR] [--json]
 
 Renders the Alloy migration of one service's task definition without touching AWS: the
 RegisterTaskDefinition JSON (ADOT removed, Alloy init + sidecar added, main containers on
@@ -15,6 +17,10 @@ Options:
   --service NAME           the plan's service name (e.g. history)
   --task-definition FILE   the current task definition: aws ecs describe-task-definition
                            --include TAGS output, or a RegisterTaskDefinition input
+  --collector-config FILE  the ADOT collector's config (the YAML of the SSM parameter its
+                           definition names): its Prometheus scrape job gives Alloy's job,
+                           instance, interval, timeout and path. Without it, an inline
+                           AOT_CONFIG_CONTENT is read; else the plan's values and a warning
   --out DIR                where to write task-definition.json and config.alloy
                            (default: ./rendered/<service>/; with --json, nothing is written
                            unless --out is given)
@@ -33,13 +39,20 @@ export const command: CliCommand = {
       plan: { type: 'string', required: true },
       service: { type: 'string', required: true },
       'task-definition': { type: 'string', required: true },
+      'collector-config': { type: 'string' },
       out: { type: 'string' },
       json: { type: 'boolean' },
     });
     const plan = await readPlanFile(io, options.plan);
     const service = serviceOf(plan, options.plan, options.service);
     const current = await readTaskDefinitionFile(io, options['task-definition']);
-    const result = migrate(current, service, plan);
+    const configFile = options['collector-config'];
+    // Offline: the file given, else what the definition holds inline (an SSM parameter is not read).
+    const collectorConfig =
+      configFile === undefined
+        ? collectorConfigOf(current, service)
+        : decodeCollectorConfig(await readUserFile(io, configFile, 'ADOT collector config'), configFile);
+    const result = migrate(current, service, plan, { collectorConfig });
 
     if (result.kind === 'already-migrated') {
       if (options.json) io.stdout(json({ kind: result.kind, reason: result.reason }));

@@ -184,6 +184,15 @@ export const planSchema = z
     version: z.literal(1, { error: 'expected 1 (the only plan format so far)' }).default(1),
     cluster: name('an ECS cluster name'),
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as "eu-west-1"'),
+    /**
+     * SSM path of the ADOT collectors' config parameters (what their `--config env:NAME` or
+     * AOT_CONFIG_CONTENT secrets name), e.g. /temporal-dev/adot: narrows the orchestrator's
+     * ssm:GetParameter grant to it. Default: any parameter of the account and region.
+     */
+    collectorConfigPrefix: z
+      .string()
+      .regex(/^(\/[A-Za-z0-9_.-]+)+$/, 'expected an SSM path such as "/temporal-dev/adot"')
+      .optional(),
     /** SSM parameter prefix for rendered Alloy configs; default /alloy-rollout/<cluster>. */
     configPrefix: z
       .string()

@@ -1,4 +1,6 @@
-import type { ContainerDefinition } from './types';
+import type { ServicePlan } from '../plan/schema';
+import { adotCandidates, bodyOf } from './detect';
+import type { AnyTaskDefinition, ContainerDefinition } from './types';
 
 /**
  * Where an ADOT collector container gets its config, read from its definition. ADOT takes the
@@ -12,9 +14,12 @@ export type CollectorConfigSource =
   | { readonly kind: 'ssm'; readonly parameter: string; readonly from: string }
   | { readonly kind: 'none'; readonly reason: string };
 
-/** What migrate is told about the collector's config: its text, or why there is none. */
+/**
+ * What migrate is told about the collector's config: the decoded YAML document and where it came
+ * from (decodeCollectorConfig, adot-config-text.ts), or why there is none.
+ */
 export type CollectorConfig =
-  { readonly text: string; readonly from: string } | { readonly unavailable: string };
+  { readonly document: unknown; readonly from: string } | { readonly unavailable: string };
 
 const AOT_CONFIG_CONTENT = 'AOT_CONFIG_CONTENT';
 
@@ -67,4 +72,23 @@ export function collectorEnvironment(adot: ContainerDefinition): Record<string, 
   const env: Record<string, string> = {};
   for (const e of adot.environment ?? []) if (e.name && e.value !== undefined) env[e.name] = e.value;
   return env;
+}
+
+/**
+ * The config source of the definition's ADOT collector (the plan's adotContainer, else the one
+ * container with an ADOT image); `none` when there is not exactly one (migrate refuses those).
+ */
+export function collectorConfigSourceOf(
+  td: AnyTaskDefinition,
+  service: Pick<ServicePlan, 'adotContainer'>,
+): CollectorConfigSource {
+  const body = bodyOf(td);
+  const candidates =
+    service.adotContainer === undefined
+      ? adotCandidates(body)
+      : body.containerDefinitions.filter((c) => c.name === service.adotContainer);
+  const [adot] = candidates;
+  if (candidates.length !== 1 || !adot)
+    return { kind: 'none', reason: `${candidates.length} ADOT collector containers found, expected one` };
+  return collectorConfigSource(adot);
 }

@@ -1,10 +1,11 @@
-import { parse } from 'yaml';
 import { formatDuration } from '../plan/duration';
 
 /**
  * Reads the Prometheus scrape jobs out of an ADOT collector config (the OpenTelemetry collector
- * YAML that ADOT reads from AOT_CONFIG_CONTENT or `--config env:NAME`), so the Alloy sidecar can
- * scrape what ADOT scraped, as often, under the same job and instance labels. Pure.
+ * YAML that ADOT reads from AOT_CONFIG_CONTENT or `--config env:NAME`, decoded by
+ * adot-config-text.ts), so the Alloy sidecar can scrape what ADOT scraped, as often, under the
+ * same job and instance labels. Pure, and free of the YAML parser (the Lambdas that only import
+ * migrate do not carry it).
  */
 
 /** One target of a scrape job, as ADOT's receiver would scrape and label it. */
@@ -137,15 +138,9 @@ function readJob(
 
 /**
  * Every scrape job of the config's Prometheus receivers that a metrics pipeline uses.
- * `env` is the collector container's environment, for `${env:...}` references.
+ * `config` is the decoded YAML; `env` the collector container's environment, for `${env:...}`.
  */
-export function readAdotScrapeJobs(text: string, env: Env = {}): AdotScrapeRead {
-  let config: unknown;
-  try {
-    config = parse(text);
-  } catch (e) {
-    return { ok: false, reason: `the collector config is not YAML (${(e as Error).message.split('\n')[0]})` };
-  }
+export function readAdotScrapeJobs(config: unknown, env: Env = {}): AdotScrapeRead {
   if (!isRecord(config)) return { ok: false, reason: 'the collector config is not a YAML mapping' };
   const receivers = config['receivers'];
   if (!isRecord(receivers)) return { ok: false, reason: 'the collector config has no receivers' };

@@ -62,20 +62,20 @@ export interface MigrateOptions {
   /** ARN recorded in the BASELINE_TAG; default: the ARN of a described `current`. */
   readonly baselineArn?: string;
   /**
-   * The ADOT collector's config (read by the caller from the SSM parameter its definition names),
-   * or why it could not be read; default: the collector's inline AOT_CONFIG_CONTENT / `--config
-   * env:NAME` value, else a warning that the parameter was not read. Its Prometheus scrape job
-   * gives the Alloy scrape its interval, timeout, path, job and instance (scrape-settings.ts).
+   * The ADOT collector's config, decoded by the caller (collectorConfigOf in adot-config-text.ts:
+   * the inline AOT_CONFIG_CONTENT / `--config env:NAME` value, or the SSM parameter it names, which
+   * the Lambdas read), or why there is none. Its Prometheus scrape job gives the Alloy scrape its
+   * interval, timeout, path, job and instance (scrape-settings.ts). Default: not read, and a
+   * warning naming where the config is.
    */
   readonly collectorConfig?: CollectorConfig;
 }
 
-/** The collector config migrate uses when the caller passed none: what the definition holds inline. */
-function definitionCollectorConfig(adot: ContainerDefinition): CollectorConfig {
+/** Why there is no collector config when the caller passed none: where it would have been. */
+function unreadCollectorConfig(adot: ContainerDefinition): CollectorConfig {
   const source = collectorConfigSource(adot);
-  if (source.kind === 'inline') return { text: source.text, from: source.from };
-  if (source.kind === 'ssm') return { unavailable: `${source.from} was not read` };
-  return { unavailable: source.reason };
+  if (source.kind === 'none') return { unavailable: source.reason };
+  return { unavailable: `${source.from} was not read` };
 }
 
 type ScrapeNetworkMode = 'awsvpc' | 'host';
@@ -265,7 +265,7 @@ export function migrate(
   const mainDefinitionsForPorts = others.filter((c) => mainContainers.includes(c.name));
   const scrape = adot
     ? resolveScrape(service, {
-        collector: options.collectorConfig ?? definitionCollectorConfig(adot),
+        collector: options.collectorConfig ?? unreadCollectorConfig(adot),
         collectorEnv: collectorEnvironment(adot),
         mappedPorts: mainDefinitionsForPorts.flatMap((c) =>
           (c.portMappings ?? []).flatMap((m) => (m.containerPort === undefined ? [] : [m.containerPort])),

@@ -33,7 +33,7 @@ function findJob(service: ServicePlan, inputs: ScrapeInputs): Found | { unusable
   const { collector } = inputs;
   if (collector === undefined) return { unusable: 'no collector config was given' };
   if ('unavailable' in collector) return { unusable: collector.unavailable };
-  const read = readAdotScrapeJobs(collector.text, inputs.collectorEnv);
+  const read = readAdotScrapeJobs(collector.document, inputs.collectorEnv);
   if (!read.ok) return { unusable: `${read.reason}, in ${collector.from}` };
   const match = matchAdotJob(read.jobs, service.metricsPort, inputs.mappedPorts);
   if (!match.ok) return { unusable: `${match.reason}, in ${collector.from}` };

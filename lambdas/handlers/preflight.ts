@@ -16,9 +16,11 @@ import type { Plan } from '../../core/plan/schema';
 import { describeService, describeTaskDefinition } from '../adapters/ecs';
 import { ampClientFor, measure } from '../adapters/observability';
 import { checkPermissions, type PermissionTarget } from '../adapters/permissions';
+import { readCollectorConfig } from '../adapters/collector-config';
 import { createEcsClient } from '../clients/aws-ecs';
 import { createIamClient } from '../clients/aws-iam';
 import { createSecretsClient } from '../clients/aws-secrets';
+import { createSsmClient } from '../clients/aws-ssm';
 import { parseEvent, taskEventSchema } from '../event';
 import { loadPlan } from '../shared';
 
@@ -128,7 +130,10 @@ export async function handler(event: unknown): Promise<PreflightResult> {
       continue;
     }
     try {
-      const result = migrate(current, svc, plan, { baselineArn: currentArn });
+      // ADOT's config as Register reads it: plan mode shows the scrape Register will render, and
+      // the scrape port (a port clash refuses) is the one Register will resolve.
+      const collectorConfig = await readCollectorConfig(createSsmClient(plan.region), current, svc);
+      const result = migrate(current, svc, plan, { baselineArn: currentArn, collectorConfig });
       if (result.kind === 'already-migrated') {
         reports.push({
           ...base,

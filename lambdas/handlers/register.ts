@@ -6,6 +6,7 @@ import { migrate, shadowTaskDefinition, type ShadowStream } from '../../core/tas
 import { logGroupFor } from '../../core/plan/resolve';
 import { shadowOf } from '../../core/plan/shadow';
 import { awsCall } from '../adapters/aws-errors';
+import { readCollectorConfig } from '../adapters/collector-config';
 import { describeService, describeTaskDefinition, registerTaskDefinition } from '../adapters/ecs';
 import { createEcsClient } from '../clients/aws-ecs';
 import { createSsmClient } from '../clients/aws-ssm';
@@ -88,7 +89,8 @@ export async function handler(event: unknown): Promise<RegisterResult> {
   const service = await describeService(aws.ecs, plan.cluster, svc.ecsService);
   const currentArn = service.taskDefinition ?? state.service.taskDefinitionArn;
   const current = await describeTaskDefinition(aws.ecs, currentArn);
-  const result = migrate(current, svc, plan, { baselineArn: state.service.baselineArn });
+  const collectorConfig = await readCollectorConfig(aws.ssm, current, svc);
+  const result = migrate(current, svc, plan, { baselineArn: state.service.baselineArn, collectorConfig });
   if (result.kind === 'already-migrated') {
     return {
       taskDefinitionArn: currentArn,

@@ -75,11 +75,13 @@ describe('targetFromPlan', () => {
         'temporal-dev-loki',
       ],
       configPrefix: '/alloy-rollout/temporal-dev',
+      collectorConfigPrefix: '/temporal-dev/adot',
       logGroupNames: [
         '/ecs/temporal-dev/temporal-worker',
         '/ecs/temporal-dev/temporal-history',
         '/ecs/temporal-dev/temporal-matching',
         '/ecs/temporal-dev/temporal-frontend',
+        '/ecs/temporal-dev/envoy',
         '/ecs/temporal-dev/benchmark-worker',
       ],
       logGroupWildcards: ['/ecs/temporal-dev/*'],
@@ -237,7 +239,7 @@ describe('policy size', () => {
           handlersDir: handlers.dir,
         }),
     ).toThrow(
-      /the \w+ role would need \d+ managed policies \(.*(ecs-write|role-simulate): \d+.*\) and IAM attaches 10 per role by default, even with the per-service resources scoped to the cluster; this plan lists 6 ECS services, 5 log groups and 1500 roles to pass/,
+      /the \w+ role would need \d+ managed policies \(.*(ecs-write|role-simulate): \d+.*\) and IAM attaches 10 per role by default, even with the per-service resources scoped to the cluster; this plan lists 6 ECS services, 6 log groups and 1500 roles to pass/,
     );
     // No function was created (bundling would have added NodejsFunction children).
     expect(stack.node.findAll().some((c) => c.constructor.name === 'NodejsFunction')).toBe(false);

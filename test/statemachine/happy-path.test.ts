@@ -1,3 +1,4 @@
+import { describeAlloyConfig } from '../../core/alloy';
 import { useWorld } from './support/env';
 import { testPlan } from './support/plan';
 import { loadDefinition, runRollout } from './support/runner';
@@ -39,6 +40,23 @@ describe('rollout state machine: happy path', () => {
     for (const s of PLAN_SERVICES)
       expect(w.collectorOf(w.service(s.ecsService).taskDefinition)).toBe('alloy');
     expect(w.ssm.get('/alloy-rollout/temporal-dev/history/config.alloy')).toContain('loki.write');
+    // Register read each collector's ADOT config (the world's ADOT_CONFIG parameters): ADOT's job,
+    // instance and 15 s interval carry over; benchmark-worker's target is on 9091.
+    for (const [name, port] of [
+      ['history', 9090],
+      ['benchmark-worker', 9091],
+    ] as const) {
+      const metrics = describeAlloyConfig(
+        w.ssm.get(`/alloy-rollout/temporal-dev/${name}/config.alloy`) ?? '',
+      ).metrics;
+      expect(metrics).toMatchObject({
+        jobName: 'temporal',
+        instanceLabel: `localhost:${port}`,
+        scrapeAddress: `127.0.0.1:${port}`,
+        scrapeInterval: '15s',
+        scrapeTimeout: '10s',
+      });
+    }
     expect((run.report?.loki as { checks: { name: string }[] }).checks.map((c) => c.name)).toEqual([
       'loki-deployment',
       'loki-ready',
@@ -68,16 +86,15 @@ describe('rollout state machine: happy path', () => {
     );
     const children = [...one.executions.slice(1), ...all.executions.slice(1)];
     expect(children).toHaveLength(5);
-    // Route, Register, ShadowRoute (no shadow step here), UpdateService, VerifyWait, then per poll
-    // Verify + VerifyDone and between polls VerifyPollWait, ServiceMigrated: 12 + 6 per poll here
-    // (entered + exited, start and end).
+    // Route, Register, UpdateService, VerifyWait, then per poll Verify + VerifyDone and between polls
+    // VerifyPollWait, ServiceMigrated: 10 + 6 per poll here (entered + exited, start and end).
     const definition = loadDefinition();
     for (const c of children) {
       const polls = c.events.filter((e) => e.type === 'StateEntered' && e.state === 'Verify').length;
       // The test clock moves a second per reading: a 20 s soak takes a handful of polls.
       expect(polls).toBeGreaterThanOrEqual(2);
       expect(polls).toBeLessThanOrEqual(8);
-      expect(c.events).toHaveLength(12 + 6 * polls);
+      expect(c.events).toHaveLength(10 + 6 * polls);
       const lambdaEntries = c.events.filter(
         (e) =>
           e.type === 'StateEntered' && definition.States[e.state ?? '']?.Resource?.includes(':function:'),

@@ -84,8 +84,11 @@ const onLogGroup =
   };
 
 const secretArn = (input: Input, output: unknown) => text(at(output, 'ARN')) || text(input.SecretId);
+/** SSM takes a parameter's name or its ARN (the collectors' secrets name theirs by ARN). */
 const ssmParameterArn = (w: Where, name: string) =>
-  `arn:aws:ssm:${w.region}:${w.account}:parameter/${name.replace(/^\//, '')}`;
+  name.startsWith('arn:')
+    ? name
+    : `arn:aws:ssm:${w.region}:${w.account}:parameter/${name.replace(/^\//, '')}`;
 const dynamoTable =
   (action: string): ToRequests =>
   (input, w) => [

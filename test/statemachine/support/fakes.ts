@@ -23,7 +23,7 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { simulationAnswer } from '../../support/iam-simulation';
 import { requestedTimeMs } from '../../support/query-time';
@@ -146,6 +146,17 @@ export function installFakes(world: World): () => void {
       });
     world.ssm.set(input.Name, input.Value);
     return { Version: 1 };
+  });
+  // The collectors' configs (seeded by the world); SSM takes a parameter's name or its ARN.
+  ssm.on(GetParameterCommand).callsFake((input: { Name: string }) => {
+    const name = input.Name.replace(/^arn:aws:ssm:[^:]+:\d+:parameter(?=\/)/, '');
+    const value = world.ssm.get(name);
+    if (value === undefined)
+      throw Object.assign(new Error(`parameter ${input.Name} not found`), {
+        name: 'ParameterNotFound',
+        $metadata: { httpStatusCode: 400 },
+      });
+    return { Parameter: { Name: name, Type: 'String', Value: value, Version: 1 } };
   });
 
   // Preflight's permission check: allowed unless the test denies an action.

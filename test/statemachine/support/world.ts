@@ -138,6 +138,7 @@ export class World {
         status: 'ACTIVE',
       });
       this.addService(s.ecsService, taskDefinitionArn, 2, s.name);
+      this.seedCollectorConfig((body as StoredTd['body']).containerDefinitions, s.name);
       for (const c of (body as StoredTd['body']).containerDefinitions) {
         const group = c.logConfiguration?.options?.['awslogs-group'];
         if (group) this.logGroups.set(group, { retentionInDays: 14 });
@@ -170,6 +171,38 @@ export class World {
       this.taskDefinitions.set(arn, { ...td, body: { ...td.body, family: ecsService } });
       this.addService(ecsService, arn, 2, name);
     }
+  }
+
+  /**
+   * The SSM parameter each ADOT collector reads its config from (`--config env:ADOT_CONFIG`, a
+   * secret from SSM), holding a config in ADOT's documented shape: a `temporal` job scraping the
+   * service's port every 15 s, as Register reads it to keep the job, instance and cadence.
+   */
+  private seedCollectorConfig(containers: readonly ContainerDefinition[], planName: string): void {
+    // benchmark-worker serves its metrics on 9091 (examples/plan.yaml), the others on 9090.
+    const port = planName === 'benchmark-worker' ? 9091 : 9090;
+    for (const c of containers)
+      for (const secret of c.secrets ?? []) {
+        const name = /^arn:aws:ssm:[^:]+:\d+:parameter(\/.+)$/.exec(secret.valueFrom)?.[1];
+        if (name)
+          this.ssm.set(
+            name,
+            [
+              'receivers:',
+              '  prometheus:',
+              '    config:',
+              '      global: { scrape_interval: 15s, scrape_timeout: 10s }',
+              '      scrape_configs:',
+              '        - job_name: temporal',
+              '          metrics_path: /metrics',
+              `          static_configs: [{ targets: ["localhost:${port}"] }]`,
+              'service:',
+              '  pipelines:',
+              '    metrics: { receivers: [prometheus], exporters: [prometheusremotewrite] }',
+              '',
+            ].join('\n'),
+          );
+      }
   }
 
   /** Every call of Date.now() moves the clock one second: deadlines are reached in a few polls. */

@@ -117,6 +117,30 @@ describe('render', () => {
     expect(readFileSync(join(dir, 'rendered/history/config.alloy'), 'utf8')).toContain('loki.write');
   });
 
+  it('--collector-config carries the ADOT scrape job into the config; without it a warning says why', async () => {
+    const dir = scratch();
+    writeFileSync(
+      join(dir, 'adot.yaml'),
+      'receivers:\n  prometheus:\n    config:\n      global: { scrape_interval: 15s }\n      scrape_configs:\n        - job_name: temporal\n          static_configs: [{ targets: ["localhost:9090"] }]\n',
+    );
+    const args = ['render', '--plan', PLAN, '--service', 'history', '--task-definition', HISTORY, '--json'];
+    const withConfig = await runCli([...args, '--collector-config', 'adot.yaml'], dir);
+    expect(withConfig.code).toBe(0);
+    const rendered = JSON.parse(withConfig.stdout) as { alloyConfig: string; warnings: string[] };
+    expect(rendered.alloyConfig).toContain('instance    = "localhost:9090"');
+    expect(rendered.alloyConfig).toMatch(/job_name\s+= "temporal"/);
+    expect(rendered.alloyConfig).toMatch(/scrape_interval\s+= "15s"/);
+    expect(rendered.warnings.some((w) => w.includes("ADOT's scrape settings unknown"))).toBe(false);
+
+    const without = JSON.parse((await runCli(args, dir)).stdout) as { warnings: string[] };
+    expect(without.warnings.find((w) => w.includes("ADOT's scrape settings unknown"))).toContain(
+      'parameter/temporal-dev/adot/sidecar/history (secret ADOT_CONFIG of "adot-collector") was not read',
+    );
+    expect((await runCli([...args, '--collector-config', 'missing.yaml'], dir)).stderr).toContain(
+      'missing.yaml: no such file (the ADOT collector config)',
+    );
+  });
+
   it('--json prints one document and writes nothing', async () => {
     const dir = scratch();
     const run = await runCli(

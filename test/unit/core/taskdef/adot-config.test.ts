@@ -1,9 +1,11 @@
+import { parse } from 'yaml';
 import {
   expandCollectorEnv,
   matchAdotJob,
   parsePrometheusDuration,
-  readAdotScrapeJobs,
+  readAdotScrapeJobs as readJobs,
 } from '../../../../core/taskdef/adot-config';
+import { decodeCollectorConfig } from '../../../../core/taskdef/adot-config-text';
 import { collectorConfigSource } from '../../../../core/taskdef/adot-config-source';
 
 /** The shape the sandbox seeds and ADOT's ECS + AMP documentation uses. */
@@ -56,6 +58,10 @@ service:
     metrics/application: { receivers: [prometheus], exporters: [prometheusremotewrite] }
     metrics: { receivers: [awsecscontainermetrics], exporters: [prometheusremotewrite] }
 `;
+
+/** The jobs of a config given as YAML text, decoded as the callers do. */
+const readAdotScrapeJobs = (text: string, env: Record<string, string> = {}) =>
+  readJobs(parse(text) as unknown, env);
 
 describe('readAdotScrapeJobs', () => {
   it('reads the Temporal job: name, interval, timeout, path and target as written', () => {
@@ -146,10 +152,15 @@ receivers:
     });
   });
 
-  it('says so when the text is not YAML', () => {
-    const read = readAdotScrapeJobs('receivers: [unclosed');
-    expect(read.ok).toBe(false);
-    expect(!read.ok && read.reason).toMatch(/^the collector config is not YAML/);
+  it('says so when the text is not YAML, naming where it came from', () => {
+    const decoded = decodeCollectorConfig('receivers: [unclosed', 'SSM parameter /adot/x');
+    expect(decoded).toEqual({
+      unavailable: expect.stringMatching(/^SSM parameter \/adot\/x is not YAML \(/),
+    });
+    expect(readJobs('just text')).toEqual({
+      ok: false,
+      reason: 'the collector config is not a YAML mapping',
+    });
   });
 });
 

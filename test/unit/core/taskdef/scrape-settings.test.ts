@@ -1,5 +1,6 @@
 import { describeAlloyConfig, validateAlloy } from '../../../../core/alloy';
 import { migrate, revert, toRegisterInput, type TaskDefinitionInput } from '../../../../core/taskdef';
+import { collectorConfigOf, decodeCollectorConfig } from '../../../../core/taskdef/adot-config-text';
 import { resolveScrape, type ScrapeInputs } from '../../../../core/taskdef/scrape-settings';
 import {
   EXAMPLE_SERVICES,
@@ -28,7 +29,10 @@ service:
 `;
 const from = 'SSM parameter /adot/history';
 const inputs = (text: string | null, mappedPorts: number[] = []): ScrapeInputs => ({
-  collector: text === null ? { unavailable: 'SSM parameter /adot/history was not found' } : { text, from },
+  collector:
+    text === null
+      ? { unavailable: 'SSM parameter /adot/history was not found' }
+      : decodeCollectorConfig(text, from),
   collectorEnv: {},
   mappedPorts,
 });
@@ -120,7 +124,7 @@ describe('migrate carries the ADOT scrape into a valid Alloy config', () => {
       const svc = planService(plan, name);
       const port = svc.metricsPort ?? 9090;
       const result = migrate(described, svc, plan, {
-        collectorConfig: { text: adotYaml(port), from: 'SSM parameter /adot' },
+        collectorConfig: decodeCollectorConfig(adotYaml(port), 'SSM parameter /adot'),
       });
       if (result.kind !== 'migrated') throw new Error(result.reason);
       expect(validateAlloy(result.alloyConfig)).toEqual({ errors: [], warnings: [] });
@@ -163,7 +167,7 @@ describe('migrate carries the ADOT scrape into a valid Alloy config', () => {
         service(),
         planWith({ cpu: 10, memory: 200, initCpu: 0, initMemory: 6 }),
         {
-          collectorConfig: { text: adotYaml(9090), from: 'SSM parameter /adot' },
+          collectorConfig: decodeCollectorConfig(adotYaml(9090), 'SSM parameter /adot'),
         },
       );
       if (result.kind !== 'migrated') throw new Error(result.reason);
@@ -194,7 +198,9 @@ describe('migrate carries the ADOT scrape into a valid Alloy config', () => {
           : c,
       ),
     };
-    const result = migrate(td, service(), planWith({ cpu: 10, memory: 200, initCpu: 0, initMemory: 6 }));
+    const result = migrate(td, service(), planWith({ cpu: 10, memory: 200, initCpu: 0, initMemory: 6 }), {
+      collectorConfig: collectorConfigOf(td, {}),
+    });
     if (result.kind !== 'migrated') throw new Error(result.reason);
     expect(describeAlloyConfig(result.alloyConfig).metrics).toMatchObject({
       instanceLabel: 'localhost:9090',

@@ -1,5 +1,6 @@
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { simulationAnswer } from '../../../support/iam-simulation';
 import { handler as loki, type LokiResult } from '../../../../lambdas/handlers/loki';
@@ -35,6 +36,8 @@ import {
 
 const ecs = mockClient(ECSClient);
 const iam = mockClient(IAMClient);
+// Preflight reads the ADOT collector's config: unanswered, it is unavailable and migrate warns.
+mockClient(SSMClient);
 let backend: Backend;
 
 const S = 1000;

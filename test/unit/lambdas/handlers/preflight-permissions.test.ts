@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { BASELINE_TAG } from '../../../../core/taskdef';
 import { handler as preflight } from '../../../../lambdas/handlers/preflight';
@@ -16,6 +17,8 @@ import { serveFetch, useExampleCredentials, vectorAt } from './support';
 const ecs = mockClient(ECSClient);
 const iam = mockClient(IAMClient);
 const secrets = mockClient(SecretsManagerClient);
+// Preflight reads the ADOT collector's config: unanswered, it is unavailable and migrate warns.
+mockClient(SSMClient);
 
 const EXECUTION = 'arn:aws:iam::123456789012:role/temporal-dev-ecs-execution';
 const TASK = 'arn:aws:iam::123456789012:role/temporal-dev-temporal-task';
