@@ -13,7 +13,12 @@ describe('alloy-rollout rehearse: a failed check rolls back (sandbox, real orche
   });
 
   it('a required label is missing: rolled back on the logs check', async () => {
-    expectRolledBack(await runRehearsal(['history:missing-label=level']), 'history', /level/);
+    // level is derived from JSON and never required; container_name is one of seed 003's four.
+    expectRolledBack(
+      await runRehearsal(['history:missing-label=container_name']),
+      'history',
+      /container_name/,
+    );
   });
 
   it('JSON lines are broken: rolled back on the logs check', async () => {
