@@ -2,6 +2,9 @@ import { useWorld } from './support/env';
 import { testPlan } from './support/plan';
 import { runRollout } from './support/runner';
 
+// Register's baseline reads are retried after 1 s and 3 s of real time (preflight's delays).
+jest.setTimeout(30_000);
+
 const causeOf = (run: { report?: unknown }) =>
   (run.report as { cause?: { service?: string; check?: string; message?: string; evidence?: unknown } })
     .cause;
