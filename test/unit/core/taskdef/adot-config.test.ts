@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import {
   expandCollectorEnv,
@@ -160,6 +162,25 @@ receivers:
     expect(readJobs('just text')).toEqual({
       ok: false,
       reason: 'the collector config is not a YAML mapping',
+    });
+  });
+});
+
+describe('examples/adot-config.yaml (what the example ADOT_CONFIG parameters hold)', () => {
+  it('is read as the temporal job on localhost:9090 every 15s', () => {
+    const text = readFileSync(join(__dirname, '../../../../examples/adot-config.yaml'), 'utf8');
+    expect(readAdotScrapeJobs(text)).toEqual({
+      ok: true,
+      jobs: [
+        {
+          receiver: 'prometheus',
+          jobName: 'temporal',
+          scrapeInterval: '15s',
+          scrapeTimeout: '10s',
+          metricsPath: '/metrics',
+          targets: ['localhost:9090'],
+        },
+      ],
     });
   });
 });
