@@ -11,7 +11,6 @@ import { describeService, describeTaskDefinition, registerTaskDefinition } from 
 import { createEcsClient } from '../clients/aws-ecs';
 import { createSsmClient } from '../clients/aws-ssm';
 import { createLogsClient } from '../clients/aws-logs';
-import { watchedContainers } from '../adapters/log-groups';
 import { logContainersOf } from '../../core/taskdef/log-containers';
 import type { ServiceBaseline } from '../../core/verify/service-baseline';
 import { measureJsonBaseline } from '../measure/json-baseline';
@@ -117,7 +116,8 @@ export async function handler(event: unknown): Promise<RegisterResult> {
       logs: createLogsClient(plan.region),
       plan,
       taskDefinition: current,
-      mainContainers: watchedContainers(current.taskDefinition, svc),
+      // The migration's own choice (plan mainContainers, else all but the collector, however found).
+      mainContainers: result.mainContainers,
       atMs: now(),
     }),
   ]);
