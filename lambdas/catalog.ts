@@ -82,8 +82,8 @@ export const LAMBDAS = [
   {
     id: 'VerifyShadow',
     file: 'verify-shadow',
-    // logs-groups for FilterLogEvents on the services' log groups (the awslogs streams counted).
-    permissions: ['ecs-read', 'logs-groups', 'loki-secret'],
+    // logs-read: FilterLogEvents on the services' log groups (the awslogs streams counted), nothing else.
+    permissions: ['ecs-read', 'logs-read', 'loki-secret'],
     inVpc: true,
     description: 'Shadow step: CloudWatch awslogs events against Loki lines per task and container',
   },

@@ -123,5 +123,11 @@ export async function handler(event: unknown): Promise<StepResult> {
           loki: counts?.loki,
           ...(counts ? { requests: counts.requests } : {}),
         });
-  return pollStep({ plan, service: svc.name, step: 'shadow', assessment, window: polled, nowMs });
+  const result = pollStep({ plan, service: svc.name, step: 'shadow', assessment, window: polled, nowMs });
+  if (result.verdict !== 'pending' || !completed || !counting) return result;
+  // Only the count at the window's close decides: once the deployment completed, the next poll
+  // lands there (within the allowance) instead of every interval on the way.
+  const deadlineMs = polled.startedAtMs + polled.allowanceMs;
+  const untilCount = Math.ceil((Math.min(counting.readyAtMs, deadlineMs) - nowMs) / 1000);
+  return { ...result, waitSeconds: Math.max(result.waitSeconds, untilCount) };
 }
