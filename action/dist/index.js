@@ -995,7 +995,7 @@ var require_util = __commonJS({
       }
     };
     function wrapRequestBody(body) {
-      if (isStream(body)) {
+      if (isStream2(body)) {
         if (bodyLength(body) === 0) {
           body.on("data", function() {
             assert2(false);
@@ -1018,7 +1018,7 @@ var require_util = __commonJS({
     }
     function nop() {
     }
-    function isStream(obj) {
+    function isStream2(obj) {
       return obj && typeof obj === "object" && typeof obj.pipe === "function" && typeof obj.on === "function";
     }
     function isBlobLike(object2) {
@@ -1136,7 +1136,7 @@ var require_util = __commonJS({
     function bodyLength(body) {
       if (body == null) {
         return 0;
-      } else if (isStream(body)) {
+      } else if (isStream2(body)) {
         const state2 = body._readableState;
         return state2 && state2.objectMode === false && state2.ended === true && Number.isFinite(state2.length) ? state2.length : null;
       } else if (isBlobLike(body)) {
@@ -1150,7 +1150,7 @@ var require_util = __commonJS({
       return body && !!(body.destroyed || body[kDestroyed] || stream.isDestroyed?.(body));
     }
     function destroy(stream2, err) {
-      if (stream2 == null || !isStream(stream2) || isDestroyed(stream2)) {
+      if (stream2 == null || !isStream2(stream2) || isDestroyed(stream2)) {
         return;
       }
       if (typeof stream2.destroy === "function") {
@@ -1434,7 +1434,7 @@ var require_util = __commonJS({
       parseOrigin,
       parseURL: parseURL2,
       getServerName,
-      isStream,
+      isStream: isStream2,
       isIterable,
       isAsyncIterable,
       isDestroyed,
@@ -1669,7 +1669,7 @@ var require_request = __commonJS({
     var {
       isValidHTTPToken,
       isValidHeaderValue,
-      isStream,
+      isStream: isStream2,
       destroy,
       isBuffer: isBuffer2,
       isFormDataLike,
@@ -1738,7 +1738,7 @@ var require_request = __commonJS({
         this.abort = null;
         if (body == null) {
           this.body = null;
-        } else if (isStream(body)) {
+        } else if (isStream2(body)) {
           this.body = body;
           const rState = this.body._readableState;
           if (!rState || !rState.autoDestroy) {
@@ -69460,6 +69460,9 @@ function checkResultProblem(check) {
   return `check "${check.name}" is a log query, which returns log lines; a check compares one number with its threshold, so it must be a metric query such as sum(count_over_time(${check.query} [5m]))`;
 }
 
+// core/verify/metric-globs.ts
+var NAME_GLOB = /^[a-zA-Z_:*?][a-zA-Z0-9_:*?]*$/;
+
 // core/plan/schema.ts
 var DEFAULT_ALLOY_VERSION = "v1.18.1";
 var duration2 = (fallback2) => string2({ error: 'expected a duration such as "90s", "5m" or "1h"' }).default(fallback2).transform((text, ctx) => {
@@ -69518,6 +69521,9 @@ var customCheck = object({
   const unusable = problem ? describeProblem(check.language, problem) : checkResultProblem(check);
   if (unusable) ctx.addIssue({ code: "custom", path: ["query"], message: unusable });
 });
+var scrapeDuration = string2({ error: 'expected a duration such as "15s" or "1m"' }).refine((text) => (parseDuration(text) ?? 0) > 0, {
+  error: (issue3) => `expected a duration such as "15s" or "1m", got ${JSON.stringify(issue3.input)}`
+});
 var service = object({
   /** Short name used in reports and as the `service_name` label (e.g. "history"). */
   name: name2("a service name"),
@@ -69525,21 +69531,67 @@ var service = object({
   ecsService: name2("an ECS service name"),
   /** Containers whose logs and metrics Alloy collects; default: every container but the collector. */
   mainContainers: array(name2("a container name")).min(1, "expected at least one container name").optional(),
-  metricsPort: port.default(9090),
-  metricsPath: string2().regex(/^\//, 'expected a path starting with "/"').default("/metrics"),
+  /**
+   * The scrape settings below win over what the ADOT collector's Prometheus receiver config says
+   * (read from its AOT_CONFIG_CONTENT or `--config env:NAME` value at registration), which wins
+   * over the defaults: port 9090, path /metrics, job = the service name, interval 15s (ADOT's
+   * documented ECS setting; Alloy's own default would be 60s), timeout 10s or the interval if
+   * shorter. See core/taskdef/scrape-settings.ts.
+   */
+  metricsPort: port.optional(),
+  metricsPath: string2().regex(/^\//, 'expected a path starting with "/"').optional(),
+  /** The `job` label of the service's series (ADOT's job_name, so dashboards keep matching). */
+  jobName: string2().min(1, "expected a non-empty job name").optional(),
+  scrapeInterval: scrapeDuration.optional(),
+  scrapeTimeout: scrapeDuration.optional(),
   /** Name of the ADOT container; default: found by its image (aws-otel-collector). */
-  adotContainer: name2("a container name").optional()
-}).strict();
+  adotContainer: name2("a container name").optional(),
+  /**
+   * Main containers whose log driver Alloy cannot read (awsfirelens, splunk, fluentd, gelf,
+   * syslog, ...) that the migration may switch to json-file; revert restores their logging.
+   * Without this, such a container is refused (unreadable-log-driver): its lines would keep
+   * going to the old destination and never reach Loki. awslogs is always switched. Per
+   * container, not a global switch, so that a pipeline someone else reads is never cut off
+   * unasked. A FireLens log router itself (firelensConfiguration) is left in place.
+   */
+  switchLogDrivers: array(name2("a container name")).optional()
+}).strict().superRefine((s2, ctx) => {
+  const interval = s2.scrapeInterval === void 0 ? null : parseDuration(s2.scrapeInterval);
+  const timeout = s2.scrapeTimeout === void 0 ? null : parseDuration(s2.scrapeTimeout);
+  if (interval !== null && timeout !== null && timeout > interval)
+    ctx.addIssue({
+      code: "custom",
+      path: ["scrapeTimeout"],
+      message: `expected scrapeTimeout (${s2.scrapeTimeout}) to be at most scrapeInterval (${s2.scrapeInterval}): Alloy refuses a longer timeout`
+    });
+});
 var phase = object({
   name: name2("a phase name"),
   /** Phases after the last enabled one are left alone by a phased rollout (`phase: enabled`). */
   enabled: boolean2({ error: "expected true or false" }).default(true),
-  services: array(service).min(1, "expected at least one service in the phase")
+  services: array(service).min(1, "expected at least one service in the phase"),
+  /**
+   * Optional shadow step before the driver switch: each service of the phase first runs a
+   * revision that keeps awslogs on its main containers and adds the Alloy sidecar, which reads
+   * the same lines through Docker's dual-logging cache; Loki's count per task and container must
+   * reach `minCompleteness` of CloudWatch's over a closed window of `duration` before the
+   * json-file revision is deployed. docker-api log source only (see the plan's superRefine).
+   */
+  shadow: object({
+    duration: duration2("10m"),
+    minCompleteness: number2({ error: "expected a fraction such as 0.999" }).gt(0, "expected a fraction above 0, such as 0.999").max(1, "expected a fraction of at most 1, such as 0.999").default(0.999)
+  }).strict().optional()
 }).strict();
 var planSchema = object({
   version: literal(1, { error: "expected 1 (the only plan format so far)" }).default(1),
   cluster: name2("an ECS cluster name"),
   region: string2().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as "eu-west-1"'),
+  /**
+   * SSM path of the ADOT collectors' config parameters (what their `--config env:NAME` or
+   * AOT_CONFIG_CONTENT secrets name), e.g. /temporal-dev/adot: narrows the orchestrator's
+   * ssm:GetParameter grant to it. Default: any parameter of the account and region.
+   */
+  collectorConfigPrefix: string2().regex(/^(\/[A-Za-z0-9_.-]+)+$/, 'expected an SSM path such as "/temporal-dev/adot"').optional(),
   /** SSM parameter prefix for rendered Alloy configs; default /alloy-rollout/<cluster>. */
   configPrefix: string2().regex(/^(\/[A-Za-z0-9_.-]+)+$/, 'expected an SSM path such as "/alloy-rollout/temporal-dev"').optional(),
   loki: object({
@@ -69622,9 +69674,29 @@ var planSchema = object({
       /** Every new task must have lines in Loki within this time (the seeds ask for 30s). */
       deadline: duration2("30s"),
       window: duration2("5m"),
-      requiredLabels: array(string2().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "expected a Loki label name")).default(["service_name", "cluster", "container_name", "task_id"]),
-      /** Fraction of lines allowed to fail `| json` (0 = none). */
-      maxJsonErrorRatio: number2().min(0).max(1).default(0)
+      /**
+       * Labels every stream must carry (seed 003: service_name, cluster, container_name,
+       * task_id). `level` is refused: it is derived by parsing the line as JSON, so a line
+       * that is not JSON has none, and requiring it would roll back a healthy service on
+       * its first panic trace; the JSON check judges JSON instead.
+       */
+      requiredLabels: array(
+        string2().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "expected a Loki label name").refine((name3) => name3 !== "level", {
+          message: "level cannot be a required label: it is derived by parsing each line as JSON, so a line that is not JSON (a panic trace, a start-up banner) has no level; the JSON check (maxJsonErrorIncrease) judges JSON instead. Expected labels such as service_name, cluster, container_name, task_id"
+        })
+      ).default(["service_name", "cluster", "container_name", "task_id"]),
+      /**
+       * How far the share of lines that are not JSON in Loki may exceed the share the
+       * service had in CloudWatch before the switch (Register measures it over a window as
+       * long as `window`): 0.01 lets 1 % more lines fail `| json` than before.
+       */
+      maxJsonErrorIncrease: number2().min(0).max(1).default(0.01),
+      /**
+       * The absolute ceiling on the share of lines that are not JSON, used only when the
+       * CloudWatch baseline could not be read (no lines in the window, no permission, an
+       * already migrated service); the check's evidence says why.
+       */
+      maxJsonErrorRatio: number2().min(0).max(1).default(0.05)
     }).strict().prefault({}),
     metrics: object({
       deadline: duration2("2m"),
@@ -69635,7 +69707,28 @@ var planSchema = object({
        * cannot, the run is refused. false lets the run go on without that baseline, and
        * each service's metrics check then says continuity was not checked.
        */
-      requireBaseline: boolean2({ error: "expected true or false" }).default(true)
+      requireBaseline: boolean2({ error: "expected true or false" }).default(true),
+      /** How far back Register reads each service's metric names, label keys and cadence under ADOT. */
+      baselineWindow: duration2("5m"),
+      /**
+       * Names that may disappear with ADOT (globs, `*` and `?`). `otelcol_*` is the collector's
+       * own telemetry, served at 127.0.0.1:8888/metrics and in AMP only when its config scrapes
+       * itself (open-telemetry/opentelemetry.io content/en/docs/collector/internal-telemetry.md);
+       * `target_info` is the series the prometheusremotewrite exporter makes of each resource's
+       * attributes (`target_info.enabled`, default true: opentelemetry-collector-contrib
+       * exporter/prometheusremotewriteexporter/README.md). `up` and `scrape_*` stay: Alloy's
+       * prometheus.scrape writes them as Prometheus' scrape loop does.
+       */
+      mayDisappear: array(
+        string2({ error: 'expected a metric name or glob such as "otelcol_*"' }).regex(
+          NAME_GLOB,
+          'expected a metric name or glob such as "otelcol_*" (letters, digits, _, :, * and ?)'
+        )
+      ).default(["otelcol_*", "target_info"]),
+      /** Each new task's samples per minute per target must be within this fraction of the baseline's. */
+      maxCadenceDeviation: number2().min(0).max(1).default(0.1),
+      /** The window a new task must have run for its cadence to be judged (young tasks are pending). */
+      cadenceWindow: duration2("1m")
     }).strict().prefault({}),
     checks: array(customCheck).default([])
   }).strict().prefault({}),
@@ -69652,6 +69745,13 @@ var planSchema = object({
   }).strict().prefault({}),
   lock: object({ ttl: duration2("6h") }).strict().prefault({})
 }).strict().superRefine((plan, ctx) => {
+  const { cadenceWindow, deadline } = plan.verification.metrics;
+  if (cadenceWindow >= deadline)
+    ctx.addIssue({
+      code: "custom",
+      path: ["verification", "metrics", "cadenceWindow"],
+      message: `expected a cadence window shorter than verification.metrics.deadline (${deadline / 1e3}s), got ${cadenceWindow / 1e3}s`
+    });
   const seen = /* @__PURE__ */ new Map();
   const seenEcs = /* @__PURE__ */ new Map();
   plan.phases.forEach((p3, pi) => {
@@ -69693,6 +69793,15 @@ var planSchema = object({
         message: "expected phases to be enabled in order: an enabled phase cannot follow a disabled one"
       });
   });
+  if (plan.alloy.logSource === "file-tail")
+    plan.phases.forEach((p3, pi) => {
+      if (p3.shadow)
+        ctx.addIssue({
+          code: "custom",
+          path: ["phases", pi, "shadow"],
+          message: 'a shadow step needs alloy.logSource "docker-api": during the shadow the main containers keep awslogs, whose lines only the Docker API can read (through the dual-logging cache); file-tail reads json-file logs, which awslogs does not write'
+        });
+    });
   if (plan.loki.service && plan.phases.some((p3) => p3.services.some((s2) => s2.ecsService === plan.loki.service)))
     ctx.addIssue({
       code: "custom",
@@ -70932,6 +71041,33 @@ async function startOrAttach(sfn, inputs, pacer) {
   }
 }
 
+// action/src/shadow-summary.ts
+function isStream(value) {
+  const s2 = value;
+  return typeof s2 === "object" && s2 !== null && typeof s2.task === "string" && typeof s2.container === "string" && typeof s2.cloudwatch === "number" && typeof s2.loki === "number" && typeof s2.completeness === "number";
+}
+var percent = (value) => `${(value * 100).toFixed(2)}%`;
+function shadowTable(checks, cell2) {
+  const shadow = checks.find((c5) => c5.name === "shadow");
+  const values = shadow?.evidence.values;
+  const streams = Array.isArray(values?.streams) ? values.streams.filter(isStream) : [];
+  if (!shadow || streams.length === 0) return [];
+  const window2 = shadow.evidence.window;
+  const required2 = typeof values?.minCompleteness === "number" ? ` (required ≥ ${percent(values.minCompleteness)})` : "";
+  const more = typeof values?.moreStreams === "number" && values.moreStreams > 0 ? values.moreStreams : 0;
+  return [
+    "",
+    `Shadow completeness${required2}${window2 ? `, window ${cell2(`${window2.start} → ${window2.end}`)}` : ""}:`,
+    "",
+    "| Task | Container | CloudWatch | Loki | Completeness |",
+    "| --- | --- | ---: | ---: | ---: |",
+    ...streams.map(
+      (s2) => `| ${cell2(s2.task)} | ${cell2(s2.container)} | ${s2.cloudwatch} | ${s2.loki} | ${percent(s2.completeness)} |`
+    ),
+    ...more > 0 ? [`| … ${more} more stream(s) | | | | |`] : []
+  ];
+}
+
 // action/src/summary.ts
 var SUMMARY_BUDGET_BYTES = 9e5;
 var STATUS_ICONS = {
@@ -71029,7 +71165,12 @@ function serviceSection(service2, mode) {
     "| | |",
     "| --- | --- |"
   ];
-  lines.push(...facts.map(([k5, v]) => `| ${k5} | ${v} |`), "", ...checksTable(service2.checks));
+  lines.push(
+    ...facts.map(([k5, v]) => `| ${k5} | ${v} |`),
+    "",
+    ...checksTable(service2.checks),
+    ...shadowTable(service2.checks, cell)
+  );
   if (service2.warnings && service2.warnings.length > 0)
     lines.push("", ...service2.warnings.map((w) => `> ⚠️ ${cell(w)}`));
   if (service2.diff !== void 0) {

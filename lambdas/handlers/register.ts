@@ -12,10 +12,10 @@ import { createEcsClient } from '../clients/aws-ecs';
 import { createSsmClient } from '../clients/aws-ssm';
 import { createLogsClient } from '../clients/aws-logs';
 import { logContainersOf } from '../../core/taskdef/log-containers';
-import type { ServiceBaseline } from '../../core/verify/service-baseline';
 import { measureJsonBaseline } from '../measure/json-baseline';
-import { measureServiceBaseline } from '../measure/baseline';
 import { parseEvent, taskEventSchema } from '../event';
+import type { ServiceBaseline } from '../../core/verify/service-baseline';
+import { measureServiceBaseline } from '../measure/baseline';
 import { loadPlan, planField, servicePlanOf, workItemField } from '../shared';
 
 const eventSchema = taskEventSchema(
@@ -32,16 +32,19 @@ export interface RegisterResult {
   readonly warnings: string[];
   readonly startedAt: string;
   /**
+   * The containers of the registered definition whose logs Alloy collects: the logs check wants
+   * lines from each of them in every new task. Absent when the definition records none.
+   */
+  readonly logContainers?: string[];
+  /**
    * With a shadow step in the service's phase: the revision that keeps awslogs beside the Alloy
    * sidecar (UpdateService `shadow` deploys it first) and the CloudWatch streams VerifyShadow counts.
    */
   readonly shadow?: { readonly taskDefinitionArn: string; readonly streams: ShadowStream[] };
   /**
-   * The containers of the registered definition whose logs Alloy collects: the logs check wants
-   * lines from each of them in every new task. Absent when the definition records none.
+   * What the service's metrics (and logs) looked like under ADOT, measured before anything here
+   * changed; Verify reads it at `$.register.baseline`. Empty on a re-run over a migrated service.
    */
-  readonly logContainers?: string[];
-  /** What the service looked like before anything here changed; Verify reads it at `$.register.baseline`. */
   readonly baseline: ServiceBaseline;
   readonly progress: Progress;
 }
@@ -98,15 +101,15 @@ export async function handler(event: unknown): Promise<RegisterResult> {
       warnings: [result.reason],
       startedAt,
       ...logContainersField(current),
-      // It already runs Alloy: there is nothing in CloudWatch to measure.
+      // It already runs Alloy: there is nothing under ADOT (or in CloudWatch) to measure.
       baseline: {
         logs: { kind: 'unavailable', reason: 'the service already ran Alloy: no awslogs lines to measure' },
       },
       progress: { service: svc.name, step: 'register', status: 'skipped', message: result.reason },
     };
   }
-  // Measured before the config is stored and the definition registered: the service still runs
-  // ADOT and logs with awslogs until UpdateService, and a retried step measures again.
+  // Measured before the config is stored and the definition registered: a step retried after a
+  // partial run measures again, and the service still runs ADOT until UpdateService.
   const [metricsBaseline, logsBaseline] = await Promise.all([
     measureServiceBaseline(plan, svc.name, {
       now,
