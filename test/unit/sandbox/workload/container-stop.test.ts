@@ -1,39 +1,33 @@
 import { CONFIG_ENV } from '../../../../core/taskdef/names';
-import { CloudWatchLogsTwin } from '../../../../sandbox/aws/cloudwatch-logs';
-import { SecretsManagerTwin } from '../../../../sandbox/aws/secrets-manager';
-import { SsmTwin } from '../../../../sandbox/aws/ssm';
-import { SimClock } from '../../../../sandbox/clock';
 import { EcsTwin } from '../../../../sandbox/ecs/api';
 import type { Task } from '../../../../sandbox/ecs/model';
-import { FaultInjector, parseFaults } from '../../../../sandbox/faults';
-import type { AlloyShipping } from '../../../../sandbox/workload/alloy-summary';
-import { Workload, type LokiSink } from '../../../../sandbox/workload/workload';
+import {
+  ACCOUNT,
+  CLUSTER,
+  HISTORY,
+  HISTORY_SHIPPING,
+  REGION,
+  SPEED,
+  workloadWorld,
+  type LokiLine,
+  type WorkloadWorld,
+} from './harness';
 
 /**
  * Containers stopping inside a simulated task, through the ECS twin's scheduler and the workload,
  * on a fast simulated clock driven by fake timers: simulated seconds advance exactly.
  */
 
-const CLUSTER = 'temporal-dev';
-const SERVICE = 'temporal-dev-temporal-history';
-const CONFIG_PARAM = '/alloy-rollout/temporal-dev/history/config';
-const LOG_GROUP = '/ecs/temporal-dev/temporal-history';
-const SPEED = 20;
 /** Task start-up (20 s) and a scheduler tick: the service's task is RUNNING by then. */
 const STARTED_MS = 30_000;
 
-const SHIPPING: AlloyShipping = {
-  shipsLogs: true,
-  staticLabels: { service_name: 'history', cluster: 'temporal-dev' },
-  mapsContainerName: true,
-  mapsTaskId: true,
-  mapsLevel: true,
-  metrics: { staticLabels: { service_name: 'history' }, taskIdMapped: true },
-};
-
 const awslogs = (prefix: string) => ({
   logDriver: 'awslogs',
-  options: { 'awslogs-group': LOG_GROUP, 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': prefix },
+  options: {
+    'awslogs-group': HISTORY.logGroup,
+    'awslogs-region': 'eu-west-1',
+    'awslogs-stream-prefix': prefix,
+  },
 });
 
 interface SidecarOptions {
@@ -62,7 +56,7 @@ function alloyDefinition(o: SidecarOptions): Record<string, unknown> {
         image: 'public.ecr.aws/docker/library/busybox:1.37',
         essential: false,
         memory: 32,
-        secrets: [{ name: CONFIG_ENV, valueFrom: CONFIG_PARAM }],
+        secrets: [{ name: CONFIG_ENV, valueFrom: HISTORY.configParam }],
       },
       {
         name: 'alloy',
@@ -109,22 +103,8 @@ function adotDefinition(): Record<string, unknown> {
   };
 }
 
-interface LokiLine {
-  readonly labels: Record<string, string>;
-  readonly line: string;
-  /** When the line was written (its Loki timestamp), simulated ms. */
-  readonly timeMs: number;
-  /** When it was pushed, simulated ms. */
-  readonly arrivedMs: number;
-}
-
-interface World {
+interface World extends WorkloadWorld {
   readonly ecs: EcsTwin;
-  readonly workload: Workload;
-  readonly clock: SimClock;
-  readonly loki: LokiLine[];
-  readonly cloudwatch: { message: string; timestamp: number }[];
-  advance(simulatedMs: number): void;
   /** Creates the service with one task on the definition and advances until it runs. */
   start(definition: Record<string, unknown>): Task;
   /** Scales the service to nothing: its task is stopped by the service scheduler. */
@@ -133,56 +113,23 @@ interface World {
 }
 
 function world(faultSpecs: string[] = [], speed = SPEED): World {
-  const clock = new SimClock({ speed });
-  const now = () => clock.now();
-  const logs = new CloudWatchLogsTwin('eu-west-1', '000000000000', now);
-  logs.createGroup(LOG_GROUP);
-  const ssm = new SsmTwin('eu-west-1', '000000000000', now);
-  ssm.put({ name: CONFIG_PARAM, value: 'rendered Alloy config' });
-  const loki: LokiLine[] = [];
-  const cloudwatch: World['cloudwatch'] = [];
-  const sink: LokiSink = {
-    ready: () => true,
-    push: (streams) => {
-      for (const s of streams)
-        for (const [ns, line] of s.values)
-          loki.push({ labels: s.stream, line, timeMs: Number(BigInt(ns) / 1_000_000n), arrivedMs: now() });
-    },
-  };
-  const append = logs.append.bind(logs);
-  logs.append = (group, stream, events) => {
-    cloudwatch.push(...events.map((e) => ({ message: e.message, timestamp: e.timestamp })));
-    append(group, stream, events);
-  };
-  const workload = new Workload({
-    clock,
-    logs,
-    ssm,
-    secrets: new SecretsManagerTwin('eu-west-1', '000000000000', now),
-    loki: sink,
-    faults: new FaultInjector(parseFaults(faultSpecs), { history: SERVICE }),
-    describeAlloy: () => SHIPPING,
-    metricsAddress: () => '127.0.0.1:4566',
-    onTargets: () => undefined,
-    serviceLabel: () => 'history',
-    logPeriodMs: 5_000,
-  });
-  const ecs = new EcsTwin({ region: 'eu-west-1', account: '000000000000', clock, hooks: workload });
+  const w = workloadWorld({ service: HISTORY, shipping: HISTORY_SHIPPING, faults: faultSpecs, speed });
+  const { workload, clock, advance } = w;
+  const ecs = new EcsTwin({ region: REGION, account: ACCOUNT, clock, hooks: workload });
   ecs.createCluster(CLUSTER);
   ecs.addContainerInstance(CLUSTER, { cpu: 4096, memory: 16384 });
-  const advance = (ms: number) => jest.advanceTimersByTime(clock.realMs(ms));
   return {
+    ...w,
     ecs,
-    workload,
-    clock,
-    loki,
-    cloudwatch,
-    advance,
+    stop() {
+      ecs.stop();
+      w.stop();
+    },
     start(definition) {
       const td = ecs.registerTaskDefinition(definition);
       const service = ecs.createService({
         cluster: CLUSTER,
-        serviceName: SERVICE,
+        serviceName: HISTORY.ecsService,
         taskDefinition: td.taskDefinitionArn,
         desiredCount: 1,
       });
@@ -192,7 +139,7 @@ function world(faultSpecs: string[] = [], speed = SPEED): World {
       return task;
     },
     scaleToZero() {
-      ecs.updateService({ cluster: CLUSTER, service: SERVICE, desiredCount: 0 });
+      ecs.updateService({ cluster: CLUSTER, service: HISTORY.ecsService, desiredCount: 0 });
     },
     container(task, name) {
       const described = ecs.describeTask(task)['containers'] as Record<string, unknown>[];
@@ -213,9 +160,7 @@ describe('a task that stops: last lines and the sidecar drain', () => {
 
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => {
-    w?.ecs.stop();
-    w?.workload.stop();
-    w?.clock.stop();
+    w?.stop();
     w = undefined;
     jest.useRealTimers();
   });
@@ -302,9 +247,7 @@ describe('alloy-crash: the sidecar exits once while its task runs', () => {
 
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => {
-    w?.ecs.stop();
-    w?.workload.stop();
-    w?.clock.stop();
+    w?.stop();
     w = undefined;
     jest.useRealTimers();
   });
@@ -381,9 +324,7 @@ describe('line density at any clock speed', () => {
 
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => {
-    w?.ecs.stop();
-    w?.workload.stop();
-    w?.clock.stop();
+    w?.stop();
     w = undefined;
     jest.useRealTimers();
   });

@@ -1,13 +1,7 @@
-import { CONFIG_ENV } from '../../../../core/taskdef/names';
 import { renderAdotConfig } from '../../../../sandbox/adot-config';
-import { CloudWatchLogsTwin } from '../../../../sandbox/aws/cloudwatch-logs';
-import { SecretsManagerTwin } from '../../../../sandbox/aws/secrets-manager';
-import { SsmTwin } from '../../../../sandbox/aws/ssm';
-import { SimClock } from '../../../../sandbox/clock';
-import type { ContainerDefinition, Task, TaskDefinition } from '../../../../sandbox/ecs/model';
-import { FaultInjector, parseFaults } from '../../../../sandbox/faults';
+import type { ContainerDefinition, TaskDefinition } from '../../../../sandbox/ecs/model';
 import type { AlloyShipping } from '../../../../sandbox/workload/alloy-summary';
-import { Workload, type LokiSink } from '../../../../sandbox/workload/workload';
+import { alloyInit, definition, workloadWorld, type ServiceUnderTest, type WorkloadWorld } from './harness';
 
 /**
  * What continuity checks measure, as the simulated tasks produce it: the job, instance and interval
@@ -16,12 +10,14 @@ import { Workload, type LokiSink } from '../../../../sandbox/workload/workload';
  * simulated clock, so simulated seconds advance exactly.
  */
 
-const SERVICE = 'temporal-dev-temporal-frontend';
-const CONFIG_PARAM = '/alloy-rollout/temporal-dev/frontend/config';
+const FRONTEND: ServiceUnderTest = {
+  label: 'frontend',
+  ecsService: 'temporal-dev-temporal-frontend',
+  configParam: '/alloy-rollout/temporal-dev/frontend/config',
+  logGroup: '/ecs/temporal-dev/temporal-frontend',
+};
 const ADOT_PARAM = '/temporal-dev/adot/sidecar/frontend';
-const APP_GROUP = '/ecs/temporal-dev/temporal-frontend';
-const SPEED = 20;
-const NO_AGENT = { exited: () => undefined };
+const APP_GROUP = FRONTEND.logGroup;
 /** The stack trace comes with the fourth line pair, 15 s after the task started. */
 const PAST_FIRST_TRACE_MS = 20_000;
 
@@ -67,15 +63,7 @@ function taskDefinition(
       logConfiguration: alloy ? jsonFile : awslogs('/ecs/temporal-dev/envoy'),
     },
     ...(alloy
-      ? [
-          { name: 'alloy', image: 'grafana/alloy:v1.18.1', essential: false },
-          {
-            name: 'alloy-init',
-            image: 'public.ecr.aws/docker/library/busybox:1.36',
-            essential: false,
-            secrets: [{ name: CONFIG_ENV, valueFrom: CONFIG_PARAM }],
-          },
-        ]
+      ? [{ name: 'alloy', image: 'grafana/alloy:v1.18.1', essential: false }, alloyInit(FRONTEND.configParam)]
       : [
           {
             name: 'adot-collector',
@@ -88,115 +76,35 @@ function taskDefinition(
           },
         ]),
   ];
-  return {
-    taskDefinitionArn: `arn:aws:ecs:eu-west-1:000000000000:task-definition/frontend:${alloy ? 2 : 1}`,
-    family: 'frontend',
-    revision: alloy ? 2 : 1,
-    status: 'ACTIVE',
-    containerDefinitions: containers,
-    compatibilities: ['EC2'],
-    registeredAt: 0,
-  };
-}
-
-let nextTask = 0;
-function task(td: TaskDefinition): Task {
-  nextTask += 1;
-  const id = nextTask.toString(16).padStart(32, '0');
-  return {
-    taskArn: `arn:aws:ecs:eu-west-1:000000000000:task/temporal-dev/${id}`,
-    id,
-    clusterName: 'temporal-dev',
-    taskDefinitionArn: td.taskDefinitionArn,
-    serviceName: SERVICE,
-    containerInstanceArn: 'arn:aws:ecs:eu-west-1:000000000000:container-instance/temporal-dev/ci',
-    containers: [],
-    lastStatus: 'RUNNING',
-    desiredStatus: 'RUNNING',
-    createdAt: Date.now(),
-    startedAt: Date.now(),
-    cpu: 256,
-    memory: 512,
-  };
-}
-
-interface World {
-  readonly workload: Workload;
-  readonly clock: SimClock;
-  readonly ssm: SsmTwin;
-  readonly loki: { labels: Record<string, string>; line: string }[];
-  /** CloudWatch events by log group. */
-  readonly cloudwatch: { group: string; message: string }[];
-  run(td: TaskDefinition): Task;
-  advance(simulatedMs: number): void;
+  return definition('frontend', alloy ? 2 : 1, containers);
 }
 
 function world(
   faultSpecs: string[] = [],
   shipping: AlloyShipping = SHIPPING,
   traces: 'early' | 'default' = 'early',
-): World {
-  const clock = new SimClock({ speed: SPEED });
-  const now = () => clock.now();
-  const logs = new CloudWatchLogsTwin('eu-west-1', '000000000000', now);
-  logs.createGroup(APP_GROUP);
-  logs.createGroup('/ecs/temporal-dev/envoy');
-  const ssm = new SsmTwin('eu-west-1', '000000000000', now);
-  ssm.put({ name: CONFIG_PARAM, value: 'rendered Alloy config' });
-  ssm.put({
+): WorkloadWorld {
+  const w = workloadWorld({
+    service: FRONTEND,
+    shipping,
+    faults: faultSpecs,
+    moreLogGroups: ['/ecs/temporal-dev/envoy'],
+    // A stack trace with the fourth line pair, then every 40 (the default waits ten minutes).
+    ...(traces === 'early' ? { traces: { stackTraceFirst: 4, stackTraceEvery: 40 } } : {}),
+  });
+  w.ssm.put({
     name: ADOT_PARAM,
     value: renderAdotConfig({ region: 'eu-west-1', ampWorkspaceId: 'ws-1', metricsPort: 9091 }),
   });
-  const loki: World['loki'] = [];
-  const cloudwatch: World['cloudwatch'] = [];
-  const sink: LokiSink = {
-    ready: () => true,
-    push: (streams) => {
-      for (const s of streams) for (const [, line] of s.values) loki.push({ labels: s.stream, line });
-    },
-  };
-  const append = logs.append.bind(logs);
-  logs.append = (group, stream, events) => {
-    cloudwatch.push(...events.map((e) => ({ group, message: e.message })));
-    append(group, stream, events);
-  };
-  const workload = new Workload({
-    clock,
-    logs,
-    ssm,
-    secrets: new SecretsManagerTwin('eu-west-1', '000000000000', now),
-    loki: sink,
-    faults: new FaultInjector(parseFaults(faultSpecs), { frontend: SERVICE }),
-    describeAlloy: () => shipping,
-    metricsAddress: () => '127.0.0.1:4566',
-    onTargets: () => undefined,
-    serviceLabel: () => 'frontend',
-    logPeriodMs: 5_000,
-    // A stack trace with the fourth line pair, then every 40 (the default waits ten minutes).
-    ...(traces === 'early' ? { stackTraceFirst: 4, stackTraceEvery: 40 } : {}),
-  });
-  return {
-    workload,
-    clock,
-    ssm,
-    loki,
-    cloudwatch,
-    run(td) {
-      const t = task(td);
-      workload.onRunning(t, td, NO_AGENT);
-      return t;
-    },
-    advance: (ms) => jest.advanceTimersByTime(clock.realMs(ms)),
-  };
+  return w;
 }
 
 describe('what continuity checks measure in the sandbox', () => {
-  let w: World | undefined;
+  let w: WorkloadWorld | undefined;
 
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => {
-    w?.workload.stop();
-    w?.clock.stop();
+    w?.stop();
     w = undefined;
     jest.useRealTimers();
   });
@@ -230,8 +138,7 @@ describe('what continuity checks measure in the sandbox', () => {
       labels: { job: 'temporal', instance: 'localhost:9090', task_id: expect.any(String) },
       scrapeIntervalMs: 15_000,
     });
-    w.workload.stop();
-    w.clock.stop();
+    w.stop();
     const metrics = { staticLabels: {}, taskIdMapped: true };
     w = world([], { ...SHIPPING, metrics });
     w.run(taskDefinition('alloy'));
@@ -257,8 +164,7 @@ describe('what continuity checks measure in the sandbox', () => {
       app.filter((e) => !e.message.includes('goroutine')).every((e) => JSON.parse(e.message)),
     ).toBeTruthy();
 
-    w.workload.stop();
-    w.clock.stop();
+    w.stop();
     w = world();
     w.run(taskDefinition('adot'));
     w.advance(PAST_FIRST_TRACE_MS);
@@ -315,8 +221,7 @@ describe('what continuity checks measure in the sandbox', () => {
     w.advance(PAST_FIRST_TRACE_MS);
     const frame = w.loki.find((l) => /^goroutine \d+ \[running\]:$/.test(l.line));
     expect(frame?.labels['level']).toBe('unknown');
-    w.workload.stop();
-    w.clock.stop();
+    w.stop();
     const { levelFallback: _fallback, ...noFallback } = SHIPPING;
     void _fallback;
     w = world([], { ...noFallback, multiline: [] });

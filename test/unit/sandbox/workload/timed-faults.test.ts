@@ -1,35 +1,20 @@
-import { CONFIG_ENV } from '../../../../core/taskdef/names';
-import { CloudWatchLogsTwin } from '../../../../sandbox/aws/cloudwatch-logs';
-import { SecretsManagerTwin } from '../../../../sandbox/aws/secrets-manager';
-import { SsmTwin } from '../../../../sandbox/aws/ssm';
-import { SimClock } from '../../../../sandbox/clock';
-import type { Task, TaskDefinition } from '../../../../sandbox/ecs/model';
-import { FaultInjector, parseFaults } from '../../../../sandbox/faults';
-import type { AlloyShipping } from '../../../../sandbox/workload/alloy-summary';
-import { ScrapeFailedError, Workload, type LokiSink } from '../../../../sandbox/workload/workload';
+import type { TaskDefinition } from '../../../../sandbox/ecs/model';
+import { ScrapeFailedError } from '../../../../sandbox/workload/workload';
+import {
+  HISTORY,
+  HISTORY_SHIPPING,
+  NO_AGENT,
+  alloyInit,
+  definition,
+  runningTask,
+  workloadWorld,
+  type WorkloadWorld,
+} from './harness';
 
 /**
  * Faults that set in while a migrated task runs, on a fast simulated clock driven by fake timers:
  * simulated seconds are advanced exactly, nothing depends on how fast the machine is.
  */
-
-const SERVICE = 'temporal-dev-temporal-history';
-const CONFIG_PARAM = '/alloy-rollout/temporal-dev/history/config';
-const LOG_GROUP = '/ecs/temporal-dev/temporal-history';
-const SPEED = 20;
-/** No container of these tasks exits on its own. */
-const NO_AGENT = { exited: () => undefined };
-/** One line pair per container every 5 simulated seconds (the workload's floor at this speed). */
-const LOG_PERIOD_MS = 5_000;
-
-const SHIPPING: AlloyShipping = {
-  shipsLogs: true,
-  staticLabels: { service_name: 'history', cluster: 'temporal-dev' },
-  mapsContainerName: true,
-  mapsTaskId: true,
-  mapsLevel: true,
-  metrics: { staticLabels: { service_name: 'history' }, taskIdMapped: true },
-};
 
 function taskDefinition(collector: 'alloy' | 'adot'): TaskDefinition {
   const app =
@@ -44,106 +29,26 @@ function taskDefinition(collector: 'alloy' | 'adot'): TaskDefinition {
           image: 'temporalio/server:1.24',
           logConfiguration: {
             logDriver: 'awslogs',
-            options: { 'awslogs-group': LOG_GROUP, 'awslogs-stream-prefix': 'temporal-history' },
+            options: { 'awslogs-group': HISTORY.logGroup, 'awslogs-stream-prefix': 'temporal-history' },
           },
         };
   const collectors =
     collector === 'alloy'
-      ? [
-          { name: 'alloy', image: 'grafana/alloy:v1.8.0', essential: false },
-          {
-            name: 'alloy-init',
-            image: 'public.ecr.aws/docker/library/busybox:1.36',
-            essential: false,
-            secrets: [{ name: CONFIG_ENV, valueFrom: CONFIG_PARAM }],
-          },
-        ]
+      ? [{ name: 'alloy', image: 'grafana/alloy:v1.8.0', essential: false }, alloyInit(HISTORY.configParam)]
       : [{ name: 'adot-collector', image: 'public.ecr.aws/aws-observability/aws-otel-collector:v0.40.0' }];
-  return {
-    taskDefinitionArn: `arn:aws:ecs:eu-west-1:000000000000:task-definition/temporal-history:${collector === 'alloy' ? 2 : 1}`,
-    family: 'temporal-history',
-    revision: collector === 'alloy' ? 2 : 1,
-    status: 'ACTIVE',
-    containerDefinitions: [app, ...collectors],
-    compatibilities: ['EC2'],
-    registeredAt: 0,
-  };
+  return definition('temporal-history', collector === 'alloy' ? 2 : 1, [app, ...collectors]);
 }
 
-let nextTask = 0;
-function task(td: TaskDefinition): Task {
-  nextTask += 1;
-  const id = nextTask.toString(16).padStart(32, '0');
-  return {
-    taskArn: `arn:aws:ecs:eu-west-1:000000000000:task/temporal-dev/${id}`,
-    id,
-    clusterName: 'temporal-dev',
-    taskDefinitionArn: td.taskDefinitionArn,
-    serviceName: SERVICE,
-    containerInstanceArn: 'arn:aws:ecs:eu-west-1:000000000000:container-instance/temporal-dev/ci',
-    containers: [],
-    lastStatus: 'RUNNING',
-    desiredStatus: 'RUNNING',
-    createdAt: Date.now(),
-    startedAt: Date.now(),
-    cpu: 256,
-    memory: 512,
-  };
-}
+const task = (td: TaskDefinition) => runningTask(td, HISTORY.ecsService);
 
-interface World {
-  readonly workload: Workload;
-  readonly clock: SimClock;
-  /** Lines that reached Loki, with the labels of their stream. */
-  readonly loki: { labels: Record<string, string>; line: string }[];
-  /** Lines written to CloudWatch Logs. */
-  readonly cloudwatch: string[];
-  /** Advances the simulated clock. */
-  advance(simulatedMs: number): void;
-}
-
-function world(faultSpecs: string[]): World {
-  const clock = new SimClock({ speed: SPEED });
-  const now = () => clock.now();
-  const logs = new CloudWatchLogsTwin('eu-west-1', '000000000000', now);
-  logs.createGroup(LOG_GROUP);
-  const ssm = new SsmTwin('eu-west-1', '000000000000', now);
-  ssm.put({ name: CONFIG_PARAM, value: 'rendered Alloy config' });
-  const loki: World['loki'] = [];
-  const cloudwatch: string[] = [];
-  const sink: LokiSink = {
-    ready: () => true,
-    push: (streams) => {
-      for (const s of streams) for (const [, line] of s.values) loki.push({ labels: s.stream, line });
-    },
-  };
-  const append = logs.append.bind(logs);
-  logs.append = (group, stream, events) => {
-    cloudwatch.push(...events.map((e) => e.message));
-    append(group, stream, events);
-  };
-  const workload = new Workload({
-    clock,
-    logs,
-    ssm,
-    secrets: new SecretsManagerTwin('eu-west-1', '000000000000', now),
-    loki: sink,
-    faults: new FaultInjector(parseFaults(faultSpecs), { history: SERVICE }),
-    describeAlloy: () => SHIPPING,
-    metricsAddress: () => '127.0.0.1:4566',
-    onTargets: () => undefined,
-    serviceLabel: () => 'history',
-    logPeriodMs: LOG_PERIOD_MS,
+function world(faultSpecs: string[]): WorkloadWorld {
+  return workloadWorld({
+    service: HISTORY,
+    shipping: HISTORY_SHIPPING,
+    faults: faultSpecs,
     // Lines are counted one by one here; stack traces are covered by the continuity tests.
-    stackTraceEvery: 0,
+    traces: { stackTraceEvery: 0 },
   });
-  return {
-    workload,
-    clock,
-    loki,
-    cloudwatch,
-    advance: (ms) => jest.advanceTimersByTime(clock.realMs(ms)),
-  };
 }
 
 function isJson(line: string): boolean {
@@ -163,12 +68,11 @@ function during<T>(list: T[], fn: () => void): T[] {
 }
 
 describe('faults that set in during the soak', () => {
-  let w: World | undefined;
+  let w: WorkloadWorld | undefined;
 
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => {
-    w?.workload.stop();
-    w?.clock.stop();
+    w?.stop();
     w = undefined;
     jest.useRealTimers();
   });
@@ -229,7 +133,7 @@ describe('faults that set in during the soak', () => {
       const lines = during(w.cloudwatch, () => {
         w?.workload.onRunning(task(taskDefinition('adot')), taskDefinition('adot'), NO_AGENT);
         advance(180_000);
-      });
+      }).map((e) => e.message);
       // One pair at start and one every 5 s for three minutes.
       expect(lines).toHaveLength(74);
       expect(lines.every(isJson)).toBe(true);
