@@ -1,3 +1,4 @@
+import { STRFTIME_TO_REGEX } from '../../core/taskdef/awslogs-multiline';
 import type { LogEntry } from './json-file';
 
 /**
@@ -9,33 +10,6 @@ import type { LogEntry } from './json-file';
  * for the next start line or a few seconds (awslogs' 5 s flush, Alloy's max_wait_time 3 s) before
  * they send an entry, far longer than a batch lasts.
  */
-
-/**
- * Docker's strftime directives for `awslogs-datetime-format`, as regular expressions (moby/moby,
- * daemon/logger/awslogs/cloudwatchlogs.go, strftimeToRegex). As there, an unknown directive becomes
- * nothing, literal text is used as is, and the expression is not anchored.
- */
-const STRFTIME: Readonly<Record<string, string>> = {
-  '%a': '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)',
-  '%A': '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)',
-  '%w': '[0-6]',
-  '%d': '(?:0[1-9]|[1,2][0-9]|3[0,1])',
-  '%b': '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)',
-  '%B': '(?:January|February|March|April|May|June|July|August|September|October|November|December)',
-  '%m': '(?:0[1-9]|1[0-2])',
-  '%Y': '\\d{4}',
-  '%y': '\\d{2}',
-  '%H': '(?:[0,1][0-9]|2[0-3])',
-  '%I': '(?:0[0-9]|1[0-2])',
-  '%p': '[A,P]M',
-  '%M': '[0-5][0-9]',
-  '%S': '[0-5][0-9]',
-  '%f': '\\d{6}',
-  '%z': '[+-]\\d{4}',
-  '%Z': '[A-Z]{1,4}T',
-  '%j': '(?:0[0-9][1-9]|[1,2][0-9][0-9]|3[0-5][0-9]|36[0-6])',
-  '%L': '\\.\\d{3}',
-};
 
 /** A regular expression, or null when JavaScript cannot compile it (an RE2-only construct). */
 function compile(source: string): RegExp | null {
@@ -53,7 +27,11 @@ function compile(source: string): RegExp | null {
  */
 export function awslogsStartPattern(options: Readonly<Record<string, string>> | undefined): RegExp | null {
   const datetime = options?.['awslogs-datetime-format'];
-  if (datetime) return compile(datetime.replace(/%./g, (d) => STRFTIME[d] ?? ''));
+  // Docker's strftime table (moby/moby daemon/logger/awslogs/cloudwatchlogs.go, strftimeToRegex),
+  // kept once in core, whose unit tests check the translation against Docker's values. As in
+  // Docker, "%." is each directive (not across a line break), an unknown one becomes nothing, the
+  // text around it is used as regex text, and the expression is not anchored.
+  if (datetime) return compile(datetime.replace(/%./g, (d) => STRFTIME_TO_REGEX[d] ?? ''));
   const pattern = options?.['awslogs-multiline-pattern'];
   return pattern ? compile(pattern) : null;
 }
