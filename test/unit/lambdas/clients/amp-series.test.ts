@@ -1,6 +1,6 @@
 import { DependencyRejectedError, InputInvalidError } from '../../../../core/errors';
 import { createAmpClient } from '../../../../lambdas/clients/amp';
-import { reply, startServer, type LocalServer, type RecordedRequest } from './local-server';
+import { startRoutedServer, type LocalServer, type Route } from './local-server';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' };
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -12,11 +12,8 @@ describe('AMP client: the series API', () => {
     server = undefined;
   });
 
-  async function amp(respond: (req: RecordedRequest) => { status: number; body: unknown }) {
-    server = await startServer((req, res) => {
-      const { status, body } = respond(req);
-      reply(res, status, body);
-    });
+  async function amp(respond: Route) {
+    server = await startRoutedServer(respond);
     return createAmpClient({
       baseUrl: `${server.baseUrl}/workspaces/ws-1234`,
       region: 'eu-west-1',

@@ -3,7 +3,14 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { DependencyRejectedError, TransientError } from '../../../../core/errors';
 import { createAmpClient } from '../../../../lambdas/clients/amp';
-import { reply, startServer, type LocalServer, type RecordedRequest } from './local-server';
+import {
+  reply,
+  startRoutedServer,
+  startServer,
+  type LocalServer,
+  type RecordedRequest,
+  type Route,
+} from './local-server';
 
 const credentials = {
   accessKeyId: 'AKIDEXAMPLE',
@@ -56,11 +63,8 @@ describe('AMP client', () => {
     server = undefined;
   });
 
-  async function amp(respond: (req: RecordedRequest) => { status: number; body: unknown }) {
-    server = await startServer((req, res) => {
-      const { status, body } = respond(req);
-      reply(res, status, body);
-    });
+  async function amp(respond: Route) {
+    server = await startRoutedServer(respond);
     return createAmpClient({
       baseUrl: `${server.baseUrl}/workspaces/ws-1234/`,
       region: 'eu-west-1',

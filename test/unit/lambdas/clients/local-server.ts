@@ -58,6 +58,17 @@ export function reply(
   res.end(typeof body === 'string' ? body : JSON.stringify(body));
 }
 
+/** What a route answers a request: a status and a body, JSON unless `type` names another type. */
+export type Route = (request: RecordedRequest) => { status: number; body: unknown; type?: string };
+
+/** A local server (see startServer) that answers every request as the route says. */
+export function startRoutedServer(route: Route): Promise<LocalServer> {
+  return startServer((req, res) => {
+    const { status, body, type } = route(req);
+    reply(res, status, body, type);
+  });
+}
+
 /** A base URL on which nothing listens: a server is started, its port noted, and it is closed. */
 export async function refusedBaseUrl(): Promise<string> {
   const server = await startServer((_req, res) => reply(res, 200, 'x'));

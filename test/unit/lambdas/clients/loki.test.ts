@@ -1,11 +1,16 @@
 import { DependencyRejectedError, InputInvalidError, TransientError } from '../../../../core/errors';
 import { createLokiClient, type LokiClientOptions } from '../../../../lambdas/clients/loki';
-import { refusedBaseUrl, reply, startServer, type LocalServer, type RecordedRequest } from './local-server';
+import {
+  refusedBaseUrl,
+  startRoutedServer,
+  startServer,
+  type LocalServer,
+  type RecordedRequest,
+  type Route,
+} from './local-server';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const T0_NS = '1767268800000000000';
-
-type Route = (req: RecordedRequest) => { status: number; body: unknown; type?: string };
 
 describe('Loki client', () => {
   let server: LocalServer | undefined;
@@ -15,10 +20,7 @@ describe('Loki client', () => {
   });
 
   async function client(route: Route, options: Partial<LokiClientOptions> = {}) {
-    server = await startServer((req, res) => {
-      const { status, body, type } = route(req);
-      reply(res, status, body, type);
-    });
+    server = await startRoutedServer(route);
     return createLokiClient({ baseUrl: `${server.baseUrl}/`, ...options });
   }
   const params = (req: RecordedRequest) => new URL(req.url, 'http://x').searchParams;
