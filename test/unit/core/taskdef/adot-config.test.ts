@@ -65,21 +65,24 @@ service:
 const readAdotScrapeJobs = (text: string, env: Record<string, string> = {}) =>
   readJobs(parse(text) as unknown, env);
 
+/** The Temporal job as TEMPORAL and examples/adot-config.yaml both write it. */
+const TEMPORAL_JOB = {
+  ok: true,
+  jobs: [
+    {
+      receiver: 'prometheus',
+      jobName: 'temporal',
+      scrapeInterval: '15s',
+      scrapeTimeout: '10s',
+      metricsPath: '/metrics',
+      targets: ['localhost:9090'],
+    },
+  ],
+};
+
 describe('readAdotScrapeJobs', () => {
   it('reads the Temporal job: name, interval, timeout, path and target as written', () => {
-    expect(readAdotScrapeJobs(TEMPORAL)).toEqual({
-      ok: true,
-      jobs: [
-        {
-          receiver: 'prometheus',
-          jobName: 'temporal',
-          scrapeInterval: '15s',
-          scrapeTimeout: '10s',
-          metricsPath: '/metrics',
-          targets: ['localhost:9090'],
-        },
-      ],
-    });
+    expect(readAdotScrapeJobs(TEMPORAL)).toEqual(TEMPORAL_JOB);
   });
 
   it('says there is no Prometheus receiver in the default ECS config', () => {
@@ -169,19 +172,7 @@ receivers:
 describe('examples/adot-config.yaml (what the example ADOT_CONFIG parameters hold)', () => {
   it('is read as the temporal job on localhost:9090 every 15s', () => {
     const text = readFileSync(join(__dirname, '../../../../examples/adot-config.yaml'), 'utf8');
-    expect(readAdotScrapeJobs(text)).toEqual({
-      ok: true,
-      jobs: [
-        {
-          receiver: 'prometheus',
-          jobName: 'temporal',
-          scrapeInterval: '15s',
-          scrapeTimeout: '10s',
-          metricsPath: '/metrics',
-          targets: ['localhost:9090'],
-        },
-      ],
-    });
+    expect(readAdotScrapeJobs(text)).toEqual(TEMPORAL_JOB);
   });
 });
 
