@@ -449,15 +449,25 @@ export class World {
       }));
   }
 
-  /** The label sets of the series AMP holds for the service's running tasks (both collectors). */
-  ampSeries(planName: string, taskIds?: readonly string[]) {
+  /**
+   * The service's running tasks whose series reach AMP (only those of `taskIds` when given): ADOT
+   * tasks always, Alloy tasks unless the metrics-missing fault is set for the service.
+   */
+  private ampTasksOf(planName: string, taskIds?: readonly string[]) {
     const s = [...this.services.values()].find((x) => x.planName === planName);
     if (!s) return [];
-    return s.tasks.flatMap((t) => {
-      const taskId = t.taskArn.split('/').pop()!;
+    return s.tasks.flatMap((task) => {
+      const taskId = task.taskArn.split('/').pop()!;
       if (taskIds && !taskIds.includes(taskId)) return [];
-      const onAlloy = this.collectorOf(t.taskDefinitionArn) === 'alloy';
+      const onAlloy = this.collectorOf(task.taskDefinitionArn) === 'alloy';
       if (onAlloy && this.faults.metricsMissing?.includes(planName)) return [];
+      return [{ task, taskId, onAlloy }];
+    });
+  }
+
+  /** The label sets of the series AMP holds for the service's running tasks (both collectors). */
+  ampSeries(planName: string, taskIds?: readonly string[]) {
+    return this.ampTasksOf(planName, taskIds).flatMap(({ taskId, onAlloy }) => {
       const target = { job: 'temporal', instance: '127.0.0.1:9090', service_name: planName, task_id: taskId };
       const renamed = onAlloy && this.faults.metricRenamed?.includes(planName);
       return [
@@ -480,23 +490,15 @@ export class World {
 
   /** The raw `up` samples of each task over the window: one per scrape, from the task's start. */
   ampUpSamples(planName: string, windowMs: number, taskIds?: readonly string[]) {
-    const s = [...this.services.values()].find((x) => x.planName === planName);
-    if (!s) return [];
-    return s.tasks.flatMap((t) => {
-      const taskId = t.taskArn.split('/').pop()!;
-      if (taskIds && !taskIds.includes(taskId)) return [];
-      const onAlloy = this.collectorOf(t.taskDefinitionArn) === 'alloy';
-      if (onAlloy && this.faults.metricsMissing?.includes(planName)) return [];
+    return this.ampTasksOf(planName, taskIds).map(({ task: t, taskId, onAlloy }) => {
       const interval = (onAlloy ? this.faults.alloyScrapeIntervalMs?.[planName] : undefined) ?? 2_000;
       const values: [number, string][] = [];
       for (let at = t.startedAt.getTime(); at <= this.nowMs; at += interval)
         if (at >= this.nowMs - windowMs) values.push([at / 1000, '1']);
-      return [
-        {
-          metric: { __name__: 'up', service_name: planName, task_id: taskId, instance: '127.0.0.1:9090' },
-          values,
-        },
-      ];
+      return {
+        metric: { __name__: 'up', service_name: planName, task_id: taskId, instance: '127.0.0.1:9090' },
+        values,
+      };
     });
   }
 
