@@ -1,14 +1,8 @@
 import { validatePlan } from '../../../../core/plan/parse';
+import { minimalPlan } from './minimal-plan';
 
 function plan(metrics: Record<string, unknown>): Record<string, unknown> {
-  return {
-    cluster: 'c1',
-    region: 'eu-west-1',
-    loki: { url: 'http://loki:3100' },
-    amp: { workspaceId: 'ws-abc' },
-    phases: [{ name: 'p1', services: [{ name: 's1', ecsService: 'svc-1' }] }],
-    verification: { metrics },
-  };
+  return { ...minimalPlan(), verification: { metrics } };
 }
 
 function problemsOf(metrics: Record<string, unknown>): string[] {

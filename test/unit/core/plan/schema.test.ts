@@ -3,22 +3,13 @@ import { join } from 'node:path';
 import { PlanInvalidError } from '../../../../core/errors';
 import { parsePlanOrThrow, validatePlan, type PlanProblem } from '../../../../core/plan/parse';
 import { parsePlanText, parsePlanTextOrThrow } from '../../../../core/plan/parse-text';
+import { minimalPlan } from './minimal-plan';
 
 const ROOT = join(__dirname, '../../../..');
 
-function minimal(): Record<string, unknown> {
-  return {
-    cluster: 'c1',
-    region: 'eu-west-1',
-    loki: { url: 'http://loki:3100' },
-    amp: { workspaceId: 'ws-abc' },
-    phases: [{ name: 'p1', services: [{ name: 's1', ecsService: 'svc-1' }] }],
-  };
-}
-
 /** Sets a value at a dotted path with [n] indexes, creating nothing: the path must exist up to its parent. */
 function withValue(path: string, value: unknown): Record<string, unknown> {
-  const doc = minimal();
+  const doc = minimalPlan();
   const keys = path.split(/\.|\[(\d+)\]/).filter((k) => k !== undefined && k !== '');
   let target: Record<string, unknown> = doc;
   for (const key of keys.slice(0, -1)) {
@@ -46,7 +37,7 @@ describe('the plan schema', () => {
   });
 
   it('fills in the defaults', () => {
-    const plan = parsePlanOrThrow(minimal());
+    const plan = parsePlanOrThrow(minimalPlan());
     expect(plan.version).toBe(1);
     expect(plan.alloy).toEqual({
       version: 'v1.18.1',
@@ -169,7 +160,7 @@ describe('the plan schema', () => {
   });
 
   it('reports every problem at once', () => {
-    const doc = { ...minimal(), region: 'x', cluster: '!', extra: true };
+    const doc = { ...minimalPlan(), region: 'x', cluster: '!', extra: true };
     const found = problems(doc);
     expect(found.map((p) => p.path).sort()).toEqual(['', 'cluster', 'region']);
     expect(found.find((p) => p.path === '')?.message).toBe('unknown field "extra"');
@@ -200,7 +191,7 @@ describe('the plan schema', () => {
   });
 
   it('rejects duplicates and ordering mistakes across phases', () => {
-    const doc = minimal();
+    const doc = minimalPlan();
     doc.phases = [
       { name: 'a', enabled: false, services: [{ name: 's1', ecsService: 'e1' }] },
       { name: 'a', services: [{ name: 's1', ecsService: 'e1' }] },
@@ -230,14 +221,14 @@ describe('the plan schema', () => {
 
 describe('parsePlanText / parsePlanOrThrow / parsePlanTextOrThrow', () => {
   it('decodes and validates text, and throws for bad text under the source name', () => {
-    expect(parsePlanTextOrThrow(JSON.stringify(minimal())).cluster).toBe(minimal().cluster);
+    expect(parsePlanTextOrThrow(JSON.stringify(minimalPlan())).cluster).toBe(minimalPlan().cluster);
     expect(() => parsePlanTextOrThrow('cluster: [unclosed\n', 'plan.yaml')).toThrow(
       /^plan\.yaml: 1 problem\n {2}- not valid YAML\/JSON: /,
     );
   });
 
   it('refuses text where a decoded plan is expected, naming the text parser', () => {
-    const result = validatePlan(JSON.stringify(minimal()));
+    const result = validatePlan(JSON.stringify(minimalPlan()));
     expect(result).toEqual({
       ok: false,
       problems: [
@@ -248,7 +239,7 @@ describe('parsePlanText / parsePlanOrThrow / parsePlanTextOrThrow', () => {
   });
 
   it('reads JSON as well as YAML', () => {
-    expect(parsePlanText(JSON.stringify(minimal())).ok).toBe(true);
+    expect(parsePlanText(JSON.stringify(minimalPlan())).ok).toBe(true);
   });
 
   it('reports malformed YAML and duplicate keys without a field path', () => {
@@ -275,11 +266,11 @@ describe('parsePlanText / parsePlanOrThrow / parsePlanTextOrThrow', () => {
   });
 
   it('throws PlanInvalidError listing every problem under the source name', () => {
-    expect(() => parsePlanOrThrow({ ...minimal(), region: 'x', cluster: '!' }, 'plan.yaml')).toThrow(
+    expect(() => parsePlanOrThrow({ ...minimalPlan(), region: 'x', cluster: '!' }, 'plan.yaml')).toThrow(
       PlanInvalidError,
     );
     try {
-      parsePlanOrThrow({ ...minimal(), region: 'x', cluster: '!' }, 'plan.yaml');
+      parsePlanOrThrow({ ...minimalPlan(), region: 'x', cluster: '!' }, 'plan.yaml');
     } catch (error) {
       expect((error as Error).message).toMatch(/^plan\.yaml: 2 problems\n {2}- cluster: .*\n {2}- region: /);
       expect((error as PlanInvalidError).details.problems).toHaveLength(2);
