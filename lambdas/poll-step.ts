@@ -8,7 +8,8 @@ import {
 import type { Plan } from '../core/plan/schema';
 import type { OrderedService } from '../core/plan/resolve';
 import type { Assessment } from '../core/verify';
-import { runningTasksOf } from './adapters/ecs';
+import type { Service } from '@aws-sdk/client-ecs';
+import { describeService, runningTasksOf, type RunningTask } from './adapters/ecs';
 import { createEcsClient } from './clients/aws-ecs';
 import { loadPlan, servicePlanOf, stepResult } from './shared';
 
@@ -37,6 +38,23 @@ export async function loadCheckedService(
     taskDefinitionArn,
   );
   return { plan, svc, taskArns: tasks.map((t) => t.taskArn) };
+}
+
+/**
+ * The deployment a verify step polls, read from ECS at once: the service (its deployments, for
+ * core's assessDeployment) and its RUNNING tasks on the revision under check.
+ */
+export async function readDeployment(
+  plan: Plan,
+  svc: OrderedService,
+  taskDefinitionArn: string,
+): Promise<{ readonly service: Service; readonly tasks: RunningTask[] }> {
+  const ecs = createEcsClient(plan.region);
+  const [service, tasks] = await Promise.all([
+    describeService(ecs, plan.cluster, svc.ecsService),
+    runningTasksOf(ecs, plan.cluster, svc.ecsService, taskDefinitionArn),
+  ]);
+  return { service, tasks };
 }
 
 /**

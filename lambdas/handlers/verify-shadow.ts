@@ -17,13 +17,11 @@ import {
   shadowWindow,
   type ShadowStreamRef,
 } from '../../core/verify/shadow';
-import { describeService, runningTasksOf } from '../adapters/ecs';
-import { createEcsClient } from '../clients/aws-ecs';
 import { createLogsClient } from '../clients/aws-logs';
 import { now } from '../clock';
 import { parseEvent, taskEventSchema } from '../event';
 import { measureShadowCounts } from '../measure/shadow';
-import { pollStep } from '../poll-step';
+import { pollStep, readDeployment } from '../poll-step';
 import { loadPlan, planField, servicePlanOf } from '../shared';
 
 const streamSchema = z.object({
@@ -73,12 +71,8 @@ export async function handler(event: unknown): Promise<StepResult> {
     throw new InputInvalidError(
       `VerifyShadow: the phase "${svc.phase}" of ${svc.name} has no shadow step (expected phases[].shadow in the plan)`,
     );
-  const ecs = createEcsClient(plan.region);
   const target = state.shadowUpdate.taskDefinitionArn;
-  const [service, tasks] = await Promise.all([
-    describeService(ecs, plan.cluster, svc.ecsService),
-    runningTasksOf(ecs, plan.cluster, svc.ecsService, target),
-  ]);
+  const { service, tasks } = await readDeployment(plan, svc, target);
   const nowMs = now();
   const window =
     state.shadowVerify?.window ??

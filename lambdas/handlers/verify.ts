@@ -16,12 +16,11 @@ import type { CheckResult } from '../../core/report/types';
 import { assessDeployment, type Assessment } from '../../core/verify';
 import { jsonBaselineSchema } from '../../core/verify/json-share';
 import { metricBaselineOf } from '../../core/verify/service-baseline';
-import { describeService, runningTasksOf } from '../adapters/ecs';
-import { createEcsClient } from '../clients/aws-ecs';
 import { now } from '../clock';
 import { parseEvent, taskEventSchema } from '../event';
 import { measureLogs } from '../measure/logs';
 import { measureMetrics, measurePlanChecks } from '../measure/metrics';
+import { readDeployment } from '../poll-step';
 import { loadPlan, planField, servicePlanOf, shadowChecks, shadowVerifyField, stepResult } from '../shared';
 
 const eventSchema = taskEventSchema(
@@ -75,12 +74,8 @@ export async function handler(event: unknown): Promise<VerifyResult> {
   const { executionArn, state } = parseEvent(eventSchema, event, 'Verify');
   const plan = loadPlan(state.plan);
   const svc = servicePlanOf(plan, state.service.name);
-  const ecs = createEcsClient(plan.region);
   const target = state.update.taskDefinitionArn;
-  const [service, tasks] = await Promise.all([
-    describeService(ecs, plan.cluster, svc.ecsService),
-    runningTasksOf(ecs, plan.cluster, svc.ecsService, target),
-  ]);
+  const { service, tasks } = await readDeployment(plan, svc, target);
   const atMs = now();
   const deployment = assessDeployment({ name: 'deployment', service, expectedTaskDefinition: target });
   let checks: Assessment[] | undefined;
