@@ -8,6 +8,8 @@ import {
   HISTORY_SHIPPING,
   REGION,
   SPEED,
+  onFakeTimers,
+  stopAfterTest,
   workloadWorld,
   type LokiLine,
   type WorkloadWorld,
@@ -115,16 +117,12 @@ interface World extends WorkloadWorld {
 function world(faultSpecs: string[] = [], speed = SPEED): World {
   const w = workloadWorld({ service: HISTORY, shipping: HISTORY_SHIPPING, faults: faultSpecs, speed });
   const { workload, clock, advance } = w;
-  const ecs = new EcsTwin({ region: REGION, account: ACCOUNT, clock, hooks: workload });
+  const ecs = stopAfterTest(new EcsTwin({ region: REGION, account: ACCOUNT, clock, hooks: workload }));
   ecs.createCluster(CLUSTER);
   ecs.addContainerInstance(CLUSTER, { cpu: 4096, memory: 16384 });
   return {
     ...w,
     ecs,
-    stop() {
-      ecs.stop();
-      w.stop();
-    },
     start(definition) {
       const td = ecs.registerTaskDefinition(definition);
       const service = ecs.createService({
@@ -157,13 +155,7 @@ const STOPPED_LINE = /Temporal server stopped/;
 
 describe('a task that stops: last lines and the sidecar drain', () => {
   let w: World | undefined;
-
-  beforeEach(() => jest.useFakeTimers());
-  afterEach(() => {
-    w?.stop();
-    w = undefined;
-    jest.useRealTimers();
-  });
+  onFakeTimers();
 
   it('with ALLOY_DRAIN_SECONDS=30 the sidecar ships the last lines: every line written reaches Loki', () => {
     w = world();
@@ -244,13 +236,7 @@ describe('a task that stops: last lines and the sidecar drain', () => {
 
 describe('alloy-crash: the sidecar exits once while its task runs', () => {
   let w: World | undefined;
-
-  beforeEach(() => jest.useFakeTimers());
-  afterEach(() => {
-    w?.stop();
-    w = undefined;
-    jest.useRealTimers();
-  });
+  onFakeTimers();
 
   it('with a restart policy ECS restarts it, the task goes on, and the lines written meanwhile arrive with their own times', () => {
     w = world(['history:alloy-crash']);
@@ -321,13 +307,7 @@ describe('alloy-crash: the sidecar exits once while its task runs', () => {
 
 describe('line density at any clock speed', () => {
   let w: World | undefined;
-
-  beforeEach(() => jest.useFakeTimers());
-  afterEach(() => {
-    w?.stop();
-    w = undefined;
-    jest.useRealTimers();
-  });
+  onFakeTimers();
 
   it('at x60 (an emission timer every 15 simulated seconds) a container still writes a pair every 5 s, stamped when due', () => {
     w = world([], 60);

@@ -1,7 +1,14 @@
 import { renderAdotConfig } from '../../../../sandbox/adot-config';
 import type { ContainerDefinition, TaskDefinition } from '../../../../sandbox/ecs/model';
 import type { AlloyShipping } from '../../../../sandbox/workload/alloy-summary';
-import { alloyInit, definition, workloadWorld, type ServiceUnderTest, type WorkloadWorld } from './harness';
+import {
+  alloyInit,
+  definition,
+  onFakeTimers,
+  workloadWorld,
+  type ServiceUnderTest,
+  type WorkloadWorld,
+} from './harness';
 
 /**
  * What continuity checks measure, as the simulated tasks produce it: the job, instance and interval
@@ -101,13 +108,7 @@ function world(
 
 describe('what continuity checks measure in the sandbox', () => {
   let w: WorkloadWorld | undefined;
-
-  beforeEach(() => jest.useFakeTimers());
-  afterEach(() => {
-    w?.stop();
-    w = undefined;
-    jest.useRealTimers();
-  });
+  onFakeTimers();
 
   it("an ADOT task's series carry its collector config's job and target, scraped at its interval", () => {
     w = world();

@@ -1,7 +1,7 @@
 import type { TaskDefinition } from '../../../../sandbox/ecs/model';
 import { parseFaults } from '../../../../sandbox/faults';
 import type { AlloyShipping } from '../../../../sandbox/workload/alloy-summary';
-import { HISTORY, HISTORY_SHIPPING, alloyInit, definition, workloadWorld } from './harness';
+import { HISTORY, HISTORY_SHIPPING, alloyInit, definition, onFakeTimers, workloadWorld } from './harness';
 
 /**
  * The shadow revision in the sandbox: an awslogs application container beside an Alloy sidecar
@@ -46,8 +46,7 @@ function run(
 }
 
 describe('the shadow revision in the sandbox (dual logging)', () => {
-  beforeEach(() => jest.useFakeTimers());
-  afterEach(() => jest.useRealTimers());
+  onFakeTimers();
 
   it('ships every awslogs line to CloudWatch and, through the cache, to Loki', () => {
     const { cloudwatch, loki } = run([]);

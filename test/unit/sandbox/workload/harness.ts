@@ -119,6 +119,27 @@ export interface CloudWatchEvent {
   readonly timestamp: number;
 }
 
+/** What the running test started and must stop, in the order started. */
+const started: { stop(): void }[] = [];
+
+/** Stops `it` after the running test (see onFakeTimers), last started first. */
+export function stopAfterTest<T extends { stop(): void }>(it: T): T {
+  started.push(it);
+  return it;
+}
+
+/**
+ * Runs each test of the enclosing describe on fake timers and, after it, stops every world it
+ * made, so that no timer of one test is left for the next.
+ */
+export function onFakeTimers(): void {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => {
+    for (const it of started.splice(0).reverse()) it.stop();
+    jest.useRealTimers();
+  });
+}
+
 export interface WorkloadWorld {
   readonly workload: Workload;
   readonly clock: SimClock;
@@ -129,7 +150,7 @@ export interface WorkloadWorld {
   advance(simulatedMs: number): void;
   /** Starts the task's containers in the workload. */
   run(td: TaskDefinition): Task;
-  /** Stops the workload's timers and the clock. */
+  /** Stops the workload's timers and the clock (done after each test under onFakeTimers). */
   stop(): void;
 }
 
@@ -182,7 +203,7 @@ export function workloadWorld(o: WorldOptions): WorkloadWorld {
     logPeriodMs: LOG_PERIOD_MS,
     ...o.traces,
   });
-  return {
+  return stopAfterTest({
     workload,
     clock,
     ssm,
@@ -198,5 +219,5 @@ export function workloadWorld(o: WorldOptions): WorkloadWorld {
       workload.stop();
       clock.stop();
     },
-  };
+  });
 }

@@ -6,6 +6,7 @@ import {
   NO_AGENT,
   alloyInit,
   definition,
+  onFakeTimers,
   runningTask,
   workloadWorld,
   type WorkloadWorld,
@@ -69,13 +70,7 @@ function during<T>(list: T[], fn: () => void): T[] {
 
 describe('faults that set in during the soak', () => {
   let w: WorkloadWorld | undefined;
-
-  beforeEach(() => jest.useFakeTimers());
-  afterEach(() => {
-    w?.stop();
-    w = undefined;
-    jest.useRealTimers();
-  });
+  onFakeTimers();
 
   it('broken-json-after=60s: JSON lines until 60 s after the task started, then lines that are not JSON', () => {
     w = world(['history:broken-json-after=60s']);
