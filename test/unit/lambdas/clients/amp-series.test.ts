@@ -1,25 +1,14 @@
 import { DependencyRejectedError, InputInvalidError } from '../../../../core/errors';
-import { createAmpClient } from '../../../../lambdas/clients/amp';
-import { startRoutedServer, type LocalServer, type Route } from './local-server';
+import { ampClientOn } from './amp-on-local-server';
+import { serverPerTest, type Route } from './local-server';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' };
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 
 describe('AMP client: the series API', () => {
-  let server: LocalServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const local = serverPerTest();
 
-  async function amp(respond: Route) {
-    server = await startRoutedServer(respond);
-    return createAmpClient({
-      baseUrl: `${server.baseUrl}/workspaces/ws-1234`,
-      region: 'eu-west-1',
-      credentials,
-    });
-  }
+  const amp = async (respond: Route) => ampClientOn(await local.start(respond), credentials);
 
   it('POSTs every selector as match[] with start and end to <base>/api/v1/series, signed for aps', async () => {
     const series = [
@@ -32,7 +21,7 @@ describe('AMP client: the series API', () => {
       end: T0,
     });
     expect(answer).toEqual(series);
-    const req = server!.requests[0]!;
+    const req = local.current.requests[0]!;
     expect(req.method).toBe('POST');
     expect(req.url).toBe('/workspaces/ws-1234/api/v1/series');
     expect(req.headers['content-type']).toBe('application/x-www-form-urlencoded');
@@ -75,6 +64,6 @@ describe('AMP client: the series API', () => {
   it('needs at least one selector', async () => {
     const client = await amp(() => ({ status: 200, body: { status: 'success', data: [] } }));
     await expect(client.series([], { start: T0 - 1000, end: T0 })).rejects.toBeInstanceOf(InputInvalidError);
-    expect(server!.requests).toHaveLength(0);
+    expect(local.current.requests).toHaveLength(0);
   });
 });

@@ -3,14 +3,8 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { DependencyRejectedError, TransientError } from '../../../../core/errors';
 import { createAmpClient } from '../../../../lambdas/clients/amp';
-import {
-  reply,
-  startRoutedServer,
-  startServer,
-  type LocalServer,
-  type RecordedRequest,
-  type Route,
-} from './local-server';
+import { ampClientOn } from './amp-on-local-server';
+import { reply, serverPerTest, type RecordedRequest, type Route } from './local-server';
 
 const credentials = {
   accessKeyId: 'AKIDEXAMPLE',
@@ -57,20 +51,10 @@ const vector = {
 };
 
 describe('AMP client', () => {
-  let server: LocalServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const local = serverPerTest();
 
-  async function amp(respond: Route) {
-    server = await startRoutedServer(respond);
-    return createAmpClient({
-      baseUrl: `${server.baseUrl}/workspaces/ws-1234/`,
-      region: 'eu-west-1',
-      credentials,
-    });
-  }
+  // The workspace URL as the plan may write it, with a trailing slash.
+  const amp = async (respond: Route) => ampClientOn(await local.start(respond), credentials, '/');
 
   it('POSTs the query form-encoded to <base>/api/v1/query, signed with SigV4 for aps', async () => {
     const client = await amp(() => ({ status: 200, body: vector }));
@@ -80,7 +64,7 @@ describe('AMP client', () => {
       samples: [{ labels: { task_id: 'a', service_name: 'history' }, timestampMs: T0, value: 1 }],
     });
 
-    const req = server!.requests[0]!;
+    const req = local.current.requests[0]!;
     expect(req.method).toBe('POST');
     expect(req.url).toBe('/workspaces/ws-1234/api/v1/query');
     expect(req.headers['content-type']).toBe('application/x-www-form-urlencoded');
@@ -93,16 +77,16 @@ describe('AMP client', () => {
     expect(authorization).toMatch(
       /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/aps\/aws4_request, SignedHeaders=.*host.*, Signature=[0-9a-f]{64}$/,
     );
-    expect(authorization).toBe(await expectedAuthorization(req, new URL(server!.baseUrl).host));
+    expect(authorization).toBe(await expectedAuthorization(req, new URL(local.current.baseUrl).host));
   });
 
   it('signs so that a changed body would not verify', async () => {
     const client = await amp(() => ({ status: 200, body: vector }));
     await client.query('up');
-    const req = server!.requests[0]!;
+    const req = local.current.requests[0]!;
     const tampered = { ...req, body: 'query=down' };
     expect(String(req.headers['authorization'])).not.toBe(
-      await expectedAuthorization(tampered, new URL(server!.baseUrl).host),
+      await expectedAuthorization(tampered, new URL(local.current.baseUrl).host),
     );
   });
 
@@ -134,7 +118,7 @@ describe('AMP client', () => {
     expect(data.resultType).toBe('matrix');
     const points = data.resultType === 'matrix' ? data.series[0]!.points.map((p) => p.value) : [];
     expect(points).toEqual([Number.NaN, Number.POSITIVE_INFINITY, 2.5]);
-    const req = server!.requests[0]!;
+    const req = local.current.requests[0]!;
     expect(req.url).toBe('/workspaces/ws-1234/api/v1/query_range');
     expect(Object.fromEntries(new URLSearchParams(req.body))).toEqual({
       query: 'count({service_name="history"})',
@@ -199,7 +183,7 @@ describe('AMP client', () => {
     delete process.env['AWS_SESSION_TOKEN'];
     delete process.env['AWS_PROFILE'];
     try {
-      server = await startServer((_req, res) => reply(res, 200, vector));
+      const server = await local.startWith((_req, res) => reply(res, 200, vector));
       await createAmpClient({ baseUrl: server.baseUrl, region: 'eu-west-1' }).query('up');
       expect(String(server.requests[0]!.headers['authorization'])).toContain('Credential=AKIDFROMENV/');
       expect(server.requests[0]!.url).toBe('/api/v1/query');

@@ -69,6 +69,31 @@ export function startRoutedServer(route: Route): Promise<LocalServer> {
   });
 }
 
+/**
+ * Call within a describe: each test starts its local server through this (`start` answers by
+ * route, `startWith` as the responder says) and it is closed after the test. `current` is the
+ * server the running test started.
+ */
+export function serverPerTest(): {
+  start(route: Route): Promise<LocalServer>;
+  startWith(respond: Responder): Promise<LocalServer>;
+  readonly current: LocalServer;
+} {
+  let server: LocalServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+  return {
+    start: async (route) => (server = await startRoutedServer(route)),
+    startWith: async (respond) => (server = await startServer(respond)),
+    get current() {
+      if (!server) throw new Error('this test started no local server');
+      return server;
+    },
+  };
+}
+
 /** A base URL on which nothing listens: a server is started, its port noted, and it is closed. */
 export async function refusedBaseUrl(): Promise<string> {
   const server = await startServer((_req, res) => reply(res, 200, 'x'));

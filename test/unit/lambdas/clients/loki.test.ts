@@ -1,26 +1,15 @@
 import { DependencyRejectedError, InputInvalidError, TransientError } from '../../../../core/errors';
 import { createLokiClient, type LokiClientOptions } from '../../../../lambdas/clients/loki';
-import {
-  refusedBaseUrl,
-  startRoutedServer,
-  startServer,
-  type LocalServer,
-  type RecordedRequest,
-  type Route,
-} from './local-server';
+import { refusedBaseUrl, serverPerTest, type RecordedRequest, type Route } from './local-server';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const T0_NS = '1767268800000000000';
 
 describe('Loki client', () => {
-  let server: LocalServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const local = serverPerTest();
 
   async function client(route: Route, options: Partial<LokiClientOptions> = {}) {
-    server = await startRoutedServer(route);
+    const server = await local.start(route);
     return createLokiClient({ baseUrl: `${server.baseUrl}/`, ...options });
   }
   const params = (req: RecordedRequest) => new URL(req.url, 'http://x').searchParams;
@@ -31,7 +20,7 @@ describe('Loki client', () => {
       auth: { kind: 'basic', username: 'loki', password: 'p@ss:word' },
     });
     await loki.labels();
-    expect(server!.requests[0]!.headers).toMatchObject({
+    expect(local.current.requests[0]!.headers).toMatchObject({
       'x-scope-orgid': 'team-a',
       authorization: `Basic ${Buffer.from('loki:p@ss:word').toString('base64')}`,
     });
@@ -42,14 +31,14 @@ describe('Loki client', () => {
       auth: { kind: 'bearer', token: 'tok' },
     });
     await loki.labels();
-    expect(server!.requests[0]!.headers['authorization']).toBe('Bearer tok');
-    expect(server!.requests[0]!.headers['x-scope-orgid']).toBeUndefined();
+    expect(local.current.requests[0]!.headers['authorization']).toBe('Bearer tok');
+    expect(local.current.requests[0]!.headers['x-scope-orgid']).toBeUndefined();
   });
 
   it('pushes JSON streams with nanosecond string timestamps', async () => {
     const loki = await client(() => ({ status: 204, body: '' }));
     await loki.push([{ stream: { source: 'alloy-rollout-canary' }, values: [[T0_NS, 'canary abc']] }]);
-    const req = server!.requests[0]!;
+    const req = local.current.requests[0]!;
     expect(req.method).toBe('POST');
     expect(req.url).toBe('/loki/api/v1/push');
     expect(req.headers['content-type']).toBe('application/json');
@@ -65,7 +54,7 @@ describe('Loki client', () => {
     );
     await expect(loki.push([{ stream: {}, values: [[T0_NS, 'x']] }])).rejects.toThrow(InputInvalidError);
     await expect(loki.push([])).rejects.toThrow(/at least one stream/);
-    expect(server!.requests).toHaveLength(0);
+    expect(local.current.requests).toHaveLength(0);
   });
 
   it('reads log lines from query_range with the range in nanoseconds', async () => {
@@ -106,8 +95,8 @@ describe('Loki client', () => {
         },
       ],
     });
-    const p = params(server!.requests[0]!);
-    expect(server!.requests[0]!.url.startsWith('/loki/api/v1/query_range?')).toBe(true);
+    const p = params(local.current.requests[0]!);
+    expect(local.current.requests[0]!.url.startsWith('/loki/api/v1/query_range?')).toBe(true);
     expect(Object.fromEntries(p)).toEqual({
       query: '{source="c"} |= "abc"',
       start: T0_NS,
@@ -153,7 +142,7 @@ describe('Loki client', () => {
         },
       ],
     });
-    expect(Object.fromEntries(params(server!.requests[0]!))).toMatchObject({
+    expect(Object.fromEntries(params(local.current.requests[0]!))).toMatchObject({
       start: '1767268800000000123',
       end: '1767268900000000000',
       step: '30s',
@@ -178,7 +167,7 @@ describe('Loki client', () => {
       resultType: 'vector',
       samples: [{ labels: { task_id: 'a' }, timestampMs: T0, value: 12 }],
     });
-    expect(params(server!.requests[0]!).get('time')).toBe(T0_NS);
+    expect(params(local.current.requests[0]!).get('time')).toBe(T0_NS);
   });
 
   it('keeps Loki plain-text errors, e.g. the 400 for an instant log query', async () => {
@@ -217,11 +206,11 @@ describe('Loki client', () => {
     expect(await loki.series(['{cluster="c"}', '{x="y"}'], T0, T0 + 1000)).toEqual([
       { cluster: 'c', service_name: 'history', task_id: 'a' },
     ]);
-    const p = params(server!.requests[0]!);
+    const p = params(local.current.requests[0]!);
     expect(p.getAll('match[]')).toEqual(['{cluster="c"}', '{x="y"}']);
     expect(p.get('start')).toBe(T0_NS);
     expect(await loki.labelValues('task_id', { start: T0, query: '{cluster="c"}' })).toEqual(['a', 'b']);
-    expect(server!.requests[1]!.url).toMatch(
+    expect(local.current.requests[1]!.url).toMatch(
       /^\/loki\/api\/v1\/label\/task_id\/values\?start=1767268800000000000&query=/,
     );
     await expect(loki.labelValues('bad-name')).rejects.toThrow(InputInvalidError);
@@ -252,7 +241,7 @@ describe('Loki client', () => {
   });
 
   it('maps a timeout to TransientError', async () => {
-    server = await startServer(() => undefined);
+    const server = await local.startWith(() => undefined);
     const loki = createLokiClient({ baseUrl: server.baseUrl, timeoutMs: 30 });
     await expect(loki.labels()).rejects.toThrow(TransientError);
   });
