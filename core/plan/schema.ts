@@ -371,10 +371,15 @@ export const planSchema = z
               .default(['otelcol_*', 'target_info']),
             /** Each new task's samples per minute per target must be within this fraction of the baseline's. */
             maxCadenceDeviation: z.number().min(0).max(1).default(0.1),
-            /** The window a new task must have run for its cadence to be judged (young tasks are pending). */
-            cadenceWindow: duration('1m'),
+            /**
+             * The window a new task must have run for its cadence to be judged (young tasks are
+             * pending). Default: 1m, or half the deadline when that is shorter, so a plan that only
+             * shortens the deadline is not refused for a value it never set.
+             */
+            cadenceWindow: optionalDuration(24 * 3_600_000, '24h'),
           })
           .strict()
+          .transform((m) => ({ ...m, cadenceWindow: m.cadenceWindow ?? Math.min(60_000, m.deadline / 2) }))
           .prefault({}),
         checks: z.array(customCheck).default([]),
       })

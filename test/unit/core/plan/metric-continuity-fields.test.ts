@@ -45,6 +45,16 @@ describe('the plan: metric continuity settings', () => {
     ]);
   });
 
+  it('derives the cadence window from a shortened deadline instead of refusing a value the plan never set', () => {
+    const cadenceOf = (metrics: Record<string, unknown>) => {
+      const result = validatePlan(plan(metrics));
+      return result.ok ? result.plan.verification.metrics.cadenceWindow : result.problems;
+    };
+    expect(cadenceOf({})).toBe(60_000);
+    expect(cadenceOf({ deadline: '40s' })).toBe(20_000);
+    expect(cadenceOf({ deadline: '40s', cadenceWindow: '30s' })).toBe(30_000);
+  });
+
   it('refuses a deviation outside 0..1', () => {
     expect(problemsOf({ maxCadenceDeviation: 1.5 })).toHaveLength(1);
   });

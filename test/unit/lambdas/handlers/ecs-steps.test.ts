@@ -27,7 +27,7 @@ import {
   sdkError,
   window,
 } from '../fixtures';
-import { serveFetch, useExampleCredentials, vectorAt } from './support';
+import { ampUnderAdot, serveFetch, useExampleCredentials, vectorAt } from './support';
 
 const ecs = mockClient(ECSClient);
 const ssm = mockClient(SSMClient);
@@ -139,6 +139,8 @@ describe('Register', () => {
       .on(RegisterTaskDefinitionCommand)
       .resolves({ taskDefinition: { taskDefinitionArn: HISTORY_ALLOY_TD } });
     ssm.on(PutParameterCommand).resolves({});
+    serveFetch(ampUnderAdot);
+    useExampleCredentials();
     // What history wrote to CloudWatch before the switch: 3 plain lines among 30.
     logs.on(FilterLogEventsCommand).resolves({
       events: Array.from({ length: 30 }, (_, i) => ({ message: i < 3 ? 'panic: boom' : '{"level":"info"}' })),
@@ -151,7 +153,11 @@ describe('Register', () => {
       baselineArn: HISTORY_TD,
       registered: true,
       logContainers: ['temporal-history'],
-      baseline: { logs: { kind: 'measured', lines: 30, nonJsonLines: 3, share: 0.1 } },
+      baseline: {
+        logs: { kind: 'measured', lines: 30, nonJsonLines: 3, share: 0.1 },
+        // AMP under ADOT: two names, one target scraped every 15 s.
+        metrics: { namesSeen: 2, cadence: { targets: 1, samplesPerMinute: 4 } },
+      },
       progress: { step: 'register', status: 'ok' },
     });
     // The main container's own streams, over the logs check's window, before anything is stored.
@@ -180,6 +186,8 @@ describe('Register', () => {
     ecs.on(DescribeServicesCommand).resolves({ services: [service()] });
     ecs.on(DescribeTaskDefinitionCommand).resolves(describedHistory() as never);
     ssm.on(PutParameterCommand).rejects(sdkError('AccessDeniedException', 403));
+    serveFetch(ampUnderAdot);
+    useExampleCredentials();
     await expect(
       register(event('register', { service: historyItem, timing: { pollSeconds: 10, soakSeconds: 0 } })),
     ).rejects.toMatchObject({ name: 'DependencyRejectedError' });

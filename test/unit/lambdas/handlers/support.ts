@@ -158,3 +158,21 @@ export function serveFetch(route: Route): SeenRequest[] {
     });
   return requests;
 }
+
+/**
+ * AMP as Register's metric baseline reads it under ADOT: the series API lists the service's
+ * series, and `up` over a window answers a matrix of raw samples every 15 s (4 per minute).
+ */
+export function ampUnderAdot(url: URL, init: RequestInit | undefined): Response | undefined {
+  const json = (data: unknown) => new Response(JSON.stringify({ status: 'success', data }), { status: 200 });
+  const target = { job: 'temporal', instance: 'localhost:9090', service_name: 'history' };
+  if (url.pathname.endsWith('/api/v1/series'))
+    return json([
+      { __name__: 'up', ...target },
+      { __name__: 'service_requests', operation: 'StartWorkflowExecution', ...target },
+    ]);
+  if (!url.pathname.endsWith('/api/v1/query')) return undefined;
+  const atMs = requestedTimeMs(url, init?.body ? String(init.body) : undefined) ?? 0;
+  const values = Array.from({ length: 20 }, (_, i) => [(atMs - (20 - i) * 15_000) / 1000, '1']);
+  return json({ resultType: 'matrix', result: [{ metric: { __name__: 'up', ...target }, values }] });
+}
