@@ -69727,9 +69727,13 @@ var planSchema = object({
       ).default(["otelcol_*", "target_info"]),
       /** Each new task's samples per minute per target must be within this fraction of the baseline's. */
       maxCadenceDeviation: number2().min(0).max(1).default(0.1),
-      /** The window a new task must have run for its cadence to be judged (young tasks are pending). */
-      cadenceWindow: duration2("1m")
-    }).strict().prefault({}),
+      /**
+       * The window a new task must have run for its cadence to be judged (young tasks are
+       * pending). Default: 1m, or half the deadline when that is shorter, so a plan that only
+       * shortens the deadline is not refused for a value it never set.
+       */
+      cadenceWindow: optionalDuration(24 * 36e5, "24h")
+    }).strict().transform((m3) => ({ ...m3, cadenceWindow: m3.cadenceWindow ?? Math.min(6e4, m3.deadline / 2) })).prefault({}),
     checks: array(customCheck).default([])
   }).strict().prefault({}),
   rollback: object({
