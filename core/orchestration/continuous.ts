@@ -277,6 +277,25 @@ export function advanceVerification(
   const soakedMs = Math.max(0, Math.min(nowMs, soakEndMs) - soakStartMs);
   const soaked = `soak ${formatDuration(Math.floor(soakedMs / 1000) * 1000)} of ${formatDuration(timing.soakMs)}`;
 
+  // A check that passes with a part not judged yet (a task too young for its scrape cadence) has
+  // counted for the soak; the service passes only once that part is judged, by the bound at most.
+  const open = allPassing ? (poll.checks ?? []).filter((c) => c.verdict === 'passed' && c.inconclusive) : [];
+  if (allPassing && nowMs >= soakEndMs && open.length > 0) {
+    const first = open[0]!;
+    const shown = results.find((r) => r.name === first.name) ?? deployment;
+    if (nowMs >= boundMs) {
+      const message = `soak of ${formatDuration(timing.soakMs)} passed, but ${first.name} could not be judged by ${iso(boundMs)} (completion + 2 x soak + the longest deadline): ${first.inconclusive ?? ''}`;
+      const failedCheck: CheckResult = { ...shown, verdict: 'failed', message };
+      return done('failed', failedCheck, `${failedCheck.name} failed: ${message}`);
+    }
+    const waitMs = Math.min(timing.pollMs, boundMs - nowMs, nextDeadlineMs - nowMs);
+    return done(
+      'pending',
+      shown,
+      `${lines}; ${soaked}; waiting for ${first.name}: ${first.inconclusive ?? ''}`,
+      waitMs,
+    );
+  }
   if (allPassing && nowMs >= soakEndMs) {
     const interrupted = trackList.filter((t) => t.interruptions > 0).map((t) => t.name);
     const note = interrupted.length > 0 ? `; interrupted before: ${interrupted.join(', ')}` : '';

@@ -22,6 +22,22 @@ export class Findings {
     this.found.push(remark);
   }
 
+  /**
+   * A part that passes for now but is not judged yet (e.g. a task too young for its scrape cadence
+   * to be measured): it does not hold the soak back, but the service cannot pass until it is judged.
+   */
+  notYetJudged(remark: string): void {
+    this.found.push(remark);
+    this.open.push(remark);
+  }
+
+  private readonly open: string[] = [];
+
+  /** What is not judged yet, joined; undefined when everything found was judged. */
+  get inconclusive(): string | undefined {
+    return this.open.length > 0 ? this.open.join('; ') : undefined;
+  }
+
   get verdict(): Verdict {
     return worstVerdict(this.verdicts);
   }

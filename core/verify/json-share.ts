@@ -30,6 +30,9 @@ export function isJsonObjectLine(line: string): boolean {
  */
 export const MIN_JSON_SHARE_LINES = 20;
 
+/** Plain lines that fail a share above the allowance before MIN_JSON_SHARE_LINES lines are in. */
+export const EARLY_NON_JSON_LINES = 5;
+
 /** What Register measured in CloudWatch before the switch (`$.register.baseline.logs`). */
 export const jsonBaselineSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -142,18 +145,49 @@ export function judgeJsonShare(
           maxRatioWithoutBaseline: rule.maxRatioWithoutBaseline,
         }),
   };
-  if (loki.lines < MIN_JSON_SHARE_LINES)
+  if (share <= allowed) {
+    if (loki.lines >= MIN_JSON_SHARE_LINES) return { outcome: 'ok', message: '', evidence };
     return {
       outcome: 'not-judged',
       message: `JSON share not judged yet: ${loki.lines} line(s) of the new tasks in Loki, at least ${MIN_JSON_SHARE_LINES} needed`,
       evidence,
     };
-  if (share <= allowed) return { outcome: 'ok', message: '', evidence };
+  }
+  // Above the allowance: failed only when chance cannot explain it (the share's 99 % lower bound is
+  // above the allowance too), and, before the window holds MIN_JSON_SHARE_LINES, only once it holds
+  // EARLY_NON_JSON_LINES plain lines: a pipeline that breaks every line fails on its first five,
+  // while a start-up banner (the baseline, read under ADOT in steady state, has none) waits for
+  // more lines instead of rolling back a healthy service.
+  const lower = wilsonLowerBound(loki.nonJsonLines, loki.lines);
+  evidence.lokiNonJsonShareLowerBound = round(lower);
   const counts = `${loki.nonJsonLines} of ${loki.lines}`;
+  if (lower <= allowed || (loki.lines < MIN_JSON_SHARE_LINES && loki.nonJsonLines < EARLY_NON_JSON_LINES))
+    return {
+      outcome: 'not-judged',
+      message: `JSON share not judged yet: ${percent(share)} of lines not JSON in Loki (${counts}), above the allowed ${percent(allowed)}, but too few lines to tell from chance or a start-up banner (99% lower bound ${percent(lower)})`,
+      evidence,
+    };
   const message = measured
     ? `JSON broken by the pipeline: ${percent(share)} of lines are not JSON in Loki (${counts}) against ${percent(measured.share)} in CloudWatch before the switch (allowed increase ${percent(rule.maxIncrease)})`
     : `JSON broken: ${percent(share)} of lines are not JSON in Loki (${counts}), above the ${percent(rule.maxRatioWithoutBaseline)} allowed without a CloudWatch baseline (${String(evidence.baselineUnavailable)})`;
   return { outcome: 'failed', message, evidence };
+}
+
+/** One-sided 99 % normal quantile. */
+const Z_99 = 2.326;
+
+/**
+ * The Wilson score interval's lower bound of a proportion (Wilson, 1927; the interval most
+ * statistics texts recommend over the normal approximation for small samples and shares near 0
+ * or 1): the share is above this with 99 % confidence.
+ */
+export function wilsonLowerBound(successes: number, trials: number, z = Z_99): number {
+  if (trials <= 0) return 0;
+  const p = successes / trials;
+  const z2 = z * z;
+  const centre = p + z2 / (2 * trials);
+  const spread = z * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials));
+  return Math.max(0, (centre - spread) / (1 + z2 / trials));
 }
 
 function round(n: number): number {

@@ -157,7 +157,8 @@ function assessNames(
 /**
  * Scrape cadence: each target of each new task that ran for the whole cadence window is scraped
  * within maxCadenceDeviation of the baseline's samples per minute. A task younger than the window
- * is `pending` (its window would hold the time before it ran); a target outside the band is
+ * is not judged yet (its window would hold the time before it ran): passing for the soak, but
+ * inconclusive, so the service cannot pass before it is judged; a target outside the band is
  * `failed` at once: the interval is configuration, waiting does not change it.
  */
 function assessCadence(
@@ -217,9 +218,10 @@ function assessCadence(
       'pending',
       `scrape cadence of ${unjudged.length} target(s) not judged: fewer than two samples in the ${formatDuration(input.cadenceWindowMs)} window, which holds fewer than two of the baseline's intervals (set verification.metrics.cadenceWindow to at least two scrape intervals): ${listForMessage(unjudged)}`,
     );
+  // Young tasks do not hold the soak back (their cadence is judged within the soak, once they ran
+  // the window); the service still cannot pass before it is judged.
   if (young.length > 0)
-    findings.add(
-      'pending',
+    findings.notYetJudged(
       `scrape cadence of ${young.length} task(s) not judged yet: running less than the ${formatDuration(input.cadenceWindowMs)} cadence window: ${listForMessage(young)}`,
     );
   return {

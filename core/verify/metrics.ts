@@ -208,6 +208,7 @@ export function assessMetrics(input: MetricsInput): Assessment {
     verdict,
     message,
     ...(deadlines.length > 0 ? { nextDeadlineMs: Math.min(...deadlines) } : {}),
+    ...(verdict === 'passed' && findings.inconclusive ? { inconclusive: findings.inconclusive } : {}),
     evidence: {
       query: input.up.query,
       queries: {

@@ -33,6 +33,11 @@ export interface Assessment {
    * deadline and not up to a poll interval later.
    */
   readonly nextDeadlineMs?: number;
+  /**
+   * Set on a `passed` answer with a part not judged yet (what and why): the answer counts for the
+   * soak, but the service passes only once every check answers conclusively.
+   */
+  readonly inconclusive?: string;
 }
 
 export type { CheckEvidence, CheckResult, Verdict };

@@ -274,3 +274,62 @@ describe('advanceVerification: properties', () => {
     );
   });
 });
+
+describe('advanceVerification: a pass with a part not judged yet', () => {
+  /** Polls where metrics passes but is inconclusive until `judgedAtS`, at `nowS` seconds. */
+  function poll(state: VerificationState | undefined, nowS: number, judgedAtS: number): VerificationStep {
+    const metrics: Assessment = {
+      ...check('metrics', 'passed'),
+      ...(nowS < judgedAtS ? { inconclusive: 'scrape cadence of 2 task(s) not judged yet' } : {}),
+    };
+    return advanceVerification(
+      state,
+      { nowMs: T0 + nowS * S, deployment: completedAt(25), checks: [check('logs', 'passed'), metrics] },
+      timing,
+    );
+  }
+
+  function follow(judgedAtS: number, untilS: number): VerificationStep[] {
+    const steps: VerificationStep[] = [];
+    let state: VerificationState | undefined;
+    for (let s = 30; s <= untilS; s += 10) {
+      const step = poll(state, s, judgedAtS);
+      steps.push(step);
+      state = step.state;
+      if (step.verdict !== 'pending') break;
+    }
+    return steps;
+  }
+
+  it('counts it for the soak, so a check judged within the soak costs no time', () => {
+    // Judged at 60 s, inside the soak that ECS's completion at 25 s started (it ends at 145 s):
+    // passes at the first poll after it, every 10 s here.
+    const steps = follow(60, 400);
+    expect(steps.at(-1)!.verdict).toBe('passed');
+    expect(steps.at(-1)!.state.lastPollAtMs).toBe(T0 + 150 * S);
+  });
+
+  it('holds the pass after the soak until the part is judged, saying what it waits for', () => {
+    const steps = follow(200, 400);
+    const afterSoak = steps.find((s) => s.state.lastPollAtMs === T0 + 150 * S)!;
+    expect(afterSoak.verdict).toBe('pending');
+    expect(afterSoak.summary).toContain('waiting for metrics: scrape cadence of 2 task(s) not judged yet');
+    expect(steps.at(-1)!.verdict).toBe('passed');
+    expect(steps.at(-1)!.state.lastPollAtMs).toBeGreaterThanOrEqual(T0 + 200 * S);
+  });
+
+  it('fails when the part is still not judged at the bound (completion + 2 x soak + the longest deadline)', () => {
+    const steps = follow(10_000, 1_000);
+    const last = steps.at(-1)!;
+    expect(last.verdict).toBe('failed');
+    expect(last.check).toMatchObject({
+      name: 'metrics',
+      verdict: 'failed',
+      message: expect.stringMatching(
+        /^soak of 2m passed, but metrics could not be judged by .*: scrape cadence/,
+      ),
+    });
+    // Bound: 25 s + 240 s + 120 s = 385 s; the first poll at or after it.
+    expect(last.state.lastPollAtMs).toBe(T0 + 390 * S);
+  });
+});

@@ -224,11 +224,11 @@ describe('assessLogs JSON share against the CloudWatch baseline', () => {
     });
     expect(within.evidence.threshold).toMatchObject({ maxJsonErrorRatio: 0.05 });
     const above = assessLogs(
-      input({ jsonBaseline: { baseline: unavailable, maxIncrease: 0.01 }, jsonErrorsByTask: errors(5, 5) }),
+      input({ jsonBaseline: { baseline: unavailable, maxIncrease: 0.01 }, jsonErrorsByTask: errors(12, 12) }),
     );
     expect(above.verdict).toBe('failed');
     expect(above.message).toBe(
-      'JSON broken: 8.3% of lines are not JSON in Loki (10 of 120), above the 5% allowed without a CloudWatch baseline (could not read /ecs/x: AccessDenied)',
+      'JSON broken: 20% of lines are not JSON in Loki (24 of 120), above the 5% allowed without a CloudWatch baseline (could not read /ecs/x: AccessDenied)',
     );
   });
 
@@ -244,12 +244,34 @@ describe('assessLogs JSON share against the CloudWatch baseline', () => {
             sample('bbb', HELPER, 2),
           ],
         },
-        jsonErrorsByTask: errors(3, 3),
+        jsonErrorsByTask: errors(0, 0),
       }),
     );
     expect(result.verdict).toBe('passed');
     expect(result.message).toContain(
       'JSON share not judged yet: 10 line(s) of the new tasks in Loki, at least 20 needed',
+    );
+  });
+
+  it('waits on an excess chance explains, and fails one it cannot explain, however few the lines', () => {
+    const lines = {
+      query: 'L',
+      data: [
+        sample('aaa', APP, 4),
+        sample('aaa', HELPER, 1),
+        sample('bbb', APP, 4),
+        sample('bbb', HELPER, 1),
+      ],
+    };
+    const chance = assessLogs(input({ linesByTask: lines, jsonErrorsByTask: errors(1, 0) }));
+    expect(chance.verdict).toBe('passed');
+    expect(chance.message).toMatch(
+      /JSON share not judged yet: 10% of lines not JSON in Loki \(1 of 10\), above the allowed 1.2%, but too few lines to tell from chance or a start-up banner/,
+    );
+    const broken = assessLogs(input({ linesByTask: lines, jsonErrorsByTask: errors(5, 5) }));
+    expect(broken.verdict).toBe('failed');
+    expect(broken.message).toMatch(
+      /^JSON broken by the pipeline: 100% of lines are not JSON in Loki \(10 of 10\)/,
     );
   });
 

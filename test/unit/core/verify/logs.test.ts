@@ -114,13 +114,13 @@ describe('assessLogs', () => {
         maxJsonErrorRatio: 0.05,
         jsonErrorsByTask: {
           query: 'J',
-          data: [sample('aaa111', 4), sample('bbb222', 6), sample('old-task', 500)],
+          data: [sample('aaa111', 8), sample('bbb222', 12), sample('old-task', 500)],
         },
       }),
     );
     expect(result.verdict).toBe('failed');
     expect(result.message).toBe(
-      'JSON broken: 10% of lines are not JSON in Loki (10 of 100), above the 5% allowed without a CloudWatch baseline (no baseline was recorded)',
+      'JSON broken: 20% of lines are not JSON in Loki (20 of 100), above the 5% allowed without a CloudWatch baseline (no baseline was recorded)',
     );
   });
 
