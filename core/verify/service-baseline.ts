@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import { InputInvalidError } from '../errors';
 import { jsonBaselineSchema, type JsonBaseline } from './json-share';
 import { metricBaselineReadingSchema, type MetricBaselineReading } from './metric-baseline';
 
@@ -15,23 +14,7 @@ export interface ServiceBaseline {
   readonly logs?: JsonBaseline;
 }
 
-/**
- * The metric baseline in Register's result (`$.register`), or undefined when it holds none. A
- * baseline of the wrong shape is refused with what was expected: judging against half a baseline
- * would pass names it lost.
- */
-export function metricBaselineOf(register: unknown): MetricBaselineReading | undefined {
-  if (register === undefined || register === null) return undefined;
-  const parsed = z.looseObject({ baseline: serviceBaselineSchema.optional() }).safeParse(register);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputInvalidError(
-      `$.register.baseline is not a baseline: ${issue?.message ?? 'invalid'} at ${['register', ...(issue?.path ?? [])].join('.')}; expected { metrics: { names, labelKeySets, cadence, ... } | { unreadable } }`,
-    );
-  }
-  return parsed.data.baseline?.metrics;
-}
-
+/** Register's result at `$.register.baseline`, as Verify reads it (each part checked, extra keys kept). */
 export const serviceBaselineSchema = z.looseObject({
   metrics: metricBaselineReadingSchema.optional(),
   logs: jsonBaselineSchema.optional(),

@@ -14,8 +14,7 @@ import {
 import type { Plan } from '../../core/plan/schema';
 import type { CheckResult } from '../../core/report/types';
 import { assessDeployment, type Assessment } from '../../core/verify';
-import { jsonBaselineSchema } from '../../core/verify/json-share';
-import { metricBaselineOf } from '../../core/verify/service-baseline';
+import { serviceBaselineSchema } from '../../core/verify/service-baseline';
 import { now } from '../clock';
 import { parseEvent, taskEventSchema } from '../event';
 import { measureLogs } from '../measure/logs';
@@ -37,7 +36,7 @@ const eventSchema = taskEventSchema(
         warnings: z.array(z.string()).optional(),
         /** The containers whose logs Alloy collects: each must ship lines in every new task. */
         logContainers: z.array(z.string()).optional(),
-        baseline: z.looseObject({ logs: jsonBaselineSchema.optional() }).optional(),
+        baseline: serviceBaselineSchema.optional(),
       })
       .optional(),
   }),
@@ -101,7 +100,7 @@ export async function handler(event: unknown): Promise<VerifyResult> {
         taskArns,
         taskStarts: { startedAtMs, deadlineMs: verification.metrics.deadline },
         baselineSeriesCount: state.service.seriesBaseline,
-        baseline: metricBaselineOf(state.register),
+        baseline: state.register?.baseline?.metrics,
         atMs,
       }),
       measurePlanChecks(plan, svc.name, atMs),
