@@ -9,12 +9,12 @@ import * as z from 'zod';
  * of services stays far from the 25,000-event history limit and the Action may follow children
  * with the same permissions.
  */
-export const USER_MODES = ['migrate', 'rollback', 'plan'] as const;
+export const USER_MODES = ['migrate', 'rollback', 'plan', 'verify'] as const;
 export type UserMode = (typeof USER_MODES)[number];
 
 export const executionInputSchema = z
   .object({
-    mode: z.enum(USER_MODES, { error: 'expected mode "migrate", "rollback" or "plan"' }),
+    mode: z.enum(USER_MODES, { error: 'expected mode "migrate", "rollback", "plan" or "verify"' }),
     /** The plan document as the user wrote it (decoded YAML/JSON); every Lambda re-validates it. */
     plan: z.record(z.string(), z.unknown(), { error: 'expected the plan document (a mapping)' }),
     /** Restrict the run to these plan service names; default: all (up to `phase`). */
@@ -49,6 +49,11 @@ export const EXECUTION_FAILURES = {
   Failed: 'RolloutFailed',
   /** Refused before anything changed (lock held, bad plan, Fargate...). */
   Refused: 'RolloutRefused',
+  /**
+   * A `verify` run (read-only, no lock) found a service drifted from its migration (ADOT back, a
+   * revision registered outside alloy-rollout) or unhealthy (logs, metrics, Alloy): nothing was changed.
+   */
+  VerifyFailed: 'VerifyFailed',
 } as const;
 
 /** Modes of the per-service child executions the parent starts (never given by users). */

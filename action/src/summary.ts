@@ -52,8 +52,11 @@ type DiagramOutcome = ServiceOutcome | 'not-run';
 /** Worst first: a phase takes the colour of its worst service. */
 const OUTCOME_ORDER: readonly DiagramOutcome[] = [
   'failed',
+  'drifted',
+  'unhealthy',
   'rolled-back',
   'migrated',
+  'verified',
   'planned',
   'skipped',
   'untouched',
@@ -64,6 +67,9 @@ const OUTCOME_STYLES: Record<DiagramOutcome, string> = {
   failed: 'fill:#ffd8d3,stroke:#cf222e,color:#82071e',
   'rolled-back': 'fill:#fff1c2,stroke:#bf8700,color:#4d2d00',
   migrated: 'fill:#d2f4d9,stroke:#1a7f37,color:#0a3d1a',
+  verified: 'fill:#d2f4d9,stroke:#1a7f37,color:#0a3d1a',
+  drifted: 'fill:#ffd8d3,stroke:#cf222e,color:#82071e',
+  unhealthy: 'fill:#ffd8d3,stroke:#cf222e,color:#82071e',
   planned: 'fill:#ddf4ff,stroke:#0969da,color:#0a3069',
   skipped: 'fill:#eaeef2,stroke:#6e7781,color:#24292f',
   untouched: 'fill:#f6f8fa,stroke:#afb8c1,color:#57606a',
@@ -219,7 +225,8 @@ export function renderSummary(input: SummaryInput): string {
   ];
   if (input.note) lines.push(`> ${cell(input.note)}`, '');
   if (input.cause) lines.push(...causeLines(input.cause), '');
-  if (report && !report.lockReleased)
+  // A verify run takes no lock: there is nothing to release, so the summary never mentions one.
+  if (report && report.mode !== 'verify' && !report.lockReleased)
     lines.push('> ⚠️ The cluster lock was not released; the next rollout will wait for it to expire.', '');
   lines.push(...renderDiagram(input.plan, report), '');
   if (!report) {

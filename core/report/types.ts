@@ -26,7 +26,21 @@ export interface CheckResult {
   readonly attempts?: number;
 }
 
-export type ServiceOutcome = 'migrated' | 'rolled-back' | 'skipped' | 'untouched' | 'planned' | 'failed';
+/**
+ * `verified`, `drifted`, `unhealthy`: a `verify` run's judgement of a service it found migrated
+ * earlier (still on alloy-rollout's revision and healthy; changed outside alloy-rollout; on its
+ * revision but logs, metrics or Alloy failing). A verify run changes nothing.
+ */
+export type ServiceOutcome =
+  | 'migrated'
+  | 'rolled-back'
+  | 'skipped'
+  | 'untouched'
+  | 'planned'
+  | 'failed'
+  | 'verified'
+  | 'drifted'
+  | 'unhealthy';
 
 export interface ServiceReport {
   readonly name: string;
@@ -66,7 +80,7 @@ export interface FailureCause {
 
 export interface Report {
   status: ReportStatus;
-  mode: 'migrate' | 'rollback' | 'plan';
+  mode: 'migrate' | 'rollback' | 'plan' | 'verify';
   cluster: string;
   executionArn?: string;
   lockReleased: boolean;
