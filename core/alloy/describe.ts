@@ -1,5 +1,5 @@
 import { describeLogShape, type LogShapeSummary } from './describe-log-shape';
-import { ECS_LABELS } from './render/names';
+import { ALLOY_SELF_JOB, ECS_LABELS } from './render/names';
 import type { BlockStatement, Expression, Statement } from './syntax/ast';
 import { dottedPath } from './syntax/ast';
 import { parseAlloy } from './syntax/parser';
@@ -44,6 +44,12 @@ export interface AlloyConfigSummary {
     readonly taskIdMapped: boolean;
     readonly remoteWriteUrl: string | null;
     readonly sigv4Region: string | null;
+    /**
+     * The `job` of Alloy's own metrics when a prometheus.scrape reads a prometheus.exporter.self
+     * (always ALLOY_SELF_JOB: the exporter's target sets `job`, which wins over job_name); null when
+     * the config does not export Alloy's own metrics.
+     */
+    readonly selfJobName: string | null;
   };
 }
 
@@ -179,7 +185,12 @@ export function describeAlloyConfig(text: string): AlloyConfigSummary {
   )
     auth = 'bearer';
 
-  const scrape = first('prometheus.scrape');
+  // A scrape of prometheus.exporter.self ships Alloy's own metrics, not the application's.
+  const scrapesSelf = (b: BlockStatement) =>
+    referenced(blocks, attribute(b.body, 'targets'))?.name === 'prometheus.exporter.self';
+  const scrapes = top.filter((b) => b.name === 'prometheus.scrape');
+  const scrape = scrapes.find((b) => !scrapesSelf(b));
+  const selfScrape = scrapes.find(scrapesSelf);
   const scrapeTargets = scrape ? attribute(scrape.body, 'targets') : undefined;
   const staticTarget =
     scrapeTargets?.kind === 'array' && scrapeTargets.elements[0]?.kind === 'object'
@@ -245,6 +256,7 @@ export function describeAlloyConfig(text: string): AlloyConfigSummary {
       taskIdMapped,
       remoteWriteUrl: rwEndpoint ? stringOf(attribute(rwEndpoint.body, 'url')) : null,
       sigv4Region: sigv4 ? stringOf(attribute(sigv4.body, 'region')) : null,
+      selfJobName: selfScrape && attribute(selfScrape.body, 'forward_to') ? ALLOY_SELF_JOB : null,
     },
   };
 }

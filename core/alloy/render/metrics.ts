@@ -3,6 +3,7 @@ import { ampRemoteWriteUrl } from '../../plan/resolve';
 import { parseDuration } from '../../plan/duration';
 import { keepContainersRule } from './logs';
 import { LABELS, TASK_ID_FROM_ARN } from './names';
+import { selfMetricBlocks } from './self-metrics';
 import { attr, block, raw, type BlockItem, type Item } from './writer';
 import {
   DEFAULT_METRICS_PATH,
@@ -130,5 +131,5 @@ export function metricBlocks(
     ],
     ['SigV4-signed with the task role; AMP needs aps:RemoteWrite on the workspace.'],
   );
-  return [...items, scrape, relabel, remoteWrite];
+  return [...items, scrape, ...selfMetricBlocks(settings), relabel, remoteWrite];
 }

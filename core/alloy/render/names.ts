@@ -44,4 +44,16 @@ export const LABELS = {
   metrics: 'metrics',
   loki: 'loki',
   amp: 'amp',
+  /** prometheus.exporter.self and the prometheus.scrape that reads it (Alloy's own metrics). */
+  self: 'alloy',
 } as const;
+
+/**
+ * The `job` of Alloy's own metrics: prometheus.exporter.self's target carries
+ * `job = "integrations/self"` (grafana/alloy v1.18.1 internal/component/prometheus/exporter/
+ * exporter.go, newExporter: jobName := fmt.Sprintf("integrations/%s", name), with name "self" from
+ * internal/component/prometheus/exporter/self/self.go), and a target's own `job` label wins over
+ * prometheus.scrape's job_name. It cannot collide with an application's job, which is the plan's
+ * jobName, the service name, or what ADOT's config named it.
+ */
+export const ALLOY_SELF_JOB = 'integrations/self';

@@ -58,6 +58,40 @@ describe('describeAlloyConfig on configs it did not render', () => {
     });
   });
 
+  it("tells Alloy's own scrape (prometheus.exporter.self) from the application's, in any order", () => {
+    const summary = describeAlloyConfig(`
+prometheus.exporter.self "alloy" {}
+
+prometheus.scrape "alloy" {
+  targets    = prometheus.exporter.self.alloy.targets
+  job_name   = "ignored"
+  forward_to = [prometheus.remote_write.amp.receiver]
+}
+
+prometheus.scrape "app" {
+  targets    = [{"__address__" = "127.0.0.1:9090"}]
+  job_name   = "temporal"
+  forward_to = [prometheus.remote_write.amp.receiver]
+}
+
+prometheus.remote_write "amp" {
+  endpoint {
+    url = "http://amp/api/v1/remote_write"
+  }
+}
+`);
+    expect(summary.metrics).toMatchObject({
+      scrapeAddress: '127.0.0.1:9090',
+      jobName: 'temporal',
+      selfJobName: 'integrations/self',
+    });
+  });
+
+  it('reports no self job when nothing scrapes prometheus.exporter.self', () => {
+    const summary = describeAlloyConfig(reference('testdata-prometheus-metric-relabel.alloy'));
+    expect(summary.metrics.selfJobName).toBeNull();
+  });
+
   it('reads the scrape interval, timeout and a fixed instance label of a static target', () => {
     const summary = describeAlloyConfig(`
 prometheus.scrape "app" {

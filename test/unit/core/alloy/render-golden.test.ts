@@ -132,6 +132,7 @@ const BASE_SUMMARY: AlloyConfigSummary = {
     remoteWriteUrl:
       'https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-0a1b2c3d-4e5f-6789-abcd-ef0123456789/api/v1/remote_write',
     sigv4Region: 'eu-west-1',
+    selfJobName: 'integrations/self',
   },
 };
 
