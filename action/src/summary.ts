@@ -44,6 +44,7 @@ const VERDICT_ICONS: Record<Verdict, string> = {
   failed: '❌ failed',
   pending: '⏳ pending',
   error: '⚠️ error',
+  skipped: '⏭️ skipped',
 };
 
 /** Outcome shown for a plan service the report does not mention (not reached, or no report). */

@@ -48,7 +48,7 @@ export interface StepResult {
 
 export const checkResultSchema = z.object({
   name: z.string(),
-  verdict: z.enum(['passed', 'failed', 'pending', 'error']),
+  verdict: z.enum(['passed', 'failed', 'pending', 'error', 'skipped']),
   message: z.string(),
   evidence: z.record(z.string(), z.unknown()),
   durationMs: z.number(),

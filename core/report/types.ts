@@ -3,7 +3,8 @@
  * `rehearse`, and read by the Action, the CLI and scripts outside the project. Field names are a
  * public contract (DESIGN.md "The report"): add fields, never rename them.
  */
-export type Verdict = 'passed' | 'failed' | 'pending' | 'error';
+/** `skipped`: not measured, because the plan lacks what it needs or opts out; the message says which. */
+export type Verdict = 'passed' | 'failed' | 'pending' | 'error' | 'skipped';
 
 export interface CheckEvidence {
   /** The LogQL/PromQL (or API call) that measured, exactly as sent. */

@@ -30,7 +30,7 @@ export function measurementData<T>(measurement: Measurement<T>): T | undefined {
 }
 
 /** failed (the evidence is bad) outranks error (could not measure), which outranks pending. */
-const RANK: Record<Verdict, number> = { passed: 0, pending: 1, error: 2, failed: 3 };
+const RANK: Record<Verdict, number> = { skipped: 0, passed: 0, pending: 1, error: 2, failed: 3 };
 
 export function worstVerdict(verdicts: readonly Verdict[]): Verdict {
   return verdicts.reduce<Verdict>((worst, v) => (RANK[v] > RANK[worst] ? v : worst), 'passed');
