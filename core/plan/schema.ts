@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { parseDuration } from './duration';
+import { parseLokiDuration } from './loki-duration';
 import { checkResultProblem, expandCheckQuery } from './check-query';
 import { checkQuery, describeProblem, type QueryLanguage } from '../queries/grammar';
 import { NAME_GLOB } from '../verify/metric-globs';
@@ -48,6 +49,17 @@ const name = (what: string) =>
       /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/,
       `expected ${what}: letters, digits, '-', '_' or '.', starting with a letter or digit`,
     );
+
+/** The storage checks of the Loki step a plan may switch off (`loki.skipChecks`). */
+export const LOKI_STORAGE_CHECKS = ['retention', 'object-store', 'chunks-flushed', 's3-endpoint'] as const;
+export type LokiStorageCheck = (typeof LOKI_STORAGE_CHECKS)[number];
+
+/** A duration as Loki's config writes it (Prometheus model units, d/w/y included), kept as text. */
+const lokiDuration = z
+  .string({ error: 'expected a duration as Loki writes it, such as "744h" or "30d"' })
+  .refine((text) => (parseLokiDuration(text) ?? 0) > 0, {
+    message: 'expected a duration as Loki writes it, such as "744h" or "30d"',
+  });
 
 const port = z.number({ error: 'expected a port number' }).int('expected a whole number').min(1).max(65535);
 
@@ -213,6 +225,41 @@ export const planSchema = z
         authSecretArn: arn('secretsmanager').optional(),
         /** How Alloy authenticates with authSecretArn's keys; absent means basic (username/password). */
         authType: z.enum(['basic', 'bearer'], { error: 'expected "basic" or "bearer"' }).optional(),
+        /**
+         * The retention Loki must enforce, as Loki writes durations ("744h", "30d"); compared with
+         * `limits_config.retention_period` from Loki's /config as a duration. Absent: the
+         * loki-retention check is reported skipped.
+         */
+        retention: lokiDuration.optional(),
+        /** The S3 bucket Loki stores chunks in, and the key prefix its chunks start with. */
+        storage: z
+          .object({
+            bucket: z
+              .string({ error: 'expected an S3 bucket name' })
+              .regex(
+                /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+                'expected an S3 bucket name such as "temporal-loki-chunks"',
+              ),
+            /** Default: the tenant Loki files the canary under (`tenant`, else "fake"), then "/". */
+            prefix: z.string().max(1024).optional(),
+          })
+          .strict()
+          .optional(),
+        /** Subnets of an externally run Loki (the ECS service's own subnets are read otherwise). */
+        subnets: z
+          .array(
+            z.string().regex(/^subnet-[0-9a-f]{8,17}$/, 'expected a subnet id such as "subnet-0abc1234"'),
+          )
+          .min(1)
+          .optional(),
+        /** Storage checks that do not apply (e.g. a Loki run by another team). */
+        skipChecks: z
+          .array(
+            z.enum(LOKI_STORAGE_CHECKS, {
+              error: `expected one of ${LOKI_STORAGE_CHECKS.map((c) => `"${c}"`).join(', ')}`,
+            }),
+          )
+          .optional(),
       })
       .strict(),
     amp: z
