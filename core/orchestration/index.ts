@@ -13,3 +13,5 @@ export * from './child-failure';
 export * from './parent-record';
 export * from './report-bound';
 export * from './continuous';
+export * from './audit';
+export * from './audit-report';

@@ -1,6 +1,7 @@
 import { EXECUTION_FAILURES, type UserMode, type WorkItem } from '../execution';
 import type { CheckResult, FailureCause, Report, ServiceReport } from '../report/types';
 import { causeText, describeCaught } from './cause';
+import { assembleVerifyReport, type AuditFacts } from './audit-report';
 import { expandRecord, isParentRecord } from './parent-record';
 import { boundReport } from './report-bound';
 import type { Caught } from './state';
@@ -47,6 +48,8 @@ export interface FinalizeFacts {
   readonly migrated: readonly unknown[];
   /** Results of the service-rollback children: `{ record }` or a caught error. */
   readonly rollbacks: readonly unknown[];
+  /** A `verify` run's audit (`$.audit`): its per-service verdicts and cause. */
+  readonly audit?: AuditFacts | undefined;
 }
 
 function isReport(value: unknown): value is ServiceReport {
@@ -97,6 +100,7 @@ function withFailedCheck(checks: readonly CheckResult[], cause: FailureCause): C
  * (`boundReport`). Pure: Finalize only adds the lock release.
  */
 export function assembleReport(facts: FinalizeFacts): { report: Report; end: ExecutionEnd | null } {
+  if (facts.mode === 'verify') return assembleVerifyReport(facts, facts.audit);
   const services = new Map<string, ServiceReport>();
   for (const p of facts.planned)
     services.set(p.name, {

@@ -2,6 +2,12 @@ export type { Assessment, Measurement, TimeWindow, CheckEvidence, CheckResult, V
 export { taskIdOf, worstVerdict, EVIDENCE_LIST_LIMIT } from './evidence';
 export { assessLogs, type LogsInput } from './logs';
 export { assessMetrics, seriesCountOf, type MetricsInput } from './metrics';
+export {
+  assessAlloyHealth,
+  ALLOY_RESTART_SLACK_MS,
+  type AlloyHealthInput,
+  type SidecarState,
+} from './alloy-health';
 export { assessCustom, singleValue, type CustomCheckSpec, type CustomValue } from './custom';
 export { assessCloudWatch, type CloudWatchInput, type LogStreamSeen } from './cloudwatch';
 export {
@@ -40,3 +46,11 @@ export {
   type SimulationBatch,
   type UncheckedRole,
 } from './permission-problems';
+export {
+  assessDrift,
+  registeredByAlloyRollout,
+  revisionLabel,
+  DRIFT_REQUIREMENT,
+  type DriftInput,
+  type DriftKind,
+} from './drift';
