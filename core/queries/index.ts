@@ -8,6 +8,7 @@ export {
   canaryLines,
   canaryPushStream,
 } from './logql';
+export { ALLOY_SELF_METRICS, UNHEALTHY_COMPONENT_STATES, alloySelfMetrics } from './alloy-self';
 export { seriesCountForService, serviceSeriesSelector, upByTask, upSamplesOverWindow } from './promql';
 export {
   type Labels,
