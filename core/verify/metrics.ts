@@ -34,6 +34,12 @@ export interface MetricsInput {
   readonly baselineSeriesCount?: number | null | undefined;
   /** The plan's metrics.requireBaseline (default true): false accepts a baseline that was not read. */
   readonly requireBaseline?: boolean;
+  /**
+   * Why no series baseline applies to this check at all (a `verify` run audits tasks migrated long
+   * ago: the count before their migration is gone). Set: continuity is skipped with this reason in
+   * the message and the evidence, and only `up` and the series count are judged.
+   */
+  readonly noBaseline?: string;
   /** The plan's minSeriesRatio. */
   readonly minSeriesRatio: number;
   /**
@@ -71,6 +77,13 @@ function assessContinuity(
   const baseline = input.baselineSeriesCount;
   const current = countSamples ? seriesCountOf(countSamples) : undefined;
   const measured = current !== undefined && Number.isFinite(current) ? current : undefined;
+  if (input.noBaseline !== undefined) {
+    findings.note(`series continuity not checked: ${input.noBaseline}`);
+    // Still no data at all is never a pass: the service must export some series.
+    if (countSamples && measured === undefined)
+      findings.add('pending', `no series for ${input.service} in AMP`);
+    return { continuity: { skipped: input.noBaseline, current: measured ?? null }, summary: '' };
+  }
   if (baseline === null || baseline === undefined) {
     if (input.requireBaseline === false) {
       findings.note(
