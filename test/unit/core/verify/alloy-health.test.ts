@@ -185,9 +185,12 @@ describe('assessAlloyHealth', () => {
   });
 
   it('never passes on an empty answer or an error body', () => {
-    expect(
-      assessAlloyHealth(input({ selfMetrics: { query: 'q', data: [] }, taskStarts: undefined })).verdict,
-    ).toBe('pending');
+    // Without task starts nothing is overdue: an empty answer waits, it never passes.
+    const noStarts: Partial<AlloyHealthInput> = { selfMetrics: { query: 'q', data: [] } };
+    const empty = input(noStarts);
+    expect(assessAlloyHealth({ ...empty, taskStarts: { startedAtMs: {}, deadlineMs: 60_000 } }).verdict).toBe(
+      'pending',
+    );
     const error = assessAlloyHealth(input({ selfMetrics: { query: 'q', error: 'HTTP 503' } }));
     expect(error.verdict).toBe('error');
     expect(error.message).toBe("could not read Alloy's own metrics: HTTP 503");
