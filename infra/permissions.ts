@@ -165,6 +165,18 @@ export const PERMISSION_STATEMENTS: Record<
       ? [allow('ReadLokiSecret', ['secretsmanager:GetSecretValue'], [secretArnPattern(target.lokiSecretArn)])]
       : [],
 
+  // The Grafana step reads its service-account token; no plan grafana section, no statement.
+  'grafana-secret': ({ target }) =>
+    target.grafanaSecretArn
+      ? [
+          allow(
+            'ReadGrafanaTokenSecret',
+            ['secretsmanager:GetSecretValue'],
+            [secretArnPattern(target.grafanaSecretArn)],
+          ),
+        ]
+      : [],
+
   // Preflight asks IAM whether these roles may do what the migrated tasks need: only the roles the
   // rollout may pass to ECS, the ones its task definitions can carry.
   'role-simulate': ({ passRoleArns }) => [

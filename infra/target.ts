@@ -33,6 +33,8 @@ export interface RolloutTarget {
   readonly ampWorkspaceId: string;
   /** Secrets Manager ARN of the Loki credential, when Loki needs one. */
   readonly lokiSecretArn?: string;
+  /** Secrets Manager ARN of the Grafana service-account token (the plan's grafana.tokenSecretArn). */
+  readonly grafanaSecretArn?: string;
 }
 
 /**
@@ -57,6 +59,7 @@ export function targetFromPlan(plan: Plan): RolloutTarget {
     logGroupWildcards: [logGroupWildcard(plan.rollback.logGroupPattern, plan.cluster)],
     ampWorkspaceId: plan.amp.workspaceId,
     ...(plan.loki.authSecretArn ? { lokiSecretArn: plan.loki.authSecretArn } : {}),
+    ...(plan.grafana ? { grafanaSecretArn: plan.grafana.tokenSecretArn } : {}),
   };
 }
 
@@ -164,5 +167,12 @@ export function checkTarget(target: RolloutTarget, problems: PropProblems, where
       field('lokiSecretArn'),
       'a Secrets Manager secret ARN such as "arn:aws:secretsmanager:eu-west-1:123456789012:secret:loki-AbCdEf"',
       target.lokiSecretArn,
+    );
+  if (target.grafanaSecretArn !== undefined)
+    problems.expect(
+      PATTERNS.secretArn.test(target.grafanaSecretArn),
+      field('grafanaSecretArn'),
+      'a Secrets Manager secret ARN such as "arn:aws:secretsmanager:eu-west-1:123456789012:secret:grafana-token-AbCdEf"',
+      target.grafanaSecretArn,
     );
 }

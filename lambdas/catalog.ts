@@ -14,6 +14,7 @@ export type Permission =
   | 'logs-read' // FilterLogEvents on the services' groups (Register's CloudWatch baseline of non-JSON lines)
   | 'amp-query' // aps:QueryMetrics and aps:GetSeries on the workspace
   | 'loki-secret' // secretsmanager:GetSecretValue on the Loki credential secret
+  | 'grafana-secret' // secretsmanager:GetSecretValue on the Grafana service-account token secret
   | 'role-simulate' // iam:SimulatePrincipalPolicy on the task/execution roles (preflight's permission check)
   | 'loki-secret-describe'; // secretsmanager:DescribeSecret on the Loki credential secret (its KMS key)
 
@@ -50,6 +51,14 @@ export const LAMBDAS = [
     permissions: ['ecs-read', 'ecs-write', 'loki-secret'],
     inVpc: true,
     description: 'Roll out the Loki service, check /ready, canary round trip',
+  },
+  {
+    id: 'Grafana',
+    file: 'grafana',
+    // Grafana is often reached inside the VPC (a private endpoint), like Loki.
+    permissions: ['grafana-secret'],
+    inVpc: true,
+    description: 'Grafana checkpoint: Loki datasource, canary through Grafana; dashboards after the last phase',
   },
   {
     id: 'Register',

@@ -75,6 +75,12 @@ const httpUrl = z
   .string({ error: 'expected an http(s) URL' })
   .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'expected an http(s) URL such as "http://loki.internal:3100"');
 
+/** Grafana UIDs: at most 40 letters, digits, '-' and '_' (Grafana's util.IsValidShortUID). */
+const grafanaUid = (what: string) =>
+  z
+    .string({ error: `expected ${what}` })
+    .regex(/^[A-Za-z0-9_-]{1,40}$/, `expected ${what}: 1 to 40 letters, digits, '-' or '_'`);
+
 const arn = (service: string) =>
   z
     .string()
@@ -262,6 +268,36 @@ export const planSchema = z
           .optional(),
       })
       .strict(),
+    /**
+     * Optional Grafana checkpoint: the Loki datasource users query (exists, healthy, returns the
+     * canary) after the Loki step, and each listed dashboard's queries for the migrated services
+     * return data after the last phase. Absent: no Grafana step runs.
+     */
+    grafana: z
+      .object({
+        /** Grafana's root URL, e.g. https://grafana.example.com (a sub-path is kept). */
+        url: httpUrl,
+        /** UID of the Loki datasource users query (GET /api/datasources/uid/<uid>). */
+        datasourceUid: grafanaUid('a Loki datasource UID'),
+        /** Secrets Manager secret with a service-account token: {"token": "..."} or the token as plain text. */
+        tokenSecretArn: arn('secretsmanager'),
+        /**
+         * The Prometheus (AMP) datasource dashboards use, for panels that name none (or name the
+         * default one, `-- Default --`); panels that name their datasource are queried through it.
+         */
+        prometheusDatasourceUid: grafanaUid('a Prometheus datasource UID').optional(),
+        /**
+         * Dashboards to prove after the last phase: every panel query that selects a migrated
+         * service must return data for the last `window`.
+         */
+        dashboards: z
+          .array(z.object({ uid: grafanaUid('a dashboard UID'), window: duration('15m') }).strict())
+          .default([]),
+        /** How long the datasource, canary and dashboard checks may stay pending before they fail. */
+        deadline: duration('5m'),
+      })
+      .strict()
+      .optional(),
     amp: z
       .object({
         workspaceId: z
@@ -537,3 +573,4 @@ export type ServicePlan = Plan['phases'][number]['services'][number];
 export type PhasePlan = Plan['phases'][number];
 export type ShadowPlan = NonNullable<PhasePlan['shadow']>;
 export type CustomCheck = Plan['verification']['checks'][number];
+export type GrafanaPlan = NonNullable<Plan['grafana']>;

@@ -18,6 +18,11 @@ export interface HttpCall {
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string;
   readonly timeoutMs?: number;
+  /**
+   * Non-2xx statuses answered as results instead of errors, for APIs whose error answers are
+   * evidence (Grafana's 404 for a missing datasource, its 400 health and query answers).
+   */
+  readonly accept?: readonly number[];
 }
 
 export interface HttpOptions {
@@ -84,7 +89,7 @@ export async function sendHttp(call: HttpCall, options: HttpOptions): Promise<Ht
     );
   }
 
-  if (response.status >= 200 && response.status < 300)
+  if ((response.status >= 200 && response.status < 300) || call.accept?.includes(response.status))
     return { status: response.status, headers: response.headers, text };
 
   const body = trimBody(options.describeErrorBody ? options.describeErrorBody(text) : text);

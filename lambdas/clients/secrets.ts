@@ -19,11 +19,11 @@ function nonEmptyString(value: unknown): value is string {
 }
 
 /** SDK errors become the named errors Step Functions matches on; the secret's value never enters a message. */
-function translate(error: unknown, secretArn: string): Error {
+function translate(error: unknown, secretArn: string, what = 'the Loki credential secret'): Error {
   const name = (error as { name?: unknown } | undefined)?.name;
   const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata
     ?.httpStatusCode;
-  const text = `reading the Loki credential secret ${secretArn} failed: ${String(name)}`;
+  const text = `reading ${what} ${secretArn} failed: ${String(name)}`;
   if (name === 'ThrottlingException' || status === 429)
     return new ThrottledError(text, { secretArn }, { cause: error });
   if (name === 'InternalServiceError' || (status !== undefined && status >= 500))
@@ -78,4 +78,46 @@ export async function loadLokiAuth(
         (nonEmptyString(token) ? ' (for a token, set loki.authType: bearer in the plan)' : '')
       : 'a non-empty "token" for loki.authType bearer';
   throw new InputInvalidError(`secret ${secretArn} has keys [${keys}]: expected ${expected}`);
+}
+
+const GRAFANA_SHAPE = 'a Grafana service-account token: JSON {"token": "..."} or the token as plain text';
+
+/**
+ * Reads the Grafana service-account token (the plan's grafana.tokenSecretArn): a JSON object with a
+ * non-empty "token", or the token itself as the whole SecretString (what `aws secretsmanager
+ * create-secret --secret-string glsa_...` stores).
+ */
+export async function loadGrafanaToken(secretArn: string, client: SecretsClient): Promise<string> {
+  let secretString: string | undefined;
+  try {
+    const output = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
+    secretString = output.SecretString;
+  } catch (error) {
+    throw translate(error, secretArn, 'the Grafana token secret');
+  }
+  const text = secretString?.trim() ?? '';
+  if (text === '')
+    throw new InputInvalidError(
+      `secret ${secretArn} has no SecretString (or an empty one): expected ${GRAFANA_SHAPE}`,
+    );
+  if (!text.startsWith('{')) {
+    if (/\s/.test(text))
+      throw new InputInvalidError(`secret ${secretArn} holds text with spaces: expected ${GRAFANA_SHAPE}`);
+    return text;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new InputInvalidError(
+      `secret ${secretArn} starts with "{" but is not JSON: expected ${GRAFANA_SHAPE}`,
+    );
+  }
+  const token = (parsed as { token?: unknown } | null)?.token;
+  if (nonEmptyString(token)) return token;
+  const keys =
+    Object.keys((parsed ?? {}) as object)
+      .sort()
+      .join(', ') || 'none';
+  throw new InputInvalidError(`secret ${secretArn} has keys [${keys}]: expected ${GRAFANA_SHAPE}`);
 }

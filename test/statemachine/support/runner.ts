@@ -5,6 +5,7 @@ import type { Report } from '../../../core/report/types';
 import { LAMBDAS, functionArnSubstitution, type LambdaId } from '../../../lambdas/catalog';
 import { handler as deployment } from '../../../lambdas/handlers/deployment';
 import { handler as finalize } from '../../../lambdas/handlers/finalize';
+import { handler as grafana } from '../../../lambdas/handlers/grafana';
 import { handler as lock } from '../../../lambdas/handlers/lock';
 import { handler as loki } from '../../../lambdas/handlers/loki';
 import { handler as preflight } from '../../../lambdas/handlers/preflight';
@@ -20,6 +21,7 @@ const HANDLERS: Record<(typeof LAMBDAS)[number]['file'], Handler> = {
   lock,
   preflight,
   loki,
+  grafana,
   register,
   'update-service': updateService,
   deployment,
