@@ -111,6 +111,14 @@ export const LAMBDAS = [
     description: 'Check logs reach CloudWatch again after a rollback',
   },
   {
+    id: 'Audit',
+    file: 'audit',
+    // Read-only: a verify run describes services, task definitions and tasks, and queries AMP and Loki.
+    permissions: ['ecs-read', 'amp-query', 'loki-secret'],
+    inVpc: true,
+    description: 'Verify mode: drift of each migrated service and the health of its running tasks',
+  },
+  {
     id: 'Finalize',
     file: 'finalize',
     permissions: ['lock-table'],

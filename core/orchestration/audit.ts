@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { Plan } from '../plan/schema';
 import type { CheckResult, FailureCause, ServiceReport } from '../report/types';
 import { settle, type Assessment } from '../verify';
 import { checkResultSchema, type StepVerdict } from './state';
@@ -184,4 +185,19 @@ export function auditReports(
       },
     ];
   });
+}
+
+/**
+ * The Loki poll's starting state for a `verify` run: stage `ready` (the Loki handler's stages run
+ * deployment -> ready -> canary...), no deployment to watch, a fresh window. A verify run never
+ * calls the poll's `deploy` action, so the Loki service is never updated; this state takes its
+ * place (Preflight returns it, a Pass state puts it at `$.loki`).
+ */
+export function verifyLokiStart(plan: Plan, nowMs: number) {
+  return {
+    stage: 'ready' as const,
+    target: null,
+    window: { startedAtMs: nowMs, allowanceMs: plan.verification.deploymentTimeout, attempts: 0 },
+    checks: [] as CheckResult[],
+  };
 }

@@ -2,7 +2,7 @@ import { now } from '../clock';
 import type { Service } from '@aws-sdk/client-ecs';
 import { InputInvalidError, RolloutError, UnmigratableError, UnrevertableError } from '../../core/errors';
 import { executionInputSchema, type Progress, type Timing, type WorkItemInput } from '../../core/execution';
-import { selectServices, timingFromPlan } from '../../core/orchestration';
+import { selectServices, timingFromPlan, verifyLokiStart } from '../../core/orchestration';
 import { latestSamples, seriesCountForService } from '../../core/queries';
 import type { ServiceReport } from '../../core/report/types';
 import { BASELINE_TAG, collectorOf, migrate, type DescribedTaskDefinition } from '../../core/taskdef';
@@ -35,6 +35,8 @@ export interface PreflightResult {
   /** Entries decided here: skipped services, and in plan mode each service's diff. */
   readonly reports: ServiceReport[];
   readonly progress: Progress;
+  /** Verify mode: the Loki poll's starting state (core/orchestration `verifyLokiStart`). */
+  readonly lokiStart?: ReturnType<typeof verifyLokiStart>;
 }
 
 /** Each service's series count before anything changes, read with retries (core/verify). */
@@ -89,6 +91,16 @@ export async function handler(event: unknown): Promise<PreflightResult> {
       throw new InputInvalidError(`ECS service "${svc.ecsService}" has no task definition`, {
         service: svc.name,
       });
+    if (state.mode === 'verify') {
+      // Read-only: the audit judges what the service runs (drift included); nothing to refuse here.
+      work.push({
+        name: svc.name,
+        phase: svc.phase,
+        ecsService: svc.ecsService,
+        taskDefinitionArn: currentArn,
+      });
+      continue;
+    }
     if (isFargate(service) && state.mode !== 'rollback') {
       problems.push({
         service: svc.name,
@@ -209,13 +221,21 @@ export async function handler(event: unknown): Promise<PreflightResult> {
       state.mode === 'rollback' ? UnrevertableError : UnmigratableError;
     throw new ErrorClass(`refused before anything changed: ${text}`, { problems });
   }
-  const verb = state.mode === 'rollback' ? 'to roll back' : state.mode === 'plan' ? 'planned' : 'to migrate';
+  const verb =
+    state.mode === 'rollback'
+      ? 'to roll back'
+      : state.mode === 'plan'
+        ? 'planned'
+        : state.mode === 'verify'
+          ? 'to verify (read-only)'
+          : 'to migrate';
   return {
     cluster: plan.cluster,
     timing: timingFromPlan(plan),
     work,
     count: work.length,
     reports,
+    ...(state.mode === 'verify' ? { lokiStart: verifyLokiStart(plan, now()) } : {}),
     progress: {
       step: 'preflight',
       status: 'ok',

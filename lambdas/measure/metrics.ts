@@ -54,6 +54,11 @@ export async function measureMetrics(input: {
   /** `$.register.baseline.metrics`. */
   readonly baseline: MetricBaselineReading | undefined;
   readonly atMs: number;
+  /**
+   * Why no baseline applies (a `verify` run): continuity is neither measured nor judged, only
+   * `up` per task and the service's series count (core/verify/metrics `noBaseline`).
+   */
+  readonly noBaseline?: string;
 }): Promise<Assessment> {
   const { plan, atMs } = input;
   const amp = ampClientFor(plan);
@@ -62,9 +67,23 @@ export async function measureMetrics(input: {
   const [up, seriesCount, continuity] = await Promise.all([
     measure(upQuery, async () => latestSamples(await amp.query(upQuery, atMs))),
     measure(seriesQuery, async () => latestSamples(await amp.query(seriesQuery, atMs))),
-    continuityMeasurements(plan, input.service, input.baseline, input.taskArns, atMs),
+    input.noBaseline === undefined
+      ? continuityMeasurements(plan, input.service, input.baseline, input.taskArns, atMs)
+      : undefined,
   ]);
   const { metrics } = plan.verification;
+  if (input.noBaseline !== undefined || continuity === undefined)
+    return assessMetrics({
+      name: 'metrics',
+      service: input.service,
+      evaluatedAtMs: atMs,
+      expectedTaskIds: input.taskArns,
+      up,
+      seriesCount,
+      noBaseline: input.noBaseline ?? 'no baseline applies',
+      minSeriesRatio: metrics.minSeriesRatio,
+      taskStarts: input.taskStarts,
+    });
   return assessMetrics({
     name: 'metrics',
     service: input.service,

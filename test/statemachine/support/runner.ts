@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { Report } from '../../../core/report/types';
 import { LAMBDAS, functionArnSubstitution, type LambdaId } from '../../../lambdas/catalog';
+import { handler as audit } from '../../../lambdas/handlers/audit';
 import { handler as deployment } from '../../../lambdas/handlers/deployment';
 import { handler as finalize } from '../../../lambdas/handlers/finalize';
 import { handler as grafana } from '../../../lambdas/handlers/grafana';
@@ -29,6 +30,7 @@ const HANDLERS: Record<(typeof LAMBDAS)[number]['file'], Handler> = {
   'verify-shadow': verifyShadow,
   rollback,
   'verify-cloudwatch': verifyCloudWatch,
+  audit,
   finalize,
 };
 
