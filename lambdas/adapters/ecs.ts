@@ -95,6 +95,18 @@ export interface RunningTask {
   readonly startedBy: string | undefined;
   /** When the task reached RUNNING (ECS `startedAt`): absence deadlines count from it. */
   readonly startedAtMs?: number;
+  /**
+   * Each container's state as DescribeTasks reports it (`containers[]`: name, lastStatus, exitCode,
+   * reason): a non-essential sidecar can be STOPPED while its task runs on.
+   */
+  readonly containers?: readonly TaskContainerState[];
+}
+
+export interface TaskContainerState {
+  readonly name: string;
+  readonly lastStatus?: string;
+  readonly exitCode?: number;
+  readonly reason?: string;
 }
 
 /** The service's RUNNING tasks on one revision: the tasks of the new deployment. */
@@ -134,6 +146,18 @@ export async function runningTasksOf(
           startedBy: t.startedBy,
           // A Date from the SDK; anything else that went through JSON is a string.
           ...(t.startedAt !== undefined ? { startedAtMs: new Date(t.startedAt).getTime() } : {}),
+          containers: (t.containers ?? []).flatMap((c) =>
+            c.name
+              ? [
+                  {
+                    name: c.name,
+                    ...(c.lastStatus !== undefined ? { lastStatus: c.lastStatus } : {}),
+                    ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}),
+                    ...(c.reason !== undefined ? { reason: c.reason } : {}),
+                  },
+                ]
+              : [],
+          ),
         });
     }
   }

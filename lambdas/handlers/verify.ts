@@ -17,6 +17,7 @@ import { assessDeployment, type Assessment } from '../../core/verify';
 import { serviceBaselineSchema } from '../../core/verify/service-baseline';
 import { now } from '../clock';
 import { parseEvent, taskEventSchema } from '../event';
+import { alloySidecarStates, measureAlloyHealth } from '../measure/alloy-health';
 import { measureLogs } from '../measure/logs';
 import { measureMetrics, measurePlanChecks } from '../measure/metrics';
 import { readDeployment } from '../poll-step';
@@ -57,6 +58,8 @@ function timingOf(plan: Plan): VerificationTiming {
     allowanceMs: {
       logs: verification.logs.deadline,
       metrics: verification.metrics.deadline,
+      // Alloy's own metrics travel with the application's: the same deadline.
+      'alloy-health': verification.metrics.deadline,
       ...Object.fromEntries(verification.checks.map((c) => [c.name, c.deadline])),
     },
   };
@@ -84,7 +87,7 @@ export async function handler(event: unknown): Promise<VerifyResult> {
       tasks.flatMap((t) => (t.startedAtMs !== undefined ? [[t.taskArn, t.startedAtMs]] : [])),
     );
     const { verification } = plan;
-    const [logs, metrics, own] = await Promise.all([
+    const [logs, metrics, alloyHealth, own] = await Promise.all([
       measureLogs({
         plan,
         service: svc.name,
@@ -103,9 +106,17 @@ export async function handler(event: unknown): Promise<VerifyResult> {
         baseline: state.register?.baseline?.metrics,
         atMs,
       }),
+      measureAlloyHealth({
+        plan,
+        service: svc.name,
+        taskArns,
+        taskStarts: { startedAtMs, deadlineMs: verification.metrics.deadline },
+        atMs,
+        sidecars: alloySidecarStates(tasks),
+      }),
       measurePlanChecks(plan, svc.name, atMs),
     ]);
-    checks = [logs, metrics, ...own];
+    checks = [logs, metrics, alloyHealth, ...own];
   }
   const step = advanceVerification(
     state.verify?.verification,

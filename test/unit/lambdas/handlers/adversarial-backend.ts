@@ -1,4 +1,5 @@
 import { requestedTimeMs } from '../../../support/query-time';
+import { healthyAlloySelf } from './support';
 import {
   reply,
   startServer,
@@ -97,6 +98,9 @@ export async function startBackend(options: {
         return vector([{ metric: {}, value: corruption.countValue ?? String(options.seriesCount ?? 120) }]);
       }
       if (query.startsWith('up')) return vector(evidenceThere ? [{ metric: task, value: '1' }] : []);
+      // Alloy's own metrics, healthy, from a process that started before any task the tests run.
+      if (query.startsWith('{__name__=~'))
+        return vector(evidenceThere ? healthyAlloySelf(options.taskId, 0) : []);
       return vector([{ metric: {}, value: '0' }]);
     }
     if (path === '/ready') return reply(res, 200, 'ready', 'text/plain');

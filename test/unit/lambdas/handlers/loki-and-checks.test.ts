@@ -20,6 +20,7 @@ import {
   useClock,
   useExampleCredentials,
   vectorAt,
+  healthyAlloySelf,
   type SeenRequest,
 } from './support';
 
@@ -83,6 +84,9 @@ describe('Loki', () => {
       authSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:loki-abc',
     };
     delete plan.loki.service;
+    // The storage checks have their own tests (loki-storage.test.ts): here the plan states none.
+    delete plan.loki.retention;
+    delete plan.loki.storage;
     secrets
       .on(GetSecretValueCommand)
       .resolves({ SecretString: JSON.stringify({ username: 'u', password: 'p' }) });
@@ -124,7 +128,15 @@ describe('Loki', () => {
 
     const second = await loki({ action: 'poll', executionArn, state: { plan, loki: first } });
     expect(second).toMatchObject({ verdict: 'passed', stage: 'done' });
-    expect(second.checks.map((c) => c.name)).toEqual(['loki-ready', 'loki-canary']);
+    expect(second.checks.map((c) => [c.name, c.verdict])).toEqual([
+      ['loki-ready', 'passed'],
+      ['loki-canary', 'passed'],
+      ['loki-retention', 'skipped'],
+      ['loki-object-store', 'skipped'],
+      ['loki-s3-endpoint', 'skipped'],
+      ['loki-chunks-flushed', 'skipped'],
+    ]);
+    expect(second.checks[2]!.message).toBe('skipped: the plan states no loki.retention');
     expect(requests.filter((r) => r.url.pathname === '/loki/api/v1/push')).toHaveLength(1);
     const query = requests.find((r) => r.url.pathname === '/loki/api/v1/query_range')!;
     expect(query.url.searchParams.get('query')).toContain(first.canary!.marker);
@@ -210,6 +222,8 @@ interface Telemetry {
   seriesCount?: Sample[];
   /** The plan's no-error-burst check (a LogQL count of error lines). */
   errorBurst?: Sample[];
+  /** Alloy's own metrics of the task (alloySelfMetrics). */
+  alloySelf?: Sample[];
 }
 
 /** Serves Loki and AMP from `t`, samples stamped with the requested time; returns the requests seen. */
@@ -218,6 +232,8 @@ function serveTelemetry(t: Telemetry = {}): SeenRequest[] {
     if (url.hostname.startsWith('aps-workspaces')) {
       const q = new URLSearchParams(String(init?.body)).get('query') ?? '';
       if (q.startsWith('up')) return vectorAt(url, init, t.up ?? ofTask('1'));
+      if (q.startsWith('{__name__=~'))
+        return vectorAt(url, init, t.alloySelf ?? healthyAlloySelf(TASK_ID, TASK_STARTED));
       return vectorAt(url, init, t.seriesCount ?? [{ metric: {}, value: '118' }]);
     }
     if (url.pathname === '/loki/api/v1/series')
@@ -307,6 +323,7 @@ describe('Verify', () => {
         deployment: 'passed',
         logs: 'passed',
         metrics: 'passed',
+        'alloy-health': 'passed',
         'no-error-burst': 'passed',
       });
       expect(last.summary).toMatchObject({ name: 'history', outcome: 'migrated' });
@@ -314,6 +331,7 @@ describe('Verify', () => {
         'deployment',
         'logs',
         'metrics',
+        'alloy-health',
         'no-error-burst',
       ]);
     });
@@ -444,6 +462,51 @@ describe('Verify', () => {
     });
   });
 
+  describe('alloy-health', () => {
+    // Rule: data the sidecar lost is failed at the first poll that sees it, naming the counter.
+    it("fails at once on entries loki.write dropped, naming Alloy's counter and the reason", async () => {
+      const dropped = healthyAlloySelf(TASK_ID, TASK_STARTED).map((s) =>
+        s.metric.__name__ === 'loki_write_dropped_entries_total'
+          ? { metric: { ...s.metric, reason: 'rate_limited' }, value: '42' }
+          : s,
+      );
+      requests = serveTelemetry({ alloySelf: dropped });
+      const out = await poll(COMPLETED + 10 * S);
+      expect(out.verdict).toBe('failed');
+      expect(out.cause).toMatchObject({
+        service: 'history',
+        check: 'alloy-health',
+        message: expect.stringContaining(
+          `loki.write dropped log entries (loki_write_dropped_entries_total): 42 in ${TASK_ID} (rate_limited 42)`,
+        ),
+      });
+      const query = requests
+        .filter((r) => r.url.hostname.startsWith('aps-workspaces'))
+        .map((r) => new URLSearchParams(String(r.init?.body)).get('query'));
+      expect(query).toContain(
+        '{__name__=~"loki_write_dropped_entries_total|loki_write_sent_entries_total|prometheus_remote_storage_samples_failed_total|prometheus_remote_storage_samples_dropped_total|prometheus_remote_storage_samples_total|alloy_component_controller_running_components|process_start_time_seconds",service_name="history",job="integrations/self"}',
+      );
+    });
+
+    // Rule: DescribeTasks' container state is evidence of its own: a sidecar that exited while
+    // its task runs on fails the check, whatever its last metrics said.
+    it('fails when DescribeTasks shows the Alloy container STOPPED in a running task', async () => {
+      stubRunningTask(ecs, HISTORY_ALLOY_TD, TASK_STARTED, [
+        { name: 'temporal-history', lastStatus: 'RUNNING' },
+        { name: 'alloy', lastStatus: 'STOPPED', exitCode: 1, reason: 'Alloy exited with status 1' },
+      ]);
+      requests = serveTelemetry();
+      const out = await poll(COMPLETED + 10 * S);
+      expect(out.verdict).toBe('failed');
+      expect(out.cause).toMatchObject({
+        check: 'alloy-health',
+        message: expect.stringContaining(
+          `the Alloy sidecar stopped while its task runs (ECS DescribeTasks): ${TASK_ID} (exit code 1: Alloy exited with status 1)`,
+        ),
+      });
+    });
+  });
+
   describe('metrics and plan checks', () => {
     // Rule: as for logs, passed only at the soak's end; the summary carries every check's latest
     // result. AMP queries are SigV4-signed for the aps service.
@@ -477,6 +540,7 @@ describe('Verify', () => {
         'deployment',
         'logs',
         'metrics',
+        'alloy-health',
         'no-error-burst',
       ]);
       expect(out.output).toBeDefined();

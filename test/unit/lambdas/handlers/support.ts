@@ -20,7 +20,13 @@ export const TASK = `arn:aws:ecs:eu-west-1:123456789012:task/temporal-dev/${TASK
  * ECS lists one running task of the service, started from the given task definition; with
  * `startedAtMs`, DescribeTasks says when it reached RUNNING (absence deadlines count from it).
  */
-export function stubRunningTask(ecs: EcsMock, taskDefinitionArn: string, startedAtMs?: number): void {
+export function stubRunningTask(
+  ecs: EcsMock,
+  taskDefinitionArn: string,
+  startedAtMs?: number,
+  /** DescribeTasks' `containers[]` of the task (e.g. the Alloy sidecar STOPPED). */
+  containers?: { name: string; lastStatus: string; exitCode?: number; reason?: string }[],
+): void {
   ecs.on(ListTasksCommand).resolves({ taskArns: [TASK] });
   ecs.on(DescribeTasksCommand).resolves({
     tasks: [
@@ -29,6 +35,7 @@ export function stubRunningTask(ecs: EcsMock, taskDefinitionArn: string, started
         taskDefinitionArn,
         lastStatus: 'RUNNING',
         ...(startedAtMs !== undefined ? { startedAt: new Date(startedAtMs) } : {}),
+        ...(containers ? { containers } : {}),
       },
     ],
   });
@@ -175,4 +182,34 @@ export function ampUnderAdot(url: URL, init: RequestInit | undefined): Response 
   const atMs = requestedTimeMs(url, init?.body ? String(init.body) : undefined) ?? 0;
   const values = Array.from({ length: 20 }, (_, i) => [(atMs - (20 - i) * 15_000) / 1000, '1']);
   return json({ resultType: 'matrix', result: [{ metric: { __name__: 'up', ...target }, values }] });
+}
+
+/**
+ * What a healthy Alloy sidecar of one task says about itself, as `alloySelfMetrics` selects it:
+ * entries and samples sent, nothing dropped or failed, every component healthy, its process
+ * started at `processStartMs`.
+ */
+export function healthyAlloySelf(
+  taskId: string,
+  processStartMs: number,
+): { metric: Record<string, string>; value: string }[] {
+  const series = { service_name: 'history', job: 'integrations/self', task_id: taskId };
+  return [
+    { metric: { __name__: 'loki_write_sent_entries_total', ...series }, value: '300' },
+    {
+      metric: { __name__: 'loki_write_dropped_entries_total', reason: 'ingester_error', ...series },
+      value: '0',
+    },
+    { metric: { __name__: 'prometheus_remote_storage_samples_total', ...series }, value: '1200' },
+    { metric: { __name__: 'prometheus_remote_storage_samples_failed_total', ...series }, value: '0' },
+    {
+      metric: {
+        __name__: 'alloy_component_controller_running_components',
+        health_type: 'healthy',
+        ...series,
+      },
+      value: '11',
+    },
+    { metric: { __name__: 'process_start_time_seconds', ...series }, value: String(processStartMs / 1000) },
+  ];
 }

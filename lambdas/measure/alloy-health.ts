@@ -1,0 +1,51 @@
+import type { Plan } from '../../core/plan/schema';
+import { alloySelfMetrics, latestSamples } from '../../core/queries';
+import { ALLOY_CONTAINER } from '../../core/taskdef/names';
+import { assessAlloyHealth, type Assessment, type SidecarState } from '../../core/verify';
+import type { TaskStarts } from '../../core/verify/task-clock';
+import type { RunningTask } from '../adapters/ecs';
+import { ampClientFor, measure } from '../adapters/observability';
+
+/**
+ * The Alloy sidecar's container of each task, as DescribeTasks showed it (by task ARN); a task
+ * without a container of that name (not on Alloy, or described without containers) is left out.
+ */
+export function alloySidecarStates(
+  tasks: readonly RunningTask[],
+  containerName: string = ALLOY_CONTAINER,
+): Record<string, SidecarState> {
+  return Object.fromEntries(
+    tasks.flatMap((t) => {
+      const c = t.containers?.find((x) => x.name === containerName);
+      return c ? [[t.taskArn, c]] : [];
+    }),
+  );
+}
+
+/**
+ * Alloy's own health in the given running tasks of a service, at `atMs`: its self-metrics in AMP
+ * (one instant query) judged with the sidecar containers' ECS state. Read-only, so an audit of a
+ * service migrated long ago can call it as Verify does after an update.
+ */
+export async function measureAlloyHealth(input: {
+  readonly plan: Plan;
+  readonly service: string;
+  readonly taskArns: readonly string[];
+  /** Task starts, and the deadline past which a task without self-metrics fails (the metrics deadline). */
+  readonly taskStarts: TaskStarts;
+  readonly atMs: number;
+  /** The Alloy container of each task (alloySidecarStates); absent: judged on its metrics alone. */
+  readonly sidecars?: Readonly<Record<string, SidecarState>>;
+}): Promise<Assessment> {
+  const amp = ampClientFor(input.plan);
+  const query = alloySelfMetrics(input.service);
+  const selfMetrics = await measure(query, async () => latestSamples(await amp.query(query, input.atMs)));
+  return assessAlloyHealth({
+    service: input.service,
+    evaluatedAtMs: input.atMs,
+    expectedTaskIds: input.taskArns,
+    selfMetrics,
+    taskStarts: input.taskStarts,
+    ...(input.sidecars ? { sidecars: input.sidecars } : {}),
+  });
+}
