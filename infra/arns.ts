@@ -59,6 +59,11 @@ export class ScopedArns {
     return this.arn('states', `execution:${name}:*`);
   }
 
+  /** An S3 bucket: S3 ARNs carry no region or account (ListBucket authorises on the bucket). */
+  s3Bucket(name: string): string {
+    return `arn:${this.partition}:s3:::${name}`;
+  }
+
   eventsRule(name: string): string {
     return this.arn('events', `rule/${name}`);
   }

@@ -183,6 +183,23 @@ export const PERMISSION_STATEMENTS: Record<
     allow('SimulateListedTaskRoles', ['iam:SimulatePrincipalPolicy'], [...passRoleArns]),
   ],
 
+  // Lists keys only (ListObjectsV2 authorises as s3:ListBucket on the bucket), never reads a chunk.
+  'loki-bucket-list': ({ arns, target }) =>
+    target.lokiBucketName
+      ? [allow('ListLokiChunkBucket', ['s3:ListBucket'], [arns.s3Bucket(target.lokiBucketName)])]
+      : [],
+
+  'vpc-describe': ({ target }) =>
+    target.lokiS3EndpointCheck
+      ? [
+          allow(
+            'DescribeLokiVpcRouting',
+            ['ec2:DescribeSubnets', 'ec2:DescribeRouteTables', 'ec2:DescribeVpcEndpoints'],
+            ['*'],
+          ),
+        ]
+      : [],
+
   // Its metadata only (the KMS key the execution roles must decrypt with), never its value.
   'loki-secret-describe': ({ target }) =>
     target.lokiSecretArn
@@ -221,6 +238,8 @@ export const WILDCARD_REASONS: Readonly<Record<string, string>> = {
     'The log-group:<name>:* form is how CloudWatch Logs authorises FilterLogEvents on the streams of these named groups (read-only); a "*" inside a name stands for container names only known from the task definition.',
   DescribeLogGroups:
     'logs:DescribeLogGroups supports no resource-level permissions, so "*" is the only valid resource; it lists names and settings only, no log data.',
+  DescribeLokiVpcRouting:
+    'ec2:DescribeSubnets, ec2:DescribeRouteTables and ec2:DescribeVpcEndpoints support no resource-level permissions (Service Authorization Reference, Amazon EC2: the Describe* actions list no resource types), so "*" is the only valid resource; read-only, and they return routing metadata, no data.',
   LambdaVpcNetworkInterfaces:
     'Lambda needs these EC2 network-interface actions to run in the VPC; they support no resource-level permissions (what AWSLambdaVPCAccessExecutionRole grants, written out instead of attaching the managed policy).',
 };

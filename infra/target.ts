@@ -35,6 +35,10 @@ export interface RolloutTarget {
   readonly lokiSecretArn?: string;
   /** Secrets Manager ARN of the Grafana service-account token (the plan's grafana.tokenSecretArn). */
   readonly grafanaSecretArn?: string;
+  /** The S3 bucket whose chunks the Loki step lists (the plan's loki.storage.bucket, unless skipped). */
+  readonly lokiBucketName?: string;
+  /** The Loki step reads Loki's subnets' route tables and VPC endpoints (loki-s3-endpoint). */
+  readonly lokiS3EndpointCheck?: boolean;
 }
 
 /**
@@ -60,6 +64,15 @@ export function targetFromPlan(plan: Plan): RolloutTarget {
     ampWorkspaceId: plan.amp.workspaceId,
     ...(plan.loki.authSecretArn ? { lokiSecretArn: plan.loki.authSecretArn } : {}),
     ...(plan.grafana ? { grafanaSecretArn: plan.grafana.tokenSecretArn } : {}),
+    // The storage checks that run call S3 and EC2; a skipped one needs no grant.
+    ...(plan.loki.storage && !plan.loki.skipChecks?.includes('chunks-flushed')
+      ? { lokiBucketName: plan.loki.storage.bucket }
+      : {}),
+    ...(plan.loki.storage &&
+    !plan.loki.skipChecks?.includes('s3-endpoint') &&
+    (plan.loki.service || plan.loki.subnets)
+      ? { lokiS3EndpointCheck: true }
+      : {}),
   };
 }
 
@@ -174,5 +187,12 @@ export function checkTarget(target: RolloutTarget, problems: PropProblems, where
       field('grafanaSecretArn'),
       'a Secrets Manager secret ARN such as "arn:aws:secretsmanager:eu-west-1:123456789012:secret:grafana-token-AbCdEf"',
       target.grafanaSecretArn,
+    );
+  if (target.lokiBucketName !== undefined)
+    problems.expect(
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(target.lokiBucketName),
+      field('lokiBucketName'),
+      'an S3 bucket name such as "temporal-dev-loki-chunks"',
+      target.lokiBucketName,
     );
 }

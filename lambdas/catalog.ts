@@ -16,7 +16,9 @@ export type Permission =
   | 'loki-secret' // secretsmanager:GetSecretValue on the Loki credential secret
   | 'grafana-secret' // secretsmanager:GetSecretValue on the Grafana service-account token secret
   | 'role-simulate' // iam:SimulatePrincipalPolicy on the task/execution roles (preflight's permission check)
-  | 'loki-secret-describe'; // secretsmanager:DescribeSecret on the Loki credential secret (its KMS key)
+  | 'loki-secret-describe' // secretsmanager:DescribeSecret on the Loki credential secret (its KMS key)
+  | 'loki-bucket-list' // s3:ListBucket on the plan's Loki bucket (chunks written since the canary)
+  | 'vpc-describe'; // ec2:DescribeSubnets/RouteTables/VpcEndpoints (Loki's subnets reach S3 by a gateway endpoint)
 
 export interface LambdaSpec {
   /** CDK construct id and the stem of the substitution name (`${<id>FunctionArn}`). */
@@ -48,9 +50,9 @@ export const LAMBDAS = [
   {
     id: 'Loki',
     file: 'loki',
-    permissions: ['ecs-read', 'ecs-write', 'loki-secret'],
+    permissions: ['ecs-read', 'ecs-write', 'loki-secret', 'loki-bucket-list', 'vpc-describe'],
     inVpc: true,
-    description: 'Roll out the Loki service, check /ready, canary round trip',
+    description: 'Roll out the Loki service, check /ready, canary round trip, retention and S3 storage',
   },
   {
     id: 'Grafana',
@@ -58,7 +60,8 @@ export const LAMBDAS = [
     // Grafana is often reached inside the VPC (a private endpoint), like Loki.
     permissions: ['grafana-secret'],
     inVpc: true,
-    description: 'Grafana checkpoint: Loki datasource, canary through Grafana; dashboards after the last phase',
+    description:
+      'Grafana checkpoint: Loki datasource, canary through Grafana; dashboards after the last phase',
   },
   {
     id: 'Register',

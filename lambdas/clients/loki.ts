@@ -83,6 +83,16 @@ export interface LokiClient {
   labels(bounds?: LokiBounds): Promise<string[]>;
   /** GET /loki/api/v1/label/<name>/values. */
   labelValues(name: string, bounds?: LokiBounds & { readonly query?: string }): Promise<string[]>;
+  /**
+   * GET /config: Loki's effective configuration as YAML text (loki-http-api.md, "GET /config").
+   * A 404/403 (not routed, withheld) throws DependencyRejectedError with `status` in its details.
+   */
+  config(): Promise<string>;
+  /**
+   * POST /flush: the ingesters write every in-memory chunk to the object store (loki-http-api.md,
+   * "POST /flush"); Loki answers 204 once the flush is queued, not when the chunks are written.
+   */
+  flush(): Promise<{ readonly status: number }>;
 }
 
 const DEPENDENCY = 'Loki';
@@ -233,6 +243,20 @@ export function createLokiClient(options: LokiClientOptions): LokiClient {
       boundParams(params, bounds);
       if (bounds?.query) params.set('query', bounds.query);
       return names(`/loki/api/v1/label/${name}/values`, params);
+    },
+
+    async config() {
+      // Loki writes the YAML whatever the Accept header says; ask for text so proxies agree.
+      const result = await sendHttp(
+        call('GET', '/config', undefined, undefined, { Accept: 'text/plain' }),
+        http,
+      );
+      return result.text;
+    },
+
+    async flush() {
+      const result = await sendHttp(call('POST', '/flush'), http);
+      return { status: result.status };
     },
   };
 }

@@ -31,9 +31,15 @@ import { createEcsClient, type EcsClients } from '../clients/aws-ecs';
 import type { LokiClient } from '../clients/loki';
 import { parseEvent, taskEventSchema } from '../event';
 import { pushCanary, readCanary } from '../loki-canary';
+import { pollStorage, storageStateSchema, type StorageState } from '../loki-storage';
 import { failureCause, loadPlan, planField, progressStatus } from '../shared';
 
-const STAGES = ['deployment', 'ready', 'canary', 'done'] as const;
+/**
+ * The stages in order; each poll advances as far as it can. A new stage goes before 'done': give
+ * it a block in `poll` after the one before it, which on passing sets `stage` to it and opens its
+ * window.
+ */
+const STAGES = ['deployment', 'ready', 'canary', 'storage', 'done'] as const;
 type Stage = (typeof STAGES)[number];
 
 const lokiStateSchema = z.looseObject({
@@ -41,6 +47,7 @@ const lokiStateSchema = z.looseObject({
   target: deploymentTargetSchema.nullable(),
   window: pollWindowSchema,
   canary: z.object({ marker: z.string(), pushedAtMs: z.number() }).optional(),
+  storage: storageStateSchema.optional(),
   checks: z.array(checkResultSchema),
 });
 const eventSchema = taskEventSchema(
@@ -54,6 +61,7 @@ export interface LokiResult {
   readonly target: DeploymentTarget | null;
   readonly window: PollWindow;
   readonly canary?: { readonly marker: string; readonly pushedAtMs: number };
+  readonly storage?: StorageState;
   readonly checks: CheckResult[];
   readonly cause?: FailureCause;
   readonly causeText?: string;
@@ -143,7 +151,7 @@ async function poll(
   prior: z.infer<typeof lokiStateSchema>,
   executionArn: string,
 ): Promise<LokiResult> {
-  let { stage, window, canary } = prior;
+  let { stage, window, canary, storage } = prior;
   const checks = [...prior.checks] as CheckResult[];
   const target = prior.target;
   let loki: LokiClient | undefined;
@@ -155,6 +163,7 @@ async function poll(
       target,
       window,
       ...(canary ? { canary } : {}),
+      ...(storage ? { storage } : {}),
       checks,
       waitSeconds: nextPollSeconds(window, now(), timingFromPlan(plan).pollSeconds),
       progress: {
@@ -204,7 +213,7 @@ async function poll(
     window = nextWindow(undefined, now(), plan.verification.logs.deadline);
   }
   loki ??= await lokiClientFor(plan);
-  if (!canary) {
+  if (stage === 'canary' && !canary) {
     // Pushed once per execution: this poll returns right after the push, so no later failure
     // in the same call (a read-back answered 503) can make a Lambda retry push another line;
     // from the next poll on, only the read-back runs.
@@ -213,15 +222,35 @@ async function poll(
     const { verdict, check } = settleAt(pushed.assessment);
     return result(verdict, check);
   }
-  const atMs = evaluationTime(window, now());
-  const { verdict, check } = settleStep(await readCanary(loki, plan, canary, atMs), window, atMs);
-  if (verdict !== 'passed') return result(verdict, check);
-  checks.push(check);
+  if (stage === 'canary' && canary) {
+    const atMs = evaluationTime(window, now());
+    const { verdict, check } = settleStep(await readCanary(loki, plan, canary, atMs), window, atMs);
+    if (verdict !== 'passed') return result(verdict, check);
+    checks.push(check);
+    stage = 'storage';
+    window = nextWindow(undefined, now(), plan.verification.logs.deadline);
+  }
+  if (!canary)
+    throw new InputInvalidError('Loki: bad event: state.loki.canary is missing past the canary stage');
+  // Retention, object store, S3 gateway endpoint, chunks flushed since the canary.
+  const step = await pollStorage({
+    plan,
+    aws,
+    loki,
+    sinceMs: canary.pushedAtMs,
+    checks,
+    window,
+    nowMs: now(),
+    state: storage,
+  });
+  storage = step.state;
+  checks.push(...step.done);
+  if (step.verdict !== 'passed') return result(step.verdict, step.check);
   stage = 'done';
-  return result('passed', check);
+  return result('passed', step.check);
 }
 
-/** `deploy`: Loki service to its count/image. `poll`: deployment, /ready, canary round trip. */
+/** `deploy`: Loki service to its count/image. `poll`: deployment, /ready, canary round trip, storage. */
 export async function handler(event: unknown): Promise<LokiResult> {
   const { action, executionArn, state } = parseEvent(eventSchema, event, 'Loki');
   const plan = loadPlan(state.plan);

@@ -166,6 +166,16 @@ export const SDK_OPERATIONS: Readonly<Record<string, ToRequests>> = {
   'secretsmanager:DescribeSecret': (input, _w, output) => [
     { action: 'secretsmanager:DescribeSecret', resource: secretArn(input, output), context: {} },
   ],
+  // ListObjectsV2 is authorised as s3:ListBucket on the bucket (Service Authorization Reference,
+  // Amazon S3: "ListBucket ... Grants permission to list some or all of the objects in an Amazon S3
+  // bucket (up to 1000)"; the API reference's ListObjectsV2 page names that permission).
+  's3:ListObjectsV2': (input) => [
+    { action: 's3:ListBucket', resource: `arn:aws:s3:::${text(input.Bucket)}`, context: {} },
+  ],
+  // EC2 Describe* actions support no resource-level permissions: IAM authorises them on "*".
+  'ec2:DescribeSubnets': () => [{ action: 'ec2:DescribeSubnets', resource: '*', context: {} }],
+  'ec2:DescribeRouteTables': () => [{ action: 'ec2:DescribeRouteTables', resource: '*', context: {} }],
+  'ec2:DescribeVpcEndpoints': () => [{ action: 'ec2:DescribeVpcEndpoints', resource: '*', context: {} }],
   'iam:SimulatePrincipalPolicy': (input) => [
     { action: 'iam:SimulatePrincipalPolicy', resource: text(input.PolicySourceArn), context: {} },
   ],

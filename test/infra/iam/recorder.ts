@@ -1,7 +1,9 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { SinonSpyCall } from 'sinon';
@@ -12,8 +14,10 @@ import type { InvocationWrapper } from '../../statemachine/support/runner';
 export const SDK_CLIENTS = {
   '@aws-sdk/client-cloudwatch-logs': { client: CloudWatchLogsClient, service: 'logs' },
   '@aws-sdk/client-dynamodb': { client: DynamoDBClient, service: 'dynamodb' },
+  '@aws-sdk/client-ec2': { client: EC2Client, service: 'ec2' },
   '@aws-sdk/client-ecs': { client: ECSClient, service: 'ecs' },
   '@aws-sdk/client-iam': { client: IAMClient, service: 'iam' },
+  '@aws-sdk/client-s3': { client: S3Client, service: 's3' },
   '@aws-sdk/client-secrets-manager': { client: SecretsManagerClient, service: 'secretsmanager' },
   '@aws-sdk/client-ssm': { client: SSMClient, service: 'ssm' },
 } as const;

@@ -27,7 +27,8 @@ import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/cl
 import { mockClient } from 'aws-sdk-client-mock';
 import { simulationAnswer } from '../../support/iam-simulation';
 import { requestedTimeMs } from '../../support/query-time';
-import { CLUSTER, type World } from './world';
+import { installStorageFakes, LOKI_SUBNETS } from './loki-storage';
+import { CLUSTER, LOKI_SERVICE, type World } from './world';
 
 /** Wires the AWS SDK clients to the world (aws-sdk-client-mock) and fetch to fake Loki and AMP. */
 export function installFakes(world: World): () => void {
@@ -46,7 +47,12 @@ export function installFakes(world: World): () => void {
       });
     }
     const name = input.services[0]!;
-    const s = world.describeService(name);
+    const described = world.describeService(name);
+    // Loki runs in awsvpc mode: its subnets are where the S3 gateway endpoint is checked.
+    const s =
+      described && name === LOKI_SERVICE
+        ? { ...described, networkConfiguration: { awsvpcConfiguration: { subnets: [...LOKI_SUBNETS] } } }
+        : described;
     return s
       ? { services: [s], failures: [] }
       : {
@@ -204,7 +210,9 @@ export function installFakes(world: World): () => void {
       fakeHttp(world, new URL(String(url)), init),
     );
   const nowSpy = jest.spyOn(Date, 'now').mockImplementation(() => world.tick());
+  const uninstallStorage = installStorageFakes(world.lokiStorage);
   return () => {
+    uninstallStorage();
     ecs.restore();
     ddb.restore();
     ssm.restore();
@@ -244,6 +252,11 @@ function fakeHttp(world: World, url: URL, init?: RequestInit): Response {
       return world.faults.lokiNotReady
         ? new Response('Ingester not ready: waiting for 15s after being ready', { status: 503 })
         : new Response('ready', { status: 200 });
+    if (url.pathname === '/config') return new Response(world.lokiStorage.config(), { status: 200 });
+    if (url.pathname === '/flush' && init?.method === 'POST') {
+      world.lokiStorage.flush(world.nowMs);
+      return new Response(null, { status: 204 });
+    }
     if (url.pathname === '/loki/api/v1/push') {
       const body = JSON.parse(String(init?.body)) as {
         streams: { stream: Record<string, string>; values: [string, string][] }[];

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toRegisterInput, type ContainerDefinition } from '../../../core/taskdef';
+import { FakeLokiStorage } from './loki-storage';
 
 /**
  * A small in-memory Temporal cluster for the scenario tests: task definitions, services whose
@@ -114,6 +115,8 @@ export class World {
   readonly ssm = new Map<string, string>();
   readonly logGroups = new Map<string, { retentionInDays?: number }>();
   readonly lock = new Map<string, Record<string, string>>();
+  /** Loki's /config, the chunks /flush writes to S3, and the VPC routing of Loki's subnets. */
+  readonly lokiStorage = new FakeLokiStorage();
   /** Canary entries Loki stored, as pushed. */
   readonly canaryLines: { labels: Record<string, string>; ts: string; line: string }[] = [];
   readonly calls: string[] = [];
