@@ -4,12 +4,14 @@ import * as z from 'zod';
 import { USER_MODES, workItemSchema, type Progress } from '../../core/execution';
 import {
   assembleReport,
+  auditStateSchema,
   caughtSchema,
   checkResultSchema,
   failureCauseSchema,
   flattenDone,
   LOCK_ATTRIBUTES,
   RELEASE_CONDITION,
+  type AuditState,
   type ExecutionEnd,
 } from '../../core/orchestration';
 import { validatePlan } from '../../core/plan/parse';
@@ -39,6 +41,14 @@ const stateSchema = z.looseObject({
     .looseObject({ work: z.array(workItemSchema).default([]), reports: z.array(z.any()).default([]) })
     .optional(),
   run: z.looseObject({ done: z.unknown() }).optional(),
+  /** A verify run's audit (`$.audit`). */
+  audit: z
+    .looseObject({
+      verdict: z.string().optional(),
+      state: auditStateSchema.optional(),
+      cause: failureCauseSchema.optional(),
+    })
+    .optional(),
   rollbackRun: z.looseObject({ done: z.unknown() }).optional(),
 });
 const eventSchema = taskEventSchema(['finalize'], stateSchema);
@@ -58,7 +68,8 @@ export async function handler(event: unknown): Promise<FinalizeResult> {
   const region = parsed.ok ? parsed.plan.region : typeof raw.region === 'string' ? raw.region : undefined;
 
   let lockReleased = true;
-  if (state.lock && env.lockTableName && region) {
+  // A verify run takes no lock: any lock on the cluster belongs to a migration or rollback running now.
+  if (state.mode !== 'verify' && state.lock && env.lockTableName && region) {
     const dynamodb = createDynamoDbClient(region);
     try {
       await dynamodb.send(
@@ -84,7 +95,9 @@ export async function handler(event: unknown): Promise<FinalizeResult> {
     cluster,
     executionArn,
     lockReleased,
-    startedAt: state.lock?.acquiredAt,
+    startedAt:
+      state.lock?.acquiredAt ??
+      (state.audit?.state ? new Date(state.audit.state.startedAtMs).toISOString() : undefined),
     finishedAt: new Date(now()).toISOString(),
     planned: parsed.ok
       ? orderedServices(parsed.plan).map((s) => ({ name: s.name, phase: s.phase, ecsService: s.ecsService }))
@@ -101,11 +114,20 @@ export async function handler(event: unknown): Promise<FinalizeResult> {
     preflightReports: (state.preflight?.reports ?? []) as ServiceReport[],
     migrated: flattenDone(state.run?.done ?? []),
     rollbacks: flattenDone(state.rollbackRun?.done ?? []),
+    audit: state.audit && {
+      verdict: state.audit.verdict,
+      state: state.audit.state as AuditState | undefined,
+      cause: state.audit.cause as FailureCause | undefined,
+    },
   });
   const progress: Progress = {
     step: 'finalize',
     status: report.status === 'SUCCEEDED' ? 'ok' : 'failed',
-    message: `${report.mode} ${report.status}${report.cause ? `: ${report.cause.message}` : ''}; lock ${lockReleased ? 'released' : 'NOT released (expires by itself)'}`,
+    message: `${report.mode} ${report.status}${report.cause ? `: ${report.cause.message}` : ''}; ${
+      report.mode === 'verify'
+        ? 'no lock taken (read-only)'
+        : `lock ${lockReleased ? 'released' : 'NOT released (expires by itself)'}`
+    }`,
     evidence: { cause: report.cause },
   };
   return { ...report, progress, end };
