@@ -5,7 +5,8 @@ import type { Plan } from '../core/plan/schema';
 import { collectorOf } from '../core/taskdef';
 import { logContainersOf } from '../core/taskdef/log-containers';
 import { assessDrift, type Assessment } from '../core/verify';
-import { describeService, describeTaskDefinition, runningTasksOf } from './adapters/ecs';
+import { describeService, describeTaskDefinition, runningTasksOf, type RunningTask } from './adapters/ecs';
+import { alloySidecarStates, measureAlloyHealth } from './measure/alloy-health';
 import { measureLogs } from './measure/logs';
 import { measureMetrics } from './measure/metrics';
 
@@ -18,25 +19,26 @@ export const VERIFY_NO_BASELINE =
  * (the containers alloy-rollout recorded on the sidecar), `up` per task and the series count. A
  * task that has run for long is judged on "lines in the last window": assessLogs counts over the
  * plan's logs window ending at `atMs`, and a task older than the deadline without lines is failed
- * at once (core/verify/task-clock), as it would be after a migration.
- *
- * Alloy's self-health (`alloy-health`) joins here, the single place the audit's checks are listed.
+ * at once (core/verify/task-clock), as it would be after a migration. Alloy's own health
+ * (`alloy-health`: self-metrics in AMP with each sidecar container's ECS state) is judged as
+ * Verify judges it during a migration's soak.
  */
 async function healthChecks(input: {
   readonly plan: Plan;
   readonly service: string;
-  readonly taskArns: readonly string[];
+  readonly tasks: readonly RunningTask[];
   readonly startedAtMs: Readonly<Record<string, number>>;
   readonly logContainers: readonly string[] | undefined;
   readonly atMs: number;
 }): Promise<Assessment[]> {
   const { plan, atMs } = input;
   const { verification } = plan;
+  const taskArns = input.tasks.map((t) => t.taskArn);
   return Promise.all([
     measureLogs({
       plan,
       service: input.service,
-      taskArns: input.taskArns,
+      taskArns,
       taskStarts: { startedAtMs: input.startedAtMs, deadlineMs: verification.logs.deadline },
       atMs,
       logContainers: input.logContainers,
@@ -44,12 +46,20 @@ async function healthChecks(input: {
     measureMetrics({
       plan,
       service: input.service,
-      taskArns: input.taskArns,
+      taskArns,
       taskStarts: { startedAtMs: input.startedAtMs, deadlineMs: verification.metrics.deadline },
       baselineSeriesCount: null,
       baseline: undefined,
       atMs,
       noBaseline: VERIFY_NO_BASELINE,
+    }),
+    measureAlloyHealth({
+      plan,
+      service: input.service,
+      taskArns,
+      taskStarts: { startedAtMs: input.startedAtMs, deadlineMs: verification.metrics.deadline },
+      atMs,
+      sidecars: alloySidecarStates(input.tasks),
     }),
   ]);
 }
@@ -89,7 +99,7 @@ export async function auditService(
   const health = await healthChecks({
     plan,
     service: svc.name,
-    taskArns: tasks.map((t) => t.taskArn),
+    tasks,
     startedAtMs: Object.fromEntries(
       tasks.flatMap((t) => (t.startedAtMs !== undefined ? [[t.taskArn, t.startedAtMs]] : [])),
     ),

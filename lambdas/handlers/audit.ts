@@ -58,7 +58,12 @@ export async function handler(event: unknown): Promise<AuditResult> {
     { nowMs: atMs, serviceNames: names },
     {
       pollMs: verification.pollInterval,
-      deadlineMs: { logs: verification.logs.deadline, metrics: verification.metrics.deadline },
+      deadlineMs: {
+        logs: verification.logs.deadline,
+        metrics: verification.metrics.deadline,
+        // Alloy's own metrics travel with the application's: the same deadline (as in Verify).
+        'alloy-health': verification.metrics.deadline,
+      },
       defaultDeadlineMs: Math.max(verification.logs.deadline, verification.metrics.deadline),
     },
   );
