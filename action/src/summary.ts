@@ -34,6 +34,7 @@ const STATUS_ICONS: Record<ActionStatus, string> = {
   ROLLED_BACK: '↩️',
   FAILED: '❌',
   REFUSED: '⛔',
+  VERIFY_FAILED: '❌',
   ABORTED: '⏹️',
   TIMED_OUT: '⌛',
   RUNNING: '⏳',
@@ -241,6 +242,8 @@ export function renderSummary(input: SummaryInput): string {
   }
   if (report.loki && report.loki.checks.length > 0)
     lines.push('### Loki', '', ...checksTable(report.loki.checks), '');
+  if (report.grafana && report.grafana.checks.length > 0)
+    lines.push('### Grafana', '', ...checksTable(report.grafana.checks), '');
   // GitHub refuses a step summary above 1 MiB: past the budget, services are listed, not detailed.
   let used = Buffer.byteLength(lines.join('\n'));
   const brief: string[] = [];

@@ -41,6 +41,14 @@ export interface FinalizeFacts {
         readonly cause?: FailureCause | undefined;
       }
     | undefined;
+  /** The Grafana checkpoint's state (`$.grafana`) and the dashboards check, when they ran. */
+  readonly grafana?:
+    | {
+        readonly verdict?: string | undefined;
+        readonly checks?: readonly CheckResult[] | undefined;
+        readonly cause?: FailureCause | undefined;
+      }
+    | undefined;
   readonly work: readonly WorkItem[];
   /** Entries Preflight decided (skipped, planned with a diff). */
   readonly preflightReports: readonly ServiceReport[];
@@ -157,6 +165,7 @@ export function assembleReport(facts: FinalizeFacts): { report: Report; end: Exe
     end = { error: EXECUTION_FAILURES.Refused, cause: causeText(cause) };
   } else {
     if (facts.loki?.verdict === 'failed' && facts.loki.cause) cause = facts.loki.cause;
+    if (facts.grafana?.verdict === 'failed' && facts.grafana.cause) cause = facts.grafana.cause;
     let failedError: string | undefined;
     if (facts.failure) {
       const described = describeCaught(facts.failure);
@@ -234,6 +243,9 @@ export function assembleReport(facts: FinalizeFacts): { report: Report; end: Exe
     lockReleased: facts.lockReleased,
     ...(cause ? { cause } : {}),
     ...(facts.loki?.checks ? { loki: { checks: [...facts.loki.checks] } } : {}),
+    ...(facts.grafana?.checks && facts.grafana.checks.length > 0
+      ? { grafana: { checks: [...facts.grafana.checks] } }
+      : {}),
     services: [...services.values()],
     ...(facts.startedAt ? { startedAt: facts.startedAt } : {}),
     finishedAt: facts.finishedAt,

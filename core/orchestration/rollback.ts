@@ -10,9 +10,21 @@ export function selectRollbackTargets(input: {
   readonly work: readonly WorkItem[];
   readonly done: readonly Pick<ServiceReport, 'name' | 'outcome'>[];
   readonly failedService?: string | undefined;
+  /**
+   * Set when a check after the last service failed (Grafana dashboards): no child rolled anything
+   * back yet. Lists the services that check found failing (may be empty when it could not tell).
+   */
+  readonly failingAfterRun?: readonly string[] | undefined;
 }): WorkItem[] {
-  if (input.scope === 'service') return [];
   const migrated = new Set(input.done.filter((d) => d.outcome === 'migrated').map((d) => d.name));
+  if (input.failingAfterRun) {
+    // Scope service: the services the check names; when it named none, which one is at fault is
+    // unknown, so every service of the run goes back rather than none.
+    const named = input.failingAfterRun.filter((n) => migrated.has(n));
+    const chosen = input.scope === 'all' || named.length === 0 ? migrated : new Set(named);
+    return input.work.filter((w) => chosen.has(w.name)).reverse();
+  }
+  if (input.scope === 'service') return [];
   return input.work.filter((w) => migrated.has(w.name) && w.name !== input.failedService).reverse();
 }
 

@@ -87,6 +87,8 @@ export interface Report {
   lockReleased: boolean;
   cause?: FailureCause;
   loki?: { readonly checks: CheckResult[] };
+  /** The Grafana checkpoint (grafana-datasource, grafana-canary) and, after the last phase, grafana-dashboards. */
+  grafana?: { readonly checks: CheckResult[] };
   services: ServiceReport[];
   /** What the report left out to stay within Step Functions' payload limit, and where to find it. */
   warnings?: string[];

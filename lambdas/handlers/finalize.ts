@@ -13,6 +13,7 @@ import {
   RELEASE_CONDITION,
   type AuditState,
   type ExecutionEnd,
+  type FinalizeFacts,
 } from '../../core/orchestration';
 import { validatePlan } from '../../core/plan/parse';
 import { orderedServices } from '../../core/plan/resolve';
@@ -37,6 +38,14 @@ const stateSchema = z.looseObject({
       cause: failureCauseSchema.optional(),
     })
     .optional(),
+  grafana: z
+    .looseObject({
+      verdict: z.string().optional(),
+      checks: z.array(checkResultSchema).optional(),
+      cause: failureCauseSchema.optional(),
+    })
+    .optional(),
+  grafanaDashboards: z.looseObject({ check: checkResultSchema.optional() }).optional(),
   preflight: z
     .looseObject({ work: z.array(workItemSchema).default([]), reports: z.array(z.any()).default([]) })
     .optional(),
@@ -54,6 +63,16 @@ const stateSchema = z.looseObject({
 const eventSchema = taskEventSchema(['finalize'], stateSchema);
 
 export type FinalizeResult = Report & { readonly progress: Progress; readonly end: ExecutionEnd | null };
+
+/** The Grafana checkpoint's checks, then the dashboards check's latest result, for the report. */
+function grafanaFacts(
+  checkpoint: z.infer<typeof stateSchema>['grafana'],
+  dashboards: z.infer<typeof checkResultSchema> | undefined,
+): FinalizeFacts['grafana'] {
+  if (!checkpoint && !dashboards) return undefined;
+  const checks = [...(checkpoint?.checks ?? []), ...(dashboards ? [dashboards] : [])] as CheckResult[];
+  return { verdict: checkpoint?.verdict, checks, cause: checkpoint?.cause as FailureCause | undefined };
+}
 
 /**
  * Releases the lock (only ours: idempotent, so Retry is safe) and returns the report. Runs on
@@ -110,6 +129,7 @@ export async function handler(event: unknown): Promise<FinalizeResult> {
       checks: state.loki.checks as CheckResult[] | undefined,
       cause: state.loki.cause as FailureCause | undefined,
     },
+    grafana: grafanaFacts(state.grafana, state.grafanaDashboards?.check),
     work: state.preflight?.work ?? [],
     preflightReports: (state.preflight?.reports ?? []) as ServiceReport[],
     migrated: flattenDone(state.run?.done ?? []),

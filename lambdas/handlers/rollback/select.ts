@@ -15,8 +15,12 @@ const selectSchema = taskEventSchema(
   z.looseObject({
     plan: planField,
     preflight: z.looseObject({ work: z.array(workItemSchema) }),
-    run: z.looseObject({ done: z.unknown() }).optional(),
+    run: z
+      .looseObject({ done: z.unknown(), index: z.number().optional(), count: z.number().optional() })
+      .optional(),
     failure: caughtSchema,
+    /** The Grafana dashboards step's result, when it is the step that failed. */
+    grafanaDashboards: z.looseObject({ failingServices: z.array(z.string()).optional() }).optional(),
   }),
 );
 
@@ -38,11 +42,16 @@ export async function select(event: unknown): Promise<SelectResult> {
   const plan = loadPlan(state.plan);
   const failure = describeCaught(state.failure);
   const done = flattenDone(state.run?.done ?? []) as Pick<ServiceReport, 'name' | 'outcome'>[];
+  // Every service passed its child (the loop ran to its end): the failure is a check after the
+  // last service (GrafanaDashboards), which rolled nothing back itself.
+  const afterRun =
+    state.run?.index !== undefined && state.run.count !== undefined && state.run.index >= state.run.count;
   const targets = selectRollbackTargets({
     scope: plan.rollback.scope,
     work: state.preflight.work,
     done,
     failedService: failure.cause.service,
+    ...(afterRun ? { failingAfterRun: state.grafanaDashboards?.failingServices ?? [] } : {}),
   });
   return {
     targets: targets.map((t) => state.preflight.work.findIndex((w) => w.name === t.name)),

@@ -12,6 +12,8 @@ export function testPlan(overrides: (plan: Record<string, any>) => void = () => 
   // The example's shadow step on the canary is left out: the scenarios time the plain flow, and the
   // shadow tests (shadow.test.ts) set their own.
   for (const phase of plan.phases) delete phase.shadow;
+  // The Grafana steps have their own scenarios (grafana.test.ts), which put the section back.
+  delete plan.grafana;
   plan.verification.deploymentTimeout = '20s';
   plan.verification.logs.deadline = '10s';
   // The cadence window must be shorter than the deadline; the fake collectors scrape every 2 s.
