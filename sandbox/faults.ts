@@ -27,6 +27,8 @@ import { formatDuration, parseDuration } from '../core/plan/duration';
  *   loki:not-ready                             Loki's /ready answers 503
  *   loki:http-<status>x<N>                     Loki's query API answers <status> (429 or 5xx) N times
  *   loki:canary-dropped                        Loki's push API accepts the canary stream (204) but stores nothing
+ *   grafana:datasource-missing                 Grafana answers 404 for the Loki datasource (and its health)
+ *   grafana:dashboard-empty=<uid>              every query of that Grafana dashboard answers frames without values
  *   amp:baseline-error                         AMP answers every series-count query with an execution error (422)
  *   ecs:throttlex<N>                           the ECS API answers ThrottlingException N times
  *   lock:held                                  another rollout holds the cluster lock
@@ -56,6 +58,8 @@ export type Fault =
   | { readonly kind: 'loki-not-ready' }
   | { readonly kind: 'loki-http'; readonly status: number; readonly times: number }
   | { readonly kind: 'loki-canary-dropped' }
+  | { readonly kind: 'grafana-datasource-missing' }
+  | { readonly kind: 'grafana-dashboard-empty'; readonly uid: string }
   | { readonly kind: 'amp-baseline-error' }
   | { readonly kind: 'ecs-throttle'; readonly times: number }
   | { readonly kind: 'lock-held' };
@@ -90,6 +94,8 @@ export const FAULT_GRAMMAR = [
   'loki:not-ready',
   'loki:http-<429|5xx>x<N>',
   'loki:canary-dropped',
+  'grafana:datasource-missing',
+  'grafana:dashboard-empty=<uid>',
   'amp:baseline-error',
   'ecs:throttlex<N>',
   'lock:held',
@@ -197,6 +203,14 @@ export function parseFault(spec: string): Fault {
       throw bad(spec, `status must be 429 or 5xx, got ${status}`);
     return { kind: 'loki-http', status, times: count(spec, m[2]) };
   }
+  if (target === 'grafana') {
+    if (rest === 'datasource-missing') return { kind: 'grafana-datasource-missing' };
+    const empty = /^dashboard-empty(?:=(.*))?$/.exec(rest);
+    if (!empty) throw bad(spec, `unknown Grafana fault "${rest}"`);
+    if (!/^[A-Za-z0-9_-]{1,40}$/.test(empty[1] ?? ''))
+      throw bad(spec, `expected dashboard-empty=<uid> with a Grafana dashboard UID, got "${empty[1] ?? ''}"`);
+    return { kind: 'grafana-dashboard-empty', uid: empty[1] as string };
+  }
   if (target === 'amp') {
     if (rest !== 'baseline-error') throw bad(spec, `unknown AMP fault "${rest}"`);
     return { kind: 'amp-baseline-error' };
@@ -285,6 +299,10 @@ export function describeFault(f: Fault): string {
       return `${f.service}: alloy-crash-after ${f.after} (each Alloy sidecar exits once, ${f.after} after its task started)`;
     case 'loki-http':
       return `loki: HTTP ${f.status} x${f.times}`;
+    case 'grafana-datasource-missing':
+      return 'grafana: datasource-missing (the Loki datasource answers 404)';
+    case 'grafana-dashboard-empty':
+      return `grafana: dashboard-empty ${f.uid} (its queries answer no data)`;
     case 'ecs-throttle':
       return `ecs: throttle x${f.times}`;
     case 'metric-renamed':
@@ -346,8 +364,20 @@ export class FaultInjector {
     return true;
   }
 
-  has(kind: 'loki-not-ready' | 'loki-canary-dropped' | 'amp-baseline-error' | 'lock-held'): boolean {
+  has(
+    kind:
+      | 'loki-not-ready'
+      | 'loki-canary-dropped'
+      | 'amp-baseline-error'
+      | 'lock-held'
+      | 'grafana-datasource-missing',
+  ): boolean {
     return this.faults.some((f) => f.kind === kind);
+  }
+
+  /** Whether `grafana:dashboard-empty=<uid>` empties that dashboard's queries. */
+  grafanaDashboardEmpty(uid: string): boolean {
+    return this.faults.some((f) => f.kind === 'grafana-dashboard-empty' && f.uid === uid);
   }
 
   /** Consumes one occurrence of a counted fault; true when it fires. */
