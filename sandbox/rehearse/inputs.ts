@@ -65,9 +65,37 @@ export function sandboxPlanDocument(
   document: Record<string, unknown>,
   lokiUrl: string,
   ampQueryUrl: string,
+  grafana?: SandboxGrafanaAddress,
 ): Record<string, unknown> {
   const copy = JSON.parse(JSON.stringify(document)) as Record<string, Record<string, unknown>>;
   copy['loki'] = { ...(copy['loki'] ?? {}), url: lokiUrl };
   copy['amp'] = { ...(copy['amp'] ?? {}), queryUrl: ampQueryUrl };
+  if (copy['grafana'] && grafana) copy['grafana'] = { ...copy['grafana'], ...sandboxGrafanaFields(grafana) };
   return copy;
+}
+
+/** What of the Grafana twin a rehearsal plan points at (sandbox.ts SandboxGrafana). */
+export interface SandboxGrafanaAddress {
+  readonly url: string;
+  readonly tokenSecretArn: string;
+  readonly lokiDatasourceUid: string;
+  readonly prometheusDatasourceUid: string;
+}
+
+/**
+ * A plan's grafana section as the rehearsal runs it: the twin's URL, token secret and datasource
+ * UIDs; the dashboards stay the plan's (the twin serves `temporal-services`).
+ */
+export function sandboxGrafanaFields(grafana: SandboxGrafanaAddress): {
+  url: string;
+  tokenSecretArn: string;
+  datasourceUid: string;
+  prometheusDatasourceUid: string;
+} {
+  return {
+    url: grafana.url,
+    tokenSecretArn: grafana.tokenSecretArn,
+    datasourceUid: grafana.lokiDatasourceUid,
+    prometheusDatasourceUid: grafana.prometheusDatasourceUid,
+  };
 }

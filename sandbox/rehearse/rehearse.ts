@@ -14,7 +14,12 @@ import { startSandbox } from '../sandbox';
 import { withScratchDir } from '../scratch-dir';
 import { seedPlanCluster } from './cluster';
 import { consoleActionIo } from './console-io';
-import { readRehearsalInputs, sandboxPlanDocument, type RehearsalInputs } from './inputs';
+import {
+  readRehearsalInputs,
+  sandboxGrafanaFields,
+  sandboxPlanDocument,
+  type RehearsalInputs,
+} from './inputs';
 import { observe, type Observation } from './observe';
 
 export interface RehearseOptions {
@@ -78,6 +83,7 @@ async function rehearseIn(
     region: plan.region,
     serviceAliases: aliases,
     ampWorkspaceId: plan.amp.workspaceId,
+    grafanaDashboardServices: orderedServices(plan).map((s) => s.name),
     ...(options.root ? { root: options.root } : {}),
     metrics: async () => startPrometheus({ dir: path.join(scratchDir, 'prometheus') }),
   });
@@ -104,7 +110,7 @@ async function rehearseIn(
 
     // AMP is reached through the sandbox's AMP-shaped front of Prometheus, where AMP faults act.
     const ampQueryUrl = sandbox.ampQueryUrl ?? sandbox.url;
-    const document = sandboxPlanDocument(inputs.document, sandbox.url, ampQueryUrl);
+    const document = sandboxPlanDocument(inputs.document, sandbox.url, ampQueryUrl, sandbox.grafana);
     const io = consoleActionIo(write);
     const actionInputs: ActionInputs = {
       mode: 'migrate',
@@ -116,6 +122,7 @@ async function rehearseIn(
         ...plan,
         loki: { ...plan.loki, url: sandbox.url },
         amp: { ...plan.amp, queryUrl: ampQueryUrl },
+        ...(plan.grafana ? { grafana: { ...plan.grafana, ...sandboxGrafanaFields(sandbox.grafana) } } : {}),
       },
       wait: true,
       // The Action follows on simulated time: the real minutes asked for are `speed` times as many.

@@ -1,0 +1,203 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { temporalDashboard } from '../../sandbox/grafana/dashboards';
+import { useWorld } from './support/env';
+import { testPlan } from './support/plan';
+import { runRollout, type RunResult } from './support/runner';
+import { PLAN_SERVICES, type World } from './support/world';
+
+const TOKEN_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:grafana-token-AbCdEf';
+const TOKEN = 'glsa_statemachine';
+
+interface FakeGrafana {
+  datasourceMissing?: boolean;
+  /** Services whose panel queries answer empty frames. */
+  emptyFor?: string[];
+  readonly calls: string[];
+}
+
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+/** Grafana's answers for the calls the checkpoint makes (shapes: see lambdas/clients/grafana.ts). */
+function grafanaAnswer(world: World, grafana: FakeGrafana, url: URL, init?: RequestInit): Response {
+  const auth = new Headers(init?.headers).get('authorization');
+  if (auth !== `Bearer ${TOKEN}`) return json({ message: 'Unauthorized' }, 401);
+  grafana.calls.push(`${init?.method ?? 'GET'} ${url.pathname}`);
+  if (url.pathname.startsWith('/api/datasources/uid/loki')) {
+    if (grafana.datasourceMissing) return json({ message: 'Data source not found' }, 404);
+    return url.pathname.endsWith('/health')
+      ? json({ status: 'OK', message: 'Data source successfully connected.' })
+      : json({ id: 2, uid: 'loki', name: 'Loki', type: 'loki', url: 'http://loki:3100' });
+  }
+  if (url.pathname === '/api/dashboards/uid/temporal-services')
+    return json(temporalDashboard(PLAN_SERVICES.map((s) => s.name)));
+  if (url.pathname === '/api/ds/query') {
+    const { queries } = JSON.parse(String(init?.body)) as { queries: { refId: string; expr: string }[] };
+    const q = queries[0]!;
+    const marker = /\|= "(.*)"$/.exec(q.expr)?.[1];
+    if (marker) {
+      const lines = world.canaryLines.filter((l) => l.line.includes(marker));
+      const frame = {
+        schema: {
+          refId: q.refId,
+          fields: [{ name: 'labels' }, { name: 'Time' }, { name: 'Line' }, { name: 'tsNs' }],
+        },
+        data: {
+          values: [
+            lines.map((l) => l.labels),
+            lines.map((l) => Number(BigInt(l.ts) / 1_000_000n)),
+            lines.map((l) => l.line),
+            lines.map((l) => l.ts),
+          ],
+        },
+      };
+      return json({ results: { [q.refId]: { status: 200, frames: [frame] } } });
+    }
+    const empty = (grafana.emptyFor ?? []).some((s) => q.expr.includes(s));
+    const frame = {
+      schema: { refId: q.refId, fields: [{ name: 'Time' }, { name: 'Value' }] },
+      data: {
+        values: empty
+          ? [[], []]
+          : [
+              [1, 2],
+              [0.5, 0.7],
+            ],
+      },
+    };
+    return json({ results: { [q.refId]: { status: 200, frames: [frame] } } });
+  }
+  return json({ message: 'Not found' }, 404);
+}
+
+/** The world's fetch, with Grafana answered at grafana.temporal-dev.internal. */
+function withGrafana(world: World, grafana: FakeGrafana): void {
+  const fetchMock = globalThis.fetch as jest.Mock;
+  const base = fetchMock.getMockImplementation() as (u: string | URL, i?: RequestInit) => Promise<Response>;
+  fetchMock.mockImplementation(async (input: string | URL, init?: RequestInit) => {
+    const url = new URL(String(input));
+    return url.hostname.startsWith('grafana') ? grafanaAnswer(world, grafana, url, init) : base(input, init);
+  });
+}
+
+function grafanaPlan(scope: 'all' | 'service' = 'all') {
+  return testPlan((plan) => {
+    plan.grafana = {
+      url: 'http://grafana.temporal-dev.internal:3000',
+      datasourceUid: 'loki',
+      tokenSecretArn: TOKEN_ARN,
+      prometheusDatasourceUid: 'amp',
+      dashboards: [{ uid: 'temporal-services', window: '5m' }],
+      deadline: '10s',
+    };
+    plan.rollback.scope = scope;
+  });
+}
+
+const statesOf = (run: RunResult) => run.events.map((e) => e.state).filter(Boolean);
+const grafanaChecks = (run: RunResult) =>
+  ((run.report?.grafana as { checks: { name: string; verdict: string }[] } | undefined)?.checks ?? []).map(
+    (c) => [c.name, c.verdict],
+  );
+const outcomes = (run: RunResult) =>
+  (run.report?.services as { name: string; outcome: string }[]).map((s) => [s.name, s.outcome]);
+
+describe('rollout state machine: Grafana checkpoint', () => {
+  const world = useWorld();
+  let secrets: ReturnType<typeof mockClient>;
+  let grafana: FakeGrafana;
+  beforeEach(() => {
+    secrets = mockClient(SecretsManagerClient);
+    secrets
+      .on(GetSecretValueCommand, { SecretId: TOKEN_ARN })
+      .resolves({ SecretString: JSON.stringify({ token: TOKEN }) });
+    grafana = { calls: [] };
+    withGrafana(world(), grafana);
+  });
+  afterEach(() => secrets.restore());
+
+  it('without a grafana section the Grafana states are passed by: no Grafana call, no Grafana report', async () => {
+    const run = await runRollout({ mode: 'migrate', plan: testPlan(), services: ['worker'] });
+    expect(run.status).toBe('SUCCEEDED');
+    const states = statesOf(run);
+    expect(states).toContain('GrafanaRoute');
+    expect(states).toContain('DashboardsRoute');
+    expect(states).not.toContain('GrafanaCheckpoint');
+    expect(states).not.toContain('GrafanaDashboards');
+    expect(grafana.calls).toEqual([]);
+    expect(run.report?.grafana).toBeUndefined();
+  });
+
+  it('with one: datasource and canary after Loki, before any service; dashboards after the last one', async () => {
+    const run = await runRollout({ mode: 'migrate', plan: grafanaPlan() });
+    expect(run.error).toBeUndefined();
+    expect(run.status).toBe('SUCCEEDED');
+    expect(grafanaChecks(run)).toEqual([
+      ['grafana-datasource', 'passed'],
+      ['grafana-canary', 'passed'],
+      ['grafana-dashboards', 'passed'],
+    ]);
+    const states = statesOf(run);
+    expect(states.indexOf('GrafanaCheckpoint')).toBeGreaterThan(states.lastIndexOf('LokiPoll'));
+    expect(states.indexOf('GrafanaCheckpoint')).toBeLessThan(states.indexOf('MigrateService'));
+    expect(states.indexOf('GrafanaDashboards')).toBeGreaterThan(states.lastIndexOf('ServiceDone'));
+    // The dashboards check ran the Prometheus and the Loki panel (the billing query selects none).
+    const dashboards = (
+      run.report?.grafana as { checks: { name: string; evidence: { values: { queries: unknown[] } } }[] }
+    ).checks.find((c) => c.name === 'grafana-dashboards')!;
+    expect(dashboards.evidence.values.queries).toHaveLength(2);
+    expect(dashboards.evidence.values.queries).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          dashboard: 'temporal-services',
+          panel: 'Requests per second (id 2)',
+          datasource: 'amp',
+        }),
+        expect.objectContaining({ panel: 'Log lines per service (id 4)', datasource: 'loki' }),
+      ]),
+    );
+  });
+
+  it('a datasource Grafana does not have stops the rollout before any service', async () => {
+    grafana.datasourceMissing = true;
+    const run = await runRollout({ mode: 'migrate', plan: grafanaPlan() });
+    expect(run.status).toBe('FAILED');
+    expect(run.report?.cause).toMatchObject({ check: 'grafana-datasource' });
+    expect(world().calls.some((c) => c.startsWith('register'))).toBe(false);
+    expect(statesOf(run)).not.toContain('MigrateService');
+    expect(outcomes(run).every(([, o]) => o === 'untouched')).toBe(true);
+  });
+
+  it('a dashboard without data after the last phase rolls back every service of the run (scope all)', async () => {
+    grafana.emptyFor = ['service_name'];
+    const run = await runRollout({
+      mode: 'migrate',
+      plan: grafanaPlan('all'),
+      services: ['worker', 'history'],
+    });
+    expect(run.report?.status).toBe('ROLLED_BACK');
+    expect(run.report?.cause).toMatchObject({ check: 'grafana-dashboards' });
+    expect(outcomes(run).filter(([, o]) => o !== 'untouched')).toEqual([
+      ['worker', 'rolled-back'],
+      ['history', 'rolled-back'],
+    ]);
+    for (const name of ['worker', 'history']) {
+      const svc = PLAN_SERVICES.find((s) => s.name === name)!;
+      expect(world().collectorOf(world().service(svc.ecsService).taskDefinition)).toBe('adot');
+    }
+  });
+
+  it('with scope service only the services whose queries came back empty go back', async () => {
+    grafana.emptyFor = ['history'];
+    const plan = grafanaPlan('service');
+    // One query per service, so an empty answer names its service alone.
+    const run = await runRollout({ mode: 'migrate', plan, services: ['worker', 'history'] });
+    expect(run.report?.status).toBe('ROLLED_BACK');
+    const w = world();
+    const collector = (name: string) =>
+      w.collectorOf(w.service(PLAN_SERVICES.find((s) => s.name === name)!.ecsService).taskDefinition);
+    expect(collector('history')).toBe('adot');
+    expect(collector('worker')).toBe('alloy');
+  });
+});
