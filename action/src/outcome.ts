@@ -12,6 +12,7 @@ export interface Conclusion {
 function statusOfFailure(error: string | undefined): ActionStatus {
   if (error === EXECUTION_FAILURES.RolledBack) return 'ROLLED_BACK';
   if (error === EXECUTION_FAILURES.Refused) return 'REFUSED';
+  if (error === EXECUTION_FAILURES.VerifyFailed) return 'VERIFY_FAILED';
   return 'FAILED';
 }
 
@@ -86,6 +87,11 @@ export function describeFailure(
       return withCause(
         titleOf('Rollout refused', cause),
         `Rollout refused before anything changed: ${where(cause)}.`,
+      );
+    case 'VERIFY_FAILED':
+      return withCause(
+        titleOf('Verify failed', cause),
+        `Verify found drifted or unhealthy services (read-only: nothing was changed): ${where(cause)}.`,
       );
     case 'ABORTED':
       return withCause(

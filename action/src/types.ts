@@ -50,7 +50,15 @@ export interface ActionIO {
  * or timeout-minutes) while the execution goes on.
  */
 export type ActionStatus =
-  'SUCCEEDED' | 'ROLLED_BACK' | 'FAILED' | 'REFUSED' | 'ABORTED' | 'TIMED_OUT' | 'RUNNING';
+  | 'SUCCEEDED'
+  | 'ROLLED_BACK'
+  | 'FAILED'
+  | 'REFUSED'
+  /** A `verify` run found drifted or unhealthy services; it changed nothing. */
+  | 'VERIFY_FAILED'
+  | 'ABORTED'
+  | 'TIMED_OUT'
+  | 'RUNNING';
 
 export interface ActionFailure {
   /** Short annotation title, e.g. "Rolled back: history / logs". */

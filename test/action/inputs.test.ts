@@ -72,8 +72,8 @@ describe('parseInputs', () => {
   });
 
   it.each([
-    [{ mode: '' }, 'mode: expected one of "migrate", "rollback", "plan", got nothing'],
-    [{ mode: 'deploy' }, 'mode: expected one of "migrate", "rollback", "plan", got "deploy"'],
+    [{ mode: '' }, 'mode: expected one of "migrate", "rollback", "plan", "verify", got nothing'],
+    [{ mode: 'deploy' }, 'mode: expected one of "migrate", "rollback", "plan", "verify", got "deploy"'],
     [{ 'state-machine-arn': '' }, 'state-machine-arn: expected a Step Functions state machine ARN'],
     [
       { 'state-machine-arn': 'arn:aws:states:eu-west-1:123456789012:execution:alloy-rollout:x' },
