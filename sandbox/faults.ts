@@ -27,6 +27,9 @@ import { formatDuration, parseDuration } from '../core/plan/duration';
  *   loki:not-ready                             Loki's /ready answers 503
  *   loki:http-<status>x<N>                     Loki's query API answers <status> (429 or 5xx) N times
  *   loki:canary-dropped                        Loki's push API accepts the canary stream (204) but stores nothing
+ *   loki:retention-off                         Loki's /config shows compactor.retention_enabled: false
+ *   loki:no-s3-endpoint                        Loki's subnets have no S3 gateway endpoint (nor its route)
+ *   loki:chunks-not-flushed                    Loki's POST /flush answers 204 but writes nothing to S3
  *   grafana:datasource-missing                 Grafana answers 404 for the Loki datasource (and its health)
  *   grafana:dashboard-empty=<uid>              every query of that Grafana dashboard answers frames without values
  *   amp:baseline-error                         AMP answers every series-count query with an execution error (422)
@@ -58,6 +61,9 @@ export type Fault =
   | { readonly kind: 'loki-not-ready' }
   | { readonly kind: 'loki-http'; readonly status: number; readonly times: number }
   | { readonly kind: 'loki-canary-dropped' }
+  | { readonly kind: 'loki-retention-off' }
+  | { readonly kind: 'loki-no-s3-endpoint' }
+  | { readonly kind: 'loki-chunks-not-flushed' }
   | { readonly kind: 'grafana-datasource-missing' }
   | { readonly kind: 'grafana-dashboard-empty'; readonly uid: string }
   | { readonly kind: 'amp-baseline-error' }
@@ -94,6 +100,9 @@ export const FAULT_GRAMMAR = [
   'loki:not-ready',
   'loki:http-<429|5xx>x<N>',
   'loki:canary-dropped',
+  'loki:retention-off',
+  'loki:no-s3-endpoint',
+  'loki:chunks-not-flushed',
   'grafana:datasource-missing',
   'grafana:dashboard-empty=<uid>',
   'amp:baseline-error',
@@ -196,6 +205,9 @@ export function parseFault(spec: string): Fault {
   if (target === 'loki') {
     if (rest === 'not-ready') return { kind: 'loki-not-ready' };
     if (rest === 'canary-dropped') return { kind: 'loki-canary-dropped' };
+    if (rest === 'retention-off') return { kind: 'loki-retention-off' };
+    if (rest === 'no-s3-endpoint') return { kind: 'loki-no-s3-endpoint' };
+    if (rest === 'chunks-not-flushed') return { kind: 'loki-chunks-not-flushed' };
     const m = /^http-(\d{3})(?:x(.*))?$/.exec(rest);
     if (!m) throw bad(spec, `unknown Loki fault "${rest}"`);
     const status = Number(m[1]);
@@ -368,6 +380,9 @@ export class FaultInjector {
     kind:
       | 'loki-not-ready'
       | 'loki-canary-dropped'
+      | 'loki-retention-off'
+      | 'loki-no-s3-endpoint'
+      | 'loki-chunks-not-flushed'
       | 'amp-baseline-error'
       | 'lock-held'
       | 'grafana-datasource-missing',

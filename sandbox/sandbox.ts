@@ -4,7 +4,9 @@ import * as path from 'node:path';
 import { LAMBDAS, LOCK_TABLE } from '../lambdas/catalog';
 import { CloudWatchLogsTwin } from './aws/cloudwatch-logs';
 import { DynamoDbTwin } from './aws/dynamodb';
+import { Ec2Twin } from './aws/ec2';
 import { IamTwin } from './aws/iam';
+import { S3Twin } from './aws/s3';
 import { queryProtocolRoute } from './aws/query-protocol';
 import { SecretsManagerTwin } from './aws/secrets-manager';
 import { SsmTwin } from './aws/ssm';
@@ -16,6 +18,8 @@ import { FaultInjector, type Fault } from './faults';
 import { GRAFANA_DATASOURCES, GRAFANA_PREFIX, createGrafanaRoute } from './grafana/api';
 import { temporalDashboard } from './grafana/dashboards';
 import { createLokiHandler, LokiStore } from './loki';
+import { SandboxLokiStorage } from './loki-storage';
+import { seedNetwork } from './network-seed';
 import { createAmpProxy } from './prometheus/amp-proxy';
 import { MIN_SCRAPE_INTERVAL_MS } from './prometheus/config';
 import { listen, type Route } from './server';
@@ -116,6 +120,12 @@ export interface Sandbox {
   readonly iam: IamTwin;
   readonly sfn: SfnTwin;
   readonly loki: LokiStore;
+  /** Loki's /config and /flush: set to the plan's bucket and retention with `configure`. */
+  readonly lokiStorage: SandboxLokiStorage;
+  /** Where the Loki twin's flushes write chunks. */
+  readonly s3: S3Twin;
+  /** The VPC Loki runs in: subnets, route table, S3 gateway endpoint (sandbox/network-seed.ts). */
+  readonly ec2: Ec2Twin;
   readonly workload: Workload;
   readonly metricsBackend?: MetricsBackend;
   /** AMP's workspace URL, served here in front of the metrics backend (set when there is one). */
@@ -152,6 +162,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const dynamodb = new DynamoDbTwin(region, account, now);
   dynamodb.createTable({ name: lockTableName, partitionKey: LOCK_TABLE.partitionKey });
   const loki = new LokiStore({ now });
+  const s3 = new S3Twin(now);
+  const ec2 = new Ec2Twin(account);
+  seedNetwork(ec2, region, { withS3Endpoint: !faults.has('loki-no-s3-endpoint') });
+  const lokiStorage = new SandboxLokiStorage({ store: loki, s3, region, faults });
   const reverseAliases = new Map(
     Object.entries(options.serviceAliases ?? {}).map(([plan, ecs]) => [ecs, plan]),
   );
@@ -207,6 +221,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const lokiHandler = createLokiHandler(loki, {
     now,
+    config: () => lokiStorage.config(),
+    flush: () => lokiStorage.flush(),
     faults: {
       notReady: () => faults.has('loki-not-ready'),
       // Queries see the injected errors; the sidecars' pushes are in-process and unaffected.
@@ -260,7 +276,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const http = await listen(
     options.port ?? 0,
     [ecs.api(), logs.service(), ssm.service(), dynamodb.service(), secrets.service(), sfn.api()],
-    [queryProtocolRoute([iam.service()]), lokiHandler, ampProxy, grafanaRoute, metricsRoute],
+    // EC2 first: both Query-protocol routes take form posts to "/", told apart by Version.
+    [
+      ec2.route(),
+      queryProtocolRoute([iam.service()]),
+      lokiHandler,
+      ampProxy,
+      s3.route(),
+      grafanaRoute,
+      metricsRoute,
+    ],
   );
   address = `127.0.0.1:${http.port}`;
   const url = `http://${address}`;
@@ -303,6 +328,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     iam,
     sfn,
     loki,
+    lokiStorage,
+    s3,
+    ec2,
     workload,
     ...(metricsBackend ? { metricsBackend, ampQueryUrl: `${url}/workspaces/${ampWorkspaceId}` } : {}),
     grafana: {

@@ -19,6 +19,13 @@ export interface SeedService {
    * port mapping named `metrics`, else 9090.
    */
   readonly metricsPort?: number;
+  /** CreateService's networkConfiguration (awsvpc services: their subnets and security groups). */
+  readonly networkConfiguration?: {
+    readonly awsvpcConfiguration: {
+      readonly subnets: readonly string[];
+      readonly securityGroups?: readonly string[];
+    };
+  };
 }
 
 export interface SeedCluster {
@@ -95,6 +102,7 @@ export function seedCluster(
       taskDefinition: registered.taskDefinitionArn,
       desiredCount: s.desiredCount ?? 2,
       launchType: 'EC2',
+      ...(s.networkConfiguration ? { networkConfiguration: s.networkConfiguration } : {}),
       deploymentConfiguration: {
         minimumHealthyPercent: s.minimumHealthyPercent ?? 100,
         maximumPercent: s.maximumPercent ?? 200,

@@ -13,7 +13,22 @@ export interface AwsJsonService {
   readonly before?: (operation: string) => void;
 }
 
+/** Where a request's body is kept once read, so the next route that looks at it reads the same. */
+const BODY = Symbol('sandbox request body');
+
+/**
+ * The whole request body. Kept on the request: two Query-protocol routes (EC2, then IAM) each read
+ * the form to see whether the request is theirs.
+ */
 export async function readBody(req: IncomingMessage, limitBytes = 16 * 1024 * 1024): Promise<Buffer> {
+  const kept = (req as IncomingMessage & { [BODY]?: Buffer })[BODY];
+  if (kept) return kept;
+  const body = await readWholeBody(req, limitBytes);
+  (req as IncomingMessage & { [BODY]?: Buffer })[BODY] = body;
+  return body;
+}
+
+async function readWholeBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {

@@ -2,6 +2,7 @@
 export { LokiStore, SINGLE_TENANT } from './store';
 export type { LokiEntry, LokiStoreOptions, PushStream, StoredStream, StreamMatcher } from './store';
 export { createLokiHandler } from './http/handler';
+export { LokiFlusher } from './flush';
 export type { LokiFaults, LokiHandler, LokiHandlerOptions } from './http/handler';
 export { parseLogQL } from './logql/from-tree';
 export { evaluateInstant, evaluateRange } from './logql/evaluate';

@@ -171,6 +171,11 @@ export class LokiStore {
     });
   }
 
+  /** The tenants that have streams (the flush walks each one). */
+  tenantIds(): string[] {
+    return [...this.tenants.keys()];
+  }
+
   /** Forget everything (between sandbox scenarios). */
   clear(): void {
     this.tenants.clear();

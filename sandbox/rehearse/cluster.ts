@@ -1,5 +1,6 @@
 import { configPrefix, orderedServices } from '../../core/plan/resolve';
 import type { Sandbox } from '../sandbox';
+import { SANDBOX_VPC } from '../network-seed';
 import { seedCluster, type SeedService } from '../seed';
 import type { RehearsalInputs } from './inputs';
 
@@ -24,6 +25,10 @@ export async function seedPlanCluster(sandbox: Sandbox, inputs: RehearsalInputs)
     services.push({
       serviceName: plan.loki.service,
       desiredCount: 1,
+      // awsvpc, in the sandbox VPC's private subnets: where the S3 gateway endpoint is checked.
+      networkConfiguration: {
+        awsvpcConfiguration: { subnets: SANDBOX_VPC.subnetIds, securityGroups: ['sg-0a1b2c3d4e5f60001'] },
+      },
       taskDefinition: {
         family: plan.loki.service,
         networkMode: 'awsvpc',
@@ -40,6 +45,11 @@ export async function seedPlanCluster(sandbox: Sandbox, inputs: RehearsalInputs)
         ],
       },
     });
+  // The team's Loki as the plan describes it: its bucket and retention are what /config prints.
+  sandbox.lokiStorage.configure({
+    ...(plan.loki.storage ? { bucket: plan.loki.storage.bucket } : {}),
+    ...(plan.loki.retention ? { retention: plan.loki.retention } : {}),
+  });
   seedCluster(sandbox, {
     cluster: plan.cluster,
     instances: { count: Math.max(3, services.length), cpu: 8192, memory: 32768, architecture: 'arm64' },

@@ -24,6 +24,13 @@ export interface LokiFaults {
 
 export interface LokiHandlerOptions {
   faults?: LokiFaults;
+  /**
+   * `GET /config`: Loki's effective configuration as YAML (loki-http-api.md, "GET /config"). Absent:
+   * 404, as a proxy that does not route it answers.
+   */
+  config?: () => string;
+  /** `POST /flush`: the ingester writes its in-memory chunks to the object store; answered 204. */
+  flush?: () => void;
   /** Clock in epoch milliseconds: default query times are relative to it. */
   now?: () => number;
 }
@@ -204,7 +211,8 @@ export function createLokiHandler(store: LokiStore, options: LokiHandlerOptions 
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://loki.invalid');
     const path = url.pathname;
-    if (path !== '/ready' && !path.startsWith('/loki/')) return false;
+    if (path !== '/ready' && path !== '/config' && path !== '/flush' && !path.startsWith('/loki/'))
+      return false;
     try {
       const injected = options.faults?.nextHttpError(path) ?? null;
       if (injected) {
@@ -215,6 +223,23 @@ export function createLokiHandler(store: LokiStore, options: LokiHandlerOptions 
         if (options.faults?.notReady())
           sendText(res, 503, 'Ingester not ready: waiting for 15s after being ready');
         else sendText(res, 200, 'ready');
+        return true;
+      }
+      // Loki serves both on its HTTP port without a tenant: they are about the process, not a tenant.
+      if (path === '/config' && req.method === 'GET') {
+        if (options.config) {
+          res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+          res.end(options.config());
+        } else sendText(res, 404, '404 page not found');
+        return true;
+      }
+      if (path === '/flush') {
+        if (req.method !== 'POST' && req.method !== 'GET') sendText(res, 405, 'Method Not Allowed');
+        else {
+          options.flush?.();
+          res.writeHead(204);
+          res.end();
+        }
         return true;
       }
       const orgId = req.headers['x-scope-orgid'];
