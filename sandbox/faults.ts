@@ -24,6 +24,10 @@ import { formatDuration, parseDuration } from '../core/plan/duration';
  *                                              (100/<percent>)-th line of each task (0.5% = every 200th)
  *   <service>:app-logs-missing                 its Alloy sidecars ship only the non-essential (helper)
  *                                              containers' lines: the application's never reach Loki
+ *   <service>:alloy-dropping                   its Alloy sidecars' loki.write drops every 10th entry after
+ *                                              its retries (loki_write_dropped_entries_total grows)
+ *   <service>:remote-write-rejected            AMP answers 400 to part of its sidecars' remote writes
+ *                                              (prometheus_remote_storage_samples_failed_total grows)
  *   loki:not-ready                             Loki's /ready answers 503
  *   loki:http-<status>x<N>                     Loki's query API answers <status> (429 or 5xx) N times
  *   loki:canary-dropped                        Loki's push API accepts the canary stream (204) but stores nothing
@@ -52,6 +56,8 @@ export type Fault =
   | { readonly kind: 'no-remote-write-permission'; readonly service: string }
   | { readonly kind: 'metric-renamed'; readonly service: string }
   | { readonly kind: 'app-logs-missing'; readonly service: string }
+  | { readonly kind: 'alloy-dropping'; readonly service: string }
+  | { readonly kind: 'remote-write-rejected'; readonly service: string }
   | {
       readonly kind: 'drop-lines';
       readonly service: string;
@@ -96,6 +102,8 @@ export const FAULT_GRAMMAR = [
   '<service>:no-remote-write-permission',
   '<service>:metric-renamed',
   '<service>:app-logs-missing',
+  '<service>:alloy-dropping',
+  '<service>:remote-write-rejected',
   '<service>:drop-lines=<percent>%',
   'loki:not-ready',
   'loki:http-<429|5xx>x<N>',
@@ -121,6 +129,8 @@ const SERVICE_FAULTS = new Set([
   'no-remote-write-permission',
   'metric-renamed',
   'app-logs-missing',
+  'alloy-dropping',
+  'remote-write-rejected',
 ]);
 
 /**
@@ -141,6 +151,18 @@ export const ALLOY_CRASH_MARGIN_MS = 15_000;
  */
 export const RENAMED_METRIC = { from: 'service_requests', to: 'service_requests_total' } as const;
 
+/**
+ * `alloy-dropping`: loki.write gives up on every this-many-th entry after its retries, as when Loki
+ * answers 429 past max_backoff_retries (counted under reason `rate_limited`).
+ */
+export const ALLOY_DROPPING_EVERY = 10;
+
+/**
+ * `remote-write-rejected`: the share of each scrape's samples AMP refuses with HTTP 400 (a
+ * non-recoverable error: Alloy counts them as failed and does not retry).
+ */
+export const REJECTED_SAMPLES_SHARE = 0.25;
+
 /** Help lines under FAULT_GRAMMAR, for the faults whose spec does not say what they do. */
 export const FAULT_NOTES = [
   'broken-json-after, no-logs-after: good lines until <duration> (60s, 5m,',
@@ -159,6 +181,10 @@ export const FAULT_NOTES = [
   "containers; the essential containers' lines never reach Loki",
   'drop-lines=<percent>%: Alloy loses that share of the lines it reads',
   '(0.5% = every 200th line of each task); a shadow step sees the gap',
+  `alloy-dropping: loki.write drops every ${ALLOY_DROPPING_EVERY}th entry (reason rate_limited)`,
+  'and counts it in loki_write_dropped_entries_total; those lines never reach Loki',
+  `remote-write-rejected: AMP answers 400 to ${REJECTED_SAMPLES_SHARE * 100}% of each Alloy task's samples;`,
+  'prometheus_remote_storage_samples_failed_total counts them',
 ] as const;
 
 /** Onsets are timers on the sandbox clock; a day is far past any soak, and far from timer overflow. */
@@ -323,6 +349,10 @@ export function describeFault(f: Fault): string {
       return `${f.service}: drop-lines ${f.percent}% (its Alloy sidecars lose every ${f.every}th line they read)`;
     case 'app-logs-missing':
       return `${f.service}: app-logs-missing (only non-essential helper containers' lines reach Loki)`;
+    case 'alloy-dropping':
+      return `${f.service}: alloy-dropping (loki.write drops every ${ALLOY_DROPPING_EVERY}th entry and counts it)`;
+    case 'remote-write-rejected':
+      return `${f.service}: remote-write-rejected (AMP answers 400 to ${REJECTED_SAMPLES_SHARE * 100}% of the samples Alloy writes)`;
     default:
       return 'service' in f ? `${f.service}: ${f.kind}` : f.kind;
   }

@@ -242,9 +242,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       faults.has('amp-baseline-error') && isSeriesCountQuery(query) ? SERIES_COUNT_UNREADABLE : null,
   });
   const metricsRoute: Route = (req, res) => {
-    const m = /^\/_tasks\/([0-9a-f]+)\/metrics$/.exec(req.url ?? '');
+    // A task's application metrics, and its Alloy sidecar's own (prometheus.exporter.self).
+    const m = /^\/_tasks\/([0-9a-f]+)\/(metrics|alloy-metrics)$/.exec(req.url ?? '');
     if (!m) return false;
-    const body = workload.metrics(m[1] as string);
+    const body =
+      m[2] === 'metrics' ? workload.metrics(m[1] as string) : workload.alloyMetrics(m[1] as string);
     if (body === undefined) {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('no metrics\n');

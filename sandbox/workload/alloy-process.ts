@@ -2,6 +2,7 @@ import { ALLOY_CRASH_MARGIN_MS, type FaultInjector } from '../faults';
 import { restartAttemptPeriodMs } from '../ecs/container-lifecycle';
 import type { ContainerDefinition } from '../ecs/model';
 import type { JsonFileLog, LogEntry } from './json-file';
+import { freshCounters, type AlloySelfCounters } from './alloy-self-metrics';
 
 /** The sidecar's environment variable its entrypoint reads: seconds it keeps shipping after SIGTERM. */
 export const DRAIN_ENV = 'ALLOY_DRAIN_SECONDS';
@@ -21,11 +22,23 @@ export interface ReadLine extends LogEntry {
  */
 export class AlloyProcess {
   private up = true;
+  private selfCounters: AlloySelfCounters;
 
   constructor(
     private readonly logs: readonly JsonFileLog[],
     private readonly ship: (lines: ReadLine[]) => void,
-  ) {}
+    /** The simulated clock: a process's start time is what its self-metrics report. */
+    private readonly now: () => number,
+    /** Components its config declares (alloy_component_controller_running_components). */
+    private readonly components = 0,
+  ) {
+    this.selfCounters = freshCounters(now(), components);
+  }
+
+  /** What the running process counts about itself (prometheus.exporter.self). */
+  get counters(): AlloySelfCounters {
+    return this.selfCounters;
+  }
 
   get running(): boolean {
     return this.up;
@@ -45,9 +58,13 @@ export class AlloyProcess {
     this.up = false;
   }
 
-  /** The container runs again: it resumes from the stored positions. */
+  /**
+   * The container runs again: a new process, whose counters start at 0 and whose start time is
+   * now; it resumes from the stored positions.
+   */
   restart(): void {
     this.up = true;
+    this.selfCounters = freshCounters(this.now(), this.components);
     this.collect();
   }
 }

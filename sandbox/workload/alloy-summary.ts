@@ -1,4 +1,4 @@
-import { describeAlloyConfig } from '../../core/alloy';
+import { describeAlloyConfig, parseAlloy } from '../../core/alloy';
 import { parseDuration } from '../../core/plan/duration';
 import { alloyFirstline } from './multiline';
 
@@ -43,6 +43,28 @@ export interface AlloyShipping {
     /** Simulated ms between two scrapes (scrape_interval, else Alloy's 60 s default when absent). */
     readonly scrapeIntervalMs?: number;
   };
+  /**
+   * Alloy's own metrics (prometheus.exporter.self scraped and remote-written with the application's):
+   * their job, the components the config declares, and where loki.write and remote_write send.
+   * Undefined: the config does not export them.
+   */
+  readonly selfMetrics?: {
+    readonly jobName: string;
+    readonly components: number;
+    readonly lokiHost: string;
+    readonly tenant: string;
+    readonly remoteWriteUrl: string;
+  };
+}
+
+/** host:port of a push URL, as loki.write labels its metrics (`host`). */
+function hostOf(url: string | null): string {
+  if (url === null) return '';
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
+  }
 }
 
 export function readAlloyShipping(config: string): AlloyShipping {
@@ -72,6 +94,17 @@ export function readAlloyShipping(config: string): AlloyShipping {
             ...(metrics.jobName !== null ? { jobName: metrics.jobName } : {}),
             ...(instance !== null ? { instance } : {}),
             scrapeIntervalMs: parseDuration(metrics.scrapeInterval ?? '') || ALLOY_DEFAULT_SCRAPE_INTERVAL_MS,
+          },
+        }
+      : {}),
+    ...(metrics.selfJobName !== null && metrics.remoteWriteUrl
+      ? {
+          selfMetrics: {
+            jobName: metrics.selfJobName,
+            components: parseAlloy(config).body.filter((s) => s.kind === 'block').length,
+            lokiHost: hostOf(logs.pushUrl),
+            tenant: logs.tenantId ?? '',
+            remoteWriteUrl: metrics.remoteWriteUrl,
           },
         }
       : {}),

@@ -12,7 +12,8 @@ import { readAdotScrape } from '../adot-config';
 import { shapeOf, type TaskShape } from './containers';
 import { JsonFileLog, type LogEntry } from './json-file';
 import { STEADY, startTaskTimeline, type TaskTimeline } from './task-timeline';
-import { RENAMED_METRIC } from '../faults';
+import { ALLOY_DROPPING_EVERY, REJECTED_SAMPLES_SHARE, RENAMED_METRIC } from '../faults';
+import { alloySelfMetricsText, sampleCount } from './alloy-self-metrics';
 import { awslogsStartPattern, joinLines } from './multiline';
 import {
   accessLogLine,
@@ -112,6 +113,8 @@ interface RunningTask {
   readonly lines: TaskLines;
   /** Cancels the pending `alloy-crash`, if any. */
   readonly cancelCrash: () => void;
+  /** Entries its sidecar's loki.write handled so far (`alloy-dropping` drops every n-th). */
+  entriesRead?: number;
 }
 
 /** What a task's metrics endpoint throws while its scrape fails: the server answers HTTP 500. */
@@ -227,6 +230,8 @@ export class Workload implements SchedulerHooks {
           alloy: new AlloyProcess(
             containers.flatMap((c) => (c.log ? [c.log] : [])),
             (lines) => this.ship(entry, lines),
+            () => this.o.clock.now(),
+            shipping?.selfMetrics?.components ?? 0,
           ),
         }
       : undefined;
@@ -414,9 +419,17 @@ export class Workload implements SchedulerHooks {
     );
     const streams = new Map<string, { stream: Record<string, string>; values: [string, string][] }>();
     let count = 0;
+    const dropping = !!this.o.faults.forService('alloy-dropping', ecsService);
+    const counters = entry.sidecar?.alloy.counters;
     for (const { entry: l, lines } of this.shape(shipping, kept)) {
       // A multi-line block is one entry in Loki: count its lines once, as Loki will.
       entry.lines.written -= lines - 1;
+      // alloy-dropping: loki.write gives up on this entry after its retries and counts it.
+      entry.entriesRead = (entry.entriesRead ?? 0) + 1;
+      if (dropping && entry.entriesRead % ALLOY_DROPPING_EVERY === 0) {
+        if (counters) counters.droppedEntries.rate_limited += 1;
+        continue;
+      }
       const labels: Record<string, string> = { ...shipping.staticLabels };
       if (shipping.mapsContainerName) labels['container_name'] = l.container;
       if (shipping.mapsTaskId) labels['task_id'] = task.id;
@@ -433,6 +446,7 @@ export class Workload implements SchedulerHooks {
     try {
       this.o.loki.push([...streams.values()], shipping.tenant);
       entry.lines.shipped += count;
+      if (counters) counters.sentEntries += count;
     } catch {
       // A rejected push is lost, as with a real sidecar after its retries.
     }
@@ -459,6 +473,8 @@ export class Workload implements SchedulerHooks {
     sidecar.alloy.stop();
     entry.lines.sidecarExits += 1;
     entry.agent.exited(sidecar.def.name, 1, 'Alloy exited with status 1 (injected fault: alloy-crash)');
+    // Its own metrics are served by the process: nothing to scrape while it is down.
+    this.publishTargets();
   }
 
   onContainerRestarted(task: Task, container: string): void {
@@ -467,6 +483,7 @@ export class Workload implements SchedulerHooks {
     if (entry.sidecar?.def.name === container) {
       entry.lines.sidecarRestarts += 1;
       entry.sidecar.alloy.restart();
+      this.publishTargets();
       return;
     }
     const c = entry.containers.find((x) => x.def.name === container);
@@ -512,6 +529,7 @@ export class Workload implements SchedulerHooks {
     if (!entry) return;
     if (entry.sidecar?.def.name === container) {
       entry.sidecar.alloy.stop();
+      this.publishTargets();
       return;
     }
     const c = entry.containers.find((x) => x.def.name === container);
@@ -580,22 +598,77 @@ export class Workload implements SchedulerHooks {
     const ecsService = entry.task.serviceName ?? '';
     const renamed =
       entry.shape.collector === 'alloy' && !!this.o.faults.forService('metric-renamed', ecsService);
-    return metricsText(
+    const text = metricsText(
       this.o.serviceLabel(ecsService),
       entry.ticks,
       renamed ? RENAMED_METRIC.to : RENAMED_METRIC.from,
     );
+    this.countRemoteWrite(entry, sampleCount(text));
+    return text;
+  }
+
+  /**
+   * One scrape's samples through the sidecar's prometheus.remote_write: sent, or with
+   * `remote-write-rejected` a share refused by AMP with HTTP 400, which Alloy counts as failed and
+   * does not retry. The stand-in Prometheus scrapes the tasks itself, so the refused samples still
+   * reach it: the fault shows in Alloy's counters, which is what alloy-health reads.
+   */
+  private countRemoteWrite(entry: RunningTask, samples: number): void {
+    const alloy = entry.sidecar?.alloy;
+    if (!alloy?.running || !entry.shipping?.metrics) return;
+    const rejected = this.o.faults.forService('remote-write-rejected', entry.task.serviceName ?? '')
+      ? Math.ceil(samples * REJECTED_SAMPLES_SHARE)
+      : 0;
+    alloy.counters.sentSamples += samples - rejected;
+    alloy.counters.failedSamples += rejected;
+  }
+
+  /**
+   * The sidecar's own metrics (prometheus.exporter.self), or undefined when the task has no Alloy
+   * exporting them or its process is down. Each call is one scrape, remote-written like the rest.
+   */
+  alloyMetrics(taskId: string): string | undefined {
+    const entry = this.running.get(taskId);
+    const self = entry?.shipping?.selfMetrics;
+    const alloy = entry?.sidecar?.alloy;
+    if (!entry || !self || !alloy?.running) return undefined;
+    const text = alloySelfMetricsText(alloy.counters, {
+      lokiHost: self.lokiHost,
+      tenant: self.tenant,
+      remoteUrl: self.remoteWriteUrl,
+    });
+    this.countRemoteWrite(entry, sampleCount(text));
+    return text;
   }
 
   targets(): ScrapeTarget[] {
-    return [...this.running.values()]
+    const tasks = [...this.running.values()];
+    const interval = (e: RunningTask) =>
+      e.scrape.intervalMs !== undefined ? { scrapeIntervalMs: e.scrape.intervalMs } : {};
+    const application = tasks
       .filter((e) => e.exposesMetrics)
       .map((e) => ({
         address: this.o.metricsAddress(),
         metricsPath: `/_tasks/${e.task.id}/metrics`,
         labels: this.metricLabels(e),
-        ...(e.scrape.intervalMs !== undefined ? { scrapeIntervalMs: e.scrape.intervalMs } : {}),
+        ...interval(e),
       }));
+    // Alloy's own metrics, while its process runs: the rendered config scrapes them as often as the
+    // application, as job integrations/self, through the same relabel (service_name, task_id).
+    const self = tasks
+      .filter((e) => e.shipping?.selfMetrics && e.sidecar?.alloy.running)
+      .map((e) => ({
+        address: this.o.metricsAddress(),
+        metricsPath: `/_tasks/${e.task.id}/alloy-metrics`,
+        labels: {
+          ...this.metricLabels(e),
+          job: e.shipping?.selfMetrics?.jobName ?? '',
+          // The self exporter's instance is Alloy's host name; a task's own in awsvpc mode.
+          instance: `ip-${e.task.id.slice(0, 8)}`,
+        },
+        ...interval(e),
+      }));
+    return [...application, ...self];
   }
 
   /**

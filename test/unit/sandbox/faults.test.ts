@@ -29,6 +29,8 @@ describe('parseFault', () => {
     ['history:alloy-crash', { kind: 'alloy-crash', service: 'history' }],
     ['history:metric-renamed', { kind: 'metric-renamed', service: 'history' }],
     ['frontend:app-logs-missing', { kind: 'app-logs-missing', service: 'frontend' }],
+    ['history:alloy-dropping', { kind: 'alloy-dropping', service: 'history' }],
+    ['history:remote-write-rejected', { kind: 'remote-write-rejected', service: 'history' }],
     [
       'history:alloy-crash-after=90s',
       { kind: 'alloy-crash-after', service: 'history', after: '90s', afterMs: 90_000 },
@@ -75,6 +77,8 @@ describe('parseFault', () => {
     ['history:alloy-crash=60s', 'alloy-crash takes no value'],
     ['history:metric-renamed=service_requests', 'metric-renamed takes no value'],
     ['frontend:app-logs-missing=envoy', 'app-logs-missing takes no value'],
+    ['history:alloy-dropping=10%', 'alloy-dropping takes no value'],
+    ['history:remote-write-rejected=400', 'remote-write-rejected takes no value'],
     ['history:alloy-crash-after', 'missing the duration (alloy-crash-after=<duration>'],
     ['history:alloy-crash-after=0s', 'the duration must be longer than 0s;'],
   ])('refuses %s, naming the problem and the grammar', (spec, why) => {
@@ -117,6 +121,11 @@ describe('describeFault', () => {
       'frontend:app-logs-missing',
       "frontend: app-logs-missing (only non-essential helper containers' lines reach Loki)",
     ],
+    ['history:alloy-dropping', 'history: alloy-dropping (loki.write drops every 10th entry and counts it)'],
+    [
+      'history:remote-write-rejected',
+      'history: remote-write-rejected (AMP answers 400 to 25% of the samples Alloy writes)',
+    ],
     ['loki:http-429x3', 'loki: HTTP 429 x3'],
     ['ecs:throttlex2', 'ecs: throttle x2'],
     ['lock:held', 'lock-held'],
@@ -135,6 +144,8 @@ describe('serviceFaultSpec', () => {
     'history:alloy-crash-after=2m',
     'history:metric-renamed',
     'frontend:app-logs-missing',
+    'history:alloy-dropping',
+    'history:remote-write-rejected',
   ])('gives %s back as it was written', (spec) => {
     const fault = parseFault(spec);
     if (!('service' in fault)) throw new Error(`${spec} is not a service fault`);
