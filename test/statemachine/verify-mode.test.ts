@@ -17,8 +17,12 @@ function snapshot(w: World) {
 function revertedByIac(w: World, ecsService: string, baselineArn: string): string {
   const baseline = w.describeTaskDefinition(baselineArn);
   if (!baseline) throw new Error(`no baseline ${baselineArn}`);
-  const { taskDefinitionArn, revision, status, ...body } = baseline.taskDefinition as Record<string, unknown>;
-  (void taskDefinitionArn, void revision, void status);
+  // DescribeTaskDefinition's read-only fields are not part of a registration.
+  const body = Object.fromEntries(
+    Object.entries(baseline.taskDefinition as Record<string, unknown>).filter(
+      ([key]) => !['taskDefinitionArn', 'revision', 'status'].includes(key),
+    ),
+  );
   const arn = w.registerTaskDefinition(body as never);
   w.updateService(ecsService, arn);
   return arn;
