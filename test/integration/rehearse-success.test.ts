@@ -23,6 +23,17 @@ describe('alloy-rollout rehearse: rollouts that succeed (sandbox, real orchestra
     // What a user sees: the Action's own progress lines, grouped per service.
     expect(r.output).toMatch(/▸ service worker[\s\S]*▸ service history/);
     expect(r.report.rehearsal.observed.services.find((s) => s.name === 'history')?.lines.cloudwatch).toBe(0);
+    // Loki's storage checkpoint, after the canary: each check passed, with what it saw and required.
+    const lokiChecks = r.report.loki?.checks ?? [];
+    for (const name of ['loki-retention', 'loki-object-store', 'loki-s3-endpoint', 'loki-chunks-flushed'])
+      expect(lokiChecks.find((c) => c.name === name)).toMatchObject({
+        verdict: 'passed',
+        evidence: { query: expect.any(String), values: expect.anything(), threshold: expect.anything() },
+      });
+    expect(lokiChecks.find((c) => c.name === 'loki-chunks-flushed')?.evidence['values']).toMatchObject({
+      flush: 204,
+      written: expect.any(Number),
+    });
   });
 
   it('transient faults (Loki 429 and 500, ECS throttling) are retried and the rollout succeeds', async () => {

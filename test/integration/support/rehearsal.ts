@@ -27,6 +27,9 @@ loki:
   service: temporal-dev-loki
   url: http://loki.temporal-dev.internal:3100
   pushUrl: http://loki:3100/loki/api/v1/push
+  retention: 744h
+  storage:
+    bucket: temporal-dev-loki-chunks
 amp:
   workspaceId: ws-0a1b2c3d-4e5f-6789-abcd-ef0123456789
 phases:
