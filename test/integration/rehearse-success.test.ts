@@ -18,6 +18,14 @@ describe('alloy-rollout rehearse: rollouts that succeed (sandbox, real orchestra
         finalLogDriver: 'json-file',
         logsReceivedBy: 'loki',
       });
+    // Alloy's own health, from its self-metrics in AMP: every task sent entries and samples, lost none.
+    for (const name of ['worker', 'history'])
+      expect(service(r, name).checks.find((c) => c.name === 'alloy-health')).toMatchObject({
+        verdict: 'passed',
+        message: expect.stringMatching(
+          /^Alloy healthy in all \d+ tasks of \w+: [1-9]\d* log entries sent, none dropped; [1-9]\d* samples sent, none failed/,
+        ),
+      });
     expect(r.report.lockReleased).toBe(true);
     expect(r.report.executionArn).toMatch(/^arn:aws:states:eu-west-1:000000000000:execution:alloy-rollout:/);
     // What a user sees: the Action's own progress lines, grouped per service.
