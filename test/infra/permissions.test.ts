@@ -21,6 +21,7 @@ const target: RolloutTarget = {
   logGroupNames: ['/ecs/temporal-dev/temporal-history'],
   ampWorkspaceId: 'ws-1234',
   lokiSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:loki',
+  grafanaSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:grafana-token',
 };
 const scope: PermissionScope = {
   arns: new ScopedArns('aws', 'eu-west-1', '123456789012'),

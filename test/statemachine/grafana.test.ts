@@ -1,96 +1,20 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { temporalDashboard } from '../../sandbox/grafana/dashboards';
 import { useWorld } from './support/env';
 import { testPlan } from './support/plan';
 import { runRollout, type RunResult } from './support/runner';
-import { PLAN_SERVICES, type World } from './support/world';
-
-const TOKEN_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:grafana-token-AbCdEf';
-const TOKEN = 'glsa_statemachine';
-
-interface FakeGrafana {
-  datasourceMissing?: boolean;
-  /** Services whose panel queries answer empty frames. */
-  emptyFor?: string[];
-  readonly calls: string[];
-}
-
-const json = (body: unknown, status = 200) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-
-/** Grafana's answers for the calls the checkpoint makes (shapes: see lambdas/clients/grafana.ts). */
-function grafanaAnswer(world: World, grafana: FakeGrafana, url: URL, init?: RequestInit): Response {
-  const auth = new Headers(init?.headers).get('authorization');
-  if (auth !== `Bearer ${TOKEN}`) return json({ message: 'Unauthorized' }, 401);
-  grafana.calls.push(`${init?.method ?? 'GET'} ${url.pathname}`);
-  if (url.pathname.startsWith('/api/datasources/uid/loki')) {
-    if (grafana.datasourceMissing) return json({ message: 'Data source not found' }, 404);
-    return url.pathname.endsWith('/health')
-      ? json({ status: 'OK', message: 'Data source successfully connected.' })
-      : json({ id: 2, uid: 'loki', name: 'Loki', type: 'loki', url: 'http://loki:3100' });
-  }
-  if (url.pathname === '/api/dashboards/uid/temporal-services')
-    return json(temporalDashboard(PLAN_SERVICES.map((s) => s.name)));
-  if (url.pathname === '/api/ds/query') {
-    const { queries } = JSON.parse(String(init?.body)) as { queries: { refId: string; expr: string }[] };
-    const q = queries[0]!;
-    const marker = /\|= "(.*)"$/.exec(q.expr)?.[1];
-    if (marker) {
-      const lines = world.canaryLines.filter((l) => l.line.includes(marker));
-      const frame = {
-        schema: {
-          refId: q.refId,
-          fields: [{ name: 'labels' }, { name: 'Time' }, { name: 'Line' }, { name: 'tsNs' }],
-        },
-        data: {
-          values: [
-            lines.map((l) => l.labels),
-            lines.map((l) => Number(BigInt(l.ts) / 1_000_000n)),
-            lines.map((l) => l.line),
-            lines.map((l) => l.ts),
-          ],
-        },
-      };
-      return json({ results: { [q.refId]: { status: 200, frames: [frame] } } });
-    }
-    const empty = (grafana.emptyFor ?? []).some((s) => q.expr.includes(s));
-    const frame = {
-      schema: { refId: q.refId, fields: [{ name: 'Time' }, { name: 'Value' }] },
-      data: {
-        values: empty
-          ? [[], []]
-          : [
-              [1, 2],
-              [0.5, 0.7],
-            ],
-      },
-    };
-    return json({ results: { [q.refId]: { status: 200, frames: [frame] } } });
-  }
-  return json({ message: 'Not found' }, 404);
-}
-
-/** The world's fetch, with Grafana answered at grafana.temporal-dev.internal. */
-function withGrafana(world: World, grafana: FakeGrafana): void {
-  const fetchMock = globalThis.fetch as jest.Mock;
-  const base = fetchMock.getMockImplementation() as (u: string | URL, i?: RequestInit) => Promise<Response>;
-  fetchMock.mockImplementation(async (input: string | URL, init?: RequestInit) => {
-    const url = new URL(String(input));
-    return url.hostname.startsWith('grafana') ? grafanaAnswer(world, grafana, url, init) : base(input, init);
-  });
-}
+import { PLAN_SERVICES } from './support/world';
+import {
+  GRAFANA_TOKEN,
+  GRAFANA_TOKEN_ARN,
+  grafanaSection,
+  installFakeGrafana,
+  type FakeGrafana,
+} from './support/grafana';
 
 function grafanaPlan(scope: 'all' | 'service' = 'all') {
   return testPlan((plan) => {
-    plan.grafana = {
-      url: 'http://grafana.temporal-dev.internal:3000',
-      datasourceUid: 'loki',
-      tokenSecretArn: TOKEN_ARN,
-      prometheusDatasourceUid: 'amp',
-      dashboards: [{ uid: 'temporal-services', window: '5m' }],
-      deadline: '10s',
-    };
+    plan.grafana = grafanaSection();
     plan.rollback.scope = scope;
   });
 }
@@ -110,10 +34,10 @@ describe('rollout state machine: Grafana checkpoint', () => {
   beforeEach(() => {
     secrets = mockClient(SecretsManagerClient);
     secrets
-      .on(GetSecretValueCommand, { SecretId: TOKEN_ARN })
-      .resolves({ SecretString: JSON.stringify({ token: TOKEN }) });
+      .on(GetSecretValueCommand, { SecretId: GRAFANA_TOKEN_ARN })
+      .resolves({ SecretString: JSON.stringify({ token: GRAFANA_TOKEN }) });
     grafana = { calls: [] };
-    withGrafana(world(), grafana);
+    installFakeGrafana(world(), grafana);
   });
   afterEach(() => secrets.restore());
 

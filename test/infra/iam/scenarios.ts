@@ -9,6 +9,12 @@ import { installFakes } from '../../statemachine/support/fakes';
 import { testPlan } from '../../statemachine/support/plan';
 import { runRollout, type InvocationWrapper, type RunResult } from '../../statemachine/support/runner';
 import { LOKI_SERVICE, World } from '../../statemachine/support/world';
+import {
+  GRAFANA_TOKEN,
+  GRAFANA_TOKEN_ARN,
+  grafanaSection,
+  installFakeGrafana,
+} from '../../statemachine/support/grafana';
 import { AwsCallRecorder, type RecordedCall } from './recorder';
 
 /** The account and region the state machine tests' world lives in. */
@@ -17,10 +23,14 @@ export const LOCK_TABLE_NAME = 'alloy-rollout-lock';
 /** A partial ARN, as plans give it; Secrets Manager answers with the full one (random suffix). */
 const LOKI_SECRET = `arn:aws:secretsmanager:${WORLD.region}:${WORLD.account}:secret:alloy-rollout/loki`;
 
-/** The plan of every scenario (and of the synthesised stack): the example plan, Loki behind a credential. */
+/**
+ * The plan of every scenario (and of the synthesised stack): the example plan, Loki behind a
+ * credential, and the Grafana checkpoint with its token secret.
+ */
 export function scenarioPlan(): Record<string, unknown> {
   return testPlan((plan) => {
     plan.loki.authSecretArn = LOKI_SECRET;
+    plan.grafana = grafanaSection();
   });
 }
 
@@ -124,6 +134,9 @@ function installSecretsFake(): () => void {
   secrets
     .on(GetSecretValueCommand)
     .resolves({ ARN: arn, SecretString: '{"username":"loki","password":"pw"}' });
+  secrets
+    .on(GetSecretValueCommand, { SecretId: GRAFANA_TOKEN_ARN })
+    .resolves({ ARN: `${GRAFANA_TOKEN_ARN}-GhIjKl`, SecretString: JSON.stringify({ token: GRAFANA_TOKEN }) });
   secrets.on(DescribeSecretCommand).resolves({ ARN: arn });
   return () => secrets.restore();
 }
@@ -153,6 +166,7 @@ export async function recordScenarios(
     const world = new World();
     const uninstall = installFakes(world);
     const uninstallSecrets = installSecretsFake();
+    installFakeGrafana(world, { calls: [] });
     const recorder = new AwsCallRecorder();
     const wrap: InvocationWrapper = (lambda, invoke) => {
       invoked.add(lambda);
