@@ -28,6 +28,9 @@ import { formatDuration, parseDuration } from '../core/plan/duration';
  *                                              its retries (loki_write_dropped_entries_total grows)
  *   <service>:remote-write-rejected            AMP answers 400 to part of its sidecars' remote writes
  *                                              (prometheus_remote_storage_samples_failed_total grows)
+ *   <service>:reverted-by-iac                  when a verify execution starts, its family gets a new revision
+ *                                              with ADOT + awslogs (the baseline's containers, no
+ *                                              alloy-rollout tag or label) and the service is deployed on it
  *   loki:not-ready                             Loki's /ready answers 503
  *   loki:http-<status>x<N>                     Loki's query API answers <status> (429 or 5xx) N times
  *   loki:canary-dropped                        Loki's push API accepts the canary stream (204) but stores nothing
@@ -58,6 +61,7 @@ export type Fault =
   | { readonly kind: 'app-logs-missing'; readonly service: string }
   | { readonly kind: 'alloy-dropping'; readonly service: string }
   | { readonly kind: 'remote-write-rejected'; readonly service: string }
+  | { readonly kind: 'reverted-by-iac'; readonly service: string }
   | {
       readonly kind: 'drop-lines';
       readonly service: string;
@@ -104,6 +108,7 @@ export const FAULT_GRAMMAR = [
   '<service>:app-logs-missing',
   '<service>:alloy-dropping',
   '<service>:remote-write-rejected',
+  '<service>:reverted-by-iac',
   '<service>:drop-lines=<percent>%',
   'loki:not-ready',
   'loki:http-<429|5xx>x<N>',
@@ -131,6 +136,7 @@ const SERVICE_FAULTS = new Set([
   'app-logs-missing',
   'alloy-dropping',
   'remote-write-rejected',
+  'reverted-by-iac',
 ]);
 
 /**
@@ -185,6 +191,9 @@ export const FAULT_NOTES = [
   'and counts it in loki_write_dropped_entries_total; those lines never reach Loki',
   `remote-write-rejected: AMP answers 400 to ${REJECTED_SAMPLES_SHARE * 100}% of each Alloy task's samples;`,
   'prometheus_remote_storage_samples_failed_total counts them',
+  'reverted-by-iac: as a terraform apply of the original module would, when a',
+  'verify execution starts: a new ADOT + awslogs revision of the family (the',
+  "baseline's containers, no alloy-rollout tag or label), deployed (rehearse --mode verify)",
 ] as const;
 
 /** Onsets are timers on the sandbox clock; a day is far past any soak, and far from timer overflow. */
@@ -351,6 +360,8 @@ export function describeFault(f: Fault): string {
       return `${f.service}: app-logs-missing (only non-essential helper containers' lines reach Loki)`;
     case 'alloy-dropping':
       return `${f.service}: alloy-dropping (loki.write drops every ${ALLOY_DROPPING_EVERY}th entry and counts it)`;
+    case 'reverted-by-iac':
+      return `${f.service}: reverted-by-iac (when verify starts: a new ADOT + awslogs revision, registered and deployed outside alloy-rollout)`;
     case 'remote-write-rejected':
       return `${f.service}: remote-write-rejected (AMP answers 400 to ${REJECTED_SAMPLES_SHARE * 100}% of the samples Alloy writes)`;
     default:

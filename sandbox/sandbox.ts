@@ -15,6 +15,7 @@ import { EcsTwin, throttlingError } from './ecs/api';
 import { applyEnv, sandboxEnv } from './env';
 import { isCanaryStream, isSeriesCountQuery, SERIES_COUNT_UNREADABLE } from './fault-matchers';
 import { FaultInjector, type Fault } from './faults';
+import { revertByIac } from './reverted-by-iac';
 import { GRAFANA_DATASOURCES, GRAFANA_PREFIX, createGrafanaRoute } from './grafana/api';
 import { temporalDashboard } from './grafana/dashboards';
 import { createLokiHandler, LokiStore } from './loki';
@@ -216,6 +217,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // The handlers build SDK clients from the environment, as in Lambda: point them here.
     beforeInvoke: () => {
       restoreEnv ??= applyEnv(env0);
+    },
+    onExecutionStart: (input) => {
+      if ((input as { mode?: unknown }).mode !== 'verify') return;
+      for (const f of faults.list())
+        if (f.kind === 'reverted-by-iac') revertByIac(ecs, options.serviceAliases?.[f.service] ?? f.service);
     },
   });
 

@@ -52,6 +52,8 @@ export interface SfnTwinOptions {
   readonly lambda: (ref: string) => Promise<LambdaHandler | undefined>;
   /** Run before each Lambda invocation (the sandbox points the SDK clients at itself). */
   readonly beforeInvoke?: () => void;
+  /** Run when a top-level execution (not a child) starts, with its input: faults that act "when a run starts". */
+  readonly onExecutionStart?: (input: unknown) => void;
 }
 
 const NAME_RE = /^[A-Za-z0-9_-]{1,80}$/;
@@ -150,6 +152,8 @@ export class SfnTwin {
       done,
     };
     this.executions.set(arn, execution);
+    // Before the first state runs, so what the hook changes is what the execution finds.
+    if (!parent) this.o.onExecutionStart?.(JSON.parse(input) as unknown);
     void this.run(execution, parent).finally(resolveDone);
     return execution;
   }
