@@ -38,7 +38,8 @@ const GRANTED_NOT_CALLED: Readonly<Record<string, string>> = {
   'logs:PutLogEvents': OWN_LOGS,
   'ec2:CreateNetworkInterface': VPC_ENI,
   'ec2:DescribeNetworkInterfaces': VPC_ENI,
-  'ec2:DescribeSubnets': VPC_ENI,
+  // ec2:DescribeSubnets is in the VPC Lambdas' network-interface grant too, but it is called: the
+  // Loki step reads Loki's subnets for the S3 gateway-endpoint check.
   'ec2:DeleteNetworkInterface': VPC_ENI,
   'ec2:AssignPrivateIpAddresses': VPC_ENI,
   'ec2:UnassignPrivateIpAddresses': VPC_ENI,

@@ -22,6 +22,8 @@ const target: RolloutTarget = {
   ampWorkspaceId: 'ws-1234',
   lokiSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:loki',
   grafanaSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:grafana-token',
+  lokiBucketName: 'temporal-dev-loki-chunks',
+  lokiS3EndpointCheck: true,
 };
 const scope: PermissionScope = {
   arns: new ScopedArns('aws', 'eu-west-1', '123456789012'),
@@ -39,6 +41,32 @@ describe('PERMISSION_STATEMENTS', () => {
   it('has statements for every category the catalog uses', () => {
     const used = new Set(LAMBDAS.flatMap((spec) => spec.permissions));
     for (const category of used) expect(PERMISSION_STATEMENTS[category](scope).length).toBeGreaterThan(0);
+  });
+
+  it("lists only the plan's Loki bucket, and reads VPC routing with the EC2 Describe calls only", () => {
+    expect(json('loki-bucket-list')).toEqual([
+      {
+        Sid: 'ListLokiChunkBucket',
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: 'arn:aws:s3:::temporal-dev-loki-chunks',
+      },
+    ]);
+    expect(json('vpc-describe')).toEqual([
+      {
+        Sid: 'DescribeLokiVpcRouting',
+        Effect: 'Allow',
+        Action: ['ec2:DescribeSubnets', 'ec2:DescribeRouteTables', 'ec2:DescribeVpcEndpoints'],
+        Resource: '*',
+      },
+    ]);
+    // A plan that skips the checks (or states no bucket) gets neither statement.
+    const unchecked: RolloutTarget = { ...target };
+    delete (unchecked as { lokiBucketName?: string }).lokiBucketName;
+    delete (unchecked as { lokiS3EndpointCheck?: boolean }).lokiS3EndpointCheck;
+    const without: PermissionScope = { ...scope, target: unchecked };
+    expect(PERMISSION_STATEMENTS['loki-bucket-list'](without)).toEqual([]);
+    expect(PERMISSION_STATEMENTS['vpc-describe'](without)).toEqual([]);
   });
 
   it('reads only the Loki secret, with the wildcard Secrets Manager needs for a partial ARN', () => {
