@@ -14,6 +14,7 @@ const CLIENT_OF: Partial<Record<Permission, string>> = {
   'logs-groups': '@aws-sdk/client-cloudwatch-logs',
   'logs-read': '@aws-sdk/client-cloudwatch-logs',
   'loki-secret': '@aws-sdk/client-secrets-manager',
+  'grafana-secret': '@aws-sdk/client-secrets-manager',
   'role-simulate': '@aws-sdk/client-iam',
   'loki-secret-describe': '@aws-sdk/client-secrets-manager',
   'loki-bucket-list': '@aws-sdk/client-s3',
