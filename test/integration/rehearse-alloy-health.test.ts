@@ -6,7 +6,7 @@ jest.setTimeout(200_000);
 /** The test plan with history only: one service, so the fault's check decides the run. */
 function historyOnly(): string {
   return testPlan('service').replace(
-    /  - name: canary\n    services:\n      - name: worker\n        ecsService: temporal-dev-temporal-worker\n        mainContainers: \[temporal-worker\]\n/,
+    / {2}- name: canary\n {4}services:\n {6}- name: worker\n {8}ecsService: temporal-dev-temporal-worker\n {8}mainContainers: \[temporal-worker\]\n/,
     '',
   );
 }
