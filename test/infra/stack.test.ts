@@ -348,12 +348,13 @@ describe('Lambda permissions', () => {
     );
   });
 
-  it('grants no Secrets Manager access when the plan names no Loki secret', () => {
-    expect(
-      allStatements(json).some(({ statement }) =>
-        asList(statement.Action).some((a) => a.startsWith('secretsmanager:')),
-      ),
-    ).toBe(false);
+  it('grants no Loki secret access when the plan names none: only the Grafana token secret is read', () => {
+    const secrets = allStatements(json).filter(({ statement }) =>
+      asList(statement.Action).some((a) => a.startsWith('secretsmanager:')),
+    );
+    expect(secrets.map(({ statement }) => statement.Sid)).toEqual(['ReadGrafanaTokenSecret']);
+    expect(asList(secrets[0]!.statement.Action)).toEqual(['secretsmanager:GetSecretValue']);
+    expect(JSON.stringify(secrets[0]!.statement.Resource)).toContain('secret:temporal-dev/grafana-token');
   });
 });
 
