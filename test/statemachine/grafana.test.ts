@@ -114,8 +114,20 @@ describe('rollout state machine: Grafana checkpoint', () => {
 
   it('with scope service only the services whose queries came back empty go back', async () => {
     grafana.emptyFor = ['history'];
+    // One panel per service, so an empty answer names its service alone.
+    grafana.dashboard = {
+      dashboard: {
+        uid: 'temporal-services',
+        title: 'Per service',
+        panels: ['worker', 'history'].map((name, i) => ({
+          id: i + 1,
+          title: name,
+          datasource: { type: 'prometheus', uid: 'amp' },
+          targets: [{ refId: 'A', expr: `sum(rate(service_requests{service_name="${name}"}[5m]))` }],
+        })),
+      },
+    };
     const plan = grafanaPlan('service');
-    // One query per service, so an empty answer names its service alone.
     const run = await runRollout({ mode: 'migrate', plan, services: ['worker', 'history'] });
     expect(run.report?.status).toBe('ROLLED_BACK');
     const w = world();

@@ -11,6 +11,8 @@ export interface FakeGrafana {
   datasourceMissing?: boolean;
   /** Panel queries whose expression contains one of these answer frames without values. */
   emptyFor?: string[];
+  /** The temporal-services dashboard to serve; default: the sandbox's, over every plan service. */
+  dashboard?: Record<string, unknown>;
   readonly calls: string[];
 }
 
@@ -45,7 +47,7 @@ function answer(world: World, grafana: FakeGrafana, url: URL, init?: RequestInit
       : json({ id: 2, uid: 'loki', name: 'Loki', type: 'loki', url: 'http://loki:3100' });
   }
   if (url.pathname === '/api/dashboards/uid/temporal-services')
-    return json(temporalDashboard(PLAN_SERVICES.map((s) => s.name)));
+    return json(grafana.dashboard ?? temporalDashboard(PLAN_SERVICES.map((s) => s.name)));
   if (url.pathname === '/api/ds/query') {
     const { queries } = JSON.parse(String(init?.body)) as { queries: { refId: string; expr: string }[] };
     const q = queries[0]!;
