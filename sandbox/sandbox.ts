@@ -90,6 +90,8 @@ export interface SandboxOptions {
   readonly describeAlloy?: (config: string) => AlloyShipping;
   /** Services the seeded Grafana dashboard (`temporal-services`) selects; default none. */
   readonly grafanaDashboardServices?: readonly string[];
+  /** Called as a top-level execution starts (after the faults that act then), with its input. */
+  readonly onExecutionStart?: (input: unknown) => void;
 }
 
 /** The Grafana twin: where it answers and the secret holding its service-account token. */
@@ -219,9 +221,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       restoreEnv ??= applyEnv(env0);
     },
     onExecutionStart: (input) => {
-      if ((input as { mode?: unknown }).mode !== 'verify') return;
-      for (const f of faults.list())
-        if (f.kind === 'reverted-by-iac') revertByIac(ecs, options.serviceAliases?.[f.service] ?? f.service);
+      // reverted-by-iac acts as a verify run starts: the migration before it ran undisturbed.
+      if ((input as { mode?: unknown }).mode === 'verify')
+        for (const f of faults.list())
+          if (f.kind === 'reverted-by-iac')
+            revertByIac(ecs, options.serviceAliases?.[f.service] ?? f.service);
+      options.onExecutionStart?.(input);
     },
   });
 

@@ -6,7 +6,7 @@ import { rehearse } from '../../sandbox/rehearse/rehearse';
 import { checkWritable } from '../writable-paths';
 import { EXIT_CODES, type CliCommand } from './types';
 
-const HELP = `Usage: alloy-rollout rehearse [--plan FILE] [--task-definitions DIR] [--fault SPEC]... [--report FILE] [--clock-speed X]
+const HELP = `Usage: alloy-rollout rehearse [--plan FILE] [--task-definitions DIR] [--mode migrate|verify] [--fault SPEC]... [--report FILE] [--clock-speed X]
 
 Rehearses a rollout on this machine, without AWS: starts the sandbox (local twins of ECS, Step
 Functions, CloudWatch Logs, SSM, DynamoDB, Secrets Manager, a Loki API and a real Prometheus as
@@ -20,6 +20,8 @@ Options:
   --plan FILE              the plan (default: examples/plan.yaml)
   --task-definitions DIR   baseline task definitions, <service>.json per plan service
                            (default: examples/task-definitions)
+  --mode MODE              migrate (default): the rollout; verify: the rollout, then the scheduled
+                           read-only audit (mode verify) of the same plan, whose report is written
   --fault SPEC             inject a fault; repeat for several:
                              ${FAULT_GRAMMAR.join('\n                             ')}
                            ${FAULT_NOTES.join('\n                           ')}
@@ -29,7 +31,8 @@ Options:
   --clock-speed X          simulated seconds per real second (default: 60)
   --help                   show this help
 
-Exit codes: 0 the rollout succeeded, 1 it ended rolled back (or failed, or was refused),
+Exit codes: 0 the rollout (and with --mode verify, the audit) succeeded, 1 it ended rolled back
+(or failed, or was refused, or the audit failed),
 2 bad input (plan, task definitions, fault specs, options).`;
 
 export function parseClockSpeed(text: string | undefined, fallback: number): number {
@@ -51,6 +54,7 @@ export const command: CliCommand = {
       fault?: string[];
       report?: string;
       'clock-speed'?: string;
+      mode?: string;
     };
     try {
       values = parseArgs({
@@ -61,6 +65,7 @@ export const command: CliCommand = {
           fault: { type: 'string', multiple: true },
           report: { type: 'string' },
           'clock-speed': { type: 'string' },
+          mode: { type: 'string' },
         },
         strict: true,
         allowPositionals: false,
@@ -70,6 +75,11 @@ export const command: CliCommand = {
         `${(error as Error).message.replace(/\. To specify a positional argument.*$/s, '')} (see: alloy-rollout rehearse --help)`,
       );
     }
+    const mode = values.mode ?? 'migrate';
+    if (mode !== 'migrate' && mode !== 'verify')
+      throw new InputInvalidError(
+        `--mode: expected "migrate" or "verify", got "${mode}" (see: alloy-rollout rehearse --help)`,
+      );
     const faults = parseFaults(values.fault ?? []);
     const clockSpeed = parseClockSpeed(values['clock-speed'], 60);
     const reportOption = values.report ?? path.join('.rehearsal', 'report.json');
@@ -90,6 +100,7 @@ export const command: CliCommand = {
       ),
       faults,
       clockSpeed,
+      mode,
       reportFile,
       workDir: path.resolve(io.cwd, '.rehearsal'),
       write: io.stdout,

@@ -36,6 +36,11 @@ export class SsmTwin {
     return this.params.get(path) ?? this.params.get(path.slice(1));
   }
 
+  /** Every parameter, e.g. to prove a read-only run wrote none. */
+  list(): SsmParameter[] {
+    return [...this.params.values()];
+  }
+
   put(input: {
     name: string;
     value: string;

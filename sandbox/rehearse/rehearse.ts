@@ -21,6 +21,7 @@ import {
   type RehearsalInputs,
 } from './inputs';
 import { observe, type Observation } from './observe';
+import { digestChanges, stateDigest, type StateDigest } from './read-only-proof';
 
 export interface RehearseOptions {
   readonly planFile: string;
@@ -38,6 +39,19 @@ export interface RehearseOptions {
   readonly signal?: AbortSignal;
   /** How long to follow the rollout before giving up, in real minutes. */
   readonly timeoutMinutes?: number;
+  /**
+   * `migrate` (default): the rollout. `verify`: the rollout, then, once it succeeded, a verify run
+   * of the same plan (the scheduled audit), whose report is the rehearsal's; faults that act when
+   * a verify run starts (reverted-by-iac) act then.
+   */
+  readonly mode?: 'migrate' | 'verify';
+}
+
+/** In `--mode verify`: the migration before the audit, and what the audit changed (it must be nothing). */
+export interface VerifyRehearsal {
+  readonly migrate: { readonly status: ActionResult['status']; readonly executionArn: string };
+  /** From the verify execution's start (after the faults that act then) to its end; empty when read-only. */
+  readonly changesDuringVerify: readonly string[];
 }
 
 /** The report, extended with what the rehearsal observed and how it ran. */
@@ -47,6 +61,7 @@ export interface RehearsalReport extends Report {
     readonly clockSpeed: number;
     readonly actionStatus: ActionResult['status'];
     readonly observed: Observation;
+    readonly verify?: VerifyRehearsal;
   };
 }
 
@@ -76,7 +91,12 @@ async function rehearseIn(
   const aliases = Object.fromEntries(orderedServices(plan).map((s) => [s.name, s.ecsService]));
   const write = options.write;
   write(`Starting the sandbox (clock x${options.clockSpeed}) with Prometheus as AMP...\n`);
-  const sandbox = await startSandbox({
+  // The state a verify execution starts from (after the faults that act then), to prove it read-only.
+  let verifyStart: StateDigest | undefined;
+  const sandbox: Awaited<ReturnType<typeof startSandbox>> = await startSandbox({
+    onExecutionStart: (input) => {
+      if ((input as { mode?: unknown }).mode === 'verify') verifyStart = stateDigest(sandbox);
+    },
     port: 0,
     clockSpeed: options.clockSpeed,
     faults: options.faults,
@@ -112,7 +132,7 @@ async function rehearseIn(
     const ampQueryUrl = sandbox.ampQueryUrl ?? sandbox.url;
     const document = sandboxPlanDocument(inputs.document, sandbox.url, ampQueryUrl, sandbox.grafana);
     const io = consoleActionIo(write);
-    const actionInputs: ActionInputs = {
+    const migrateInputs: ActionInputs = {
       mode: 'migrate',
       stateMachineArn,
       region: plan.region,
@@ -133,16 +153,35 @@ async function rehearseIn(
     // are simulated time too. Its sleeps are plain timers rather than the clock's, which end at once
     // when the sandbox stops (Ctrl-C) and would turn the follower into a busy loop.
     const clock = sandbox.clock;
-    const result = await runRollout(actionInputs, {
-      sfn,
-      io,
-      now: () => clock.now(),
-      sleep: (ms) => new Promise((r) => setTimeout(r, Math.max(5, clock.realMs(ms)))),
-    });
+    const run = (inputs: ActionInputs) =>
+      runRollout(inputs, {
+        sfn,
+        io,
+        now: () => clock.now(),
+        sleep: (ms) => new Promise((r) => setTimeout(r, Math.max(5, clock.realMs(ms)))),
+      });
+    const migrated = await run(migrateInputs);
+    let result = migrated;
+    let verify: VerifyRehearsal | undefined;
+    if (options.mode === 'verify' && migrated.status === 'SUCCEEDED') {
+      write('\nMigration done; now the scheduled audit: mode verify on the same plan...\n\n');
+      // Its own run id, as the scheduled workflow's run would have.
+      result = await run({
+        ...migrateInputs,
+        mode: 'verify',
+        github: { ...migrateInputs.github, runId: `${migrateInputs.github.runId}-verify` },
+      });
+      verify = {
+        migrate: { status: migrated.status, executionArn: migrated.executionArn },
+        changesDuringVerify: verifyStart
+          ? digestChanges(verifyStart, stateDigest(sandbox))
+          : ['the verify execution never started'],
+      };
+    }
 
     write('\nObserving the cluster...\n');
     const observed = await observe(sandbox, plan, result.executionArn);
-    const report = buildReport(plan, result, observed, options);
+    const report = buildReport(plan, result, observed, options, verify);
     await mkdir(path.dirname(options.reportFile), { recursive: true });
     await writeFile(options.reportFile, `${JSON.stringify(report, null, 2)}\n`);
     // The job summary the Action would have written, beside the report, to read or paste as is.
@@ -172,6 +211,7 @@ export function buildReport(
   result: ActionResult,
   observed: Observation,
   options: Pick<RehearseOptions, 'faults' | 'clockSpeed'>,
+  verify?: VerifyRehearsal,
 ): RehearsalReport {
   const base: Report = result.report ?? {
     status: statusOf(result),
@@ -215,6 +255,7 @@ export function buildReport(
       clockSpeed: options.clockSpeed,
       actionStatus: result.status,
       observed,
+      ...(verify ? { verify } : {}),
     },
   };
 }
@@ -237,5 +278,10 @@ function renderObservation(report: RehearsalReport): string {
   const cause = report.cause
     ? `\nCause: ${report.cause.service ? `${report.cause.service} / ` : ''}${report.cause.check}: ${report.cause.message}\n`
     : '';
-  return `\nRollout ${report.status} (lock ${report.lockReleased ? 'released' : 'NOT released'})${cause}\n${[fmt(head), ...rows.map(fmt)].join('\n')}\n\n`;
+  const changes = report.rehearsal.verify?.changesDuringVerify;
+  const title =
+    report.mode === 'verify'
+      ? `Verify ${report.status} (read-only, no lock; ${changes && changes.length > 0 ? `CHANGED during verify: ${changes.join('; ')}` : 'nothing changed during verify'})`
+      : `Rollout ${report.status} (lock ${report.lockReleased ? 'released' : 'NOT released'})`;
+  return `\n${title}${cause}\n${[fmt(head), ...rows.map(fmt)].join('\n')}\n\n`;
 }

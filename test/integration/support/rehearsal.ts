@@ -68,7 +68,13 @@ export interface Rehearsal extends RehearsalResult {
  */
 export async function runRehearsal(
   faults: string[],
-  options: { scope?: 'all' | 'service'; clockSpeed?: number; workDir?: string; planText?: string } = {},
+  options: {
+    scope?: 'all' | 'service';
+    clockSpeed?: number;
+    workDir?: string;
+    planText?: string;
+    mode?: 'migrate' | 'verify';
+  } = {},
 ): Promise<Rehearsal> {
   const dir = options.workDir ?? mkdtempSync(path.join(tmpdir(), 'rehearsal-'));
   let output = '';
@@ -80,6 +86,7 @@ export async function runRehearsal(
       taskDefinitionsDir: path.join(ROOT, 'examples', 'task-definitions'),
       faults: parseFaults(faults),
       clockSpeed: options.clockSpeed ?? REHEARSAL_TEST_SPEED,
+      ...(options.mode ? { mode: options.mode } : {}),
       reportFile: path.join(dir, 'report.json'),
       workDir: dir,
       write: (text) => {
