@@ -21,11 +21,14 @@ describe('alloy-rollout rehearse: a failed rollback deployment is deployed again
       ['logs', 'failed'],
       // Answered at the same polls as logs (every check, every poll), so it is in the record too.
       ['metrics', 'passed'],
+      ['alloy-health', 'passed'],
       ['rollback-deployment-attempt-1', 'failed'],
       ['rollback-deployment-attempt-2', 'passed'],
       ['cloudwatch', 'passed'],
     ]);
-    expect(worker.checks[3]?.message).toMatch(/^attempt 1 of 3: deployment failed/);
+    expect(worker.checks.find((c) => c.name === 'rollback-deployment-attempt-1')?.message).toMatch(
+      /^attempt 1 of 3: deployment failed/,
+    );
     expect(worker.outcome).toBe('rolled-back');
     // What the user sees as it happens: the failed attempt, then the retry.
     expect(r.output).toMatch(/rollback: attempt 1 of 3: deployment failed.* again \(attempt 2,/);

@@ -33,6 +33,7 @@ describe('rollout state machine: happy path', () => {
         ['deployment', 'passed'],
         ['logs', 'passed'],
         ['metrics', 'passed'],
+        ['alloy-health', 'passed'],
         ['no-error-burst', 'passed'],
       ]);
       expect(s.taskDefinitionAfter).not.toBe(s.taskDefinitionBefore);

@@ -39,12 +39,13 @@ describe('rollout state machine: a failed rollback deployment is deployed again 
       ['deployment', 'passed'],
       ['logs', 'failed'],
       ['metrics', 'passed'],
+      ['alloy-health', 'passed'],
       ['no-error-burst', 'passed'],
       ['rollback-deployment-attempt-1', 'failed'],
       ['rollback-deployment-attempt-2', 'passed'],
       ['cloudwatch', 'passed'],
     ]);
-    expect(worker.checks[4]?.message).toMatch(
+    expect(worker.checks.find((c) => c.name === 'rollback-deployment-attempt-1')?.message).toMatch(
       /^attempt 1 of 3: deployment failed: ECS deployment circuit breaker/,
     );
     expect(worker).toMatchObject({
@@ -79,6 +80,7 @@ describe('rollout state machine: a failed rollback deployment is deployed again 
       ['deployment', 'passed'],
       ['logs', 'failed'],
       ['metrics', 'passed'],
+      ['alloy-health', 'passed'],
       ['no-error-burst', 'passed'],
       ['rollback-deployment-attempt-1', 'failed'],
       ['rollback-deployment-attempt-2', 'failed'],
@@ -107,6 +109,7 @@ describe('rollout state machine: a failed rollback deployment is deployed again 
       ['deployment', 'passed'],
       ['logs', 'passed'],
       ['metrics', 'passed'],
+      ['alloy-health', 'passed'],
       ['no-error-burst', 'passed'],
       ['rollback-deployment-attempt-1', 'failed'],
       ['rollback-deployment-attempt-2', 'passed'],
@@ -130,6 +133,7 @@ describe('rollout state machine: a failed rollback deployment is deployed again 
       'deployment',
       'logs',
       'metrics',
+      'alloy-health',
       'no-error-burst',
       'rollback-deployment-attempt-1',
       'rollback-deployment-attempt-2',

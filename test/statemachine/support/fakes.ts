@@ -331,6 +331,8 @@ function fakeHttp(world: World, url: URL, init?: RequestInit): Response {
     }
     if (query.startsWith('up')) return vector(stampedAt(at, world.ampUp(serviceOf(query))));
     if (query.startsWith('count(')) return vector(stampedAt(at, world.ampSeriesCount(serviceOf(query))));
+    // alloy-health: Alloy's own metrics (core/queries alloySelfMetrics).
+    if (query.startsWith('{__name__=~')) return vector(stampedAt(at, world.ampAlloySelf(serviceOf(query))));
     return vector(stampedAt(at, [{ metric: {}, value: [world.nowMs / 1000, '1'] }]));
   }
   return new Response('unexpected host', { status: 599 });

@@ -505,6 +505,34 @@ export class World {
     });
   }
 
+  /**
+   * Alloy's own metrics of the service's Alloy tasks, healthy: entries and samples sent, nothing
+   * dropped or failed, every component healthy, the process started with its task. Absent, as the
+   * application's series, under the metrics-missing fault (its remote write reaches nothing).
+   */
+  ampAlloySelf(planName: string) {
+    if (this.faults.metricsMissing?.includes(planName)) return [];
+    return this.alloyTasksOf(planName).flatMap((t) => {
+      const series = {
+        service_name: planName,
+        job: 'integrations/self',
+        task_id: t.taskArn.split('/').pop()!,
+      };
+      const sample = (name: string, value: number, labels: Record<string, string> = {}) => ({
+        metric: { __name__: name, ...series, ...labels },
+        value: [this.nowMs / 1000, String(value)],
+      });
+      return [
+        sample('loki_write_sent_entries_total', 100),
+        sample('loki_write_dropped_entries_total', 0, { reason: 'ingester_error' }),
+        sample('prometheus_remote_storage_samples_total', 400),
+        sample('prometheus_remote_storage_samples_failed_total', 0),
+        sample('alloy_component_controller_running_components', 11, { health_type: 'healthy' }),
+        sample('process_start_time_seconds', t.startedAt.getTime() / 1000),
+      ];
+    });
+  }
+
   ampSeriesCount(planName: string) {
     const s = [...this.services.values()].find((x) => x.planName === planName);
     if (!s) return [];
