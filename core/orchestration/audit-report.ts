@@ -42,12 +42,19 @@ export function assembleVerifyReport(
     cause = describeCaught(facts.refusal).cause;
     end = { error: EXECUTION_FAILURES.Refused, cause: causeText(cause) };
   } else {
+    // The dashboards check ran after the audit: its failure reaches Finalize as a failed check.
+    const dashboards = facts.grafana?.checks?.find(
+      (c) => c.name === 'grafana-dashboards' && c.verdict === 'failed',
+    );
     if (facts.failure) cause = describeCaught(facts.failure).cause;
     else if (facts.loki?.verdict === 'failed' && facts.loki.cause) cause = facts.loki.cause;
+    else if (facts.grafana?.verdict === 'failed' && facts.grafana.cause) cause = facts.grafana.cause;
     else if (audit?.verdict === 'failed')
       cause = audit.cause ?? { check: 'verify', message: 'the audit failed without a cause' };
     else if (audit?.verdict !== 'passed' && facts.work.length > 0)
       cause = { check: 'verify', message: 'the audit did not finish: no verdict for the migrated services' };
+    else if (dashboards)
+      cause = { check: dashboards.name, message: dashboards.message, evidence: dashboards.evidence };
     if (cause) end = { error: EXECUTION_FAILURES.VerifyFailed, cause: causeText(cause) };
   }
   const report: Report = {
@@ -58,6 +65,9 @@ export function assembleVerifyReport(
     lockReleased: facts.lockReleased,
     ...(cause ? { cause } : {}),
     ...(facts.loki?.checks ? { loki: { checks: [...facts.loki.checks] } } : {}),
+    ...(facts.grafana?.checks && facts.grafana.checks.length > 0
+      ? { grafana: { checks: [...facts.grafana.checks] } }
+      : {}),
     services: [...services.values()],
     ...(facts.startedAt ? { startedAt: facts.startedAt } : {}),
     finishedAt: facts.finishedAt,

@@ -188,6 +188,31 @@ describe('assembleReport in verify mode', () => {
     expect(cut.report.cause?.message).toMatch(/did not finish/);
   });
 
+  it('fails on the dashboards check that ran after a passed audit, and reports the Grafana checks', () => {
+    const step = advanceAudit(
+      undefined,
+      [measured('history', check('drift', 'passed'))],
+      { nowMs: T0, serviceNames: ['history'] },
+      TIMING,
+    );
+    const dashboards = {
+      name: 'grafana-dashboards',
+      verdict: 'failed' as const,
+      message: 'dashboard temporal-services panel 2 returned no data for history',
+      evidence: { query: 'sum(rate(x[5m]))', values: [], threshold: 'data' },
+      durationMs: 0,
+    };
+    const { report, end } = assembleReport({
+      ...facts,
+      audit: { verdict: step.verdict, state: step.state },
+      grafana: { verdict: 'passed', checks: [dashboards] },
+    });
+    expect(end?.error).toBe('VerifyFailed');
+    expect(report.cause).toMatchObject({ check: 'grafana-dashboards', message: dashboards.message });
+    expect(report.grafana?.checks).toEqual([dashboards]);
+    expect(report.services[0]?.outcome).toBe('verified');
+  });
+
   it('names a refusal RolloutRefused, like the other modes', () => {
     const { end } = assembleReport({
       ...facts,
