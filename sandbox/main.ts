@@ -64,6 +64,7 @@ async function serve(
           region: inputs.plan.region,
           ampWorkspaceId: inputs.plan.amp.workspaceId,
           serviceAliases: Object.fromEntries(orderedServices(inputs.plan).map((s) => [s.name, s.ecsService])),
+          grafanaDashboardServices: orderedServices(inputs.plan).map((s) => s.name),
         }
       : {}),
     ...(prometheusParent !== undefined
@@ -81,6 +82,9 @@ async function serve(
         `AMP query URL: ${sandbox.ampQueryUrl ?? ''} (in front of Prometheus at ${sandbox.metricsBackend.url})\n`,
       );
     w(`Loki API: ${sandbox.url}/loki/api/v1/ (ready: ${sandbox.url}/ready)\n`);
+    w(
+      `Grafana API: ${sandbox.grafana.url}/api/ (token in secret ${sandbox.grafana.tokenSecretArn}; datasources ${sandbox.grafana.lokiDatasourceUid} (Loki) and ${sandbox.grafana.prometheusDatasourceUid} (AMP), dashboard ${sandbox.grafana.dashboardUid})\n`,
+    );
     w('Environment for the AWS SDK and CLI:\n');
     for (const [k, v] of Object.entries(sandbox.env)) w(`  export ${k}=${v}\n`);
     if (inputs) {
@@ -92,6 +96,10 @@ async function serve(
       w(
         `In plans run here, set loki.url to ${sandbox.url} and amp.queryUrl to ${sandbox.ampQueryUrl ?? '(no Prometheus)'}\n`,
       );
+      if (inputs.plan.grafana)
+        w(
+          `and in the grafana section url to ${sandbox.grafana.url}, tokenSecretArn to ${sandbox.grafana.tokenSecretArn}, datasourceUid to ${sandbox.grafana.lokiDatasourceUid}, prometheusDatasourceUid to ${sandbox.grafana.prometheusDatasourceUid}\n`,
+        );
     }
     w('Ready. Stop with Ctrl-C.\n');
     await until;

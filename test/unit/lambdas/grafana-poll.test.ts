@@ -1,6 +1,6 @@
 import { parsePlanOrThrow } from '../../../core/plan/parse';
 import type { GrafanaClient, GrafanaResponse } from '../../../lambdas/clients/grafana';
-import { pollGrafanaCheckpoint } from '../../../lambdas/grafana-checkpoint';
+import { grafanaStateSchema, pollGrafanaCheckpoint } from '../../../lambdas/grafana-checkpoint';
 import { pollGrafanaDashboards } from '../../../lambdas/grafana-dashboards';
 import { minimalPlan } from '../core/plan/minimal-plan';
 
@@ -52,7 +52,14 @@ describe('Grafana checkpoint polls', () => {
     });
     expect(first).toMatchObject({ verdict: 'pending', stage: 'datasource', checks: [] });
     t += 31_000;
-    const last = await pollGrafanaCheckpoint({ plan, prior: first, canary: undefined, client, now: () => t });
+    const last = await pollGrafanaCheckpoint({
+      plan,
+      // As the handler reads it back from the state document.
+      prior: grafanaStateSchema.parse(JSON.parse(JSON.stringify(first))),
+      canary: undefined,
+      client,
+      now: () => t,
+    });
     expect(last.verdict).toBe('failed');
     expect(last.cause).toMatchObject({ check: 'grafana-datasource' });
     expect(last.cause).not.toHaveProperty('service');
