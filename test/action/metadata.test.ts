@@ -50,15 +50,18 @@ describe('action.yml', () => {
 });
 
 describe('example workflows', () => {
-  it('are the three triggers', () => {
+  it('are the three triggers and the scheduled audit', () => {
     expect(workflows.map(([file]) => file).sort()).toEqual([
       'migrate.yml',
       'phased-on-merge.yml',
       'rollback.yml',
+      'verify.yml',
     ]);
   });
 
-  it.each(workflows)(
+  const rollouts = workflows.filter(([file]) => file !== 'verify.yml');
+
+  it.each(rollouts)(
     '%s asks for the least permissions, one concurrency group per cluster, and OIDC credentials',
     (_file, workflow) => {
       expect(workflow.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
@@ -86,6 +89,22 @@ describe('example workflows', () => {
     const step = workflow?.jobs['rollout']?.steps.find((s) => s.uses?.includes('/alloy-rollout@'));
     expect(workflow?.on).toEqual({ push: { branches: ['main'], paths: ['rollout.yaml'] } });
     expect(step?.with).toMatchObject({ mode: 'migrate', phase: 'enabled' });
+  });
+
+  it('verify runs read-only on a schedule and by hand, in its own concurrency group with least permissions', () => {
+    const workflow = workflows.find(([f]) => f === 'verify.yml')?.[1] as Workflow & {
+      on: { schedule?: { cron: string }[]; workflow_dispatch?: unknown };
+    };
+    expect(workflow.on.schedule?.[0]?.cron).toMatch(/^\S+ \* \* \* \*$/);
+    expect(workflow.on).toHaveProperty('workflow_dispatch');
+    expect(workflow.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    // Never in the rollouts' group: it neither waits for nor cancels a migration or a rollback.
+    expect(workflow.concurrency).toEqual({
+      group: 'alloy-rollout-verify-temporal-dev',
+      'cancel-in-progress': false,
+    });
+    const step = workflow.jobs['verify']?.steps.find((s) => s.uses?.includes('/alloy-rollout@'));
+    expect(step?.with).toMatchObject({ mode: 'verify' });
   });
 
   it('rollback checks a typed confirmation before any credentials are fetched, without pasting input into the script', () => {
