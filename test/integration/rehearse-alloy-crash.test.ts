@@ -23,4 +23,16 @@ describe('alloy-rollout rehearse: the Alloy sidecar crashes after the migration'
     const worker = r.report.rehearsal.observed.services.find((s) => s.name === 'worker');
     expect(worker?.alloyTasks.every((t) => t.sidecarExits === 0)).toBe(true);
   });
+
+  it('history:alloy-crash-after=20s: a sidecar that dies too early for the silence rule is caught by alloy-health', async () => {
+    // 20 s after its task started each sidecar exits for good (sooner than restartAttemptPeriod):
+    // too few lines for the logs check's silence rule, but DescribeTasks shows it STOPPED.
+    const r = await runRehearsal(['history:alloy-crash-after=20s']);
+    expect({ exitCode: r.exitCode, status: r.report.status }).toEqual({ exitCode: 1, status: 'ROLLED_BACK' });
+    expect(r.report.cause).toMatchObject({ service: 'history', check: 'alloy-health' });
+    expect(r.report.cause?.message).toMatch(
+      /the Alloy sidecar stopped while its task runs \(ECS DescribeTasks\): [0-9a-f]+ \(exit code 1/,
+    );
+    for (const name of ['worker', 'history']) expectBackOnAdot(r, name);
+  });
 });
