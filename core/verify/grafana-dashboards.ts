@@ -210,8 +210,12 @@ export function assessDashboards(input: {
   });
   const empty = judged.filter((j) => !j.ok);
   const failingServices = [...new Set(empty.flatMap((j) => j.services))];
+  // Dashboards may have different windows: the evidence spans them all (each query keeps its own).
+  const starts = input.results.map((r) => r.window.start).sort();
+  const ends = input.results.map((r) => r.window.end).sort();
   const evidence = {
     query: `POST /api/ds/query per panel query selecting ${input.services.join(', ') || '(no service)'}`,
+    ...(starts.length > 0 ? { window: { start: starts[0]!, end: ends[ends.length - 1]! } } : {}),
     values: {
       queries: capList(judged.map(({ ok: _ok, ...rest }) => rest)).items,
       withoutData: capList(empty.map((e) => `${e.dashboard} / ${e.panel} / ${e.refId}: ${e.query}`)).items,

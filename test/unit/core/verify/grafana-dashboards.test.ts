@@ -122,6 +122,7 @@ describe('grafana-dashboards', () => {
       ),
     ]);
     expect(a.verdict).toBe('passed');
+    expect(a.evidence.window).toEqual({ start: '2026-12-03T10:00:00.000Z', end: '2026-12-03T10:15:00.000Z' });
     expect((a.evidence.values as { queries: unknown[] }).queries).toEqual([
       expect.objectContaining({
         dashboard: 'd',
