@@ -84,6 +84,20 @@ export const appConfigSchema = z
         desiredCount: z.number().int().optional(),
         retentionDays: z.number().int().optional(),
         image: z.string().optional(),
+        /** The VPC's existing S3 gateway endpoint; without it one is created on routeTableIds. */
+        s3GatewayEndpointId: z
+          .string()
+          .regex(/^vpce-[0-9a-f]{8,17}$/, 'expected a VPC endpoint id such as "vpce-0123456789abcdef0"')
+          .optional(),
+        /** The route tables of network.subnetIds, in the same order (one id: shared by all). */
+        routeTableIds: z
+          .array(
+            z
+              .string()
+              .regex(/^rtb-[0-9a-f]{8,17}$/, 'expected a route table id such as "rtb-0123456789abcdef0"'),
+          )
+          .min(1)
+          .optional(),
       })
       .strict()
       .optional(),

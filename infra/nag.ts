@@ -6,6 +6,7 @@ import type { IConstruct } from 'constructs';
 export const NAG_RULES = {
   wildcard: 'AwsSolutions-IAM5',
   s3AccessLogs: 'AwsSolutions-S1',
+  managedPolicy: 'AwsSolutions-IAM4',
 } as const;
 
 /**

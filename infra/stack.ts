@@ -1,5 +1,5 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import { SecurityGroup, Subnet, Vpc } from 'aws-cdk-lib/aws-ec2';
+import { GatewayVpcEndpoint, SecurityGroup, Subnet, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Cluster } from 'aws-cdk-lib/aws-ecs';
 import { PrivateDnsNamespace } from 'aws-cdk-lib/aws-servicediscovery';
 import type { Construct } from 'constructs';
@@ -27,11 +27,16 @@ export interface StackLokiProps extends Omit<
   | 'grafanaSecurityGroup'
   | 'additionalClientSecurityGroups'
   | 'dnsNamespace'
+  | 's3GatewayEndpoint'
 > {
   readonly ecsInstanceSecurityGroupId: string;
   readonly grafanaSecurityGroupId?: string;
   /** A Cloud Map private DNS namespace to also publish `loki.<name>` in. */
   readonly dnsNamespace?: { readonly name: string; readonly id: string; readonly arn: string };
+  /** The VPC's existing S3 gateway endpoint; without it, one is created on `routeTableIds`. */
+  readonly s3GatewayEndpointId?: string;
+  /** The route tables of the network's subnets, in their order (one id: shared by all). */
+  readonly routeTableIds?: readonly string[];
 }
 
 export interface AlloyRolloutStackProps extends StackProps {
@@ -64,7 +69,25 @@ export class AlloyRolloutStack extends Stack {
 
     let lokiRoles: { task: string[]; execution: string[] } = { task: [], execution: [] };
     if (props.loki) {
-      const { ecsInstanceSecurityGroupId, grafanaSecurityGroupId, dnsNamespace, ...lokiProps } = props.loki;
+      const {
+        ecsInstanceSecurityGroupId,
+        grafanaSecurityGroupId,
+        dnsNamespace,
+        s3GatewayEndpointId,
+        routeTableIds,
+        ...lokiProps
+      } = props.loki;
+      // Loki's subnets with their route tables, where the S3 gateway endpoint adds its route.
+      const lokiSubnets = routeTableIds
+        ? {
+            subnets: network.subnetIds.map((subnetId, i) =>
+              Subnet.fromSubnetAttributes(this, `LokiSubnet${i}`, {
+                subnetId,
+                routeTableId: routeTableIds[i] ?? (routeTableIds[0] as string),
+              }),
+            ),
+          }
+        : subnets;
       const plan = props.orchestrator.plan;
       const clusterName = plan?.cluster ?? props.orchestrator.target?.clusterName;
       if (!clusterName)
@@ -76,7 +99,16 @@ export class AlloyRolloutStack extends Stack {
         ...lokiProps,
         cluster: Cluster.fromClusterAttributes(this, 'Cluster', { clusterName, vpc, securityGroups: [] }),
         vpc,
-        subnets,
+        subnets: lokiSubnets,
+        ...(s3GatewayEndpointId
+          ? {
+              s3GatewayEndpoint: GatewayVpcEndpoint.fromGatewayVpcEndpointId(
+                this,
+                'S3Endpoint',
+                s3GatewayEndpointId,
+              ),
+            }
+          : {}),
         ecsInstanceSecurityGroup: SecurityGroup.fromSecurityGroupId(
           this,
           'EcsInstances',

@@ -1,8 +1,12 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
+  GatewayVpcEndpoint,
+  GatewayVpcEndpointAwsService,
   Peer,
   Port,
   SecurityGroup,
+  SubnetType,
+  type IGatewayVpcEndpoint,
   type ISecurityGroup,
   type IVpc,
   type SubnetSelection,
@@ -25,6 +29,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import { DnsRecordType, type INamespace } from 'aws-cdk-lib/aws-servicediscovery';
 import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
+import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResources, NAG_RULES } from '../nag';
 import { PATTERNS, PropProblems } from '../validation';
@@ -65,7 +70,16 @@ export interface LokiServiceProps {
   readonly initImage?: string;
   /** Retention of Loki's own container logs in CloudWatch. Default: two weeks. */
   readonly containerLogRetention?: RetentionDays;
+  /**
+   * The VPC's S3 gateway endpoint, when it has one already (a route table takes one route to the
+   * S3 prefix list, so a second endpoint on the same tables fails to deploy). Absent: the construct
+   * creates one on Loki's subnets' route tables. Either way Loki's service depends on it.
+   */
+  readonly s3GatewayEndpoint?: IGatewayVpcEndpoint;
 }
+
+/** The construct id CDK gives the function behind every AwsCustomResource of a stack. */
+const AWS_CUSTOM_RESOURCE_SINGLETON = 'AWS679f53fac002430cb0da5b7982bd2287';
 
 /** The ECS container-instance attribute value of Graviton hosts. */
 const ARM64 = 'arm64';
@@ -90,6 +104,10 @@ export class LokiService extends Construct {
   readonly bucket: Bucket;
   readonly configParameter: StringParameter;
   readonly securityGroup: SecurityGroup;
+  /** The S3 gateway endpoint Loki reaches its bucket through (created here or given). */
+  readonly s3GatewayEndpoint: IGatewayVpcEndpoint;
+  /** The region's S3 managed prefix list (`com.amazonaws.<region>.s3`): the only HTTPS egress. */
+  readonly s3PrefixListId: string;
   readonly taskDefinition: TaskDefinition;
   readonly taskRole: Role;
   readonly service: Ec2Service;
@@ -149,10 +167,22 @@ export class LokiService extends Construct {
         Port.tcp(LOKI_DEFAULTS.httpPort),
         `Loki HTTP from ${who}`,
       );
+    // S3 through the gateway endpoint, never the internet: the route tables of Loki's subnets send
+    // the S3 prefix list to the endpoint, and 443 out is open to that prefix list only.
+    const subnets = props.subnets ?? { subnetType: SubnetType.PRIVATE_WITH_EGRESS };
+    if (!props.s3GatewayEndpoint) checkRouteTables(props.vpc, subnets);
+    this.s3GatewayEndpoint =
+      props.s3GatewayEndpoint ??
+      new GatewayVpcEndpoint(this, 'S3Endpoint', {
+        vpc: props.vpc,
+        service: GatewayVpcEndpointAwsService.S3,
+        subnets: [subnets],
+      });
+    this.s3PrefixListId = s3PrefixListOf(this);
     this.securityGroup.addEgressRule(
-      Peer.anyIpv4(),
+      Peer.prefixList(this.s3PrefixListId),
       Port.tcp(443),
-      'S3 (through the gateway endpoint) over HTTPS',
+      'S3 over HTTPS, through the gateway endpoint (the region S3 prefix list)',
     );
 
     this.taskRole = new Role(this, 'TaskRole', {
@@ -301,8 +331,67 @@ export class LokiService extends Construct {
         : {}),
     });
 
+    // Tasks start only once the endpoint's routes exist: the first flush must not need a NAT.
+    this.service.node.addDependency(this.s3GatewayEndpoint);
     this.executionRoleArn = this.taskDefinition.obtainExecutionRole().roleArn;
   }
+}
+
+/**
+ * A gateway endpoint is attached to route tables, and imported subnets carry theirs only when
+ * given: say what to do instead of CDK's "route table IDs are not available".
+ */
+function checkRouteTables(vpc: IVpc, subnets: SubnetSelection): void {
+  const selected = vpc.selectSubnets(subnets).subnets;
+  const without = selected.filter((s) => !s.routeTable?.routeTableId).map((s) => s.subnetId);
+  if (selected.length > 0 && without.length === 0) return;
+  const problems = new PropProblems('LokiService');
+  problems.expect(
+    false,
+    's3GatewayEndpoint',
+    "the VPC's existing S3 gateway endpoint, or subnets imported with their route table ids (Subnet.fromSubnetAttributes routeTableId) so that one can be created",
+    without.length > 0 ? `subnets without a route table id: ${without.join(', ')}` : 'no subnets selected',
+  );
+  problems.throwIfAny();
+}
+
+/**
+ * The id of the region's AWS-managed S3 prefix list (`com.amazonaws.<region>.s3`, the destination
+ * of every S3 gateway endpoint route; VPC user guide, "AWS-managed prefix lists"). The id differs by
+ * region and CloudFormation has no attribute for it (AWS::EC2::VPCEndpoint returns none), and a
+ * synth-time lookup would need the account at synth; so it is read at deploy time with
+ * ec2:DescribeManagedPrefixLists, which supports no resource-level permissions (Service
+ * Authorization Reference, Amazon EC2).
+ */
+function s3PrefixListOf(scope: Construct): string {
+  const name = `com.amazonaws.${Stack.of(scope).region}.s3`;
+  const call = {
+    service: 'EC2',
+    action: 'describeManagedPrefixLists',
+    parameters: { Filters: [{ Name: 'prefix-list-name', Values: [name] }] },
+    physicalResourceId: PhysicalResourceId.of(name),
+    outputPaths: ['PrefixLists.0.PrefixListId'],
+  };
+  const lookup = new AwsCustomResource(scope, 'S3PrefixList', {
+    onCreate: call,
+    onUpdate: call,
+    installLatestAwsSdk: false,
+    policy: AwsCustomResourcePolicy.fromSdkCalls({ resources: AwsCustomResourcePolicy.ANY_RESOURCE }),
+  });
+  Validations.of(lookup).acknowledge({
+    id: `${NAG_RULES.wildcard}[Resource::*]`,
+    reason:
+      'ec2:DescribeManagedPrefixLists supports no resource-level permissions (Service Authorization Reference, Amazon EC2), so "*" is the only valid resource; it reads prefix-list metadata only, once per deployment.',
+  });
+  // The function CDK shares between the stack's AwsCustomResources (a singleton at stack level).
+  const provider = Stack.of(scope).node.tryFindChild(AWS_CUSTOM_RESOURCE_SINGLETON);
+  if (provider)
+    Validations.of(provider).acknowledge({
+      id: `${NAG_RULES.managedPolicy}[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]`,
+      reason:
+        "CDK's AwsCustomResource provider function: AWSLambdaBasicExecutionRole only lets it write its own CloudWatch logs; what it may call is the separate, narrowed policy of each custom resource.",
+    });
+  return lookup.getResponseField('PrefixLists.0.PrefixListId');
 }
 
 interface LokiSettings {

@@ -1,17 +1,21 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { SecurityGroup, Vpc } from 'aws-cdk-lib/aws-ec2';
+import { GatewayVpcEndpoint, SecurityGroup, Subnet, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Cluster } from 'aws-cdk-lib/aws-ecs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { LokiService, type LokiServiceProps } from '../../infra/loki/loki-service';
 
-function build(props: Partial<LokiServiceProps> = {}) {
+function build(
+  props: Partial<LokiServiceProps> = {},
+  more: (stack: Stack) => Partial<LokiServiceProps> = () => ({}),
+) {
   const app = new App();
   const stack = new Stack(app, 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
   const vpc = Vpc.fromVpcAttributes(stack, 'Vpc', {
     vpcId: 'vpc-0123456789abcdef0',
     availabilityZones: ['eu-west-1a'],
     privateSubnetIds: ['subnet-0123456789abcdef0'],
+    privateSubnetRouteTableIds: ['rtb-0123456789abcdef0'],
   });
   const cluster = Cluster.fromClusterAttributes(stack, 'Cluster', {
     clusterName: 'temporal-dev',
@@ -26,6 +30,7 @@ function build(props: Partial<LokiServiceProps> = {}) {
     }),
     serviceConnectNamespace: 'temporal-dev',
     ...props,
+    ...more(stack),
   });
   return { app, loki, template: Template.fromStack(stack) };
 }
@@ -137,7 +142,54 @@ describe('LokiService', () => {
       ],
     });
     built.template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
-    built.template.resourceCountIs('AWS::EC2::SecurityGroupEgress', 0);
+  });
+
+  it('creates the S3 gateway endpoint on the route tables of its subnets and opens 443 to the S3 prefix list only', () => {
+    built.template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Gateway',
+      VpcId: 'vpc-0123456789abcdef0',
+      RouteTableIds: ['rtb-0123456789abcdef0'],
+      ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.s3']] },
+    });
+    // The region's managed prefix list, read at deploy time (DescribeManagedPrefixLists).
+    const lookups = built.template.findResources('Custom::AWS');
+    expect(Object.values(lookups).map((r) => JSON.stringify(r.Properties))).toEqual([
+      expect.stringContaining('com.amazonaws.eu-west-1.s3'),
+    ]);
+    const lookupId = Object.keys(lookups)[0] as string;
+    const egress = built.template.findResources('AWS::EC2::SecurityGroupEgress');
+    expect(Object.values(egress).map((r) => r.Properties)).toEqual([
+      expect.objectContaining({
+        IpProtocol: 'tcp',
+        FromPort: 443,
+        ToPort: 443,
+        DestinationPrefixListId: { 'Fn::GetAtt': [lookupId, 'PrefixLists.0.PrefixListId'] },
+      }),
+    ]);
+    // Nothing opens the internet: no 0.0.0.0/0 egress anywhere.
+    expect(JSON.stringify(built.template.toJSON())).not.toContain('0.0.0.0/0');
+    // Loki's tasks start once the endpoint (and its routes) exist.
+    const [serviceId] = Object.keys(built.template.findResources('AWS::ECS::Service'));
+    const [endpointId] = Object.keys(built.template.findResources('AWS::EC2::VPCEndpoint'));
+    expect(built.template.toJSON().Resources[serviceId as string].DependsOn).toContain(endpointId);
+  });
+
+  it("takes the VPC's existing S3 gateway endpoint instead of creating one", () => {
+    const { template } = build({}, (stack) => ({
+      s3GatewayEndpoint: GatewayVpcEndpoint.fromGatewayVpcEndpointId(stack, 'S3', 'vpce-0123456789abcdef0'),
+    }));
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+    template.resourceCountIs('AWS::EC2::SecurityGroupEgress', 1);
+  });
+
+  it('refuses to create an endpoint for subnets without route table ids, naming the ways out', () => {
+    expect(() =>
+      build({}, (stack) => ({
+        subnets: { subnets: [Subnet.fromSubnetId(stack, 'Bare', 'subnet-0fedcba987654321f')] },
+      })),
+    ).toThrow(
+      /s3GatewayEndpoint: expected the VPC's existing S3 gateway endpoint, or subnets imported with their route table ids[\s\S]*subnet-0fedcba987654321f/,
+    );
   });
 
   it('registers no Cloud Map DNS record unless a DNS namespace is given', () => {
