@@ -442,13 +442,16 @@ export class Workload implements SchedulerHooks {
       streams.set(key, s);
       count += 1;
     }
-    if (streams.size === 0 || !this.o.loki.ready()) return;
+    if (streams.size === 0) return;
     try {
+      if (!this.o.loki.ready()) throw new Error('Loki is not ready');
       this.o.loki.push([...streams.values()], shipping.tenant);
       entry.lines.shipped += count;
       if (counters) counters.sentEntries += count;
     } catch {
-      // A rejected push is lost, as with a real sidecar after its retries.
+      // A rejected push is lost, as with a real sidecar after its retries, which counts the
+      // entries under the generic reason (loki/client/metrics.go reasonGeneric).
+      if (counters) counters.droppedEntries.ingester_error += count;
     }
   }
 

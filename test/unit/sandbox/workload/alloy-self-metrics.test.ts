@@ -1,5 +1,7 @@
 import type { TaskDefinition } from '../../../../sandbox/ecs/model';
-import type { AlloyShipping } from '../../../../sandbox/workload/alloy-summary';
+import { readAlloyShipping, type AlloyShipping } from '../../../../sandbox/workload/alloy-summary';
+import { renderServiceAlloyConfig } from '../../../../core/alloy';
+import { basePlan, serviceOf } from '../../core/alloy/plans';
 import { parseExposition } from '../../../../sandbox/prometheus/exposition';
 import { HISTORY, HISTORY_SHIPPING, alloyInit, definition, onFakeTimers, workloadWorld } from './harness';
 
@@ -120,5 +122,23 @@ describe("the simulated Alloy's own metrics", () => {
     const t = w.run(alloyTask());
     expect(w.workload.alloyMetrics(t.id)).toBeUndefined();
     expect(w.workload.targets().map((x) => x.metricsPath)).toEqual([`/_tasks/${t.id}/metrics`]);
+  });
+});
+
+describe("the sandbox's reading of a rendered config", () => {
+  it('knows that it exports Alloy’s own metrics, as which job, and where it writes', () => {
+    const plan = basePlan();
+    const { config } = renderServiceAlloyConfig(plan, serviceOf(plan, 'history'), {
+      mainContainers: ['temporal-history'],
+      networkMode: 'awsvpc',
+    });
+    expect(readAlloyShipping(config).selfMetrics).toEqual({
+      jobName: 'integrations/self',
+      components: 11,
+      lokiHost: 'loki:3100',
+      tenant: '',
+      remoteWriteUrl:
+        'https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-0a1b2c3d-4e5f-6789-abcd-ef0123456789/api/v1/remote_write',
+    });
   });
 });
