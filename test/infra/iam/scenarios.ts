@@ -125,6 +125,22 @@ export const SCENARIOS: readonly Scenario[] = [
       return migrated.status === 'SUCCEEDED' && run.status === 'SUCCEEDED' && now !== baseline;
     },
   },
+  {
+    name: 'verify mode: the migrated services audited read-only (no lock), history found drifted',
+    run: async (world, wrap) => {
+      const plan = scenarioPlan();
+      const options = { wrapInvocation: wrap };
+      const migrated = await runRollout({ mode: 'migrate', plan }, { ...options, executionName: 'migrate' });
+      // What a terraform apply does: history back on its ADOT revision, registered outside alloy-rollout.
+      const history = world.service('temporal-dev-temporal-history');
+      const baseline = world.taskDefinitions.get(
+        migrated.report?.services.find((s) => s.name === 'history')?.taskDefinitionBefore ?? '',
+      );
+      if (baseline) world.updateService(history.serviceName, world.registerTaskDefinition(baseline.body));
+      const run = await runRollout({ mode: 'verify', plan }, { ...options, executionName: 'verify' });
+      return migrated.status === 'SUCCEEDED' && run.error === 'VerifyFailed' && ran(run, 'Audit');
+    },
+  },
 ];
 
 /** Answers for the one client the world does not model: the Loki secret (read and described). */
