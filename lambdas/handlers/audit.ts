@@ -4,6 +4,7 @@ import {
   advanceAudit,
   auditStateSchema,
   causeText,
+  type AuditMeasurement,
   type AuditState,
   type AuditStep,
 } from '../../core/orchestration';
@@ -22,6 +23,9 @@ const eventSchema = taskEventSchema(
     audit: z.looseObject({ state: auditStateSchema }).optional(),
   }),
 );
+
+/** Services measured at once in one poll. */
+export const AUDIT_CONCURRENCY = 8;
 
 /** What Audit leaves at `$.audit`: the verdict, the wait before the next poll, every service's checks. */
 export interface AuditResult {
@@ -48,9 +52,18 @@ export async function handler(event: unknown): Promise<AuditResult> {
   const names = state.preflight.work.map((w) => w.name);
   const ecs = createEcsClient(plan.region);
   const atMs = now();
-  const measured = await Promise.all(
-    names.filter((n) => !judged.has(n)).map((n) => auditService(plan, servicePlanOf(plan, n), ecs, atMs)),
-  );
+  const measured: AuditMeasurement[] = [];
+  const pending = names.filter((n) => !judged.has(n));
+  // A few services at a time: each one is several ECS calls and queries, and a cluster of hundreds
+  // must not meet ECS's and Loki's rate limits all at once.
+  for (let i = 0; i < pending.length; i += AUDIT_CONCURRENCY)
+    measured.push(
+      ...(await Promise.all(
+        pending
+          .slice(i, i + AUDIT_CONCURRENCY)
+          .map((n) => auditService(plan, servicePlanOf(plan, n), ecs, atMs)),
+      )),
+    );
   const { verification } = plan;
   const step = advanceAudit(
     previous,
