@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { Plan } from '../plan/schema';
 import type { CheckResult, FailureCause, ServiceReport } from '../report/types';
 import { settle, type Assessment } from '../verify';
+import { jsonBytes, PARENT_STATE_BUDGET_BYTES } from './parent-record';
 import { checkResultSchema, type StepVerdict } from './state';
 
 /**
@@ -131,7 +132,7 @@ export function advanceAudit(
     return { name, taskDefinitionArn: m.taskDefinitionArn, collector: m.collector, verdict, checks };
   });
 
-  const state: AuditState = { startedAtMs, polls, services };
+  const state = boundAuditState({ startedAtMs, polls, services });
   const pending = services.filter((s) => s.verdict === 'pending');
   const failed = services.filter((s) => s.verdict === 'failed');
   const passed = services.length - pending.length - failed.length;
@@ -149,6 +150,47 @@ export function advanceAudit(
     return { state, verdict: 'failed', waitSeconds, summary: `audit: ${counts}: ${cause.message}`, cause };
   }
   return { state, verdict: 'passed', waitSeconds, summary: `audit: every service verified (${counts})` };
+}
+
+/**
+ * The audit's share of the execution state (the plan, Preflight's work list and the Loki checks
+ * take the rest of Step Functions' 256 KiB): measured at about 6.3 KB per service with every
+ * check's evidence, so some 25 services fit whole.
+ */
+export const AUDIT_STATE_BUDGET_BYTES = Math.floor(PARENT_STATE_BUDGET_BYTES * 0.75);
+const COMPACT_MESSAGE_CHARS = 200;
+
+/**
+ * Within AUDIT_STATE_BUDGET_BYTES: past it, the checks of verified services keep their verdict,
+ * query, window and threshold, and their measured values give way to a note (the failed and
+ * pending services, the ones a reader needs, keep everything). Each poll's Audit output in the
+ * execution history is this same state, so nothing is kept anywhere that was dropped here.
+ */
+export function boundAuditState(state: AuditState, budget = AUDIT_STATE_BUDGET_BYTES): AuditState {
+  if (jsonBytes(state) <= budget) return state;
+  const compact = (c: CheckResult): CheckResult => {
+    const { query, window, threshold } = c.evidence;
+    return {
+      ...c,
+      message:
+        c.message.length > COMPACT_MESSAGE_CHARS
+          ? `${c.message.slice(0, COMPACT_MESSAGE_CHARS - 1)}…`
+          : c.message,
+      evidence: {
+        ...(query !== undefined ? { query } : {}),
+        ...(window !== undefined ? { window } : {}),
+        ...(threshold !== undefined ? { threshold } : {}),
+        values:
+          'left out: the audit of this many services keeps measured values only for failed and pending ones',
+      },
+    };
+  };
+  return {
+    ...state,
+    services: state.services.map((s) =>
+      s.verdict === 'passed' ? { ...s, checks: s.checks.map(compact) } : s,
+    ),
+  };
 }
 
 /** The report entries of an audit: one per service, judged or (run cut short) still pending. */

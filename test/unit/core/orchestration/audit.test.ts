@@ -1,4 +1,9 @@
-import { advanceAudit, auditReports, type AuditMeasurement } from '../../../../core/orchestration/audit';
+import {
+  advanceAudit,
+  auditReports,
+  boundAuditState,
+  type AuditMeasurement,
+} from '../../../../core/orchestration/audit';
 import { assembleReport } from '../../../../core/orchestration/report';
 import type { Assessment } from '../../../../core/verify';
 
@@ -116,6 +121,35 @@ describe('advanceAudit', () => {
       taskDefinitionAfter: TD(8),
       finalCollector: 'alloy',
     });
+  });
+});
+
+describe('boundAuditState', () => {
+  it("keeps everything within the budget, and past it drops only verified services' measured values", () => {
+    const big = {
+      query: 'q',
+      window: { start: 'a', end: 'b' },
+      values: { rows: 'x'.repeat(2000) },
+      threshold: 't',
+    };
+    const step = advanceAudit(
+      undefined,
+      [
+        { ...measured('history', { ...check('logs', 'passed'), evidence: big }) },
+        { ...measured('matching', { ...check('logs', 'failed'), evidence: big }) },
+      ],
+      { nowMs: T0, serviceNames: NAMES },
+      TIMING,
+    );
+    expect(boundAuditState(step.state, 100_000)).toBe(step.state);
+    const bounded = boundAuditState(step.state, 1_000);
+    expect(bounded.services[0]?.checks[0]?.evidence).toEqual({
+      query: 'q',
+      window: { start: 'a', end: 'b' },
+      threshold: 't',
+      values: expect.stringMatching(/^left out/),
+    });
+    expect(bounded.services[1]?.checks[0]?.evidence['values']).toEqual(big.values);
   });
 });
 
