@@ -159,38 +159,47 @@ export function advanceAudit(
  */
 export const AUDIT_STATE_BUDGET_BYTES = Math.floor(PARENT_STATE_BUDGET_BYTES * 0.75);
 const COMPACT_MESSAGE_CHARS = 200;
+const SHORT_MESSAGE_CHARS = 80;
+const VALUES_LEFT_OUT =
+  'left out: the audit of this many services keeps measured values only for failed and pending ones';
 
 /**
  * Within AUDIT_STATE_BUDGET_BYTES: past it, the checks of verified services keep their verdict,
- * query, window and threshold, and their measured values give way to a note (the failed and
- * pending services, the ones a reader needs, keep everything). Each poll's Audit output in the
+ * query, window and threshold, and their measured values give way to a note; past it still, only
+ * their verdict and a short message. The failed and pending services, the ones a reader needs,
+ * keep everything. Each poll's Audit output in the
  * execution history is this same state, so nothing is kept anywhere that was dropped here.
  */
 export function boundAuditState(state: AuditState, budget = AUDIT_STATE_BUDGET_BYTES): AuditState {
   if (jsonBytes(state) <= budget) return state;
-  const compact = (c: CheckResult): CheckResult => {
-    const { query, window, threshold } = c.evidence;
-    return {
-      ...c,
-      message:
-        c.message.length > COMPACT_MESSAGE_CHARS
-          ? `${c.message.slice(0, COMPACT_MESSAGE_CHARS - 1)}…`
-          : c.message,
-      evidence: {
-        ...(query !== undefined ? { query } : {}),
-        ...(window !== undefined ? { window } : {}),
-        ...(threshold !== undefined ? { threshold } : {}),
-        values:
-          'left out: the audit of this many services keeps measured values only for failed and pending ones',
-      },
-    };
-  };
-  return {
+  const verifiedWith = (compact: (c: CheckResult) => CheckResult): AuditState => ({
     ...state,
     services: state.services.map((s) =>
       s.verdict === 'passed' ? { ...s, checks: s.checks.map(compact) } : s,
     ),
-  };
+  });
+  const message = (c: CheckResult, chars: number) =>
+    c.message.length > chars ? `${c.message.slice(0, chars - 1)}…` : c.message;
+  // First the measured values go; then, for a cluster larger still, all but the verdict and a short message.
+  const withoutValues = verifiedWith((c) => {
+    const { query, window, threshold } = c.evidence;
+    return {
+      ...c,
+      message: message(c, COMPACT_MESSAGE_CHARS),
+      evidence: {
+        ...(query !== undefined ? { query } : {}),
+        ...(window !== undefined ? { window } : {}),
+        ...(threshold !== undefined ? { threshold } : {}),
+        values: VALUES_LEFT_OUT,
+      },
+    };
+  });
+  if (jsonBytes(withoutValues) <= budget) return withoutValues;
+  return verifiedWith((c) => ({
+    ...c,
+    message: message(c, SHORT_MESSAGE_CHARS),
+    evidence: { values: VALUES_LEFT_OUT },
+  }));
 }
 
 /** The report entries of an audit: one per service, judged or (run cut short) still pending. */

@@ -142,7 +142,8 @@ describe('boundAuditState', () => {
       TIMING,
     );
     expect(boundAuditState(step.state, 100_000)).toBe(step.state);
-    const bounded = boundAuditState(step.state, 1_000);
+    // Room for all but most of the verified service's 2 KB of values.
+    const bounded = boundAuditState(step.state, Buffer.byteLength(JSON.stringify(step.state)) - 1_500);
     expect(bounded.services[0]?.checks[0]?.evidence).toEqual({
       query: 'q',
       window: { start: 'a', end: 'b' },
@@ -150,6 +151,14 @@ describe('boundAuditState', () => {
       values: expect.stringMatching(/^left out/),
     });
     expect(bounded.services[1]?.checks[0]?.evidence['values']).toEqual(big.values);
+    const smallest = boundAuditState(step.state, 10);
+    expect(smallest.services[0]?.checks[0]).toMatchObject({
+      name: 'logs',
+      verdict: 'passed',
+      evidence: { values: expect.stringMatching(/^left out/) },
+    });
+    expect(Object.keys(smallest.services[0]?.checks[0]?.evidence ?? {})).toEqual(['values']);
+    expect(smallest.services[1]?.checks[0]?.evidence['values']).toEqual(big.values);
   });
 });
 
