@@ -58,16 +58,26 @@ describe('rollout state machine: happy path', () => {
         scrapeTimeout: '10s',
       });
     }
-    expect((run.report?.loki as { checks: { name: string }[] }).checks.map((c) => c.name)).toEqual([
-      'loki-deployment',
-      'loki-ready',
-      'loki-canary',
+    // The canary, then Loki's storage: retention and object store from /config, the S3 gateway
+    // endpoint, and the chunks /flush wrote, each passed.
+    const lokiChecks = (run.report?.loki as { checks: { name: string; verdict: string }[] }).checks;
+    expect(lokiChecks.map((c) => [c.name, c.verdict])).toEqual([
+      ['loki-deployment', 'passed'],
+      ['loki-ready', 'passed'],
+      ['loki-canary', 'passed'],
+      ['loki-retention', 'passed'],
+      ['loki-object-store', 'passed'],
+      ['loki-s3-endpoint', 'passed'],
+      ['loki-chunks-flushed', 'passed'],
     ]);
-    // Loki before any service: the first register comes after the canary was read back.
+    expect(w.lokiStorage.objects).toHaveLength(1);
+    // Loki before any service: the first register comes after the canary was read back and the
+    // chunks flushed.
     const firstRegister = w.calls.findIndex((c) => c.startsWith('register'));
     const lastLokiQuery = w.calls.findIndex((c) => c === 'loki /loki/api/v1/query_range');
     expect(lastLokiQuery).toBeGreaterThan(-1);
     expect(lastLokiQuery).toBeLessThan(firstRegister);
+    expect(w.calls.indexOf('loki /flush')).toBeLessThan(firstRegister);
     expect(w.lock.size).toBe(0);
   });
 
