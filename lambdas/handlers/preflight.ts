@@ -246,11 +246,16 @@ export async function handler(event: unknown): Promise<PreflightResult> {
           : '') +
         (permissions.notChecked.length > 0 ? `; not checked: ${permissions.notChecked.join('; ')}` : ''),
       evidence: {
-        work: work.map((w) => ({
-          name: w.name,
-          baseline: w.baselineArn ?? w.taskDefinitionArn,
-          seriesBaseline: w.seriesBaseline,
-        })),
+        work: work.map((w) =>
+          // A verify run knows no baseline: what each service runs is what it audits.
+          state.mode === 'verify'
+            ? { name: w.name, running: w.taskDefinitionArn }
+            : {
+                name: w.name,
+                baseline: w.baselineArn ?? w.taskDefinitionArn,
+                seriesBaseline: w.seriesBaseline,
+              },
+        ),
         skipped: reports.filter((r) => r.outcome === 'skipped').map((r) => r.name),
         ...(unread.length > 0 ? { baselineNotRead: unread } : {}),
         permissions: { checked: permissions.checked, notChecked: permissions.notChecked },
