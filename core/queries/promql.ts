@@ -1,15 +1,26 @@
+import { ALLOY_SELF_JOB } from '../alloy/render/names';
 import { InputInvalidError } from '../errors';
 import { quoteString, rangeOf, selector } from './escape';
 import { LABELS } from './labels';
 
+/**
+ * The service's application series: every series with its service_name except Alloy's own
+ * (prometheus.exporter.self, job ALLOY_SELF_JOB), which the sidecar exports with the same labels.
+ * Without the exclusion a task whose application is not scraped at all would still show an `up`
+ * of 1 (the self scrape) and a series count made of Alloy's metrics.
+ */
+function applicationSelector(service: string): string {
+  return `${selector({ [LABELS.service]: service }).slice(0, -1)},job!=${quoteString(ALLOY_SELF_JOB)}}`;
+}
+
 /** How many series the service exports now: the continuity check compares it with the baseline. */
 export function seriesCountForService(service: string): string {
-  return `count(${selector({ [LABELS.service]: service })})`;
+  return `count(${applicationSelector(service)})`;
 }
 
 /** `up` of every scrape target of the service; each sample carries its task's `task_id`. */
 export function upByTask(service: string): string {
-  return `up${selector({ [LABELS.service]: service })}`;
+  return `up${applicationSelector(service)}`;
 }
 
 /** Task ids in a regex matcher: ECS ids are hex, but any regex character is escaped all the same. */
@@ -19,11 +30,11 @@ function taskIdAlternation(taskIds: readonly string[]): string {
 }
 
 /**
- * The series API selector of a service's series (`{service_name="x"}`), or of the given tasks'
+ * The series API selector of a service's series (`{service_name="x",job!="integrations/self"}`), or of the given tasks'
  * series only: after the switch the names must come from the new tasks, not the old ones' leftovers.
  */
 export function serviceSeriesSelector(service: string, taskIds?: readonly string[]): string {
-  const base = selector({ [LABELS.service]: service });
+  const base = applicationSelector(service);
   if (taskIds === undefined) return base;
   return `${base.slice(0, -1)},${LABELS.task}=~${quoteString(taskIdAlternation(taskIds))}}`;
 }

@@ -27,7 +27,7 @@ describe('alloy-rollout rehearse: evidence that cannot be read stops the rollout
   it('amp:baseline-error: preflight cannot read the series baseline and refuses, naming the query', async () => {
     const r = await runRehearsal(['amp:baseline-error']);
     expectNothingTouched(r, 'FAILED');
-    expect(r.report.cause?.message).toContain('count({service_name="worker"})');
+    expect(r.report.cause?.message).toContain('count({service_name="worker",job!="integrations/self"})');
     expect(r.report.cause?.message).toMatch(/in 3 attempt\(s\)/);
   });
 
