@@ -23,8 +23,12 @@ export const PAYLOAD_LIMIT_BYTES = 262_144;
  */
 export const PARENT_STATE_BUDGET_BYTES = 196_608;
 
-/** A record never takes more than this, whatever the budget: its evidence lives in the child. */
-export const RECORD_MAX_BYTES = 1_536;
+/**
+ * A record never takes more than this, whatever the budget: its evidence lives in the child.
+ * Room for the messages of seven checks (shadow, deployment, logs, metrics, alloy-health and two
+ * of the plan's) beside the child's ARN and times, so a small rollout's report keeps every line.
+ */
+export const RECORD_MAX_BYTES = 2_048;
 
 /** A check's message is cut to this many characters in the record (the child keeps it whole). */
 export const RECORD_MESSAGE_LIMIT = 120;
