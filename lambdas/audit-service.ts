@@ -5,6 +5,7 @@ import type { Plan } from '../core/plan/schema';
 import { collectorOf } from '../core/taskdef';
 import { logContainersOf } from '../core/taskdef/log-containers';
 import { assessDrift, type Assessment } from '../core/verify';
+import { assessNoTaskDefinition } from '../core/verify/drift';
 import { describeService, describeTaskDefinition, runningTasksOf, type RunningTask } from './adapters/ecs';
 import { alloySidecarStates, measureAlloyHealth } from './measure/alloy-health';
 import { measureLogs } from './measure/logs';
@@ -82,14 +83,7 @@ export async function auditService(
       name: svc.name,
       taskDefinitionArn: null,
       collector: null,
-      assessments: [
-        {
-          name: 'drift',
-          verdict: 'failed',
-          message: `${svc.name}: ECS service ${svc.ecsService} names no task definition`,
-          evidence: { query: `ecs:DescribeServices ${svc.ecsService}`, values: { taskDefinition: null } },
-        },
-      ],
+      assessments: [assessNoTaskDefinition(svc.name, svc.ecsService)],
     };
   const td = await describeTaskDefinition(ecs, arn);
   const drift = assessDrift({ service: svc.name, taskDefinition: td });

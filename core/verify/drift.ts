@@ -100,3 +100,17 @@ export function assessDrift(input: DriftInput): Assessment {
     },
   };
 }
+
+/** The drift check of a service whose ECS service names no task definition at all: nothing runs as migrated. */
+export function assessNoTaskDefinition(service: string, ecsService: string): Assessment {
+  return {
+    name: 'drift',
+    verdict: 'failed',
+    message: `${service}: ECS service ${ecsService} names no task definition`,
+    evidence: {
+      query: `ecs:DescribeServices ${ecsService}`,
+      values: { taskDefinition: null },
+      threshold: DRIFT_REQUIREMENT,
+    },
+  };
+}

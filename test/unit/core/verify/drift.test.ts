@@ -1,5 +1,10 @@
 import { BASELINE_TAG, migrate, type DescribedTaskDefinition } from '../../../../core/taskdef';
-import { assessDrift, registeredByAlloyRollout, revisionLabel } from '../../../../core/verify/drift';
+import {
+  assessDrift,
+  assessNoTaskDefinition,
+  registeredByAlloyRollout,
+  revisionLabel,
+} from '../../../../core/verify/drift';
 import { example, planService, planWith } from '../taskdef/helpers';
 
 jest.mock('../../../../core/alloy', () => jest.requireActual('../taskdef/helpers').fakeRenderer, {
@@ -91,6 +96,18 @@ describe('assessDrift', () => {
     for (const c of unlabelled.taskDefinition.containerDefinitions) delete c.dockerLabels;
     expect(registeredByAlloyRollout(unlabelled)).toBe(false);
     expect(registeredByAlloyRollout(baseline())).toBe(false);
+  });
+
+  it('fails a service that names no task definition, saying which ECS service', () => {
+    expect(assessNoTaskDefinition('history', 'temporal-dev-temporal-history')).toMatchObject({
+      name: 'drift',
+      verdict: 'failed',
+      message: 'history: ECS service temporal-dev-temporal-history names no task definition',
+      evidence: {
+        query: 'ecs:DescribeServices temporal-dev-temporal-history',
+        values: { taskDefinition: null },
+      },
+    });
   });
 
   it('shows the revision as ":N", or the whole name when there is none', () => {
