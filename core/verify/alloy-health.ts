@@ -50,6 +50,13 @@ export interface AlloyHealthInput {
   /** Default ALLOY_RESTART_SLACK_MS. */
   readonly restartSlackMs?: number;
   readonly window?: TimeWindow;
+  /**
+   * For tasks that ran long before the check (a verify run): the same query at the start of the
+   * audited window. Counters are then judged by their increase since it, and a restart only when
+   * the running process started inside the window; without it, a counter's whole value counts
+   * (a task of a new deployment started inside the check's window, so its counters did too).
+   */
+  readonly since?: { readonly atMs: number; readonly selfMetrics: Measurement<readonly MetricSample[]> };
 }
 
 /** What one task's sidecar reports about itself, summed over its series. */
@@ -117,6 +124,30 @@ function healthByTask(samples: readonly MetricSample[]): Map<string, TaskHealth>
   return byTask;
 }
 
+/**
+ * What each counter grew by since `before` (the same task's health at the window's start): the
+ * difference when the same process ran then, the whole value when the process started since (its
+ * counters began at 0). Gauges (components, process start) are the current ones.
+ */
+function increaseSince(now: TaskHealth, before: TaskHealth | undefined): TaskHealth {
+  if (!before || before.processStartMs === null || before.processStartMs !== now.processStartMs) return now;
+  const minus = (a: number | null, b: number | null): number | null =>
+    a === null ? null : Math.max(0, a - (b ?? 0));
+  return {
+    ...now,
+    droppedEntries: Object.fromEntries(
+      Object.entries(now.droppedEntries).map(([reason, n]) => [
+        reason,
+        Math.max(0, n - (before.droppedEntries[reason] ?? 0)),
+      ]),
+    ),
+    sentEntries: minus(now.sentEntries, before.sentEntries),
+    failedSamples: minus(now.failedSamples, before.failedSamples),
+    droppedSamples: minus(now.droppedSamples, before.droppedSamples),
+    sentSamples: minus(now.sentSamples, before.sentSamples),
+  };
+}
+
 /** "12 in a (queue_is_full 12), 3 in b": per-task counts for a message. */
 function countsMessage(entries: readonly [id: string, count: number, detail?: string][]): string {
   return listForMessage(entries.map(([id, n, detail]) => `${n} in ${id}${detail ? ` (${detail})` : ''}`));
@@ -143,7 +174,9 @@ export function assessAlloyHealth(input: AlloyHealthInput): Assessment {
   ]);
   const expected = expectedTasks(findings, input.expectedTaskIds, 'new');
   const samples = measurementData(input.selfMetrics);
-  const byTask = healthByTask(samples ?? []);
+  const current = healthByTask(samples ?? []);
+  const before = input.since ? healthByTask(measurementData(input.since.selfMetrics) ?? []) : undefined;
+  const byTask = new Map([...current].map(([id, h]) => [id, increaseSince(h, before?.get(id))]));
   const slackMs = input.restartSlackMs ?? ALLOY_RESTART_SLACK_MS;
   const sidecars = new Map(Object.entries(input.sidecars ?? {}).map(([k, v]) => [taskIdOf(k), v]));
   const starts = new Map(
@@ -236,6 +269,8 @@ export function assessAlloyHealth(input: AlloyHealthInput): Assessment {
   const restarted = reported.flatMap(([id, h]) => {
     const startedAt = starts.get(id);
     if (startedAt === undefined || h.processStartMs === null) return [];
+    // In a verify run only a restart inside the audited window counts: one weeks ago is history.
+    if (input.since && h.processStartMs < input.since.atMs) return [];
     const laterMs = h.processStartMs - startedAt;
     return laterMs > slackMs
       ? [`${id} (${formatDuration(Math.round(laterMs / 1000) * 1000)} after the task)`]
@@ -259,7 +294,10 @@ export function assessAlloyHealth(input: AlloyHealthInput): Assessment {
       : findings.message;
   const shown = expectedTasksEvidence(expected);
   const firstStart = expected.reduce((min, id) => Math.min(min, starts.get(id) ?? min), input.evaluatedAtMs);
-  const window = input.window ?? { startMs: firstStart, endMs: input.evaluatedAtMs };
+  const window = input.window ?? {
+    startMs: input.since ? Math.max(firstStart, input.since.atMs) : firstStart,
+    endMs: input.evaluatedAtMs,
+  };
 
   return {
     name: input.name ?? 'alloy-health',
@@ -268,6 +306,9 @@ export function assessAlloyHealth(input: AlloyHealthInput): Assessment {
     ...nextDeadlineField(withoutMetrics, input.taskStarts, input.evaluatedAtMs),
     evidence: {
       query: input.selfMetrics.query,
+      ...(input.since
+        ? { countersSince: new Date(input.since.atMs).toISOString(), counters: 'increase since then' }
+        : {}),
       window: isoWindow(window),
       evaluatedAt: new Date(input.evaluatedAtMs).toISOString(),
       values: {

@@ -36,11 +36,22 @@ export async function measureAlloyHealth(input: {
   readonly atMs: number;
   /** The Alloy container of each task (alloySidecarStates); absent: judged on its metrics alone. */
   readonly sidecars?: Readonly<Record<string, SidecarState>>;
+  /**
+   * Tasks that ran long before (a verify run): judge counters by their increase since this time,
+   * and restarts inside [sinceMs, atMs] only. The same query is read at both ends.
+   */
+  readonly sinceMs?: number;
 }): Promise<Assessment> {
   const amp = ampClientFor(input.plan);
   const query = alloySelfMetrics(input.service);
-  const selfMetrics = await measure(query, async () => latestSamples(await amp.query(query, input.atMs)));
+  const at = (ms: number) => measure(query, async () => latestSamples(await amp.query(query, ms)));
+  const sinceMs = input.sinceMs;
+  const [selfMetrics, before] = await Promise.all([
+    at(input.atMs),
+    sinceMs === undefined ? undefined : at(sinceMs),
+  ]);
   return assessAlloyHealth({
+    ...(sinceMs !== undefined && before ? { since: { atMs: sinceMs, selfMetrics: before } } : {}),
     service: input.service,
     evaluatedAtMs: input.atMs,
     expectedTaskIds: input.taskArns,

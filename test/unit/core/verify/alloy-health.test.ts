@@ -203,3 +203,89 @@ describe('assessAlloyHealth', () => {
     expect(result.verdict).toBe('error');
   });
 });
+
+describe('assessAlloyHealth over an audited window (a verify run of tasks that ran long before)', () => {
+  const LONG_AGO = AT - 7 * 86_400_000;
+  const SINCE = AT - 900_000;
+  const oldTasks = { startedAtMs: { t1: LONG_AGO, t2: LONG_AGO }, deadlineMs: 60_000 };
+  const oldProcess = LONG_AGO + 1_000;
+  /** Both sidecars as they stood at the window's start: 50 entries dropped a week ago in t2. */
+  const atSince = (): MetricSample[] => [
+    ...healthy('t1', { processStartMs: oldProcess }),
+    ...healthy('t2', { processStartMs: oldProcess }).map((s) =>
+      s.labels['__name__'] === 'loki_write_dropped_entries_total' && s.labels['reason'] === 'queue_is_full'
+        ? { ...s, value: 50 }
+        : s,
+    ),
+  ];
+  const query = alloySelfMetrics('history');
+
+  it('does not fail on entries dropped before the window: only the increase inside it counts', () => {
+    const now = atSince().map((s) =>
+      s.labels['__name__'] === 'loki_write_sent_entries_total' ? { ...s, value: s.value + 100 } : s,
+    );
+    const result = assessAlloyHealth(
+      input({
+        taskStarts: oldTasks,
+        selfMetrics: { query, data: now },
+        since: { atMs: SINCE, selfMetrics: { query, data: atSince() } },
+      }),
+    );
+    expect(result.verdict).toBe('passed');
+    expect(result.message).toContain('200 log entries sent, none dropped');
+    expect(result.evidence).toMatchObject({ countersSince: new Date(SINCE).toISOString() });
+  });
+
+  it('fails on entries dropped inside the window, counting only those', () => {
+    const now = atSince().map((s) =>
+      s.labels['task_id'] === 't2' &&
+      s.labels['__name__'] === 'loki_write_dropped_entries_total' &&
+      s.labels['reason'] === 'queue_is_full'
+        ? { ...s, value: 53 }
+        : s,
+    );
+    const result = assessAlloyHealth(
+      input({
+        taskStarts: oldTasks,
+        selfMetrics: { query, data: now },
+        since: { atMs: SINCE, selfMetrics: { query, data: atSince() } },
+      }),
+    );
+    expect(result.verdict).toBe('failed');
+    expect(result.message).toContain('3 in t2 (queue_is_full 3)');
+  });
+
+  it('ignores a restart before the window and fails on one inside it, whose counters all count', () => {
+    // t2's Alloy restarted three days after its task started: long before the audited window.
+    const restartedLongAgo = [
+      ...healthy('t1', { processStartMs: oldProcess }),
+      ...healthy('t2', { processStartMs: LONG_AGO + 3 * 86_400_000 }),
+    ];
+    expect(
+      assessAlloyHealth(input({ taskStarts: oldTasks, selfMetrics: { query, data: restartedLongAgo } }))
+        .verdict,
+    ).toBe('failed');
+    expect(
+      assessAlloyHealth(
+        input({
+          taskStarts: oldTasks,
+          selfMetrics: { query, data: restartedLongAgo },
+          since: { atMs: SINCE, selfMetrics: { query, data: restartedLongAgo } },
+        }),
+      ).verdict,
+    ).toBe('passed');
+    const restartedNow = [
+      ...healthy('t1', { processStartMs: oldProcess }),
+      ...healthy('t2', { processStartMs: AT - 60_000 }),
+    ];
+    const result = assessAlloyHealth(
+      input({
+        taskStarts: oldTasks,
+        selfMetrics: { query, data: restartedNow },
+        since: { atMs: SINCE, selfMetrics: { query, data: atSince() } },
+      }),
+    );
+    expect(result.verdict).toBe('failed');
+    expect(result.message).toMatch(/the Alloy process restarted .*t2/);
+  });
+});
