@@ -98,6 +98,24 @@ describe('rollout state machine: verify mode', () => {
     expect(snapshot(w)).toEqual(before);
   });
 
+  it('fails a service whose Alloy stopped shipping logs since its migration as unhealthy, naming it', async () => {
+    const w = world();
+    const migrated = await runRollout({ mode: 'migrate', plan: testPlan() }, { executionName: 'migrate-4' });
+    expect(migrated.status).toBe('SUCCEEDED');
+    w.faults = { ...w.faults, logsMissing: ['history'] };
+
+    const run = await runRollout({ mode: 'verify', plan: testPlan() }, { executionName: 'verify-4' });
+
+    expect(run.error).toBe('VerifyFailed');
+    const cause = JSON.parse(run.cause ?? '{}') as { service?: string; check: string; message: string };
+    expect(cause).toMatchObject({ service: 'history', check: 'logs' });
+    expect(cause.message).toMatch(/^1 of 5 service\(s\) failed verification: history: logs: /);
+    const history = run.report?.services.find((s) => s.name === 'history');
+    expect(history?.outcome).toBe('unhealthy');
+    expect(history?.checks.find((c) => c.name === 'drift')?.verdict).toBe('passed');
+    expect(history?.checks.find((c) => c.name === 'logs')?.verdict).toBe('failed');
+  });
+
   it('holds no lock, so a migration holding the cluster lock neither blocks it nor loses its lock', async () => {
     const w = world();
     await runRollout({ mode: 'migrate', plan: testPlan() }, { executionName: 'migrate-3' });
