@@ -139,11 +139,15 @@ function fenced(language: string, body: string): string[] {
 }
 
 function serviceSection(service: ServiceReport, mode: UserMode): string[] {
-  const facts: [string, string][] = [
-    ['Outcome', cell(service.outcome)],
-    ['Task definition before', service.taskDefinitionBefore ? code(service.taskDefinitionBefore) : '—'],
-    ['Task definition after', service.taskDefinitionAfter ? code(service.taskDefinitionAfter) : '—'],
-  ];
+  // A verify run changes nothing: the one revision that matters is the one the service runs.
+  const revisions: [string, string][] =
+    mode === 'verify'
+      ? [['Task definition running', service.taskDefinitionAfter ? code(service.taskDefinitionAfter) : '—']]
+      : [
+          ['Task definition before', service.taskDefinitionBefore ? code(service.taskDefinitionBefore) : '—'],
+          ['Task definition after', service.taskDefinitionAfter ? code(service.taskDefinitionAfter) : '—'],
+        ];
+  const facts: [string, string][] = [['Outcome', cell(service.outcome)], ...revisions];
   if (service.ecsService) facts.push(['ECS service', code(service.ecsService)]);
   if (service.finalCollector) facts.push(['Collector at the end', cell(service.finalCollector)]);
   if (service.finalLogDriver) facts.push(['Log driver at the end', cell(service.finalLogDriver)]);

@@ -75,6 +75,10 @@ describe('the Action in verify mode', () => {
     const summary = renderSummary(input);
     expect(summary).toContain('## alloy-rollout verify: ❌ VERIFY FAILED');
     expect(summary).toContain('### history (phase core): drifted');
+    expect(summary).toContain(
+      '| Task definition running | <code>arn:aws:ecs:eu-west-1:123456789012:task-definition/temporal-dev-history:14</code> |',
+    );
+    expect(summary).not.toContain('Task definition before');
     expect(summary).toContain(`check **drift**: 1 of 2 service(s) failed verification: ${DRIFT}`);
     expect(summary).not.toMatch(/lock/i);
     const { cause: _cause, ...withoutCause } = input;
