@@ -21,8 +21,8 @@ export const VERIFY_NO_BASELINE =
  * task that has run for long is judged on "lines in the last window": assessLogs counts over the
  * plan's logs window ending at `atMs`, and a task older than the deadline without lines is failed
  * at once (core/verify/task-clock), as it would be after a migration. Alloy's own health
- * (`alloy-health`: self-metrics in AMP with each sidecar container's ECS state) is judged as
- * Verify judges it during a migration's soak.
+ * (`alloy-health`: self-metrics in AMP with each sidecar container's ECS state) is judged over the
+ * same window: counters by their increase since its start, restarts inside it.
  */
 async function healthChecks(input: {
   readonly plan: Plan;
@@ -61,6 +61,8 @@ async function healthChecks(input: {
       taskStarts: { startedAtMs: input.startedAtMs, deadlineMs: verification.metrics.deadline },
       atMs,
       sidecars: alloySidecarStates(input.tasks),
+      // The same window the logs are judged over: a drop or a restart before it is history.
+      sinceMs: atMs - verification.logs.window,
     }),
   ]);
 }
