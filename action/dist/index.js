@@ -65130,9 +65130,9 @@ function superRefine(fn, params) {
 }
 
 // core/execution.ts
-var USER_MODES = ["migrate", "rollback", "plan"];
+var USER_MODES = ["migrate", "rollback", "plan", "verify"];
 var executionInputSchema = object({
-  mode: _enum(USER_MODES, { error: 'expected mode "migrate", "rollback" or "plan"' }),
+  mode: _enum(USER_MODES, { error: 'expected mode "migrate", "rollback", "plan" or "verify"' }),
   /** The plan document as the user wrote it (decoded YAML/JSON); every Lambda re-validates it. */
   plan: record(string2(), unknown(), { error: "expected the plan document (a mapping)" }),
   /** Restrict the run to these plan service names; default: all (up to `phase`). */
@@ -65148,7 +65148,12 @@ var EXECUTION_FAILURES = {
   /** A step failed and the rollback could not be completed or verified: people must look. */
   Failed: "RolloutFailed",
   /** Refused before anything changed (lock held, bad plan, Fargate...). */
-  Refused: "RolloutRefused"
+  Refused: "RolloutRefused",
+  /**
+   * A `verify` run (read-only, no lock) found a service drifted from its migration (ADOT back, a
+   * revision registered outside alloy-rollout) or unhealthy (logs, metrics, Alloy): nothing was changed.
+   */
+  VerifyFailed: "VerifyFailed"
 };
 var CHILD_MODES = ["service-migrate", "service-rollback"];
 var workItemSchema = object({
@@ -65258,6 +65263,21 @@ function parseDuration(text) {
   for (const match of text.matchAll(PART)) {
     total += Number(match[1]) * UNIT_MS[match[2]];
   }
+  return total;
+}
+
+// core/plan/loki-duration.ts
+var MODEL_DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
+var UNITS_MS = [365 * 864e5, 7 * 864e5, 864e5, 36e5, 6e4, 1e3, 1];
+function parseLokiDuration(text) {
+  if (text === "0") return 0;
+  const m3 = MODEL_DURATION.exec(text);
+  if (!m3 || text === "") return null;
+  let total = 0;
+  UNITS_MS.forEach((unit, i5) => {
+    const part = m3[i5 + 1];
+    if (part !== void 0) total += Number(part) * unit;
+  });
   return total;
 }
 
@@ -69492,12 +69512,17 @@ var name2 = (what) => string2({ error: `expected ${what}` }).regex(
   /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/,
   `expected ${what}: letters, digits, '-', '_' or '.', starting with a letter or digit`
 );
+var LOKI_STORAGE_CHECKS = ["retention", "object-store", "chunks-flushed", "s3-endpoint"];
+var lokiDuration = string2({ error: 'expected a duration as Loki writes it, such as "744h" or "30d"' }).refine((text) => (parseLokiDuration(text) ?? 0) > 0, {
+  message: 'expected a duration as Loki writes it, such as "744h" or "30d"'
+});
 var port = number2({ error: "expected a port number" }).int("expected a whole number").min(1).max(65535);
 var query = (language) => string2({ error: `expected a ${language === "logql" ? "LogQL" : "PromQL"} query string` }).superRefine((text, ctx) => {
   const problem = checkQuery(language, text);
   if (problem) ctx.addIssue({ code: "custom", message: describeProblem(language, problem) });
 });
 var httpUrl = string2({ error: "expected an http(s) URL" }).regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'expected an http(s) URL such as "http://loki.internal:3100"');
+var grafanaUid = (what) => string2({ error: `expected ${what}` }).regex(/^[A-Za-z0-9_-]{1,40}$/, `expected ${what}: 1 to 40 letters, digits, '-' or '_'`);
 var arn = (service2) => string2().regex(new RegExp(`^arn:aws[a-z-]*:${service2}:[a-z0-9-]+:\\d{12}:.+$`), `expected an ARN of ${service2}`);
 var comparison = _enum([">", ">=", "<", "<=", "==", "!="], {
   error: 'expected one of ">", ">=", "<", "<=", "==", "!="'
@@ -69607,8 +69632,58 @@ var planSchema = object({
     /** Secrets Manager secret with {"username","password"} (basic) or {"token"} (bearer). */
     authSecretArn: arn("secretsmanager").optional(),
     /** How Alloy authenticates with authSecretArn's keys; absent means basic (username/password). */
-    authType: _enum(["basic", "bearer"], { error: 'expected "basic" or "bearer"' }).optional()
+    authType: _enum(["basic", "bearer"], { error: 'expected "basic" or "bearer"' }).optional(),
+    /**
+     * The retention Loki must enforce, as Loki writes durations ("744h", "30d"); compared with
+     * `limits_config.retention_period` from Loki's /config as a duration. Absent: the
+     * loki-retention check is reported skipped.
+     */
+    retention: lokiDuration.optional(),
+    /** The S3 bucket Loki stores chunks in, and the key prefix its chunks start with. */
+    storage: object({
+      bucket: string2({ error: "expected an S3 bucket name" }).regex(
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        'expected an S3 bucket name such as "temporal-loki-chunks"'
+      ),
+      /** Default: the tenant Loki files the canary under (`tenant`, else "fake"), then "/". */
+      prefix: string2().max(1024).optional()
+    }).strict().optional(),
+    /** Subnets of an externally run Loki (the ECS service's own subnets are read otherwise). */
+    subnets: array(
+      string2().regex(/^subnet-[0-9a-f]{8,17}$/, 'expected a subnet id such as "subnet-0abc1234"')
+    ).min(1).optional(),
+    /** Storage checks that do not apply (e.g. a Loki run by another team). */
+    skipChecks: array(
+      _enum(LOKI_STORAGE_CHECKS, {
+        error: `expected one of ${LOKI_STORAGE_CHECKS.map((c5) => `"${c5}"`).join(", ")}`
+      })
+    ).optional()
   }).strict(),
+  /**
+   * Optional Grafana checkpoint: the Loki datasource users query (exists, healthy, returns the
+   * canary) after the Loki step, and each listed dashboard's queries for the migrated services
+   * return data after the last phase. Absent: no Grafana step runs.
+   */
+  grafana: object({
+    /** Grafana's root URL, e.g. https://grafana.example.com (a sub-path is kept). */
+    url: httpUrl,
+    /** UID of the Loki datasource users query (GET /api/datasources/uid/<uid>). */
+    datasourceUid: grafanaUid("a Loki datasource UID"),
+    /** Secrets Manager secret with a service-account token: {"token": "..."} or the token as plain text. */
+    tokenSecretArn: arn("secretsmanager"),
+    /**
+     * The Prometheus (AMP) datasource dashboards use, for panels that name none (or name the
+     * default one, `-- Default --`); panels that name their datasource are queried through it.
+     */
+    prometheusDatasourceUid: grafanaUid("a Prometheus datasource UID").optional(),
+    /**
+     * Dashboards to prove after the last phase: every panel query that selects a migrated
+     * service must return data for the last `window`.
+     */
+    dashboards: array(object({ uid: grafanaUid("a dashboard UID"), window: duration2("15m") }).strict()).default([]),
+    /** How long the datasource, canary and dashboard checks may stay pending before they fail. */
+    deadline: duration2("5m")
+  }).strict().optional(),
   amp: object({
     workspaceId: string2().regex(/^ws-[A-Za-z0-9-]+$/, 'expected an AMP workspace id such as "ws-1234abcd-..."'),
     /** Default: https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>/ */
@@ -70586,6 +70661,7 @@ var FollowedExecution = class {
 function statusOfFailure(error4) {
   if (error4 === EXECUTION_FAILURES.RolledBack) return "ROLLED_BACK";
   if (error4 === EXECUTION_FAILURES.Refused) return "REFUSED";
+  if (error4 === EXECUTION_FAILURES.VerifyFailed) return "VERIFY_FAILED";
   return "FAILED";
 }
 function conclude(end2, reportFromHistory) {
@@ -70646,6 +70722,11 @@ function describeFailure(status, cause, timeoutMinutes) {
       return withCause(
         titleOf("Rollout refused", cause),
         `Rollout refused before anything changed: ${where(cause)}.`
+      );
+    case "VERIFY_FAILED":
+      return withCause(
+        titleOf("Verify failed", cause),
+        `Verify found drifted or unhealthy services (read-only: nothing was changed): ${where(cause)}.`
       );
     case "ABORTED":
       return withCause(
@@ -71079,6 +71160,7 @@ var STATUS_ICONS = {
   ROLLED_BACK: "↩️",
   FAILED: "❌",
   REFUSED: "⛔",
+  VERIFY_FAILED: "❌",
   ABORTED: "⏹️",
   TIMED_OUT: "⌛",
   RUNNING: "⏳"
@@ -71087,12 +71169,16 @@ var VERDICT_ICONS = {
   passed: "✅ passed",
   failed: "❌ failed",
   pending: "⏳ pending",
-  error: "⚠️ error"
+  error: "⚠️ error",
+  skipped: "⏭️ skipped"
 };
 var OUTCOME_ORDER = [
   "failed",
+  "drifted",
+  "unhealthy",
   "rolled-back",
   "migrated",
+  "verified",
   "planned",
   "skipped",
   "untouched",
@@ -71102,6 +71188,9 @@ var OUTCOME_STYLES = {
   failed: "fill:#ffd8d3,stroke:#cf222e,color:#82071e",
   "rolled-back": "fill:#fff1c2,stroke:#bf8700,color:#4d2d00",
   migrated: "fill:#d2f4d9,stroke:#1a7f37,color:#0a3d1a",
+  verified: "fill:#d2f4d9,stroke:#1a7f37,color:#0a3d1a",
+  drifted: "fill:#ffd8d3,stroke:#cf222e,color:#82071e",
+  unhealthy: "fill:#ffd8d3,stroke:#cf222e,color:#82071e",
   planned: "fill:#ddf4ff,stroke:#0969da,color:#0a3069",
   skipped: "fill:#eaeef2,stroke:#6e7781,color:#24292f",
   untouched: "fill:#f6f8fa,stroke:#afb8c1,color:#57606a",
@@ -71152,11 +71241,11 @@ function fenced(language, body) {
   return [`${fence}${language}`, body.replace(/\n$/, ""), fence];
 }
 function serviceSection(service2, mode) {
-  const facts = [
-    ["Outcome", cell(service2.outcome)],
+  const revisions = mode === "verify" ? [["Task definition running", service2.taskDefinitionAfter ? code(service2.taskDefinitionAfter) : "—"]] : [
     ["Task definition before", service2.taskDefinitionBefore ? code(service2.taskDefinitionBefore) : "—"],
     ["Task definition after", service2.taskDefinitionAfter ? code(service2.taskDefinitionAfter) : "—"]
   ];
+  const facts = [["Outcome", cell(service2.outcome)], ...revisions];
   if (service2.ecsService) facts.push(["ECS service", code(service2.ecsService)]);
   if (service2.finalCollector) facts.push(["Collector at the end", cell(service2.finalCollector)]);
   if (service2.finalLogDriver) facts.push(["Log driver at the end", cell(service2.finalLogDriver)]);
@@ -71233,7 +71322,7 @@ function renderSummary(input) {
   ];
   if (input.note) lines.push(`> ${cell(input.note)}`, "");
   if (input.cause) lines.push(...causeLines(input.cause), "");
-  if (report && !report.lockReleased)
+  if (report && report.mode !== "verify" && !report.lockReleased)
     lines.push("> ⚠️ The cluster lock was not released; the next rollout will wait for it to expire.", "");
   lines.push(...renderDiagram(input.plan, report), "");
   if (!report) {
@@ -71245,6 +71334,8 @@ function renderSummary(input) {
   }
   if (report.loki && report.loki.checks.length > 0)
     lines.push("### Loki", "", ...checksTable(report.loki.checks), "");
+  if (report.grafana && report.grafana.checks.length > 0)
+    lines.push("### Grafana", "", ...checksTable(report.grafana.checks), "");
   let used = Buffer.byteLength(lines.join("\n"));
   const brief = [];
   for (const service2 of report.services) {
