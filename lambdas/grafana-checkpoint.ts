@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import { InputInvalidError } from '../core/errors';
 import {
-  causeText,
   checkResultSchema,
   evaluationTime,
   nextPollSeconds,
@@ -20,7 +19,7 @@ import type { Progress } from '../core/execution';
 import { grafanaPlanOf } from './adapters/grafana-client';
 import type { GrafanaClient } from './clients/grafana';
 import { toNanos } from './clients/time';
-import { failureCause, progressStatus } from './shared';
+import { causeFields, checkProgress } from './shared';
 
 const STAGES = ['datasource', 'canary', 'done'] as const;
 
@@ -74,16 +73,10 @@ export async function pollGrafanaCheckpoint(input: {
       window,
       checks: verdict === 'pending' ? checks : [...checks, check],
       waitSeconds: nextPollSeconds(window, now(), timingFromPlan(plan).pollSeconds),
-      progress: {
-        step: check.name,
-        status: progressStatus(verdict),
-        message: check.message,
-        evidence: check.evidence,
-      },
+      progress: checkProgress(verdict, check),
     };
     if (verdict !== 'failed') return base;
-    const cause = failureCause(undefined, check);
-    return { ...base, cause, causeText: causeText(cause) };
+    return { ...base, ...causeFields(undefined, check) };
   };
 
   if (stage === 'datasource') {

@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import type { Progress } from '../core/execution';
 import {
-  causeText,
   evaluationTime,
   nextPollSeconds,
   nextWindow,
@@ -22,7 +21,7 @@ import {
 } from '../core/verify/grafana-dashboards';
 import { grafanaPlanOf } from './adapters/grafana-client';
 import type { GrafanaClient } from './clients/grafana';
-import { failureCause, progressStatus, servicePlanOf } from './shared';
+import { causeFields, checkProgress, servicePlanOf } from './shared';
 
 /** What the dashboards step keeps at `$.grafanaDashboards` between polls. */
 export const dashboardsStateSchema = z.looseObject({ window: pollWindowSchema });
@@ -92,16 +91,10 @@ export async function pollGrafanaDashboards(input: {
     check,
     failingServices: [...assessment.failingServices],
     waitSeconds: nextPollSeconds(window, now(), timingFromPlan(plan).pollSeconds),
-    progress: {
-      step: check.name,
-      status: progressStatus(verdict),
-      message: check.message,
-      evidence: check.evidence,
-    },
+    progress: checkProgress(verdict, check),
   };
   if (verdict !== 'failed') return base;
-  const cause = failureCause(undefined, check);
-  return { ...base, cause, causeText: causeText(cause) };
+  return { ...base, ...causeFields(undefined, check) };
 }
 
 async function runPanelQuery(

@@ -77,6 +77,25 @@ export function failureCause(service: string | undefined, check: CheckResult): F
   };
 }
 
+/** The progress line of a checkpoint's poll (Loki, Grafana): the check's name, message and evidence. */
+export function checkProgress(verdict: StepVerdict, check: CheckResult): Progress {
+  return {
+    step: check.name,
+    status: progressStatus(verdict),
+    message: check.message,
+    evidence: check.evidence,
+  };
+}
+
+/** What a failed poll carries for the execution's end: the compact cause and its text. */
+export function causeFields(
+  service: string | undefined,
+  check: CheckResult,
+): { readonly cause: FailureCause; readonly causeText: string } {
+  const cause = failureCause(service, check);
+  return { cause, causeText: causeText(cause) };
+}
+
 /** A polled step's result, with the compact cause attached when it failed. */
 export function stepResult(input: {
   readonly service?: string | undefined;

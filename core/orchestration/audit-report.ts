@@ -2,6 +2,7 @@ import { EXECUTION_FAILURES } from '../execution';
 import type { FailureCause, Report, ServiceReport } from '../report/types';
 import { auditReports, type AuditState } from './audit';
 import { causeText, describeCaught } from './cause';
+import { checkpointSections } from './checkpoint-sections';
 import { boundReport } from './report-bound';
 import type { ExecutionEnd, FinalizeFacts } from './report';
 
@@ -64,10 +65,7 @@ export function assembleVerifyReport(
     executionArn: facts.executionArn,
     lockReleased: facts.lockReleased,
     ...(cause ? { cause } : {}),
-    ...(facts.loki?.checks ? { loki: { checks: [...facts.loki.checks] } } : {}),
-    ...(facts.grafana?.checks && facts.grafana.checks.length > 0
-      ? { grafana: { checks: [...facts.grafana.checks] } }
-      : {}),
+    ...checkpointSections(facts),
     services: [...services.values()],
     ...(facts.startedAt ? { startedAt: facts.startedAt } : {}),
     finishedAt: facts.finishedAt,

@@ -3,6 +3,7 @@ import type { CheckResult, FailureCause, Report, ServiceReport } from '../report
 import { causeText, describeCaught } from './cause';
 import { assembleVerifyReport, type AuditFacts } from './audit-report';
 import { expandRecord, isParentRecord } from './parent-record';
+import { checkpointSections } from './checkpoint-sections';
 import { boundReport } from './report-bound';
 import type { Caught } from './state';
 
@@ -242,10 +243,7 @@ export function assembleReport(facts: FinalizeFacts): { report: Report; end: Exe
     executionArn: facts.executionArn,
     lockReleased: facts.lockReleased,
     ...(cause ? { cause } : {}),
-    ...(facts.loki?.checks ? { loki: { checks: [...facts.loki.checks] } } : {}),
-    ...(facts.grafana?.checks && facts.grafana.checks.length > 0
-      ? { grafana: { checks: [...facts.grafana.checks] } }
-      : {}),
+    ...checkpointSections(facts),
     services: [...services.values()],
     ...(facts.startedAt ? { startedAt: facts.startedAt } : {}),
     finishedAt: facts.finishedAt,

@@ -3,7 +3,6 @@ import * as z from 'zod';
 import { InputInvalidError } from '../../core/errors';
 import type { Progress } from '../../core/execution';
 import {
-  causeText,
   checkResultSchema,
   deploymentTargetSchema,
   evaluationTime,
@@ -32,7 +31,7 @@ import type { LokiClient } from '../clients/loki';
 import { parseEvent, taskEventSchema } from '../event';
 import { pushCanary, readCanary } from '../loki-canary';
 import { pollStorage, storageStateSchema, type StorageState } from '../loki-storage';
-import { failureCause, loadPlan, planField, progressStatus } from '../shared';
+import { causeFields, checkProgress, loadPlan, planField } from '../shared';
 
 /**
  * The stages in order; each poll advances as far as it can. A new stage goes before 'done': give
@@ -166,16 +165,10 @@ async function poll(
       ...(storage ? { storage } : {}),
       checks,
       waitSeconds: nextPollSeconds(window, now(), timingFromPlan(plan).pollSeconds),
-      progress: {
-        step: check.name,
-        status: progressStatus(verdict),
-        message: check.message,
-        evidence: check.evidence,
-      },
+      progress: checkProgress(verdict, check),
     };
     if (verdict !== 'failed') return base;
-    const cause = failureCause('loki', check);
-    return { ...base, checks: [...checks, check], cause, causeText: causeText(cause) };
+    return { ...base, checks: [...checks, check], ...causeFields('loki', check) };
   };
   window = { ...window, attempts: window.attempts + 1 };
 
