@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody } from './protocol';
+import { queryProtocolForm } from './query-protocol';
 
 /**
  * Amazon EC2, the part the orchestrator calls: DescribeSubnets, DescribeRouteTables and
@@ -224,16 +224,9 @@ export class Ec2Twin {
     };
     let counter = 0;
     return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
-      const type = req.headers['content-type'] ?? '';
-      if (
-        req.method !== 'POST' ||
-        !/^\/(\?|$)/.test(req.url ?? '') ||
-        !type.startsWith('application/x-www-form-urlencoded')
-      )
-        return false;
-      // readBody keeps the body on the request: another Query service's route reads it again.
-      const form = new URLSearchParams((await readBody(req)).toString('utf8'));
-      if (form.get('Version') !== EC2_VERSION) return false;
+      // The body stays on the request: another Query service's route (IAM) reads it again.
+      const form = await queryProtocolForm(req);
+      if (!form || form.get('Version') !== EC2_VERSION) return false;
       counter += 1;
       const requestId = `sandbox-ec2-${process.pid}-${counter}`;
       const action = form.get('Action') ?? '';

@@ -84,19 +84,29 @@ function sendXml(res: ServerResponse, status: number, body: string): void {
 }
 
 /**
+ * The form of a Query-protocol request (a form post to "/"), or null for any other request. The
+ * body stays readable on the request (readBody keeps it), so each Query service's route can read
+ * the form and tell its own `Version`.
+ */
+export async function queryProtocolForm(req: IncomingMessage): Promise<URLSearchParams | null> {
+  const type = req.headers['content-type'] ?? '';
+  if (
+    req.method !== 'POST' ||
+    !/^\/(\?|$)/.test(req.url ?? '') ||
+    !type.startsWith('application/x-www-form-urlencoded')
+  )
+    return null;
+  return new URLSearchParams((await readBody(req)).toString('utf8'));
+}
+
+/**
  * A route answering Query-protocol requests for the services given (told apart by `Version`).
  * Only form posts to "/" are taken: the AMP stand-in's form-encoded queries go to their own paths.
  */
 export function queryProtocolRoute(services: readonly AwsQueryService[]) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
-    const type = req.headers['content-type'] ?? '';
-    if (
-      req.method !== 'POST' ||
-      !/^\/(\?|$)/.test(req.url ?? '') ||
-      !type.startsWith('application/x-www-form-urlencoded')
-    )
-      return false;
-    const form = new URLSearchParams((await readBody(req)).toString('utf8'));
+    const form = await queryProtocolForm(req);
+    if (!form) return false;
     const service = services.find((s) => s.version === form.get('Version'));
     const xmlns = service?.xmlns ?? '';
     const action = form.get('Action') ?? '';
