@@ -72,6 +72,8 @@ async function rig(faultSpecs: string[]): Promise<Rig> {
     faults: parseFaults(faultSpecs),
     region: inputs.plan.region,
     serviceAliases: aliases,
+    // The example plan's Grafana dashboard selects the plan's services: the twin serves it for these.
+    grafanaDashboardServices: orderedServices(inputs.plan).map((s) => s.name),
     metrics: () => startPrometheus({ dir: join(workspace, 'prometheus') }),
   });
   // The handlers run in this process and build their clients from the environment, as in Lambda.
@@ -79,7 +81,12 @@ async function rig(faultSpecs: string[]): Promise<Rig> {
   await seedPlanCluster(sandbox, inputs);
   const stateMachineArn = await sandbox.deployOrchestrator();
   // AMP through the sandbox's stand-in, which asks Prometheus about the simulated instants' real time.
-  const document = sandboxPlanDocument(inputs.document, sandbox.url, sandbox.ampQueryUrl ?? sandbox.url);
+  const document = sandboxPlanDocument(
+    inputs.document,
+    sandbox.url,
+    sandbox.ampQueryUrl ?? sandbox.url,
+    sandbox.grafana,
+  );
   writeFileSync(join(workspace, 'rollout.yaml'), stringify(document));
   return {
     sandbox,
