@@ -86,6 +86,12 @@ describe('targetFromPlan', () => {
       ],
       logGroupWildcards: ['/ecs/temporal-dev/*'],
       ampWorkspaceId: 'ws-0a1b2c3d-4e5f-6789-abcd-ef0123456789',
+      // The Loki checkpoint lists the plan's bucket and reads the route tables of Loki's subnets;
+      // the Grafana checkpoint reads its token secret: each grant scoped by these.
+      lokiBucketName: 'temporal-dev-loki-chunks',
+      lokiS3EndpointCheck: true,
+      grafanaSecretArn:
+        'arn:aws:secretsmanager:eu-west-1:123456789012:secret:temporal-dev/grafana-token-AbCdEf',
     });
   });
 
