@@ -14,6 +14,7 @@ import type { Fault } from '../sandbox/faults';
 import { startPrometheus } from '../sandbox/prometheus';
 import type { SimClock } from '../sandbox/clock';
 import { startSandbox, type Sandbox } from '../sandbox/sandbox';
+import { sandboxPlanDocument } from '../sandbox/rehearse/inputs';
 import { seedCluster } from '../sandbox/seed';
 import { deploymentsFromEvents, type DeploymentRecord } from './ecs-deployments';
 import type { ExecutionTrace, HistoryEventLike } from './history';
@@ -168,8 +169,16 @@ export async function rehearse(scenario: Scenario, options: RehearsalOptions): P
       clockSpeed: options.clockSpeed,
       faults: options.faults ?? [],
       serviceAliases: scenario.aliases,
+      // The example plan's Grafana dashboard selects its services: the twin serves it for these.
+      grafanaDashboardServices: Object.keys(scenario.aliases),
       ...(options.logPeriodMs !== undefined ? { logPeriodMs: options.logPeriodMs } : {}),
       metrics: () => startPrometheus({ dir }),
+    });
+    // Loki as the plan describes it: the bucket and retention its /config must print.
+    const lokiPlan = parsePlanOrThrow(scenario.planDocument, scenario.name).loki;
+    sandbox.lokiStorage.configure({
+      ...(lokiPlan.storage ? { bucket: lokiPlan.storage.bucket } : {}),
+      ...(lokiPlan.retention ? { retention: lokiPlan.retention } : {}),
     });
     seedCluster(sandbox, scenario.seed);
     await waitSteady(sandbox, 120_000);
@@ -177,11 +186,13 @@ export async function rehearse(scenario: Scenario, options: RehearsalOptions): P
     await sandbox.metricsSettled();
     // AMP through the sandbox's stand-in, which moves query instants between simulated and real time.
     const ampQueryUrl = sandbox.ampQueryUrl ?? '';
-    const planDocument = {
-      ...scenario.planDocument,
-      loki: { ...(scenario.planDocument['loki'] as Record<string, unknown>), url: sandbox.url },
-      amp: { ...(scenario.planDocument['amp'] as Record<string, unknown>), queryUrl: ampQueryUrl },
-    };
+    // The rehearsal's plan: Loki, AMP and Grafana at the sandbox's addresses, as `rehearse` runs it.
+    const planDocument = sandboxPlanDocument(
+      scenario.planDocument,
+      sandbox.url,
+      ampQueryUrl,
+      sandbox.grafana,
+    );
     const plan = parsePlanOrThrow(planDocument, scenario.name);
     const stateMachineArn = await sandbox.deployOrchestrator();
     const follower = countedSfnClient(sandbox.url, sandbox.region, 'action');

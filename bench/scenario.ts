@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { LOKI_NETWORK_CONFIGURATION } from '../sandbox/network-seed';
 import type { SeedCluster, SeedService } from '../sandbox/seed';
 
 /** What one rehearsal runs: the plan as a user wrote it, and the cluster it finds. */
@@ -25,6 +26,8 @@ function lokiSeed(cluster: string, serviceName: string): SeedService {
   return {
     serviceName,
     desiredCount: 1,
+    // awsvpc in the sandbox VPC's subnets, as a rehearsal seeds it: the S3 endpoint check reads them.
+    networkConfiguration: LOKI_NETWORK_CONFIGURATION,
     taskDefinition: {
       family: serviceName,
       networkMode: 'awsvpc',

@@ -16,6 +16,11 @@ export const SANDBOX_VPC = {
   s3PrefixListId: 'pl-6da54004',
 } as const;
 
+/** CreateService's networkConfiguration of the sandbox's Loki: awsvpc in the VPC's private subnets. */
+export const LOKI_NETWORK_CONFIGURATION = {
+  awsvpcConfiguration: { subnets: [...SANDBOX_VPC.subnetIds], securityGroups: ['sg-0a1b2c3d4e5f60001'] },
+};
+
 export function seedNetwork(ec2: Ec2Twin, region: string, options: { withS3Endpoint: boolean }): void {
   const v = SANDBOX_VPC;
   v.subnetIds.forEach((subnetId, i) =>

@@ -1,6 +1,6 @@
 import { configPrefix, orderedServices } from '../../core/plan/resolve';
 import type { Sandbox } from '../sandbox';
-import { SANDBOX_VPC } from '../network-seed';
+import { LOKI_NETWORK_CONFIGURATION } from '../network-seed';
 import { seedCluster, type SeedService } from '../seed';
 import type { RehearsalInputs } from './inputs';
 
@@ -26,9 +26,7 @@ export async function seedPlanCluster(sandbox: Sandbox, inputs: RehearsalInputs)
       serviceName: plan.loki.service,
       desiredCount: 1,
       // awsvpc, in the sandbox VPC's private subnets: where the S3 gateway endpoint is checked.
-      networkConfiguration: {
-        awsvpcConfiguration: { subnets: SANDBOX_VPC.subnetIds, securityGroups: ['sg-0a1b2c3d4e5f60001'] },
-      },
+      networkConfiguration: LOKI_NETWORK_CONFIGURATION,
       taskDefinition: {
         family: plan.loki.service,
         networkMode: 'awsvpc',
