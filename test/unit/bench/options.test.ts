@@ -44,7 +44,7 @@ describe('parseBenchArgs', () => {
 describe('clock speeds', () => {
   it('runs the full rehearsals slower than the scale runs, and reads both flags', () => {
     expect(parseBenchArgs([])).toMatchObject({ clockSpeed: 20, scaleClockSpeed: 100 });
-    expect(parseBenchArgs(['--quick'])).toMatchObject({ clockSpeed: 100, scaleClockSpeed: 100 });
+    expect(parseBenchArgs(['--quick'])).toMatchObject({ clockSpeed: 60, scaleClockSpeed: 100 });
     expect(parseBenchArgs(['--speed', '10', '--scale-speed', '200'])).toMatchObject({
       clockSpeed: 10,
       scaleClockSpeed: 200,
