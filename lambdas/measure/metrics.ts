@@ -72,18 +72,22 @@ export async function measureMetrics(input: {
       : undefined,
   ]);
   const { metrics } = plan.verification;
-  if (input.noBaseline !== undefined || continuity === undefined)
-    return assessMetrics({
-      name: 'metrics',
-      service: input.service,
-      evaluatedAtMs: atMs,
-      expectedTaskIds: input.taskArns,
-      up,
-      seriesCount,
-      noBaseline: input.noBaseline ?? 'no baseline applies',
-      minSeriesRatio: metrics.minSeriesRatio,
-      taskStarts: input.taskStarts,
-    });
+  // A verify run judges up and the series count only; a migration also judges continuity.
+  const judged =
+    input.noBaseline !== undefined || continuity === undefined
+      ? { noBaseline: input.noBaseline ?? 'no baseline applies' }
+      : {
+          baselineSeriesCount: input.baselineSeriesCount,
+          requireBaseline: metrics.requireBaseline,
+          continuity: {
+            baseline: input.baseline,
+            series: continuity.series,
+            up: continuity.up,
+            mayDisappear: metrics.mayDisappear,
+            maxCadenceDeviation: metrics.maxCadenceDeviation,
+            cadenceWindowMs: metrics.cadenceWindow,
+          },
+        };
   return assessMetrics({
     name: 'metrics',
     service: input.service,
@@ -91,18 +95,9 @@ export async function measureMetrics(input: {
     expectedTaskIds: input.taskArns,
     up,
     seriesCount,
-    baselineSeriesCount: input.baselineSeriesCount,
-    requireBaseline: plan.verification.metrics.requireBaseline,
-    minSeriesRatio: plan.verification.metrics.minSeriesRatio,
+    minSeriesRatio: metrics.minSeriesRatio,
     taskStarts: input.taskStarts,
-    continuity: {
-      baseline: input.baseline,
-      series: continuity.series,
-      up: continuity.up,
-      mayDisappear: metrics.mayDisappear,
-      maxCadenceDeviation: metrics.maxCadenceDeviation,
-      cadenceWindowMs: metrics.cadenceWindow,
-    },
+    ...judged,
   });
 }
 
