@@ -17,8 +17,13 @@ export interface ChunksFlushedInput {
   readonly atMs: number;
   /** What `POST /flush` answered (Loki answers 204 No Content once the flush is queued). */
   readonly flush: { readonly status: number } | { readonly error: string };
-  /** Every object under the prefix, or why they could not be listed. */
-  readonly listing: { readonly objects: readonly ListedObject[] } | { readonly error: string };
+  /**
+   * The objects under the prefix, or why they could not be listed. `truncated`: the listing
+   * stopped at its page limit and the prefix holds more (S3 lists by key, and chunk keys sort by
+   * stream fingerprint, not by time, so a new chunk may sit past the part that was listed).
+   */
+  readonly listing:
+    { readonly objects: readonly ListedObject[]; readonly truncated?: boolean } | { readonly error: string };
 }
 
 /**
@@ -58,6 +63,7 @@ export function assessChunksFlushed(input: ChunksFlushedInput): Assessment {
   const values = {
     flush,
     listed: input.listing.objects.length,
+    ...(input.listing.truncated ? { truncated: true } : {}),
     written: fresh.length,
     newest: shown.items.map((o) => ({
       key: o.key,
@@ -79,7 +85,10 @@ export function assessChunksFlushed(input: ChunksFlushedInput): Assessment {
     verdict: 'pending',
     message:
       `no object under s3://${input.bucket}/${input.prefix} written since ${new Date(sinceSecondMs).toISOString()} ` +
-      `(${input.listing.objects.length} older) after POST /flush answered ${flush}`,
+      `(${input.listing.objects.length} older) after POST /flush answered ${flush}` +
+      (input.listing.truncated
+        ? `; the listing stopped at ${input.listing.objects.length} keys and the prefix holds more (keys sort by stream, not time), so a new chunk may not have been listed; for a bucket this large add "chunks-flushed" to loki.skipChecks`
+        : ''),
     evidence,
   };
 }

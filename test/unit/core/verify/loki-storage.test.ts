@@ -36,6 +36,17 @@ describe('assessChunksFlushed', () => {
     expect(result.evidence['threshold']).toContain('LastModified at or after 2026-12-03T12:00:00.000Z');
   });
 
+  it('says so when the listing stopped at its page limit: a new chunk may lie past the listed keys', () => {
+    const result = assessChunksFlushed({
+      ...base,
+      listing: { objects: [object('fake/old/1:2:3', '2026-12-03T11:59:59.000Z')], truncated: true },
+    });
+    expect(result.verdict).toBe('pending');
+    expect(result.message).toMatch(/the listing stopped at 1 keys and the prefix holds more/);
+    expect(result.message).toContain('add "chunks-flushed" to loki.skipChecks');
+    expect(result.evidence['values']).toMatchObject({ listed: 1, truncated: true });
+  });
+
   it('is pending while only older objects are there', () => {
     const result = assessChunksFlushed({
       ...base,
