@@ -485,6 +485,20 @@ export const planSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * ECS's own net under a migration: while alloy-rollout deploys a service's Alloy revision, the
+     * deployment circuit breaker with rollback is on, so a deployment that fails while the
+     * orchestrator is unavailable (throttled, stopped, its Lambdas erroring) still returns to the
+     * last completed revision by itself. `restoreCircuitBreaker` puts the service's own setting
+     * back once the migration is verified; by default it stays on (ECS's recommended setting).
+     */
+    safetyNet: z
+      .object({
+        circuitBreaker: z.boolean({ error: 'expected true or false' }).default(true),
+        restoreCircuitBreaker: z.boolean({ error: 'expected true or false' }).default(false),
+      })
+      .strict()
+      .prefault({}),
     lock: z
       .object({ ttl: duration('6h') })
       .strict()

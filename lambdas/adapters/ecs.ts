@@ -5,6 +5,7 @@ import {
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
+  type DeploymentConfiguration,
   type ECSClient,
   type RegisterTaskDefinitionCommandInput,
   type Service,
@@ -73,6 +74,8 @@ export async function updateService(
     taskDefinition: string;
     desiredCount?: number | undefined;
     forceNewDeployment?: boolean | undefined;
+    /** The whole configuration (ECS replaces it): the service's own, with what we change. */
+    deploymentConfiguration?: DeploymentConfiguration | undefined;
   },
 ): Promise<string | null> {
   const out = await awsCall(`ecs:UpdateService ${input.service}`, () =>
@@ -83,6 +86,7 @@ export async function updateService(
         taskDefinition: input.taskDefinition,
         ...(input.desiredCount !== undefined ? { desiredCount: input.desiredCount } : {}),
         ...(input.forceNewDeployment ? { forceNewDeployment: true } : {}),
+        ...(input.deploymentConfiguration ? { deploymentConfiguration: input.deploymentConfiguration } : {}),
       }),
     ),
   );

@@ -1,15 +1,25 @@
 import { now } from '../clock';
 import * as z from 'zod';
 import type { Progress } from '../../core/execution';
-import { nextWindow, type DeploymentTarget } from '../../core/orchestration';
+import {
+  breakerChanges,
+  breakerOf,
+  migrationCircuitBreaker,
+  nextWindow,
+  type CircuitBreakerRecord,
+  type DeploymentTarget,
+} from '../../core/orchestration';
 import { describeService, updateService } from '../adapters/ecs';
 import { createEcsClient } from '../clients/aws-ecs';
 import { parseEvent, taskEventSchema } from '../event';
 import { InputInvalidError } from '../../core/errors';
 import { loadPlan, planField, servicePlanOf, workItemField } from '../shared';
 
+const breakerSchema = z.object({ enable: z.boolean(), rollback: z.boolean() });
+const recordSchema = z.object({ previous: breakerSchema, applied: breakerSchema, restore: z.boolean() });
+
 const eventSchema = taskEventSchema(
-  ['migrate', 'shadow'],
+  ['migrate', 'shadow', 'restore-circuit-breaker'],
   z.looseObject({
     plan: planField,
     service: workItemField,
@@ -17,20 +27,66 @@ const eventSchema = taskEventSchema(
       taskDefinitionArn: z.string().min(1),
       shadow: z.looseObject({ taskDefinitionArn: z.string().min(1) }).optional(),
     }),
+    /** The shadow step's record: the service's setting before the shadow deployment switched the net on. */
+    shadowUpdate: z.looseObject({ circuitBreaker: recordSchema.optional() }).optional(),
+    update: z.looseObject({ circuitBreaker: recordSchema.optional() }).optional(),
   }),
 );
 
-export type UpdateServiceResult = DeploymentTarget & { readonly progress: Progress };
+export type UpdateServiceResult = DeploymentTarget & {
+  readonly circuitBreaker?: CircuitBreakerRecord;
+  readonly progress: Progress;
+};
+
+export interface RestoreResult {
+  readonly progress: Progress;
+}
 
 /**
  * Points the service at the registered revision (`migrate`), or at the shadow revision Register
  * made for a phase with a shadow step (`shadow`); a service already on it starts no deployment.
+ * The same call switches the deployment circuit breaker with rollback on (plan `safetyNet`), so
+ * the deployment has ECS's own way back even when nothing of the orchestrator runs any more.
+ * `restore-circuit-breaker` puts the service's own breaker back after a verified migration.
  */
-export async function handler(event: unknown): Promise<UpdateServiceResult> {
+export async function handler(event: unknown): Promise<UpdateServiceResult | RestoreResult> {
   const { action, state } = parseEvent(eventSchema, event, 'UpdateService');
   const plan = loadPlan(state.plan);
   const svc = servicePlanOf(plan, state.service.name);
   const aws = { ecs: createEcsClient(plan.region) };
+  const service = await describeService(aws.ecs, plan.cluster, svc.ecsService);
+  const current = breakerOf(service.deploymentConfiguration?.deploymentCircuitBreaker);
+
+  if (action === 'restore-circuit-breaker') {
+    const record = state.update?.circuitBreaker;
+    if (!record)
+      throw new InputInvalidError(
+        `UpdateService restore-circuit-breaker: no record of the breaker UpdateService switched for ${svc.name} (expected $.update.circuitBreaker)`,
+      );
+    const restored = breakerChanges({ ...record, applied: record.previous }, current);
+    if (restored)
+      await updateService(aws.ecs, {
+        cluster: plan.cluster,
+        service: svc.ecsService,
+        taskDefinition: service.taskDefinition ?? state.register.taskDefinitionArn,
+        deploymentConfiguration: {
+          ...service.deploymentConfiguration,
+          deploymentCircuitBreaker: record.previous,
+        },
+      });
+    return {
+      progress: {
+        service: svc.name,
+        step: 'circuit-breaker',
+        status: restored ? 'ok' : 'skipped',
+        message: restored
+          ? `${svc.ecsService}: deployment circuit breaker put back to enable=${record.previous.enable}, rollback=${record.previous.rollback} (plan safetyNet.restoreCircuitBreaker)`
+          : `${svc.ecsService}: deployment circuit breaker already enable=${current.enable}, rollback=${current.rollback}`,
+        evidence: { previous: record.previous, before: current },
+      },
+    };
+  }
+
   const shadow = state.register.shadow;
   if (action === 'shadow' && !shadow)
     throw new InputInvalidError(
@@ -39,36 +95,53 @@ export async function handler(event: unknown): Promise<UpdateServiceResult> {
   const taskDefinitionArn =
     action === 'shadow' && shadow ? shadow.taskDefinitionArn : state.register.taskDefinitionArn;
   const window = nextWindow(undefined, now(), plan.verification.deploymentTimeout);
-  const service = await describeService(aws.ecs, plan.cluster, svc.ecsService);
+  const step = action === 'shadow' ? 'update-service-shadow' : 'update-service';
+  const breaker = migrationCircuitBreaker(plan, current, state.shadowUpdate?.circuitBreaker?.previous);
   const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
   if (service.taskDefinition === taskDefinitionArn && primary?.taskDefinition === taskDefinitionArn) {
     return {
       taskDefinitionArn,
       deploymentId: primary.id ?? null,
       window,
+      // Nothing deploys: the breaker is left as it is, and nothing is to be restored.
+      circuitBreaker: { previous: current, applied: current, restore: false },
       progress: {
         service: svc.name,
-        step: action === 'shadow' ? 'update-service-shadow' : 'update-service',
+        step,
         status: 'skipped',
         message: `${svc.ecsService} already runs ${taskDefinitionArn}`,
       },
     };
   }
+  const switchBreaker = breakerChanges(breaker, current);
   const deploymentId = await updateService(aws.ecs, {
     cluster: plan.cluster,
     service: svc.ecsService,
     taskDefinition: taskDefinitionArn,
+    ...(switchBreaker
+      ? {
+          deploymentConfiguration: {
+            ...service.deploymentConfiguration,
+            deploymentCircuitBreaker: breaker.applied,
+          },
+        }
+      : {}),
   });
   return {
     taskDefinitionArn,
     deploymentId,
     window,
+    circuitBreaker: breaker,
     progress: {
       service: svc.name,
-      step: action === 'shadow' ? 'update-service-shadow' : 'update-service',
+      step,
       status: 'ok',
-      message: `${svc.ecsService} updated to ${taskDefinitionArn} (deployment ${deploymentId ?? 'unknown'})`,
-      evidence: { deploymentId, taskDefinitionArn },
+      message:
+        `${svc.ecsService} updated to ${taskDefinitionArn} (deployment ${deploymentId ?? 'unknown'})` +
+        (switchBreaker
+          ? `; deployment circuit breaker with rollback switched on for the migration (was enable=${current.enable}, rollback=${current.rollback})`
+          : ''),
+      evidence: { deploymentId, taskDefinitionArn, circuitBreaker: breaker },
     },
   };
 }
