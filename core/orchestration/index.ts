@@ -15,3 +15,4 @@ export * from './report-bound';
 export * from './continuous';
 export * from './audit';
 export * from './audit-report';
+export * from './circuit-breaker';
