@@ -16,3 +16,4 @@ export * from './continuous';
 export * from './audit';
 export * from './audit-report';
 export * from './circuit-breaker';
+export * from './lock-note';
