@@ -1,6 +1,6 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { Progress } from '../../core/execution';
-import type { FailureCause, Report } from '../../core/report/types';
+import { REPORT_STATUSES, type FailureCause, type Report } from '../../core/report/types';
 
 /** The state whose output is the full report (see statemachine/README.md). */
 export const REPORT_STATE = 'Finalize';
@@ -23,7 +23,7 @@ export type HistoryUpdate =
   | { readonly kind: 'end'; readonly end: ExecutionEnd };
 
 const PROGRESS_STATUSES: ReadonlySet<string> = new Set(['ok', 'pending', 'failed', 'skipped', 'info']);
-const REPORT_STATUSES: ReadonlySet<string> = new Set(['SUCCEEDED', 'ROLLED_BACK', 'FAILED']);
+const KNOWN_REPORT_STATUSES: ReadonlySet<string> = new Set(REPORT_STATUSES);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -66,7 +66,7 @@ export function isReport(value: unknown): value is Report {
   return (
     isRecord(value) &&
     typeof value['status'] === 'string' &&
-    REPORT_STATUSES.has(value['status']) &&
+    KNOWN_REPORT_STATUSES.has(value['status']) &&
     Array.isArray(value['services'])
   );
 }

@@ -231,8 +231,8 @@ export function renderSummary(input: SummaryInput): string {
   ];
   if (input.note) lines.push(`> ${cell(input.note)}`, '');
   if (input.cause) lines.push(...causeLines(input.cause), '');
-  // A verify run takes no lock: there is nothing to release, so the summary never mentions one.
-  if (report && report.mode !== 'verify' && !report.lockReleased)
+  // A run that took no lock (verify, plan, or refused by or before the lock) has nothing to release.
+  if (report && report.mode !== 'verify' && report.lockHeld !== false && !report.lockReleased)
     lines.push('> ⚠️ The cluster lock was not released; the next rollout will wait for it to expire.', '');
   lines.push(...renderDiagram(input.plan, report), '');
   if (!report) {

@@ -4,7 +4,8 @@ import { auditReports, type AuditState } from './audit';
 import { causeText, describeCaught } from './cause';
 import { checkpointSections } from './checkpoint-sections';
 import { boundReport } from './report-bound';
-import type { ExecutionEnd, FinalizeFacts } from './report';
+import type { FinalizeFacts } from './report';
+import { reportStatusOf, type ExecutionEnd } from './report-status';
 
 /** What the audit left at `$.audit` for Finalize. */
 export interface AuditFacts {
@@ -14,8 +15,8 @@ export interface AuditFacts {
 }
 
 /**
- * The report of a `verify` run. It changed nothing and held no lock, so it ends SUCCEEDED or
- * FAILED (never ROLLED_BACK): refused before the audit (bad plan, unknown service) with
+ * The report of a `verify` run. It changed nothing and held no lock, so it ends SUCCEEDED,
+ * REFUSED or FAILED (never ROLLED_BACK): refused before the audit (bad plan, unknown service) with
  * RolloutRefused, anything else with VerifyFailed and a cause naming each drifted or unhealthy
  * service (or the Loki checkpoint / the error that stopped it).
  */
@@ -59,11 +60,12 @@ export function assembleVerifyReport(
     if (cause) end = { error: EXECUTION_FAILURES.VerifyFailed, cause: causeText(cause) };
   }
   const report: Report = {
-    status: end === null ? 'SUCCEEDED' : 'FAILED',
+    status: reportStatusOf(end),
     mode: 'verify',
     cluster: facts.cluster,
     executionArn: facts.executionArn,
     lockReleased: facts.lockReleased,
+    ...(facts.lockHeld !== undefined ? { lockHeld: facts.lockHeld } : {}),
     ...(cause ? { cause } : {}),
     ...checkpointSections(facts),
     services: [...services.values()],

@@ -5,13 +5,10 @@ import { assembleVerifyReport, type AuditFacts } from './audit-report';
 import { expandRecord, isParentRecord } from './parent-record';
 import { checkpointSections } from './checkpoint-sections';
 import { boundReport } from './report-bound';
+import { reportStatusOf, type ExecutionEnd } from './report-status';
 import type { Caught } from './state';
 
-/** How the execution ends: nothing for success, else the Fail state's Error and compact Cause. */
-export interface ExecutionEnd {
-  readonly error: string;
-  readonly cause: string;
-}
+export type { ExecutionEnd } from './report-status';
 
 export interface PlannedService {
   readonly name: string;
@@ -25,6 +22,8 @@ export interface FinalizeFacts {
   readonly cluster: string;
   readonly executionArn: string;
   readonly lockReleased: boolean;
+  /** Whether the run took the cluster lock (refused runs and lock-free modes did not). */
+  readonly lockHeld?: boolean;
   readonly startedAt?: string | undefined;
   readonly finishedAt: string;
   /** Every plan service in rollout order (empty when the plan itself was refused). */
@@ -234,14 +233,14 @@ export function assembleReport(facts: FinalizeFacts): { report: Report; end: Exe
     }
   }
 
-  const status: Report['status'] =
-    end === null ? 'SUCCEEDED' : end.error === EXECUTION_FAILURES.RolledBack ? 'ROLLED_BACK' : 'FAILED';
+  const status = reportStatusOf(end);
   const report: Report = {
     status,
     mode: facts.mode,
     cluster: facts.cluster,
     executionArn: facts.executionArn,
     lockReleased: facts.lockReleased,
+    ...(facts.lockHeld !== undefined ? { lockHeld: facts.lockHeld } : {}),
     ...(cause ? { cause } : {}),
     ...checkpointSections(facts),
     services: [...services.values()],

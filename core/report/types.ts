@@ -70,7 +70,14 @@ export interface ServiceReport {
   childExecutionArn?: string;
 }
 
-export type ReportStatus = 'SUCCEEDED' | 'ROLLED_BACK' | 'FAILED';
+/**
+ * `REFUSED`: the run stopped before it changed anything (the cluster lock held by another
+ * execution, a bad plan, a Fargate service...); the cause says which. It never held the lock.
+ */
+export type ReportStatus = 'SUCCEEDED' | 'ROLLED_BACK' | 'FAILED' | 'REFUSED';
+
+/** Every report status, for readers that check a status they parsed. */
+export const REPORT_STATUSES: readonly ReportStatus[] = ['SUCCEEDED', 'ROLLED_BACK', 'FAILED', 'REFUSED'];
 
 export interface FailureCause {
   readonly service?: string;
@@ -84,7 +91,17 @@ export interface Report {
   mode: 'migrate' | 'rollback' | 'plan' | 'verify';
   cluster: string;
   executionArn?: string;
+  /**
+   * True when this execution held the cluster lock and released it. False when it still holds it
+   * (it expires by itself) and when it never held it (see `lockHeld`).
+   */
   lockReleased: boolean;
+  /**
+   * Whether this execution took the cluster lock at all: false for a run refused before the lock
+   * was taken (or by the lock) and for the modes that take none (verify, plan). Absent in reports
+   * written before the field existed.
+   */
+  lockHeld?: boolean;
   cause?: FailureCause;
   loki?: { readonly checks: CheckResult[] };
   /** The Grafana checkpoint (grafana-datasource, grafana-canary) and, after the last phase, grafana-dashboards. */

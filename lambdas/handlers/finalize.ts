@@ -10,6 +10,7 @@ import {
   failureCauseSchema,
   flattenDone,
   LOCK_ATTRIBUTES,
+  lockNote,
   RELEASE_CONDITION,
   type AuditState,
   type ExecutionEnd,
@@ -86,9 +87,12 @@ export async function handler(event: unknown): Promise<FinalizeResult> {
   const cluster = parsed.ok ? parsed.plan.cluster : typeof raw.cluster === 'string' ? raw.cluster : 'unknown';
   const region = parsed.ok ? parsed.plan.region : typeof raw.region === 'string' ? raw.region : undefined;
 
-  let lockReleased = true;
+  // `$.lock` is only there once Lock succeeded: a run refused by (or before) the lock, and a mode
+  // that takes none, never held it and must not claim to release it.
   // A verify run takes no lock: any lock on the cluster belongs to a migration or rollback running now.
-  if (state.mode !== 'verify' && state.lock && env.lockTableName && region) {
+  const lockHeld = state.mode !== 'verify' && state.lock !== undefined;
+  let lockReleased = false;
+  if (lockHeld && env.lockTableName && region) {
     const dynamodb = createDynamoDbClient(region);
     try {
       await dynamodb.send(
@@ -105,8 +109,7 @@ export async function handler(event: unknown): Promise<FinalizeResult> {
       if ((err as { name?: string }).name !== 'ConditionalCheckFailedException')
         throw translateAwsError(err, 'dynamodb:DeleteItem (lock)');
     }
-  } else if (state.lock) {
-    lockReleased = false;
+    lockReleased = true;
   }
 
   const { report, end } = assembleReport({
@@ -114,6 +117,7 @@ export async function handler(event: unknown): Promise<FinalizeResult> {
     cluster,
     executionArn,
     lockReleased,
+    lockHeld,
     startedAt:
       state.lock?.acquiredAt ??
       (state.audit?.state ? new Date(state.audit.state.startedAtMs).toISOString() : undefined),
@@ -143,11 +147,7 @@ export async function handler(event: unknown): Promise<FinalizeResult> {
   const progress: Progress = {
     step: 'finalize',
     status: report.status === 'SUCCEEDED' ? 'ok' : 'failed',
-    message: `${report.mode} ${report.status}${report.cause ? `: ${report.cause.message}` : ''}; ${
-      report.mode === 'verify'
-        ? 'no lock taken (read-only)'
-        : `lock ${lockReleased ? 'released' : 'NOT released (expires by itself)'}`
-    }`,
+    message: `${report.mode} ${report.status}${report.cause ? `: ${report.cause.message}` : ''}; ${lockNote(report)}`,
     evidence: { cause: report.cause },
   };
   return { ...report, progress, end };

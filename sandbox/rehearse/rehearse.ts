@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { runRollout } from '../../action/src/run-rollout';
 import type { ActionInputs, ActionResult } from '../../action/src/types';
+import { lockNote } from '../../core/orchestration/lock-note';
 import { orderedServices } from '../../core/plan/resolve';
 import type { Plan } from '../../core/plan/schema';
 import type { Report, ReportStatus, ServiceReport } from '../../core/report/types';
@@ -202,6 +203,7 @@ function statusOf(result: ActionResult): ReportStatus {
   if (result.report) return result.report.status;
   if (result.status === 'SUCCEEDED') return 'SUCCEEDED';
   if (result.status === 'ROLLED_BACK') return 'ROLLED_BACK';
+  if (result.status === 'REFUSED') return 'REFUSED';
   return 'FAILED';
 }
 
@@ -248,7 +250,8 @@ export function buildReport(
     cluster: plan.cluster,
     ...(result.executionArn ? { executionArn: result.executionArn } : {}),
     ...(cause ? { cause } : {}),
-    lockReleased: observed.lockReleased,
+    // A run that never held the lock released none, whatever lock the table shows (another run's).
+    lockReleased: base.lockHeld === false ? false : observed.lockReleased,
     services,
     rehearsal: {
       faults: options.faults,
@@ -282,6 +285,6 @@ function renderObservation(report: RehearsalReport): string {
   const title =
     report.mode === 'verify'
       ? `Verify ${report.status} (read-only, no lock; ${changes && changes.length > 0 ? `CHANGED during verify: ${changes.join('; ')}` : 'nothing changed during verify'})`
-      : `Rollout ${report.status} (lock ${report.lockReleased ? 'released' : 'NOT released'})`;
+      : `Rollout ${report.status} (${lockNote(report)})`;
   return `\n${title}${cause}\n${[fmt(head), ...rows.map(fmt)].join('\n')}\n\n`;
 }

@@ -61,7 +61,7 @@ describe('assembleReport', () => {
     );
     expect(end?.error).toBe('RolloutRefused');
     expect(JSON.parse(end!.cause)).toMatchObject({ check: 'lock' });
-    expect(report.status).toBe('FAILED');
+    expect(report.status).toBe('REFUSED');
     expect(report.services.every((s) => s.outcome === 'untouched')).toBe(true);
   });
 

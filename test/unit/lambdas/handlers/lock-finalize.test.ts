@@ -143,10 +143,26 @@ describe('Finalize', () => {
     });
     expect(ddb.commandCalls(DeleteItemCommand)).toHaveLength(0);
     expect(out).toMatchObject({
-      status: 'FAILED',
+      status: 'REFUSED',
       cluster: 'c',
+      lockHeld: false,
+      lockReleased: false,
       end: { error: 'RolloutRefused' },
       cause: { check: 'plan', message: 'plan: region missing' },
     });
+    expect(out.progress.message).toBe('migrate REFUSED: plan: region missing; no lock held by this run');
+  });
+
+  it('reports a run refused by a lock another run holds as REFUSED, claiming no release', async () => {
+    const out = await finalize(
+      event('finalize', {
+        mode: 'rollback',
+        refusal: { Error: 'LockHeldError', Cause: 'rollout arn:other already running' },
+      }),
+    );
+    expect(ddb.commandCalls(DeleteItemCommand)).toHaveLength(0);
+    expect(out).toMatchObject({ status: 'REFUSED', lockHeld: false, lockReleased: false });
+    expect(JSON.stringify(out)).not.toMatch(/lock released/);
+    expect(out.progress.message).toContain('no lock held by this run');
   });
 });
