@@ -24,6 +24,10 @@ export interface ServiceObservation {
   readonly lines: { readonly loki: number; readonly cloudwatch: number };
   /** Every task of the service that ran with the Alloy sidecar during the rehearsal, stopped or not. */
   readonly alloyTasks: readonly AlloyTaskObservation[];
+  /** The service's deployment circuit breaker at the end (the plan's safetyNet sets it). */
+  readonly circuitBreaker: { readonly enable: boolean; readonly rollback: boolean };
+  /** Deployments ECS's circuit breaker rolled back by itself during the rehearsal. */
+  readonly circuitBreakerRollbacks: number;
 }
 
 /** What became of one Alloy task's json-file lines, over its whole life. */
@@ -100,6 +104,9 @@ export async function observe(
       runningTasks: running.length,
       lines: { loki, cloudwatch },
       alloyTasks: alloyTasks(sandbox, plan, sandbox.ecs.scheduler.tasksOf(service)),
+      circuitBreaker: { ...service.deploymentConfiguration.deploymentCircuitBreaker },
+      circuitBreakerRollbacks: service.events.filter((e) => / rolling back to deployment /.test(e.message))
+        .length,
     });
   }
   const lockItem = sandbox.dynamodb.items(sandbox.lockTableName).find((i) => {
