@@ -132,6 +132,39 @@ export const LAMBDAS = [
 
 export type LambdaId = (typeof LAMBDAS)[number]['id'];
 
+/**
+ * Permissions of the Lambdas that events run (not the definition). Each is scoped to this
+ * orchestrator's own resources by infra/execution-ended.ts.
+ */
+export type EventPermission =
+  | 'lock-release' // DynamoDB GetItem/DeleteItem on the lock table (no PutItem: it never takes the lock)
+  | 'execution-read' // states:DescribeExecution, states:GetExecutionHistory on this state machine's executions
+  | 'execution-start' // states:StartExecution on this state machine (the recovery rollback)
+  | 'notify-publish'; // sns:Publish on the notification topic, when the construct has one
+
+export interface EventLambdaSpec {
+  readonly id: string;
+  readonly file: string;
+  readonly permissions: readonly EventPermission[];
+  readonly description: string;
+}
+
+/**
+ * Lambdas an EventBridge rule runs, outside the definition (no `${...}` substitution in the ASL):
+ * ExecutionEnded cleans up after a parent execution that ended ABORTED, TIMED_OUT or FAILED
+ * without releasing the lock, and sends the notification.
+ */
+export const EVENT_LAMBDAS = [
+  {
+    id: 'ExecutionEnded',
+    file: 'execution-ended',
+    permissions: ['lock-release', 'execution-read', 'execution-start', 'notify-publish'],
+    description: 'After a stopped, timed-out or failed rollout: recovery rollback or lock release; notification',
+  },
+] as const satisfies readonly EventLambdaSpec[];
+
+export type EventLambdaId = (typeof EVENT_LAMBDAS)[number]['id'];
+
 /** Substitution names in the ASL besides the function ARNs. */
 export const ASL_SUBSTITUTIONS = { lockTable: 'LockTableName' } as const;
 
