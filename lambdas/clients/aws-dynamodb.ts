@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { traced } from '../observability/tracer';
 
 /**
  * The DynamoDB client of the Lambdas. One module per client so a handler's bundle carries only the SDK
@@ -7,5 +8,5 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
  * (AWS_ENDPOINT_URL_*) are resolved once per client and the sandbox changes them between runs.
  */
 export function createDynamoDbClient(region: string): DynamoDBClient {
-  return new DynamoDBClient({ region });
+  return traced(new DynamoDBClient({ region }));
 }

@@ -1,4 +1,5 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { traced } from '../observability/tracer';
 
 /**
  * The EC2 client of the Lambdas (the Loki step reads the route tables and VPC endpoints of Loki's
@@ -7,5 +8,5 @@ import { EC2Client } from '@aws-sdk/client-ec2';
  * client and the sandbox changes them between runs.
  */
 export function createEc2Client(region: string): EC2Client {
-  return new EC2Client({ region });
+  return traced(new EC2Client({ region }));
 }

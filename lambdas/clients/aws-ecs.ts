@@ -1,4 +1,5 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { traced } from '../observability/tracer';
 
 /**
  * The ECS client of the Lambdas. One module per client so a handler's bundle carries only the SDK
@@ -7,7 +8,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
  * (AWS_ENDPOINT_URL_*) are resolved once per client and the sandbox changes them between runs.
  */
 export function createEcsClient(region: string): ECSClient {
-  return new ECSClient({ region });
+  return traced(new ECSClient({ region }));
 }
 
 /** What a step that only talks to ECS is handed. */

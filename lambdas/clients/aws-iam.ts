@@ -1,4 +1,5 @@
 import { IAMClient } from '@aws-sdk/client-iam';
+import { traced } from '../observability/tracer';
 
 /**
  * The IAM client of the Lambdas (preflight's permission check). One module per client so a
@@ -8,5 +9,5 @@ import { IAMClient } from '@aws-sdk/client-iam';
  * sandbox changes them between runs. IAM is global; the region picks the partition's endpoint.
  */
 export function createIamClient(region: string): IAMClient {
-  return new IAMClient({ region });
+  return traced(new IAMClient({ region }));
 }

@@ -1,4 +1,5 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { traced } from '../observability/tracer';
 
 /**
  * The CloudWatch Logs client of the Lambdas. One module per client so a handler's bundle carries only the SDK
@@ -7,5 +8,5 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
  * (AWS_ENDPOINT_URL_*) are resolved once per client and the sandbox changes them between runs.
  */
 export function createLogsClient(region: string): CloudWatchLogsClient {
-  return new CloudWatchLogsClient({ region });
+  return traced(new CloudWatchLogsClient({ region }));
 }

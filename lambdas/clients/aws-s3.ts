@@ -1,4 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
+import { traced } from '../observability/tracer';
 
 /**
  * The S3 client of the Lambdas (the Loki step lists Loki's chunks). One module per client so a
@@ -10,5 +11,5 @@ import { S3Client } from '@aws-sdk/client-s3';
  */
 export function createS3Client(region: string, env: NodeJS.ProcessEnv = process.env): S3Client {
   const endpointSet = Boolean(env['AWS_ENDPOINT_URL_S3'] ?? env['AWS_ENDPOINT_URL']);
-  return new S3Client({ region, ...(endpointSet ? { forcePathStyle: true } : {}) });
+  return traced(new S3Client({ region, ...(endpointSet ? { forcePathStyle: true } : {}) }));
 }

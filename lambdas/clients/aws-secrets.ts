@@ -1,4 +1,5 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { traced } from '../observability/tracer';
 
 /**
  * The Secrets Manager client of the Lambdas. One module per client so a handler's bundle carries only the SDK
@@ -7,5 +8,5 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
  * (AWS_ENDPOINT_URL_*) are resolved once per client and the sandbox changes them between runs.
  */
 export function createSecretsClient(region: string): SecretsManagerClient {
-  return new SecretsManagerClient({ region });
+  return traced(new SecretsManagerClient({ region }));
 }

@@ -1,4 +1,5 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { traced } from '../observability/tracer';
 
 /**
  * The Step Functions client of the Lambdas (the ExecutionEnded cleanup reads the ended execution
@@ -6,5 +7,5 @@ import { SFNClient } from '@aws-sdk/client-sfn';
  * once per client and the sandbox changes them between runs.
  */
 export function createSfnClient(region: string): SFNClient {
-  return new SFNClient({ region });
+  return traced(new SFNClient({ region }));
 }

@@ -1,6 +1,7 @@
 import { SNSClient } from '@aws-sdk/client-sns';
+import { traced } from '../observability/tracer';
 
 /** The SNS client of the Lambdas (the ExecutionEnded notification). Per invocation, as the others. */
 export function createSnsClient(region: string): SNSClient {
-  return new SNSClient({ region });
+  return traced(new SNSClient({ region }));
 }

@@ -1,4 +1,5 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { traced } from '../observability/tracer';
 
 /**
  * The SSM Parameter Store client of the Lambdas. One module per client so a handler's bundle carries only the SDK
@@ -7,5 +8,5 @@ import { SSMClient } from '@aws-sdk/client-ssm';
  * (AWS_ENDPOINT_URL_*) are resolved once per client and the sandbox changes them between runs.
  */
 export function createSsmClient(region: string): SSMClient {
-  return new SSMClient({ region });
+  return traced(new SSMClient({ region }));
 }
