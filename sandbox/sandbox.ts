@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { LAMBDAS, LOCK_TABLE } from '../lambdas/catalog';
+import { EVENT_LAMBDAS, LAMBDAS, LOCK_TABLE } from '../lambdas/catalog';
+import { executionEndedPattern } from '../core/orchestration/execution-ended-event';
 import { CloudWatchLogsTwin } from './aws/cloudwatch-logs';
 import { DynamoDbTwin } from './aws/dynamodb';
 import { Ec2Twin } from './aws/ec2';
@@ -9,9 +10,11 @@ import { IamTwin } from './aws/iam';
 import { S3Twin } from './aws/s3';
 import { queryProtocolRoute } from './aws/query-protocol';
 import { SecretsManagerTwin } from './aws/secrets-manager';
+import { SnsTwin } from './aws/sns';
 import { SsmTwin } from './aws/ssm';
 import { SimClock } from './clock';
 import { EcsTwin, throttlingError } from './ecs/api';
+import { EventBus } from './events/bus';
 import { applyEnv, sandboxEnv } from './env';
 import { isCanaryStream, isSeriesCountQuery, SERIES_COUNT_UNREADABLE } from './fault-matchers';
 import { FaultInjector, type Fault } from './faults';
@@ -25,7 +28,7 @@ import { createAmpProxy } from './prometheus/amp-proxy';
 import { MIN_SCRAPE_INTERVAL_MS } from './prometheus/config';
 import { listen, type Route } from './server';
 import { substitute, substitutions } from './sfn/definition';
-import { handlerResolver, installLambdaClock, type LambdaHandler } from './sfn/lambda-runner';
+import { handlerResolver, installLambdaClock, invoke, type LambdaHandler } from './sfn/lambda-runner';
 import { SfnTwin } from './sfn/twin';
 import { readAlloyShipping, type AlloyShipping } from './workload/alloy-summary';
 import { Workload, type ScrapeTarget } from './workload/workload';
@@ -35,6 +38,8 @@ export const DEFAULT_LOCK_TABLE = 'alloy-rollout-locks';
 export const ORCHESTRATOR_NAME = 'alloy-rollout';
 /** The AMP workspace the sandbox answers for when the options name none. */
 export const DEFAULT_AMP_WORKSPACE_ID = 'ws-sandbox';
+/** The SNS topic the sandbox's ExecutionEnded Lambda notifies (NOTIFY_TOPIC_ARN), as a construct with notifications would. */
+export const NOTIFY_TOPIC_NAME = 'alloy-rollout-notifications';
 
 /**
  * Scrape intervals (simulated) the metrics backend gets ready for at start: ADOT's 15 s, Alloy's
@@ -92,6 +97,12 @@ export interface SandboxOptions {
   readonly grafanaDashboardServices?: readonly string[];
   /** Called as a top-level execution starts (after the faults that act then), with its input. */
   readonly onExecutionStart?: (input: unknown) => void;
+  /**
+   * Whether the deployed orchestrator's EventBridge rule runs ExecutionEnded (cleanup after a
+   * stopped, timed-out or failed rollout, and the notification), as the CDK construct wires it.
+   * Default true.
+   */
+  readonly executionEndedRule?: boolean;
 }
 
 /** The Grafana twin: where it answers and the secret holding its service-account token. */
@@ -122,6 +133,11 @@ export interface Sandbox {
   /** The services' task and execution roles, and the policy simulator over them. */
   readonly iam: IamTwin;
   readonly sfn: SfnTwin;
+  /** SNS: the notification topic's messages (`sns.published(notifyTopicArn)`). */
+  readonly sns: SnsTwin;
+  readonly notifyTopicArn: string;
+  /** The default event bus: execution status changes, the ExecutionEnded rule and its deliveries. */
+  readonly events: EventBus;
   readonly loki: LokiStore;
   /** Loki's /config and /flush: set to the plan's bucket and retention with `configure`. */
   readonly lokiStorage: SandboxLokiStorage;
@@ -167,6 +183,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const loki = new LokiStore({ now });
   const s3 = new S3Twin(now);
   const ec2 = new Ec2Twin(account);
+  const sns = new SnsTwin(region, account, now);
+  const notifyTopicArn = sns.createTopic(NOTIFY_TOPIC_NAME);
   seedNetwork(ec2, region, { withS3Endpoint: !faults.has('loki-no-s3-endpoint') });
   const lokiStorage = new SandboxLokiStorage({ store: loki, s3, region, faults });
   const reverseAliases = new Map(
@@ -211,6 +229,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const env0: Record<string, string> = {};
   let restoreEnv: (() => void) | undefined;
   const resolveLambda = handlerResolver(root, options.lambdaHandlers);
+  // EventBridge runs a rule's Lambda target asynchronously, with the same environment as in AWS.
+  const events = new EventBus({
+    invoke: async (functionName, event) => {
+      const fn = await resolveLambda(functionName);
+      if (!fn) throw new Error(`no handler for ${functionName}`);
+      restoreEnv ??= applyEnv(env0);
+      return invoke(fn, functionName, event);
+    },
+  });
   const sfn = new SfnTwin({
     region,
     account,
@@ -228,6 +255,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
             revertByIac(ecs, options.serviceAliases?.[f.service] ?? f.service);
       options.onExecutionStart?.(input);
     },
+    onExecutionEnd: (event) => events.put(event),
   });
 
   const lokiHandler = createLokiHandler(loki, {
@@ -292,7 +320,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // EC2 first: both Query-protocol routes take form posts to "/", told apart by Version.
     [
       ec2.route(),
-      queryProtocolRoute([iam.service()]),
+      queryProtocolRoute([iam.service(), sns.service()]),
       lokiHandler,
       ampProxy,
       s3.route(),
@@ -302,7 +330,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   );
   address = `127.0.0.1:${http.port}`;
   const url = `http://${address}`;
-  Object.assign(env0, sandboxEnv(url, region, lockTableName));
+  Object.assign(env0, sandboxEnv(url, region, lockTableName), { NOTIFY_TOPIC_ARN: notifyTopicArn });
   if (options.metrics) {
     try {
       metricsBackend = await options.metrics(url);
@@ -340,6 +368,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     secrets,
     iam,
     sfn,
+    sns,
+    notifyTopicArn,
+    events,
     loki,
     lokiStorage,
     s3,
@@ -354,7 +385,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       dashboardUid: String((dashboard['dashboard'] as { uid: string }).uid),
     },
     async warmLambdas() {
-      await Promise.all(LAMBDAS.map((l) => resolveLambda(`alloy-rollout-${l.id}`)));
+      await Promise.all([...LAMBDAS, ...EVENT_LAMBDAS].map((l) => resolveLambda(`alloy-rollout-${l.id}`)));
     },
     async metricsSettled(timeoutMs = 30_000) {
       await targetsChain;
@@ -364,11 +395,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     async deployOrchestrator(name = ORCHESTRATOR_NAME) {
       const text = await readFile(path.join(root, 'statemachine', 'rollout.asl.json'), 'utf8');
       const definition = substitute(text, substitutions(region, account, lockTableName));
-      return sfn.createStateMachine(
+      const arn = sfn.createStateMachine(
         name,
         definition,
         `arn:aws:iam::${account}:role/alloy-rollout-state-machine`,
       ).arn;
+      // The rule the construct deploys beside the state machine (infra/execution-ended.ts).
+      if (options.executionEndedRule !== false)
+        events.putRule(`${name}-execution-ended`, executionEndedPattern(arn), 'alloy-rollout-ExecutionEnded');
+      return arn;
     },
     holdLock(
       cluster,
@@ -386,6 +421,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     async stop() {
       if (stopped) return;
       stopped = true;
+      // A cleanup already running finishes against the live twins first; what it started is
+      // aborted with the rest just after (no events then: the twin is stopping).
+      await events.close();
       sfn.stop();
       ecs.stop();
       workload.stop();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import { LAMBDAS } from '../../lambdas/catalog';
+import { EVENT_LAMBDAS, LAMBDAS } from '../../lambdas/catalog';
 import { jsonCopy } from './definition';
 
 export type LambdaHandler = (event: unknown, context: unknown) => Promise<unknown>;
@@ -38,7 +38,8 @@ export function handlerResolver(
   return (ref) => {
     const name = ref.startsWith('arn:') ? (ref.split(':')[6] ?? '') : ref;
     if (extra[name]) return Promise.resolve(extra[name]);
-    const spec = LAMBDAS.find((l) => `alloy-rollout-${l.id}` === name);
+    // The definition's Lambdas and the ones events run (ExecutionEnded), by the same naming.
+    const spec = [...LAMBDAS, ...EVENT_LAMBDAS].find((l) => `alloy-rollout-${l.id}` === name);
     if (!spec) return Promise.resolve(undefined);
     let found = cache.get(spec.file);
     if (!found) {

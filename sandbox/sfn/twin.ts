@@ -42,6 +42,8 @@ interface Execution {
   readonly history: HistoryRecorder;
   readonly done: Promise<void>;
   abort?: () => void;
+  /** The execution that started this one with a `states:startExecution` task. */
+  readonly parent?: string;
 }
 
 export interface SfnTwinOptions {
@@ -54,6 +56,12 @@ export interface SfnTwinOptions {
   readonly beforeInvoke?: () => void;
   /** Run when a top-level execution (not a child) starts, with its input: faults that act "when a run starts". */
   readonly onExecutionStart?: (input: unknown) => void;
+  /**
+   * Called once when an execution (parent or child) ends, with the "Step Functions Execution Status
+   * Change" event Step Functions would send to EventBridge (statusChangeEvent). Not called for the
+   * executions the sandbox aborts as it stops.
+   */
+  readonly onExecutionEnd?: (event: Record<string, unknown>) => void;
 }
 
 const NAME_RE = /^[A-Za-z0-9_-]{1,80}$/;
@@ -150,6 +158,7 @@ export class SfnTwin {
       status: 'RUNNING',
       history,
       done,
+      ...(parent ? { parent } : {}),
     };
     this.executions.set(arn, execution);
     // Before the first state runs, so what the hook changes is what the execution finds.
@@ -337,6 +346,7 @@ export class SfnTwin {
       history.add('ExecutionSucceeded', {
         executionSucceededEventDetails: { output: text.text, outputDetails: { truncated: text.truncated } },
       });
+      this.ended(execution);
     } catch (error) {
       await consume.catch(() => undefined);
       if (execution.status !== 'RUNNING') return;
@@ -353,7 +363,25 @@ export class SfnTwin {
         history.add('ExecutionFailed', {
           executionFailedEventDetails: { error: execution.error, cause: execution.cause },
         });
+      if (timedOut) this.stopChildren(execution);
+      this.ended(execution);
     }
+  }
+
+  /**
+   * Step Functions stops the running `.sync` child of a parent that is stopped or times out: the
+   * integration's IAM policy grants states:StopExecution on the child executions for it
+   * ("Synchronous" policy, https://docs.aws.amazon.com/step-functions/latest/dg/stepfunctions-iam.html).
+   */
+  private stopChildren(parent: Execution): void {
+    for (const e of this.executions.values())
+      if (e.parent === parent.arn && e.status === 'RUNNING') this.stopExecution(e.arn);
+  }
+
+  /** The EventBridge event of an execution's end, shaped as Step Functions sends it (statusChangeEvent). */
+  private ended(execution: Execution): void {
+    if (this.stopped) return;
+    this.o.onExecutionEnd?.(statusChangeEvent(this.describe(execution), this.o.region, this.o.account));
   }
 
   private finish(execution: Execution, status: Status): void {
@@ -413,6 +441,9 @@ export class SfnTwin {
       return started;
     }
     await child.done;
+    // A parent stopped meanwhile (its child stopped with it) records nothing more.
+    if (parent.status !== 'RUNNING')
+      throw Object.assign(new Error('the execution was stopped'), { name: 'States.Aborted' });
     const v2 = resource.endsWith(':2');
     // The integration's output: DescribeExecution in PascalCase; `:2` parses Input/Output as JSON.
     const output: Record<string, unknown> = {
@@ -469,6 +500,8 @@ export class SfnTwin {
       executionAbortedEventDetails: { ...(error ? { error } : {}), ...(cause ? { cause } : {}) },
     });
     e.abort?.();
+    this.stopChildren(e);
+    this.ended(e);
     return e;
   }
 
@@ -567,6 +600,44 @@ export class SfnTwin {
     for (const e of this.executions.values())
       if (e.status === 'RUNNING') this.stopExecution(e.arn, 'Sandbox.Stopped', 'the sandbox stopped');
   }
+}
+
+/**
+ * "Step Functions Execution Status Change" as EventBridge delivers it
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html): dates in epoch ms, input
+ * and output as JSON text with their `inputDetails`/`outputDetails`, error and cause or null.
+ */
+export function statusChangeEvent(
+  described: Record<string, unknown>,
+  region: string,
+  account: string,
+): Record<string, unknown> {
+  const ms = (v: unknown) => (typeof v === 'number' ? Math.round(v * 1000) : null);
+  const stop = ms(described['stopDate']);
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Step Functions Execution Status Change',
+    source: 'aws.states',
+    account,
+    time: new Date(stop ?? Date.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region,
+    resources: [described['executionArn']],
+    detail: {
+      executionArn: described['executionArn'],
+      stateMachineArn: described['stateMachineArn'],
+      name: described['name'],
+      status: described['status'],
+      startDate: ms(described['startDate']),
+      stopDate: stop,
+      input: described['input'] ?? null,
+      output: described['output'] ?? null,
+      inputDetails: { included: described['input'] !== undefined },
+      outputDetails: described['output'] !== undefined ? { included: true } : null,
+      error: described['error'] ?? null,
+      cause: described['cause'] ?? null,
+    },
+  };
 }
 
 function* allStates(def: Definition): Generator<[string, Record<string, unknown>]> {
