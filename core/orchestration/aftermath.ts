@@ -166,7 +166,8 @@ export function servicesToPutBack(
   // A manual rollback stopped half way: what it was asked to put back and has not reached yet.
   if (run.mode === 'rollback')
     for (const service of run.requested) if (!rolledBack.has(service)) wanted.add(service);
-  const order = [...new Set([...children.map((c) => c.service), ...run.requested])];
+  // In the plan's order (requested services are listed in plan order), then any other child.
+  const order = [...new Set([...run.requested, ...children.map((c) => c.service)])];
   return order.filter((s) => wanted.has(s) && rolledBack.get(s) !== 'succeeded');
 }
 

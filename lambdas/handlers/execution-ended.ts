@@ -220,7 +220,12 @@ function endedRun(input: EndedInput, plan: Plan | undefined): EndedRun {
   return {
     level: 'parent',
     mode,
-    requested: input.services ?? all,
+    // In plan order, as the run would have gone through them.
+    requested: input.services
+      ? all.length > 0
+        ? all.filter((s) => input.services?.includes(s))
+        : input.services
+      : all,
     ...(input.recovers !== undefined ? { recovers: input.recovers } : {}),
   };
 }
