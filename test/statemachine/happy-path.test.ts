@@ -98,15 +98,15 @@ describe('rollout state machine: happy path', () => {
     const children = [...one.executions.slice(1), ...all.executions.slice(1)];
     expect(children).toHaveLength(5);
     // Route, Register, ShadowRoute (no shadow step here), UpdateService, VerifyWait, then per poll
-    // Verify + VerifyDone and between polls VerifyPollWait, ServiceMigrated: 12 + 6 per poll here
-    // (entered + exited, start and end).
+    // Verify + VerifyDone and between polls VerifyPollWait, RestoreRoute (the breaker stays on by
+    // default), ServiceMigrated: 14 + 6 per poll here (entered + exited, start and end).
     const definition = loadDefinition();
     for (const c of children) {
       const polls = c.events.filter((e) => e.type === 'StateEntered' && e.state === 'Verify').length;
       // The test clock moves a second per reading: a 20 s soak takes a handful of polls.
       expect(polls).toBeGreaterThanOrEqual(2);
       expect(polls).toBeLessThanOrEqual(8);
-      expect(c.events).toHaveLength(12 + 6 * polls);
+      expect(c.events).toHaveLength(14 + 6 * polls);
       const lambdaEntries = c.events.filter(
         (e) =>
           e.type === 'StateEntered' && definition.States[e.state ?? '']?.Resource?.includes(':function:'),
