@@ -14,6 +14,7 @@ import { now } from '../clock';
 import { createEcsClient } from '../clients/aws-ecs';
 import { parseEvent, taskEventSchema } from '../event';
 import { loadPlan, planField, progressStatus, servicePlanOf } from '../shared';
+import { instrumented } from '../observability/instrumented';
 
 const eventSchema = taskEventSchema(
   ['audit'],
@@ -42,7 +43,7 @@ export interface AuditResult {
  * ECS, AMP and Loki (lambdas/audit-service), and core/orchestration `advanceAudit` decides.
  * Read-only: Describe/List calls and queries, nothing registered, updated or written.
  */
-export async function handler(event: unknown): Promise<AuditResult> {
+async function handleAudit(event: unknown): Promise<AuditResult> {
   const { state } = parseEvent(eventSchema, event, 'Audit');
   const plan = loadPlan(state.plan);
   const previous = state.audit?.state as AuditState | undefined;
@@ -99,3 +100,6 @@ export async function handler(event: unknown): Promise<AuditResult> {
     },
   };
 }
+
+/** The Lambda entry point: the handler above, with its decisions logged and traced. */
+export const handler = instrumented('Audit', handleAudit);

@@ -12,6 +12,7 @@ import { createEcsClient } from '../clients/aws-ecs';
 import { parseEvent, taskEventSchema } from '../event';
 import { pollStep } from '../poll-step';
 import { loadPlan, planField, servicePlanOf, workItemField } from '../shared';
+import { instrumented } from '../observability/instrumented';
 
 const eventSchema = taskEventSchema(
   ['rollback'],
@@ -28,7 +29,7 @@ const eventSchema = taskEventSchema(
  * fails, anything else is pending until the plan's deploymentTimeout, counted from the rollback.
  * (A migration's deployment is watched by Verify, together with the checks.)
  */
-export async function handler(event: unknown): Promise<StepResult> {
+async function handleDeployment(event: unknown): Promise<StepResult> {
   const { state } = parseEvent(eventSchema, event, 'Deployment');
   const plan = loadPlan(state.plan);
   const svc = servicePlanOf(plan, state.service.name);
@@ -44,3 +45,6 @@ export async function handler(event: unknown): Promise<StepResult> {
   const assessment = assessDeployment({ name, service, expectedTaskDefinition: target.taskDefinitionArn });
   return pollStep({ plan, service: svc.name, step: name, assessment, window, nowMs });
 }
+
+/** The Lambda entry point: the handler above, with its decisions logged and traced. */
+export const handler = instrumented('Deployment', handleDeployment);

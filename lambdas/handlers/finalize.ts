@@ -23,6 +23,7 @@ import { translateAwsError } from '../adapters/aws-errors';
 import { createDynamoDbClient } from '../clients/aws-dynamodb';
 import { readEnv } from '../env';
 import { parseEvent, taskEventSchema } from '../event';
+import { instrumented } from '../observability/instrumented';
 
 /** Finalize must run on any state, including one whose input was refused: every field is optional. */
 const stateSchema = z.looseObject({
@@ -79,7 +80,7 @@ function grafanaFacts(
  * Releases the lock (only ours: idempotent, so Retry is safe) and returns the report. Runs on
  * every path of the parent, including refusals, so it reads the state defensively.
  */
-export async function handler(event: unknown): Promise<FinalizeResult> {
+async function handleFinalize(event: unknown): Promise<FinalizeResult> {
   const env = readEnv();
   const { executionArn, state } = parseEvent(eventSchema, event, 'Finalize');
   const parsed = validatePlan(state.plan);
@@ -152,3 +153,6 @@ export async function handler(event: unknown): Promise<FinalizeResult> {
   };
   return { ...report, progress, end };
 }
+
+/** The Lambda entry point: the handler above, with its decisions logged and traced. */
+export const handler = instrumented('Finalize', handleFinalize);

@@ -6,6 +6,7 @@ import { parseEvent, taskEventSchema } from '../event';
 import { canaryStateSchema, grafanaStateSchema, pollGrafanaCheckpoint } from '../grafana-checkpoint';
 import { dashboardsStateSchema, pollGrafanaDashboards } from '../grafana-dashboards';
 import { loadPlan, planField } from '../shared';
+import { instrumented } from '../observability/instrumented';
 
 const eventSchema = taskEventSchema(
   ['checkpoint', 'dashboards'],
@@ -25,7 +26,7 @@ const eventSchema = taskEventSchema(
  * through Grafana. `dashboards` (after the last phase, result at `$.grafanaDashboards`): the
  * plan's dashboards' queries for `services` return data. Both are polled until passed or failed.
  */
-export async function handler(event: unknown) {
+async function handleGrafana(event: unknown) {
   const { action, state, services } = parseEvent(eventSchema, event, 'Grafana');
   const plan = loadPlan(state.plan);
   const client = await grafanaClientFor(plan);
@@ -43,3 +44,6 @@ export async function handler(event: unknown) {
     now,
   });
 }
+
+/** The Lambda entry point: the handler above, with its decisions logged and traced. */
+export const handler = instrumented('Grafana', handleGrafana);

@@ -32,6 +32,7 @@ import { parseEvent, taskEventSchema } from '../event';
 import { pushCanary, readCanary } from '../loki-canary';
 import { pollStorage, storageStateSchema, type StorageState } from '../loki-storage';
 import { causeFields, checkProgress, loadPlan, planField } from '../shared';
+import { instrumented } from '../observability/instrumented';
 
 /**
  * The stages in order; each poll advances as far as it can. A new stage goes before 'done': give
@@ -244,7 +245,7 @@ async function poll(
 }
 
 /** `deploy`: Loki service to its count/image. `poll`: deployment, /ready, canary round trip, storage. */
-export async function handler(event: unknown): Promise<LokiResult> {
+async function handleLoki(event: unknown): Promise<LokiResult> {
   const { action, executionArn, state } = parseEvent(eventSchema, event, 'Loki');
   const plan = loadPlan(state.plan);
   const aws = { ecs: createEcsClient(plan.region) };
@@ -253,3 +254,6 @@ export async function handler(event: unknown): Promise<LokiResult> {
     throw new InputInvalidError('Loki: bad event: state.loki is missing; expected the result of LokiDeploy');
   return poll(plan, aws, state.loki, executionArn);
 }
+
+/** The Lambda entry point: the handler above, with its decisions logged and traced. */
+export const handler = instrumented('Loki', handleLoki);

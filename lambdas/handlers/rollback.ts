@@ -1,6 +1,7 @@
 import { apply, type ApplyResult } from './rollback/apply';
 import { retry, type GiveUpResult, type RetryResult } from './rollback/retry';
 import { select, type SelectResult } from './rollback/select';
+import { instrumented } from '../observability/instrumented';
 
 export type { ApplyResult, GiveUpResult, RetryResult, SelectResult };
 
@@ -9,7 +10,7 @@ export type { ApplyResult, GiveUpResult, RetryResult, SelectResult };
  * service back on ADOT + awslogs and starts the deployment DeploymentPoll then watches. `retry`
  * (child): after that deployment failed, deploys the same target again or gives up.
  */
-export async function handler(
+async function handleRollback(
   event: unknown,
 ): Promise<SelectResult | ApplyResult | RetryResult | GiveUpResult> {
   const action = (event as { action?: unknown } | null)?.action;
@@ -17,3 +18,6 @@ export async function handler(
   if (action === 'retry') return retry(event);
   return apply(event);
 }
+
+/** The Lambda entry point: the handler above, with its decisions logged and traced. */
+export const handler = instrumented('Rollback', handleRollback);

@@ -14,6 +14,7 @@ import { createEcsClient } from '../clients/aws-ecs';
 import { parseEvent, taskEventSchema } from '../event';
 import { InputInvalidError } from '../../core/errors';
 import { loadPlan, planField, servicePlanOf, workItemField } from '../shared';
+import { instrumented } from '../observability/instrumented';
 
 const breakerSchema = z.object({ enable: z.boolean(), rollback: z.boolean() });
 const recordSchema = z.object({ previous: breakerSchema, applied: breakerSchema, restore: z.boolean() });
@@ -49,7 +50,7 @@ export interface RestoreResult {
  * the deployment has ECS's own way back even when nothing of the orchestrator runs any more.
  * `restore-circuit-breaker` puts the service's own breaker back after a verified migration.
  */
-export async function handler(event: unknown): Promise<UpdateServiceResult | RestoreResult> {
+async function handleUpdateService(event: unknown): Promise<UpdateServiceResult | RestoreResult> {
   const { action, state } = parseEvent(eventSchema, event, 'UpdateService');
   const plan = loadPlan(state.plan);
   const svc = servicePlanOf(plan, state.service.name);
@@ -145,3 +146,6 @@ export async function handler(event: unknown): Promise<UpdateServiceResult | Res
     },
   };
 }
+
+/** The Lambda entry point: the handler above, with its decisions logged and traced. */
+export const handler = instrumented('UpdateService', handleUpdateService);

@@ -29,6 +29,7 @@ import {
   verifiedChecks,
   verifyField,
 } from '../shared';
+import { instrumented } from '../observability/instrumented';
 
 const eventSchema = taskEventSchema(
   ['cloudwatch'],
@@ -88,7 +89,7 @@ async function newestEventsPerStream(
 }
 
 /** After a rollback: every task of the baseline deployment writes to CloudWatch again. */
-export async function handler(event: unknown): Promise<StepResult> {
+async function handleVerifyCloudWatch(event: unknown): Promise<StepResult> {
   const { executionArn, state } = parseEvent(eventSchema, event, 'VerifyCloudWatch');
   const { plan, svc, taskArns } = await loadCheckedService(state, state.rollback.taskDefinitionArn);
   const nowMs = now();
@@ -156,3 +157,6 @@ export async function handler(event: unknown): Promise<StepResult> {
   });
   return { ...result, summary, output };
 }
+
+/** The Lambda entry point: the handler above, with its decisions logged and traced. */
+export const handler = instrumented('VerifyCloudWatch', handleVerifyCloudWatch);

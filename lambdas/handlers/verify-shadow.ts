@@ -23,6 +23,7 @@ import { parseEvent, taskEventSchema } from '../event';
 import { measureShadowCounts } from '../measure/shadow';
 import { pollStep, readDeployment } from '../poll-step';
 import { loadPlan, planField, servicePlanOf } from '../shared';
+import { instrumented } from '../observability/instrumented';
 
 const streamSchema = z.object({
   container: z.string().min(1),
@@ -62,7 +63,7 @@ export function shadowAllowanceMs(plan: Plan, shadow: ShadowPlan): number {
  * (core/verify/shadow.ts decides). Passed goes on to the json-file revision, failed to the
  * rollback, pending polls again; pending past the allowance is failed.
  */
-export async function handler(event: unknown): Promise<StepResult> {
+async function handleVerifyShadow(event: unknown): Promise<StepResult> {
   const { state } = parseEvent(eventSchema, event, 'VerifyShadow');
   const plan = loadPlan(state.plan);
   const svc = servicePlanOf(plan, state.service.name);
@@ -125,3 +126,6 @@ export async function handler(event: unknown): Promise<StepResult> {
   const untilCount = Math.ceil((Math.min(counting.readyAtMs, deadlineMs) - nowMs) / 1000);
   return { ...result, waitSeconds: Math.max(result.waitSeconds, untilCount) };
 }
+
+/** The Lambda entry point: the handler above, with its decisions logged and traced. */
+export const handler = instrumented('VerifyShadow', handleVerifyShadow);

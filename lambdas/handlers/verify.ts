@@ -22,6 +22,7 @@ import { measureLogs } from '../measure/logs';
 import { measureMetrics, measurePlanChecks } from '../measure/metrics';
 import { readDeployment } from '../poll-step';
 import { loadPlan, planField, servicePlanOf, shadowChecks, shadowVerifyField, stepResult } from '../shared';
+import { instrumented } from '../observability/instrumented';
 
 const eventSchema = taskEventSchema(
   ['verify'],
@@ -72,7 +73,7 @@ function timingOf(plan: Plan): VerificationTiming {
  * passed only after a whole soak of passes, pending otherwise (the state machine waits
  * `waitSeconds` and polls again).
  */
-export async function handler(event: unknown): Promise<VerifyResult> {
+async function handleVerify(event: unknown): Promise<VerifyResult> {
   const { executionArn, state } = parseEvent(eventSchema, event, 'Verify');
   const plan = loadPlan(state.plan);
   const svc = servicePlanOf(plan, state.service.name);
@@ -174,3 +175,6 @@ function verifyResult(
   });
   return { ...result, summary, output };
 }
+
+/** The Lambda entry point: the handler above, with its decisions logged and traced. */
+export const handler = instrumented('Verify', handleVerify);
