@@ -25,6 +25,12 @@ export const ERROR_NAMES = {
   DeploymentFailed: 'DeploymentFailedError',
   /** A verification check ended failed, or in error at its deadline. */
   CheckFailed: 'CheckFailedError',
+  /**
+   * A child mode (service-migrate, service-rollback) was started by something other than a live
+   * parent execution of this state machine that holds the cluster lock. The ASL's Route refuses
+   * with the same name when the parent link is missing altogether.
+   */
+  ChildModeRefused: 'ChildModeRefused',
 } as const;
 
 export type ErrorName = (typeof ERROR_NAMES)[keyof typeof ERROR_NAMES];
@@ -63,3 +69,4 @@ export class TransientError extends errorClass(ERROR_NAMES.Transient) {}
 export class DependencyRejectedError extends errorClass(ERROR_NAMES.DependencyRejected) {}
 export class DeploymentFailedError extends errorClass(ERROR_NAMES.DeploymentFailed) {}
 export class CheckFailedError extends errorClass(ERROR_NAMES.CheckFailed) {}
+export class ChildModeRefusedError extends errorClass(ERROR_NAMES.ChildModeRefused) {}

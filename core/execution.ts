@@ -23,8 +23,26 @@ export const executionInputSchema = z
     phase: z.string().min(1).optional(),
     /** Free text recorded with the lock and the report (e.g. "github:org/repo run 42 attempt 1"). */
     requestedBy: z.string().max(512).optional(),
+    /**
+     * Set only by the orchestrator's own cleanup, never by users or the Action: the ARN of an
+     * execution that ended (stopped, timed out, failed) without releasing the cluster lock. This
+     * rollback may take that execution's lock over before it expires (core/orchestration
+     * `decideLockTakeover`), and only while that execution is no longer RUNNING.
+     */
+    recovers: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/, {
+        error:
+          'expected the ARN of a Step Functions execution (arn:aws:states:<region>:<account>:execution:<state machine>:<name>)',
+      })
+      .optional(),
   })
-  .strict();
+  .strict()
+  .refine((input) => input.recovers === undefined || input.mode === 'rollback', {
+    path: ['recovers'],
+    error:
+      'recovers is allowed only with mode "rollback" (the recovery rollback of an execution that ended holding the lock)',
+  });
 
 export type ExecutionInput = z.infer<typeof executionInputSchema>;
 
@@ -54,6 +72,11 @@ export const EXECUTION_FAILURES = {
    * revision registered outside alloy-rollout) or unhealthy (logs, metrics, Alloy): nothing was changed.
    */
   VerifyFailed: 'VerifyFailed',
+  /**
+   * A child mode (service-migrate, service-rollback) started by anything but a live parent of this
+   * state machine holding the cluster lock: refused before anything changed (ERROR_NAMES.ChildModeRefused).
+   */
+  ChildModeRefused: 'ChildModeRefused',
 } as const;
 
 /** Modes of the per-service child executions the parent starts (never given by users). */

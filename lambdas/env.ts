@@ -4,10 +4,34 @@ import { InputInvalidError } from '../core/errors';
 export interface LambdaEnv {
   /** DynamoDB table of the per-cluster lock (Lock, Finalize). */
   readonly lockTableName: string | undefined;
+  /**
+   * LOCK_TTL_SECONDS: the shortest lock lifetime the construct allows (the state machine's
+   * TimeoutSeconds plus a margin); the Lock step writes max(plan lock.ttl, this).
+   */
+  readonly lockTtlSeconds: number | undefined;
+  /** EXECUTION_TIMEOUT_SECONDS: the state machine's TimeoutSeconds, for the lock's evidence. */
+  readonly executionTimeoutSeconds: number | undefined;
 }
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env): LambdaEnv {
-  return { lockTableName: source.LOCK_TABLE_NAME || undefined };
+  return {
+    lockTableName: source.LOCK_TABLE_NAME || undefined,
+    lockTtlSeconds: wholeSeconds(source, 'LOCK_TTL_SECONDS'),
+    executionTimeoutSeconds: wholeSeconds(source, 'EXECUTION_TIMEOUT_SECONDS'),
+  };
+}
+
+/** An optional positive whole number of seconds; anything else is a deployment mistake, named. */
+function wholeSeconds(source: NodeJS.ProcessEnv, variable: string): number | undefined {
+  const text = source[variable];
+  if (text === undefined || text === '') return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new InputInvalidError(
+      `environment variable ${variable} is ${JSON.stringify(text)}; expected a positive whole number of seconds`,
+      { variable },
+    );
+  return value;
 }
 
 /** For the handlers that cannot work without a variable: a clear error naming it. */

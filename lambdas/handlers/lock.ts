@@ -1,12 +1,12 @@
 import { now } from '../clock';
-import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { LockHeldError } from '../../core/errors';
 import { executionInputSchema, type Progress } from '../../core/execution';
-import { ACQUIRE_CONDITION, lockHeldMessage, lockRecord, LOCK_ATTRIBUTES } from '../../core/orchestration';
-import { awsCall, translateAwsError } from '../adapters/aws-errors';
+import { lockRecord, lockTtlMs } from '../../core/orchestration';
+import { regionOfExecution } from '../adapters/executions';
 import { createDynamoDbClient } from '../clients/aws-dynamodb';
+import { createSfnClient } from '../clients/aws-sfn';
 import { readEnv, requireEnv } from '../env';
 import { parseEvent, taskEventSchema } from '../event';
+import { acquireLock, type LockAcquisition } from '../lock-acquire';
 import { loadPlan } from '../shared';
 
 const eventSchema = taskEventSchema(['acquire'], executionInputSchema.passthrough());
@@ -17,10 +17,24 @@ export interface LockResult {
   readonly owner: string;
   readonly expiresAt: number;
   readonly acquiredAt: string;
+  /** taken (free), re-entered (already ours: a retried step), taken-over (from an ended holder). */
+  readonly how: LockAcquisition['how'];
   readonly progress: Progress;
 }
 
-/** Takes the per-cluster lock for this execution; a lock held by another live run refuses at once. */
+function describeAcquisition(acquisition: LockAcquisition, cluster: string, until: string): string {
+  if (acquisition.how === 'taken-over')
+    return `${acquisition.message}; lock on cluster ${cluster} held until ${until}`;
+  if (acquisition.how === 're-entered')
+    return `lock on cluster ${cluster} already held by this run (re-entered), until ${until}`;
+  return `lock on cluster ${cluster} taken until ${until}`;
+}
+
+/**
+ * Takes the per-cluster lock for this execution. A lock held by a RUNNING execution refuses at
+ * once, expired or not; an ended holder's lock is taken over once expired, or by the recovery
+ * rollback that names it in `recovers` (lambdas/lock-acquire.ts, core/orchestration/lock.ts).
+ */
 export async function handler(event: unknown): Promise<LockResult> {
   const env = readEnv();
   const { executionArn, state } = parseEvent(eventSchema, event, 'Lock');
@@ -31,62 +45,35 @@ export async function handler(event: unknown): Promise<LockResult> {
     cluster: plan.cluster,
     executionArn,
     nowMs,
-    ttlMs: plan.lock.ttl,
+    ttlMs: lockTtlMs(plan.lock.ttl, env.lockTtlSeconds),
     requestedBy: state.requestedBy,
   });
-  const dynamodb = createDynamoDbClient(plan.region);
-  try {
-    await dynamodb.send(
-      new PutItemCommand({
-        TableName: table,
-        Item: {
-          [LOCK_ATTRIBUTES.key]: { S: record.cluster },
-          [LOCK_ATTRIBUTES.owner]: { S: record.owner },
-          [LOCK_ATTRIBUTES.expiresAt]: { N: String(record.expiresAt) },
-          [LOCK_ATTRIBUTES.acquiredAt]: { S: record.acquiredAt },
-          ...(record.requestedBy ? { [LOCK_ATTRIBUTES.requestedBy]: { S: record.requestedBy } } : {}),
-        },
-        ConditionExpression: ACQUIRE_CONDITION.expression,
-        ExpressionAttributeNames: { ...ACQUIRE_CONDITION.names },
-        ExpressionAttributeValues: {
-          ':now': { N: String(Math.floor(nowMs / 1000)) },
-          ':me': { S: executionArn },
-        },
-      }),
-    );
-  } catch (err) {
-    if (
-      !(err instanceof ConditionalCheckFailedException) &&
-      (err as { name?: string }).name !== 'ConditionalCheckFailedException'
-    )
-      throw translateAwsError(err, 'dynamodb:PutItem (lock)');
-    const held = await awsCall('dynamodb:GetItem (lock)', () =>
-      dynamodb.send(
-        new GetItemCommand({
-          TableName: table,
-          Key: { [LOCK_ATTRIBUTES.key]: { S: plan.cluster } },
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    const holder = held.Item?.[LOCK_ATTRIBUTES.owner]?.S;
-    throw new LockHeldError(lockHeldMessage(holder), {
-      cluster: plan.cluster,
-      holder,
-      requestedBy: held.Item?.[LOCK_ATTRIBUTES.requestedBy]?.S,
-    });
-  }
+  const acquisition = await acquireLock(
+    {
+      dynamodb: createDynamoDbClient(plan.region),
+      sfn: (holder) => createSfnClient(regionOfExecution(holder, plan.region)),
+    },
+    { table, record, nowMs, recovers: state.recovers },
+  );
+  const until = new Date(record.expiresAt * 1000).toISOString();
   return {
     acquired: true,
     cluster: plan.cluster,
     owner: executionArn,
     expiresAt: record.expiresAt,
     acquiredAt: record.acquiredAt,
+    how: acquisition.how,
     progress: {
       step: 'lock',
       status: 'ok',
-      message: `lock on cluster ${plan.cluster} taken until ${new Date(record.expiresAt * 1000).toISOString()}`,
-      evidence: { table, cluster: plan.cluster },
+      message: describeAcquisition(acquisition, plan.cluster, until),
+      evidence: {
+        table,
+        cluster: plan.cluster,
+        acquisition,
+        expiresAt: until,
+        ...(env.executionTimeoutSeconds ? { executionTimeoutSeconds: env.executionTimeoutSeconds } : {}),
+      },
     },
   };
 }

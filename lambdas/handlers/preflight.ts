@@ -2,7 +2,7 @@ import { now } from '../clock';
 import type { Service } from '@aws-sdk/client-ecs';
 import { InputInvalidError, RolloutError, UnmigratableError, UnrevertableError } from '../../core/errors';
 import { executionInputSchema, type Progress, type Timing, type WorkItemInput } from '../../core/execution';
-import { selectServices, timingFromPlan, verifyLokiStart } from '../../core/orchestration';
+import { childNamePrefix, selectServices, timingFromPlan, verifyLokiStart } from '../../core/orchestration';
 import { latestSamples, seriesCountForService } from '../../core/queries';
 import type { ServiceReport } from '../../core/report/types';
 import { BASELINE_TAG, collectorOf, migrate, type DescribedTaskDefinition } from '../../core/taskdef';
@@ -37,6 +37,8 @@ export interface PreflightResult {
   readonly progress: Progress;
   /** Verify mode: the Loki poll's starting state (core/orchestration `verifyLokiStart`). */
   readonly lokiStart?: ReturnType<typeof verifyLokiStart>;
+  /** The children's names start with it (`<prefix>-m<i>`, `<prefix>-r<i>`): one string, not one per service. */
+  readonly childPrefix: string;
 }
 
 /** Each service's series count before anything changes, read with retries (core/verify). */
@@ -74,7 +76,7 @@ function baselineTagOf(td: DescribedTaskDefinition): string | undefined {
  * user fixes them in one go.
  */
 export async function handler(event: unknown): Promise<PreflightResult> {
-  const { state } = parseEvent(eventSchema, event, 'Preflight');
+  const { executionArn, state } = parseEvent(eventSchema, event, 'Preflight');
   const plan = loadPlan(state.plan);
   const aws = { ecs: createEcsClient(plan.region) };
   const selected = selectServices(plan, state.mode, state.services, state.phase);
@@ -235,6 +237,7 @@ export async function handler(event: unknown): Promise<PreflightResult> {
     work,
     count: work.length,
     reports,
+    childPrefix: childNamePrefix(executionArn),
     ...(state.mode === 'verify' ? { lokiStart: verifyLokiStart(plan, now()) } : {}),
     progress: {
       step: 'preflight',

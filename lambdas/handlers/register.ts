@@ -17,10 +17,11 @@ import { parseEvent, taskEventSchema } from '../event';
 import type { ServiceBaseline } from '../../core/verify/service-baseline';
 import { measureServiceBaseline } from '../measure/baseline';
 import { loadPlan, planField, servicePlanOf, workItemField } from '../shared';
+import { parentLinkFields, requireLiveParent } from '../parent-gate';
 
 const eventSchema = taskEventSchema(
   ['register'],
-  z.looseObject({ plan: planField, service: workItemField, timing: timingSchema }),
+  z.looseObject({ plan: planField, service: workItemField, timing: timingSchema, ...parentLinkFields }),
 );
 
 export interface RegisterResult {
@@ -83,8 +84,16 @@ function logContainersField(td: Parameters<typeof logContainersOf>[0]): { logCon
 
 /** Renders the Alloy task definition from the service's current one, stores the config, registers it. */
 export async function handler(event: unknown): Promise<RegisterResult> {
-  const { state } = parseEvent(eventSchema, event, 'Register');
+  const { executionArn, state } = parseEvent(eventSchema, event, 'Register');
   const plan = loadPlan(state.plan);
+  // The first Lambda of a service-migrate child: nothing changes unless a live parent holding the lock started it.
+  await requireLiveParent({
+    childExecutionArn: executionArn,
+    parentExecutionArn: state.parentExecutionArn,
+    startedBy: state.AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID,
+    cluster: plan.cluster,
+    region: plan.region,
+  });
   const svc = servicePlanOf(plan, state.service.name);
   const aws = { ecs: createEcsClient(plan.region), ssm: createSsmClient(plan.region) };
   const startedAt = new Date(now()).toISOString();

@@ -20,8 +20,9 @@ describe('rollout state machine: retries, refusals and modes', () => {
     expect(run.report?.services.every((s: { outcome: string }) => s.outcome === 'migrated')).toBe(true);
   });
 
-  it('refuses a second rollout while the lock is held, and leaves that lock alone', async () => {
+  it('refuses a second rollout while the lock is held by a RUNNING execution, and leaves that lock alone', async () => {
     const w = world();
+    w.executions.set(OTHER_RUN, 'RUNNING');
     w.lock.set('temporal-dev', {
       cluster: 'temporal-dev',
       owner: OTHER_RUN,
@@ -29,24 +30,59 @@ describe('rollout state machine: retries, refusals and modes', () => {
     });
     const run = await runRollout({ mode: 'migrate', plan: testPlan() });
     expect(run.error).toBe('RolloutRefused');
-    expect(JSON.parse(run.cause ?? '{}')).toMatchObject({
-      check: 'lock',
-      message: `rollout ${OTHER_RUN} already running`,
-    });
+    const cause = JSON.parse(run.cause ?? '{}') as { check: string; message: string };
+    expect(cause.check).toBe('lock');
+    expect(cause.message).toContain(`rollout ${OTHER_RUN} already running: it is still RUNNING`);
     expect(w.lock.get('temporal-dev')?.owner).toBe(OTHER_RUN);
     expect(w.calls.filter((c) => c.startsWith('register') || c.startsWith('update'))).toEqual([]);
   });
 
-  it('takes over a lock that has expired', async () => {
+  it('keeps an expired lock whose owner is still RUNNING', async () => {
     const w = world();
+    w.executions.set(OTHER_RUN, 'RUNNING');
     w.lock.set('temporal-dev', {
       cluster: 'temporal-dev',
       owner: OTHER_RUN,
       expiresAt: String(Math.floor(w.nowMs / 1000) - 60),
     });
+    const run = await runRollout({ mode: 'rollback', plan: testPlan() });
+    expect(run.error).toBe('RolloutRefused');
+    expect(JSON.parse(run.cause ?? '{}')).toMatchObject({ check: 'lock' });
+    expect(run.cause).toMatch(/still RUNNING.*expired at .*but a running owner keeps it/);
+    expect(w.lock.get('temporal-dev')?.owner).toBe(OTHER_RUN);
+  });
+
+  it('takes over an expired lock whose owner ended, and says so', async () => {
+    const w = world();
+    w.executions.set(OTHER_RUN, 'ABORTED');
+    w.lock.set('temporal-dev', {
+      cluster: 'temporal-dev',
+      owner: OTHER_RUN,
+      expiresAt: String(Math.floor(w.nowMs / 1000) - 60),
+    });
+    const run = await runRollout({ mode: 'rollback', plan: testPlan() });
+    expect(run.status).toBe('SUCCEEDED');
+    const lock = run.calls.find((c) => c.state === 'Lock')?.output as {
+      how: string;
+      progress: { message: string };
+    };
+    expect(lock.how).toBe('taken-over');
+    expect(lock.progress.message).toContain(`lock taken over from ${OTHER_RUN}, which ended ABORTED`);
+    expect(w.lock.size).toBe(0);
+  });
+
+  it('plan mode takes no lock: it runs while another rollout holds it', async () => {
+    const w = world();
+    w.executions.set(OTHER_RUN, 'RUNNING');
+    w.lock.set('temporal-dev', {
+      cluster: 'temporal-dev',
+      owner: OTHER_RUN,
+      expiresAt: String(Math.floor(w.nowMs / 1000) + 3600),
+    });
     const run = await runRollout({ mode: 'plan', plan: testPlan() });
     expect(run.status).toBe('SUCCEEDED');
-    expect(w.lock.size).toBe(0);
+    expect(run.calls.some((c) => c.state === 'Lock')).toBe(false);
+    expect(w.lock.get('temporal-dev')?.owner).toBe(OTHER_RUN);
   });
 
   it('refuses Fargate before anything changes', async () => {

@@ -29,6 +29,7 @@ import { createEcsClient } from '../../clients/aws-ecs';
 import { createLogsClient } from '../../clients/aws-logs';
 import { parseEvent, taskEventSchema } from '../../event';
 import { loadPlan, planField, servicePlanOf, shadowVerifyField, verifyField } from '../../shared';
+import { parentLinkFields, requireLiveParent } from '../../parent-gate';
 
 const applySchema = taskEventSchema(
   ['apply'],
@@ -43,6 +44,7 @@ const applySchema = taskEventSchema(
     update: z.unknown().optional(),
     shadowUpdate: z.unknown().optional(),
     shadowVerify: shadowVerifyField,
+    ...parentLinkFields,
   }),
 );
 
@@ -106,8 +108,17 @@ function originalCause(state: {
  * images), makes sure its log groups exist, and starts the deployment DeploymentPoll then watches.
  */
 export async function apply(event: unknown): Promise<ApplyResult> {
-  const { state } = parseEvent(applySchema, event, 'Rollback');
+  const { executionArn, state } = parseEvent(applySchema, event, 'Rollback');
   const plan = loadPlan(state.plan);
+  // The first Lambda of a service-rollback child (a service-migrate child passed the gate at Register).
+  if (state.mode === 'service-rollback')
+    await requireLiveParent({
+      childExecutionArn: executionArn,
+      parentExecutionArn: state.parentExecutionArn,
+      startedBy: state.AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID,
+      cluster: plan.cluster,
+      region: plan.region,
+    });
   const svc = servicePlanOf(plan, state.service.name);
   const aws = { ecs: createEcsClient(plan.region), logs: createLogsClient(plan.region) };
   const startedAtMs = now();

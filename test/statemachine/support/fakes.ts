@@ -23,11 +23,13 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
+import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { simulationAnswer } from '../../support/iam-simulation';
 import { requestedTimeMs } from '../../support/query-time';
 import { installStorageFakes, LOKI_SUBNETS } from './loki-storage';
+import { harnessExecutions } from './runner';
 import { CLUSTER, LOKI_SERVICE, type World } from './world';
 
 /** Wires the AWS SDK clients to the world (aws-sdk-client-mock) and fetch to fake Loki and AMP. */
@@ -37,6 +39,19 @@ export function installFakes(world: World): () => void {
   const ssm = mockClient(SSMClient);
   const logs = mockClient(CloudWatchLogsClient);
   const iam = mockClient(IAMClient);
+  const sfn = mockClient(SFNClient);
+
+  // The lock's takeover rule and the child gate describe executions: the ones a test set on the
+  // world, then the harness's own (RUNNING while their states run), else none.
+  sfn.on(DescribeExecutionCommand).callsFake((input: { executionArn: string }) => {
+    const status = world.executions.get(input.executionArn) ?? harnessExecutions.get(input.executionArn);
+    if (!status)
+      throw new ExecutionDoesNotExist({
+        message: `Execution Does Not Exist: '${input.executionArn}'`,
+        $metadata: {},
+      });
+    return { executionArn: input.executionArn, status, startDate: new Date(world.nowMs) };
+  });
 
   ecs.on(DescribeServicesCommand).callsFake((input: { services: string[] }) => {
     if ((world.faults.ecsThrottles ?? 0) > 0) {
@@ -105,12 +120,15 @@ export function installFakes(world: World): () => void {
       (input: {
         Item: Record<string, { S?: string; N?: string }>;
         ExpressionAttributeValues: Record<string, { S?: string; N?: string }>;
+        ReturnValues?: string;
       }) => {
         const key = input.Item.cluster!.S!;
         const held = world.lock.get(key);
-        const me = input.ExpressionAttributeValues[':me']!.S;
-        const now = Number(input.ExpressionAttributeValues[':now']!.N);
-        if (held && Number(held.expiresAt) >= now && held.owner !== me)
+        // Acquire: free or ours (`:me`); takeover: a compare-and-swap on the judged holder (`:holder`).
+        const holder = input.ExpressionAttributeValues[':holder']?.S;
+        const me = input.ExpressionAttributeValues[':me']?.S;
+        const allowed = holder !== undefined ? held?.owner === holder : !held || held.owner === me;
+        if (!allowed)
           throw new ConditionalCheckFailedException({
             message: 'The conditional request failed',
             $metadata: {},
@@ -119,7 +137,9 @@ export function installFakes(world: World): () => void {
           key,
           Object.fromEntries(Object.entries(input.Item).map(([k, v]) => [k, String(v.S ?? v.N)])),
         );
-        return {};
+        return input.ReturnValues === 'ALL_OLD' && held
+          ? { Attributes: Object.fromEntries(Object.entries(held).map(([k, v]) => [k, { S: v }])) }
+          : {};
       },
     );
   ddb.on(GetItemCommand).callsFake((input: { Key: { cluster: { S: string } } }) => {
@@ -218,6 +238,7 @@ export function installFakes(world: World): () => void {
     ssm.restore();
     logs.restore();
     iam.restore();
+    sfn.restore();
     fetchSpy.mockRestore();
     nowSpy.mockRestore();
   };

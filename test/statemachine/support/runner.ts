@@ -38,6 +38,9 @@ export const ASL_PATH = join(__dirname, '../../../statemachine/rollout.asl.json'
 export const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:alloy-rollout';
 const CHILD_RESOURCE = 'arn:aws:states:::states:startExecution.sync:2';
 
+/** The status of each execution of the latest run (RUNNING while its states run), for DescribeExecution. */
+export const harnessExecutions = new Map<string, string>();
+
 interface AslState {
   Type: string;
   Resource?: string;
@@ -125,6 +128,7 @@ export async function runRollout(
   options: { executionName?: string; wrapInvocation?: InvocationWrapper } = {},
 ): Promise<RunResult> {
   const definition = loadDefinition();
+  harnessExecutions.clear();
   const machine = new StateMachine(definition as never, {
     validationOptions: { checkArn: true, checkPaths: true },
   });
@@ -139,6 +143,7 @@ export async function runRollout(
     const executionArn = `arn:aws:states:eu-west-1:123456789012:execution:alloy-rollout:${name}`;
     const record: ExecutionRecord = { executionArn, input: executionInput, events: [] };
     executions.push(record);
+    harnessExecutions.set(executionArn, 'RUNNING');
     const execution = machine.run(executionInput as never, {
       overrides: {
         taskResourceLocalHandlers: taskHandlers as never,
@@ -167,6 +172,7 @@ export async function runRollout(
       record.cause = failed?.message ?? (err as Error).message;
     }
     await collecting;
+    harnessExecutions.set(executionArn, record.status ?? 'FAILED');
     return record;
   };
 

@@ -115,6 +115,8 @@ export class World {
   readonly ssm = new Map<string, string>();
   readonly logGroups = new Map<string, { retentionInDays?: number }>();
   readonly lock = new Map<string, Record<string, string>>();
+  /** Executions other than the harness's own, by ARN, with the status DescribeExecution gives. */
+  readonly executions = new Map<string, string>();
   /** Loki's /config, the chunks /flush writes to S3, and the VPC routing of Loki's subnets. */
   readonly lokiStorage = new FakeLokiStorage();
   /** Canary entries Loki stored, as pushed. */
