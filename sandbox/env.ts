@@ -25,6 +25,10 @@ export function sandboxEnv(url: string, region: string, lockTableName: string): 
     AWS_SECRET_ACCESS_KEY: 'sandbox',
     AWS_EC2_METADATA_DISABLED: 'true',
     LOCK_TABLE_NAME: lockTableName,
+    // Powertools' Tracer turns itself on wherever AWS_EXECUTION_ENV is set (Tracer.js
+    // setTracingEnabled), which is not only Lambda (AWS CloudShell sets it too); the sandbox has no
+    // X-Ray daemon and no facade segment, so tracing is off here whatever the host.
+    POWERTOOLS_TRACE_ENABLED: 'false',
   };
   for (const name of ENDPOINT_VARIABLES) env[name] = url;
   return env;

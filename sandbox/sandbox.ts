@@ -28,6 +28,7 @@ import { createAmpProxy } from './prometheus/amp-proxy';
 import { MIN_SCRAPE_INTERVAL_MS } from './prometheus/config';
 import { listen, type Route } from './server';
 import { substitute, substitutions } from './sfn/definition';
+import { capturingLogs, loadLogSink } from './lambda-logs';
 import { handlerResolver, installLambdaClock, invoke, type LambdaHandler } from './sfn/lambda-runner';
 import { SfnTwin } from './sfn/twin';
 import { readAlloyShipping, type AlloyShipping } from './workload/alloy-summary';
@@ -228,7 +229,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const env0: Record<string, string> = {};
   let restoreEnv: (() => void) | undefined;
-  const resolveLambda = handlerResolver(root, options.lambdaHandlers);
+  const handlers = handlerResolver(root, options.lambdaHandlers);
+  // Each invocation's log lines go to its function's group in the CloudWatch Logs twin, as Lambda
+  // sends a function's stdout to /aws/lambda/<name>; a checkout without the sink logs to stdout.
+  const withLogSink = await loadLogSink(root);
+  const resolveLambda = withLogSink ? capturingLogs(handlers, withLogSink, logs, now) : handlers;
   // EventBridge runs a rule's Lambda target asynchronously, with the same environment as in AWS.
   const events = new EventBus({
     invoke: async (functionName, event) => {
