@@ -42,6 +42,7 @@ import { createSnsClient } from '../clients/aws-sns';
 import { readEnv, requireEnv } from '../env';
 import { parseEvent } from '../event';
 import { loadPlan } from '../shared';
+import { instrumented } from '../observability/instrumented';
 
 /**
  * ExecutionEnded: run by the EventBridge rule on this state machine's executions that ended
@@ -243,7 +244,7 @@ function summary(cleanup: CleanupDone): string {
   }
 }
 
-export async function handler(event: unknown): Promise<ExecutionEndedResult> {
+async function handleExecutionEnded(event: unknown): Promise<ExecutionEndedResult> {
   const { detail } = parseEvent(executionStatusChangeSchema, event, 'ExecutionEnded');
   const executionArn = detail.executionArn;
   const status = detail.status;
@@ -361,3 +362,6 @@ export async function handler(event: unknown): Promise<ExecutionEndedResult> {
     },
   };
 }
+
+/** The Lambda entry point: the handler above, with its decisions logged and traced. */
+export const handler = instrumented('ExecutionEnded', handleExecutionEnded);

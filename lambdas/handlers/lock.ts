@@ -8,6 +8,7 @@ import { readEnv, requireEnv } from '../env';
 import { parseEvent, taskEventSchema } from '../event';
 import { acquireLock, type LockAcquisition } from '../lock-acquire';
 import { loadPlan } from '../shared';
+import { instrumented } from '../observability/instrumented';
 
 const eventSchema = taskEventSchema(['acquire'], executionInputSchema.passthrough());
 
@@ -35,7 +36,7 @@ function describeAcquisition(acquisition: LockAcquisition, cluster: string, unti
  * once, expired or not; an ended holder's lock is taken over once expired, or by the recovery
  * rollback that names it in `recovers` (lambdas/lock-acquire.ts, core/orchestration/lock.ts).
  */
-export async function handler(event: unknown): Promise<LockResult> {
+async function handleLock(event: unknown): Promise<LockResult> {
   const env = readEnv();
   const { executionArn, state } = parseEvent(eventSchema, event, 'Lock');
   const table = requireEnv(env, 'lockTableName', 'LOCK_TABLE_NAME');
@@ -77,3 +78,6 @@ export async function handler(event: unknown): Promise<LockResult> {
     },
   };
 }
+
+/** The Lambda entry point: the handler above, with its decisions logged and traced. */
+export const handler = instrumented('Lock', handleLock);

@@ -23,6 +23,7 @@ import { createSecretsClient } from '../clients/aws-secrets';
 import { createSsmClient } from '../clients/aws-ssm';
 import { parseEvent, taskEventSchema } from '../event';
 import { loadPlan } from '../shared';
+import { instrumented } from '../observability/instrumented';
 
 const eventSchema = taskEventSchema(['preflight'], executionInputSchema.passthrough());
 
@@ -75,7 +76,7 @@ function baselineTagOf(td: DescribedTaskDefinition): string | undefined {
  * what the migrated tasks need. Problems of every service are gathered into one refusal, so the
  * user fixes them in one go.
  */
-export async function handler(event: unknown): Promise<PreflightResult> {
+async function handlePreflight(event: unknown): Promise<PreflightResult> {
   const { executionArn, state } = parseEvent(eventSchema, event, 'Preflight');
   const plan = loadPlan(state.plan);
   const aws = { ecs: createEcsClient(plan.region) };
@@ -266,3 +267,6 @@ export async function handler(event: unknown): Promise<PreflightResult> {
     },
   };
 }
+
+/** The Lambda entry point: the handler above, with its decisions logged and traced. */
+export const handler = instrumented('Preflight', handlePreflight);

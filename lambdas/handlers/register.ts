@@ -18,6 +18,7 @@ import type { ServiceBaseline } from '../../core/verify/service-baseline';
 import { measureServiceBaseline } from '../measure/baseline';
 import { loadPlan, planField, servicePlanOf, workItemField } from '../shared';
 import { parentLinkFields, requireLiveParent } from '../parent-gate';
+import { instrumented } from '../observability/instrumented';
 
 const eventSchema = taskEventSchema(
   ['register'],
@@ -83,7 +84,7 @@ function logContainersField(td: Parameters<typeof logContainersOf>[0]): { logCon
 }
 
 /** Renders the Alloy task definition from the service's current one, stores the config, registers it. */
-export async function handler(event: unknown): Promise<RegisterResult> {
+async function handleRegister(event: unknown): Promise<RegisterResult> {
   const { executionArn, state } = parseEvent(eventSchema, event, 'Register');
   const plan = loadPlan(state.plan);
   // The first Lambda of a service-migrate child: nothing changes unless a live parent holding the lock started it.
@@ -183,3 +184,6 @@ export async function handler(event: unknown): Promise<RegisterResult> {
     },
   };
 }
+
+/** The Lambda entry point: the handler above, with its decisions logged and traced. */
+export const handler = instrumented('Register', handleRegister);

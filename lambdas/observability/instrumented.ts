@@ -1,21 +1,24 @@
 import type { Context } from 'aws-lambda';
-import type { LambdaId } from '../catalog';
+import type { EventLambdaId, LambdaId } from '../catalog';
 import { decisionLines, failureLine, verdictOf, type LogLine } from './decision-lines';
 import { invocationKeys } from './invocation-keys';
 import { openInvocationTrace } from './invocation-trace';
 import { rolloutLogger, type RolloutLogger } from './logger';
 import { rolloutTracer } from './tracer';
 
+/** A Lambda of the definition (LAMBDAS) or one an event runs (EVENT_LAMBDAS). */
+export type InstrumentedId = LambdaId | EventLambdaId;
+
 /** What a handler file exports: Lambda calls it with the event and the context. */
 export type LambdaEntry<R> = ((event: unknown, context?: unknown) => Promise<R>) & {
-  readonly [INSTRUMENTED]: LambdaId;
+  readonly [INSTRUMENTED]: InstrumentedId;
 };
 
 /** Marks an instrumented handler with its Lambda id (test/lambdas checks every catalog entry has one). */
 export const INSTRUMENTED: unique symbol = Symbol.for('alloy-rollout.instrumented');
 
 /** The Lambda id an exported handler was instrumented as, or undefined when it was not. */
-export function instrumentedAs(handler: unknown): LambdaId | undefined {
+export function instrumentedAs(handler: unknown): InstrumentedId | undefined {
   return typeof handler === 'function' ? (handler as Partial<LambdaEntry<unknown>>)[INSTRUMENTED] : undefined;
 }
 
@@ -39,7 +42,10 @@ function write(log: RolloutLogger, line: LogLine): void {
  * shared Logger would show on another invocation's lines. The child is dropped after the
  * invocation, which clears its keys.
  */
-export function instrumented<R>(lambdaId: LambdaId, handle: (event: unknown) => Promise<R>): LambdaEntry<R> {
+export function instrumented<R>(
+  lambdaId: InstrumentedId,
+  handle: (event: unknown) => Promise<R>,
+): LambdaEntry<R> {
   const entry = async (event: unknown, context?: unknown): Promise<R> => {
     const keys = invocationKeys(lambdaId, event);
     const log = rolloutLogger().createChild({ persistentKeys: { ...keys } }) as RolloutLogger;

@@ -1,7 +1,7 @@
 /**
  * The keys every line of one invocation carries, read from the event without parsing it (a bad
  * event must still log who it was for): the execution ARN ($$.Execution.Id, which every Task
- * state passes as `executionArn`, lambdas/event.ts), the execution's mode, the plan's cluster, and
+ * state passes as `executionArn`, lambdas/event.ts; `detail.executionArn` in a status-change event), the execution's mode, the plan's cluster, and
  * in a child execution the plan service it works on (`state.service.name`). Only these scalar
  * fields are read: the plan and evidence are never copied into lines.
  */
@@ -30,7 +30,9 @@ function text(value: unknown): string | undefined {
 
 export function invocationKeys(lambdaId: string, event: unknown): InvocationKeys {
   const state = field(event, 'state');
-  const executionArn = text(field(event, 'executionArn'));
+  // An EventBridge event (ExecutionEnded) carries it in `detail`, as Step Functions' status-change event.
+  const executionArn =
+    text(field(event, 'executionArn')) ?? text(field(field(event, 'detail'), 'executionArn'));
   const mode = text(field(state, 'mode'));
   const cluster = text(field(field(state, 'plan'), 'cluster'));
   const rolloutService = text(field(field(state, 'service'), 'name'));
