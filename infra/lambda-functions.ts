@@ -35,6 +35,10 @@ export interface RolloutFunctionsProps {
   readonly scope: PermissionScope;
   readonly network: LambdaNetwork;
   readonly lockTableName: string;
+  /** LOCK_TTL_SECONDS: the shortest lock lifetime (longer than the state machine's timeout). */
+  readonly lockTtlSeconds: number;
+  /** EXECUTION_TIMEOUT_SECONDS: the state machine's TimeoutSeconds. */
+  readonly executionTimeoutSeconds: number;
   readonly logRetention: RetentionDays;
   readonly timeout: Duration;
   readonly memorySize: number;
@@ -149,7 +153,11 @@ export class RolloutFunctions extends Construct {
         timeout: props.timeout,
         role,
         logGroup,
-        environment: { LOCK_TABLE_NAME: props.lockTableName },
+        environment: {
+          LOCK_TABLE_NAME: props.lockTableName,
+          LOCK_TTL_SECONDS: String(props.lockTtlSeconds),
+          EXECUTION_TIMEOUT_SECONDS: String(props.executionTimeoutSeconds),
+        },
         depsLockFilePath: props.depsLockFilePath,
         projectRoot: path.dirname(props.depsLockFilePath),
         bundling: {

@@ -6,7 +6,7 @@ import type { Plan } from '../core/plan/schema';
 import { LAMBDAS } from '../lambdas/catalog';
 import type { LambdaNetwork } from './lambda-functions';
 import { checkTarget, targetFromPlan, type RolloutTarget } from './target';
-import { PATTERNS, PropProblems } from './validation';
+import { checkLockLifetime, PATTERNS, PropProblems } from './validation';
 
 export interface AlloyRolloutOrchestratorProps {
   /** A parsed plan (`parsePlanOrThrow`): cluster, region, services, config prefix, log groups, AMP workspace and Loki secret are taken from it. Give this or `target`. */
@@ -25,6 +25,16 @@ export interface AlloyRolloutOrchestratorProps {
   readonly taskDefinitionFamilies?: readonly string[];
   /** Default: `alloy-rollout-<cluster>`. */
   readonly stateMachineName?: string;
+  /**
+   * The state machine's TimeoutSeconds: an execution still running after this ends TIMED_OUT.
+   * Default: 6 hours.
+   */
+  readonly executionTimeout?: Duration;
+  /**
+   * The shortest lock lifetime the Lock step writes (it writes max(plan lock.ttl, this)); must be
+   * longer than executionTimeout. Default: executionTimeout + 15 minutes.
+   */
+  readonly lockTtl?: Duration;
   /** Retention of the Lambda and state machine log groups. Default: one month. */
   readonly logRetention?: RetentionDays;
   /** Default: 60 seconds (each Lambda does one short step; waiting happens in Wait states). */
@@ -49,6 +59,8 @@ export interface ResolvedOrchestratorProps {
   readonly account: string | undefined;
   readonly taskDefinitionFamilies: readonly string[];
   readonly stateMachineName: string;
+  readonly executionTimeoutSeconds: number;
+  readonly lockTtlSeconds: number;
   readonly logRetention: RetentionDays | undefined;
   readonly lambdaTimeout: Duration;
   readonly lambdaMemorySize: number;
@@ -67,6 +79,9 @@ export const ORCHESTRATOR_DEFAULTS = {
   lambdaTimeoutSeconds: 60,
   lambdaMemorySize: 512,
   taskDefinitionFamilies: ['*'],
+  executionTimeoutSeconds: 6 * 3600,
+  /** Added to executionTimeout for the default lockTtl: Finalize's retries run after a timeout too. */
+  lockTtlMarginSeconds: 15 * 60,
 } as const;
 
 const STATE_MACHINE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
@@ -174,6 +189,13 @@ export function resolveOrchestratorProps(
     stateMachineName,
   );
 
+  const executionTimeoutSeconds = (
+    props.executionTimeout ?? Duration.seconds(ORCHESTRATOR_DEFAULTS.executionTimeoutSeconds)
+  ).toSeconds();
+  const lockTtlSeconds =
+    props.lockTtl?.toSeconds() ?? executionTimeoutSeconds + ORCHESTRATOR_DEFAULTS.lockTtlMarginSeconds;
+  checkLockLifetime(problems, executionTimeoutSeconds, lockTtlSeconds);
+
   const lambdaTimeout = props.lambdaTimeout ?? Duration.seconds(ORCHESTRATOR_DEFAULTS.lambdaTimeoutSeconds);
   problems.expect(
     lambdaTimeout.toSeconds() >= 1 && lambdaTimeout.toSeconds() <= 900,
@@ -225,6 +247,8 @@ export function resolveOrchestratorProps(
     account: props.account,
     taskDefinitionFamilies: families,
     stateMachineName,
+    executionTimeoutSeconds,
+    lockTtlSeconds,
     logRetention: props.logRetention,
     lambdaTimeout,
     lambdaMemorySize,

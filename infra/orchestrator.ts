@@ -48,6 +48,8 @@ export class AlloyRolloutOrchestrator extends Construct {
       depsLockFilePath: resolved.depsLockFilePath,
       network: resolved.network,
       lockTableName: this.lockTable.tableName,
+      lockTtlSeconds: resolved.lockTtlSeconds,
+      executionTimeoutSeconds: resolved.executionTimeoutSeconds,
       logRetention,
       timeout: resolved.lambdaTimeout,
       memorySize: resolved.lambdaMemorySize,
@@ -56,6 +58,7 @@ export class AlloyRolloutOrchestrator extends Construct {
         arns,
         target: resolved.target,
         lockTableArn: this.lockTable.tableArn,
+        ownExecutionsArn: ownArns.stateMachineExecutions(resolved.stateMachineName),
         passRoleArns: resolved.passRoleArns,
         taskDefinitionFamilies: resolved.taskDefinitionFamilies,
       },
@@ -74,6 +77,7 @@ export class AlloyRolloutOrchestrator extends Construct {
       functionArns: [...lambdas.functions.values()].map((fn) => fn.functionArn),
       arns: ownArns,
       logRetention,
+      timeoutSeconds: resolved.executionTimeoutSeconds,
     });
     this.stateMachine = machine.stateMachine;
     this.stateMachineRole = machine.role;

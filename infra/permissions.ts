@@ -9,6 +9,13 @@ export interface PermissionScope {
   readonly arns: ScopedArns;
   readonly target: RolloutTarget;
   readonly lockTableArn: string;
+  /**
+   * `arn:...:execution:<stateMachineName>:*` of the orchestrator's own state machine, built from
+   * the stack's region, account and the state machine's NAME (not the construct's ARN attribute):
+   * the state machine's definition names the Lambdas, so a Lambda policy that referenced the state
+   * machine resource would make a dependency cycle.
+   */
+  readonly ownExecutionsArn: string;
   /** Task and execution roles the registered task definitions may carry. */
   readonly passRoleArns: readonly string[];
   /** Task definition families the rollout registers and tags; `['*']` when not narrowed. */
@@ -53,6 +60,14 @@ export const PERMISSION_STATEMENTS: Record<
 > = {
   'lock-table': ({ lockTableArn }) => [
     allow('LockTableItems', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], [lockTableArn]),
+  ],
+
+  'lock-read': ({ lockTableArn }) => [allow('LockTableRead', ['dynamodb:GetItem'], [lockTableArn])],
+
+  // DescribeExecution authorises on the execution ARN (Service Authorization Reference, AWS Step
+  // Functions: resource type "execution"); names are made at run time, so the state machine's pattern.
+  'execution-describe': ({ ownExecutionsArn }) => [
+    allow('DescribeOwnExecutions', ['states:DescribeExecution'], [ownExecutionsArn]),
   ],
 
   // Baseline tags come with DescribeTaskDefinition (include: TAGS), which needs no ListTagsForResource.
@@ -218,6 +233,8 @@ export const PERMISSION_STATEMENTS: Record<
  * acknowledgements; a wildcard in a statement not listed here fails the AwsSolutions check.
  */
 export const WILDCARD_REASONS: Readonly<Record<string, string>> = {
+  DescribeOwnExecutions:
+    "Execution names are made at run time; the pattern covers this state machine's own executions only, and DescribeExecution is read-only (the lock holder's and a child's parent's status).",
   EcsDescribeTaskDefinition:
     'ecs:DescribeTaskDefinition supports no resource-level permissions, so "*" is the only valid resource (read-only).',
   EcsRegisterTaskDefinition:

@@ -18,6 +18,8 @@ export interface RolloutStateMachineProps {
   readonly functionArns: readonly string[];
   readonly arns: ScopedArns;
   readonly logRetention: RetentionDays;
+  /** The definition's top-level TimeoutSeconds: the whole execution's bound (children included). */
+  readonly timeoutSeconds: number;
 }
 
 /** The rule Step Functions manages to learn when a `.sync` child execution ends. */
@@ -66,6 +68,22 @@ export function readDefinition(file: string, substitutions: Readonly<Record<stri
 }
 
 /**
+ * The definition with a top-level TimeoutSeconds. CDK's StateMachine `timeout` prop only reaches a
+ * definition CDK builds itself (ChainDefinitionBody); a definition given as a string is passed as
+ * is, so the field is written into it here. A file that sets its own TimeoutSeconds is refused:
+ * the construct's value is the one the lock's lifetime is checked against.
+ */
+export function withTimeout(definition: string, file: string, timeoutSeconds: number): string {
+  const parsed = JSON.parse(definition) as Record<string, unknown>;
+  if ('TimeoutSeconds' in parsed)
+    throw new InputInvalidError(
+      `state machine definition ${file}: has its own top-level TimeoutSeconds; expected none (the construct sets it from executionTimeout, which the lock's lifetime is checked against)`,
+      {},
+    );
+  return JSON.stringify({ ...parsed, TimeoutSeconds: timeoutSeconds }, null, 2);
+}
+
+/**
  * The Standard state machine from the ASL file. Inlined (not an S3 asset) so the template shows
  * the definition it deploys; its role is written out by hand because a definition read from a file
  * grants nothing.
@@ -77,7 +95,11 @@ export class RolloutStateMachine extends Construct {
 
   constructor(scope: Construct, id: string, props: RolloutStateMachineProps) {
     super(scope, id);
-    const definition = readDefinition(props.definitionFile, props.substitutions);
+    const definition = withTimeout(
+      readDefinition(props.definitionFile, props.substitutions),
+      props.definitionFile,
+      props.timeoutSeconds,
+    );
     const { arns, stateMachineName } = props;
 
     this.role = new Role(this, 'Role', {

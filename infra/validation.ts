@@ -46,3 +46,36 @@ export const PATTERNS = {
   oidcProviderArn: /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+$/,
   githubRepository: /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/,
 } as const;
+
+/**
+ * The lock must outlive the execution that holds it. DynamoDB's TTL may delete an expired lock item
+ * at any time after its expiry (Time to Live docs: items are deleted "within a few days" of
+ * expiring, but may be sooner), so a lock that expired while its execution still ran would let a
+ * second rollout in beside it. With TimeoutSeconds below the lock's lifetime, Step Functions ends
+ * the execution (TIMED_OUT) before its lock can expire.
+ */
+export function checkLockLifetime(
+  problems: PropProblems,
+  executionTimeoutSeconds: number,
+  lockTtlSeconds: number,
+): void {
+  problems.expect(
+    Number.isInteger(executionTimeoutSeconds) &&
+      executionTimeoutSeconds >= LOCK_LIFETIME_BOUNDS.minExecutionTimeoutSeconds &&
+      executionTimeoutSeconds <= LOCK_LIFETIME_BOUNDS.maxExecutionTimeoutSeconds,
+    'executionTimeout',
+    'a whole number of seconds between 1 minute and 1 year (a Standard execution runs at most one year)',
+    `${executionTimeoutSeconds} seconds`,
+  );
+  if (lockTtlSeconds <= executionTimeoutSeconds)
+    problems.add(
+      'lockTtl',
+      `expected longer than executionTimeout (${executionTimeoutSeconds} s), got ${lockTtlSeconds} s: DynamoDB's TTL may delete an expired lock item, so a lock that expires before its execution's own timeout would let a second rollout in while the first still runs`,
+    );
+}
+
+export const LOCK_LIFETIME_BOUNDS = {
+  minExecutionTimeoutSeconds: 60,
+  /** A Standard workflow's maximum duration, one year (Step Functions service quotas). */
+  maxExecutionTimeoutSeconds: 365 * 24 * 3600,
+} as const;

@@ -6,6 +6,8 @@
  */
 export type Permission =
   | 'lock-table' // DynamoDB PutItem/DeleteItem/GetItem on the lock table
+  | 'lock-read' // DynamoDB GetItem on the lock table (a child checks its parent holds the lock)
+  | 'execution-describe' // states:DescribeExecution on this state machine's executions (lock holder, child's parent)
   | 'ecs-read' // DescribeServices/TaskDefinition, ListTasks/DescribeTasks
   | 'ecs-write' // RegisterTaskDefinition, TagResource, UpdateService (+ iam:PassRole for task roles)
   | 'ssm-config' // PutParameter on the config prefix
@@ -35,7 +37,8 @@ export const LAMBDAS = [
   {
     id: 'Lock',
     file: 'lock',
-    permissions: ['lock-table'],
+    // execution-describe: an expired lock is taken over only from an execution that is no longer RUNNING.
+    permissions: ['lock-table', 'execution-describe'],
     inVpc: false,
     description: 'Acquire or release the per-cluster rollout lock',
   },
@@ -66,7 +69,17 @@ export const LAMBDAS = [
   {
     id: 'Register',
     file: 'register',
-    permissions: ['ecs-read', 'ecs-write', 'ssm-config', 'logs-read', 'collector-config', 'amp-query'],
+    // lock-read, execution-describe: the child gate (its parent is RUNNING and holds the lock).
+    permissions: [
+      'ecs-read',
+      'ecs-write',
+      'ssm-config',
+      'logs-read',
+      'collector-config',
+      'amp-query',
+      'lock-read',
+      'execution-describe',
+    ],
     inVpc: false,
     description: 'Render the Alloy task definition and config, register them',
   },
@@ -102,7 +115,8 @@ export const LAMBDAS = [
   {
     id: 'Rollback',
     file: 'rollback',
-    permissions: ['ecs-read', 'ecs-write', 'logs-groups'],
+    // lock-read, execution-describe: the child gate of a service-rollback child.
+    permissions: ['ecs-read', 'ecs-write', 'logs-groups', 'lock-read', 'execution-describe'],
     inVpc: false,
     description: 'Choose the services to roll back; put a service back on ADOT + awslogs',
   },
@@ -159,7 +173,8 @@ export const EVENT_LAMBDAS = [
     id: 'ExecutionEnded',
     file: 'execution-ended',
     permissions: ['lock-release', 'execution-read', 'execution-start', 'notify-publish'],
-    description: 'After a stopped, timed-out or failed rollout: recovery rollback or lock release; notification',
+    description:
+      'After a stopped, timed-out or failed rollout: recovery rollback or lock release; notification',
   },
 ] as const satisfies readonly EventLambdaSpec[];
 

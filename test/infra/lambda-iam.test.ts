@@ -13,6 +13,7 @@ import {
   type ScenarioRecording,
 } from './iam/scenarios';
 import { REPO_ROOT } from './support';
+import { STATE_MACHINE_ARN } from '../statemachine/support/runner';
 import { stringify } from 'yaml';
 
 /**
@@ -66,6 +67,7 @@ beforeAll(async () => {
     planText: stringify(scenarioPlan()),
     deployment: WORLD,
     lockTableName: LOCK_TABLE_NAME,
+    stateMachineName: STATE_MACHINE_ARN.split(':').pop() ?? '',
   });
   recording = await recordScenarios();
   requests = new Map(LAMBDAS.map((l) => [l.id, new Map()]));

@@ -260,6 +260,7 @@ describe('policy size', () => {
           arns: new ScopedArns('aws', 'eu-west-1', '123456789012'),
           target,
           lockTableArn: 'arn:aws:dynamodb:eu-west-1:123456789012:table/t',
+          ownExecutionsArn: 'arn:aws:states:eu-west-1:123456789012:execution:alloy-rollout-temporal-dev:*',
           passRoleArns: [ROLE],
           taskDefinitionFamilies: ['*'],
         }),

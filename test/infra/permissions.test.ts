@@ -29,6 +29,7 @@ const scope: PermissionScope = {
   arns: new ScopedArns('aws', 'eu-west-1', '123456789012'),
   target,
   lockTableArn: 'arn:aws:dynamodb:eu-west-1:123456789012:table/lock',
+  ownExecutionsArn: 'arn:aws:states:eu-west-1:123456789012:execution:alloy-rollout-temporal-dev:*',
   passRoleArns: ['arn:aws:iam::123456789012:role/task'],
   taskDefinitionFamilies: ['temporal-dev-temporal-history'],
 };

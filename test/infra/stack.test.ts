@@ -100,7 +100,12 @@ describe('Lambdas', () => {
         Architectures: ['arm64'],
         Handler: 'index.handler',
         Environment: {
-          Variables: { LOCK_TABLE_NAME: { Ref: expect.stringMatching(/^OrchestratorLockTable/) } },
+          Variables: {
+            LOCK_TABLE_NAME: { Ref: expect.stringMatching(/^OrchestratorLockTable/) },
+            // Defaults: the execution's 6 h timeout, the lock 15 min longer.
+            EXECUTION_TIMEOUT_SECONDS: '21600',
+            LOCK_TTL_SECONDS: '22500',
+          },
         },
         LoggingConfig: {
           LogGroup: { Ref: expect.stringMatching(new RegExp(`^OrchestratorFunctions${spec.id}Logs`)) },
@@ -154,15 +159,20 @@ describe('lock table', () => {
     });
   });
 
-  it('is reachable only by the Lambdas that list lock-table, with item actions only', () => {
+  it('is reachable only by the Lambdas that list lock-table (item actions) or lock-read (GetItem only)', () => {
     const lockStatements = allStatements(json).filter(({ statement }) =>
       asList(statement.Action).some((a) => a.startsWith('dynamodb:')),
     );
-    expect(lockStatements).toHaveLength(1);
-    expect(lockStatements[0]?.statement).toMatchObject({
-      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
-      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^OrchestratorLockTable/), 'Arn'] },
-    });
+    const table = { 'Fn::GetAtt': [expect.stringMatching(/^OrchestratorLockTable/), 'Arn'] };
+    expect(lockStatements.map((s) => s.statement)).toEqual([
+      expect.objectContaining({
+        Sid: 'LockTableItems',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        Resource: table,
+      }),
+      // The child gate reads who holds the lock (its parent must), never writes it.
+      expect.objectContaining({ Sid: 'LockTableRead', Action: 'dynamodb:GetItem', Resource: table }),
+    ]);
   });
 });
 
@@ -176,7 +186,11 @@ describe('state machine', () => {
       StateMachineType: 'STANDARD',
       StateMachineName: 'alloy-rollout-temporal-dev',
     });
-    expect(machine().DefinitionString).toBe(asl);
+    // The file as written, with the construct's TimeoutSeconds (executionTimeout, default 6 h) added.
+    expect(JSON.parse(machine().DefinitionString as string)).toEqual({
+      ...(JSON.parse(asl) as object),
+      TimeoutSeconds: 21600,
+    });
     const substitutions = machine().DefinitionSubstitutions as Record<string, unknown>;
     for (const name of placeholdersIn(asl)) expect(substitutions).toHaveProperty(name);
     for (const spec of LAMBDAS) {

@@ -143,6 +143,10 @@ export const SDK_OPERATIONS: Readonly<Record<string, ToRequests>> = {
   'dynamodb:GetItem': dynamoTable('dynamodb:GetItem'),
   'dynamodb:PutItem': dynamoTable('dynamodb:PutItem'),
   'dynamodb:DeleteItem': dynamoTable('dynamodb:DeleteItem'),
+  // Authorised on the execution (Service Authorization Reference, AWS Step Functions).
+  'states:DescribeExecution': (input) => [
+    { action: 'states:DescribeExecution', resource: text(input.executionArn), context: {} },
+  ],
   'ssm:PutParameter': (input, w) => [
     {
       action: 'ssm:PutParameter',

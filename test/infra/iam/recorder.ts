@@ -5,6 +5,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { SinonSpyCall } from 'sinon';
 import type { LambdaId } from '../../../lambdas/catalog';
@@ -20,6 +21,7 @@ export const SDK_CLIENTS = {
   '@aws-sdk/client-s3': { client: S3Client, service: 's3' },
   '@aws-sdk/client-secrets-manager': { client: SecretsManagerClient, service: 'secretsmanager' },
   '@aws-sdk/client-ssm': { client: SSMClient, service: 'ssm' },
+  '@aws-sdk/client-sfn': { client: SFNClient, service: 'states' },
 } as const;
 
 /** One command a Lambda sent through an AWS SDK client. */

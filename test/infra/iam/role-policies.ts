@@ -42,6 +42,11 @@ export interface SynthesisOptions {
   readonly deployment: Omit<Deployment, 'physicalNames'>;
   /** What the Lambdas are told the lock table is called (LOCK_TABLE_NAME). */
   readonly lockTableName: string;
+  /**
+   * The state machine the scenarios run on: the Lambdas describe its executions (the lock's
+   * holder, a child's parent), so the policies must name the same one.
+   */
+  readonly stateMachineName: string;
 }
 
 type Resources = CfnTemplate['Resources'];
@@ -86,7 +91,10 @@ export function synthesiseLambdaRoles(options: SynthesisOptions): Map<LambdaId, 
     const planPath = path.join(planDir, 'plan.yaml');
     fs.writeFileSync(planPath, options.planText);
     const loaded = { ...loadAppConfig(options.configFile), planPath };
-    const { app, stack } = buildApp(loaded, { outdir: out.dir, orchestrator: { handlersDir: handlers.dir } });
+    const { app, stack } = buildApp(loaded, {
+      outdir: out.dir,
+      orchestrator: { handlersDir: handlers.dir, stateMachineName: options.stateMachineName },
+    });
     const template = app.synth().getStackByName(stack.stackName).template as CfnTemplate;
     const resources = template.Resources;
 

@@ -84,9 +84,12 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'refused: another rollout holds the lock',
     run: async (world, wrap) => {
+      const holder = `arn:aws:states:${WORLD.region}:${WORLD.account}:execution:alloy-rollout:someone-else`;
+      // Still RUNNING: the Lock step describes the holder before refusing (states:DescribeExecution).
+      world.executions.set(holder, 'RUNNING');
       world.lock.set('temporal-dev', {
         cluster: 'temporal-dev',
-        owner: `arn:aws:states:${WORLD.region}:${WORLD.account}:execution:alloy-rollout:someone-else`,
+        owner: holder,
         expiresAt: String(Math.floor(world.nowMs / 1000) + 3600),
       });
       const run = await runRollout({ mode: 'migrate', plan: scenarioPlan() }, { wrapInvocation: wrap });

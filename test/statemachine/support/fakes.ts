@@ -144,7 +144,14 @@ export function installFakes(world: World): () => void {
     );
   ddb.on(GetItemCommand).callsFake((input: { Key: { cluster: { S: string } } }) => {
     const item = world.lock.get(input.Key.cluster.S);
-    return item ? { Item: Object.fromEntries(Object.entries(item).map(([k, v]) => [k, { S: v }])) } : {};
+    // expiresAt is a number attribute (N), as the Lock step writes it and DynamoDB returns it.
+    return item
+      ? {
+          Item: Object.fromEntries(
+            Object.entries(item).map(([k, v]) => [k, k === 'expiresAt' ? { N: v } : { S: v }]),
+          ),
+        }
+      : {};
   });
   ddb
     .on(DeleteItemCommand)
