@@ -23,7 +23,11 @@ export class SecretsManagerTwin {
     private readonly now: () => number,
   ) {}
 
-  create(name: string, value: string, options: { kmsKeyId?: string } = {}): Secret {
+  /**
+   * `account`: the account in the secret's ARN when it is not the sandbox's, for a plan that names
+   * a secret of the team's account (the one its roles are in, which IAM's simulation compares).
+   */
+  create(name: string, value: string, options: { kmsKeyId?: string; account?: string } = {}): Secret {
     if (this.find(name))
       throw clientError(
         'ResourceExistsException',
@@ -32,7 +36,7 @@ export class SecretsManagerTwin {
     // Real ARNs end with a dash and six random characters.
     const suffix = randomUUID().replace(/-/g, '').slice(0, 6);
     const secret: Secret = {
-      arn: `arn:aws:secretsmanager:${this.region}:${this.account}:secret:${name}-${suffix}`,
+      arn: `arn:aws:secretsmanager:${this.region}:${options.account ?? this.account}:secret:${name}-${suffix}`,
       name,
       value,
       versionId: randomUUID(),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { configPrefix, orderedServices } from '../../core/plan/resolve';
 import type { Sandbox } from '../sandbox';
 import { LOKI_NETWORK_CONFIGURATION } from '../network-seed';
@@ -48,6 +49,19 @@ export async function seedPlanCluster(sandbox: Sandbox, inputs: RehearsalInputs)
     ...(plan.loki.storage ? { bucket: plan.loki.storage.bucket } : {}),
     ...(plan.loki.retention ? { retention: plan.loki.retention } : {}),
   });
+  // The team's Loki credentials where the plan's authSecretArn points (its account), for the
+  // Lambdas and the Alloy sidecars to read as in AWS (the Loki twin does not check them). Found by
+  // its partial ARN, so the plan's ARN names the sandbox's region and no random suffix.
+  const lokiSecret = plan.loki.authSecretArn;
+  const lokiSecretParts = lokiSecret
+    ? /^arn:[^:]+:secretsmanager:[^:]*:(\d{12}):secret:(.+)$/.exec(lokiSecret)
+    : null;
+  if (lokiSecret && lokiSecretParts && !sandbox.secrets.has(lokiSecret))
+    sandbox.secrets.create(
+      lokiSecretParts[2] as string,
+      JSON.stringify({ username: 'alloy', password: `sandbox-${randomUUID()}` }),
+      { account: lokiSecretParts[1] as string },
+    );
   seedCluster(sandbox, {
     cluster: plan.cluster,
     instances: { count: Math.max(3, services.length), cpu: 8192, memory: 32768, architecture: 'arm64' },

@@ -22,7 +22,11 @@ import {
   type RehearsalInputs,
 } from './inputs';
 import { observe, type Observation } from './observe';
+import { collectLambdaLogs, renderOrchestratorLog, writeLambdaLogs } from './orchestrator-log';
 import { digestChanges, stateDigest, type StateDigest } from './read-only-proof';
+
+/** The orchestrator's log lines (JSON Lines), written beside the report. */
+export const LAMBDA_LOG_FILE = 'lambda-logs.jsonl';
 
 export interface RehearseOptions {
   readonly planFile: string;
@@ -188,7 +192,12 @@ async function rehearseIn(
     // The job summary the Action would have written, beside the report, to read or paste as is.
     const summaryFile = options.reportFile.replace(/(\.json)?$/, '.summary.md');
     await writeFile(summaryFile, io.summary.join('\n'));
+    // The Lambdas' own lines, read back from CloudWatch Logs as an operator would, beside the report.
+    const logFile = path.join(path.dirname(options.reportFile), LAMBDA_LOG_FILE);
+    const lambdaLogs = await collectLambdaLogs(plan.region);
+    await writeLambdaLogs(logFile, lambdaLogs);
     write(renderObservation(report));
+    write(renderOrchestratorLog(lambdaLogs, logFile, report.status === 'SUCCEEDED'));
     write(`Report written to ${options.reportFile}; job summary to ${summaryFile}\n`);
     return { exitCode: report.status === 'SUCCEEDED' ? 0 : 1, report };
   } finally {

@@ -59,13 +59,15 @@ export function handlerResolver(
  * JSON (dates become strings, undefined disappears), errors reported by name and message.
  */
 export async function invoke(handler: LambdaHandler, functionName: string, event: unknown): Promise<unknown> {
+  // The state machine names a function by ARN; Lambda's context has the name and the ARN apart.
+  const name = functionName.startsWith('arn:') ? (functionName.split(':')[6] ?? functionName) : functionName;
   const context = {
-    functionName,
+    functionName: name,
     functionVersion: '$LATEST',
     awsRequestId: randomUUID(),
     invokedFunctionArn: functionName,
     memoryLimitInMB: '256',
-    logGroupName: `/aws/lambda/${functionName}`,
+    logGroupName: `/aws/lambda/${name}`,
     logStreamName: 'sandbox',
     callbackWaitsForEmptyEventLoop: true,
     getRemainingTimeInMillis: () => 60_000,

@@ -155,8 +155,10 @@ export class Workload implements SchedulerHooks {
     // Secrets are resolved for the whole task before any container starts.
     for (const c of td.containerDefinitions) {
       for (const secret of c.secrets ?? []) {
+        // A Secrets Manager valueFrom may go on past the secret's ARN (7 fields) with
+        // `:<json-key>:<version-stage>:<version-id>`: the secret is the ARN.
         const missing = secret.valueFrom.includes(':secretsmanager:')
-          ? !this.o.secrets.has(secret.valueFrom)
+          ? !this.o.secrets.has(secret.valueFrom.split(':').slice(0, 7).join(':'))
           : !this.o.ssm.get(secret.valueFrom);
         if (missing)
           return {
