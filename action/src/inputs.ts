@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { USER_MODES, type UserMode } from '../../core/execution';
 import { InputInvalidError, PlanInvalidError } from '../../core/errors';
 import { formatProblems } from '../../core/plan/parse';
+import { formatDuration, parseDuration } from '../../core/plan/duration';
 import { parsePlanText } from '../../core/plan/parse-text';
 import { orderedServices } from '../../core/plan/resolve';
 import type { Plan } from '../../core/plan/schema';
@@ -29,6 +30,7 @@ export const INPUT = {
   wait: 'wait',
   timeoutMinutes: 'timeout-minutes',
   awsRegion: 'aws-region',
+  waitForLock: 'wait-for-lock',
 } as const;
 
 export const DEFAULT_PLAN_FILE = 'rollout.yaml';
@@ -36,6 +38,7 @@ export const DEFAULT_PLAN_FILE = 'rollout.yaml';
 export const ENABLED_PHASE = 'enabled';
 /** GitHub-hosted jobs stop after 6 hours and self-hosted ones after 72; anything above is a typo. */
 const MAX_TIMEOUT_MINUTES = 72 * 60;
+const MAX_WAIT_FOR_LOCK_MS = MAX_TIMEOUT_MINUTES * 60_000;
 
 const STATE_MACHINE_ARN =
   /^arn:aws[a-z-]*:states:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):stateMachine:([A-Za-z0-9_-]{1,80})$/;
@@ -186,6 +189,21 @@ export function parseInputs(source: InputSource): ActionInputs {
     else timeoutMinutes = value;
   }
 
+  const waitForLockText = input(INPUT.waitForLock);
+  let waitForLockMs = 0;
+  if (waitForLockText !== '' && waitForLockText !== '0') {
+    const ms = parseDuration(waitForLockText);
+    if (ms === null || ms > MAX_WAIT_FOR_LOCK_MS)
+      problems.push(
+        `wait-for-lock: expected a duration such as "30m" or "1h30m" (units ms, s, m, h; at most ${formatDuration(MAX_WAIT_FOR_LOCK_MS)}), or 0 not to wait, got ${JSON.stringify(waitForLockText)}`,
+      );
+    else if (wait === false)
+      problems.push(
+        'wait-for-lock: only applies when the Action follows the execution (wait: true); with wait: false it returns before the lock is even tried',
+      );
+    else waitForLockMs = ms;
+  }
+
   const github = readGitHubRun(source.env, problems);
   const planFile = input(INPUT.planFile) || DEFAULT_PLAN_FILE;
   const servicesText = source.getInput(INPUT.services);
@@ -229,6 +247,7 @@ export function parseInputs(source: InputSource): ActionInputs {
     ...(phase ? { phase } : {}),
     wait,
     ...(timeoutMinutes !== undefined ? { timeoutMinutes } : {}),
+    ...(waitForLockMs > 0 ? { waitForLockMs } : {}),
     github: Object.freeze(github),
   });
 }

@@ -8,10 +8,17 @@ import type { ActionInputs } from './types';
 
 /** How many earlier attempts of the same run are looked at before starting a new rollout. */
 const EARLIER_ATTEMPTS_CHECKED = 10;
+/** Most starts of one step after refusals by a held lock; wait-for-lock's backoff stays far below. */
+export const MAX_LOCK_WAIT_ROUNDS = 100;
 
 export interface Started {
   readonly executionArn: string;
   readonly attached: boolean;
+  /**
+   * Starts of this step in this attempt so far after a refusal by a held lock (the name's "-wN");
+   * the next wait starts round + 1. An earlier attempt's execution counts as round 0 of this one.
+   */
+  readonly round: number;
   /** Why we attached, in words for the log. */
   readonly reason?: string;
 }
@@ -51,27 +58,88 @@ async function describe(
   }
 }
 
+interface Found {
+  readonly executionArn: string;
+  readonly name: string;
+  readonly round: number;
+  readonly status: string;
+}
+
 /**
- * Starts the rollout of this run attempt, or attaches to one already there: the same attempt's
- * execution (the step ran twice), or an earlier attempt's that is still running (the job was
- * re-run while its rollout went on) - never a second rollout for the same run.
+ * The newest execution of this step in one attempt: round 0, then each start after a refusal by a
+ * held lock (wait-for-lock), which are made one after the other, so the first missing round ends them.
+ */
+async function latestOfAttempt(
+  sfn: Pick<SFNClient, 'send'>,
+  inputs: ActionInputs,
+  pacer: RequestPacer,
+  runAttempt: number,
+): Promise<Found | undefined> {
+  let found: Found | undefined;
+  for (let round = 0; round <= MAX_LOCK_WAIT_ROUNDS; round++) {
+    const name = executionName({ ...inputs.github, runAttempt }, inputs, round);
+    const executionArn = executionArnFor(inputs.stateMachineArn, name);
+    const status = await describe(sfn, pacer, executionArn);
+    if (!status) break;
+    found = { executionArn, name, round, status };
+  }
+  return found;
+}
+
+async function start(
+  sfn: Pick<SFNClient, 'send'>,
+  inputs: ActionInputs,
+  pacer: RequestPacer,
+  round: number,
+): Promise<Started> {
+  const name = executionName(inputs.github, inputs, round);
+  const ownArn = executionArnFor(inputs.stateMachineArn, name);
+  try {
+    const out = await pacer.send(`starting an execution of ${inputs.stateMachineArn}`, () =>
+      sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: inputs.stateMachineArn,
+          name,
+          input: JSON.stringify(buildExecutionInput(inputs)),
+        }),
+      ),
+    );
+    return { executionArn: out.executionArn ?? ownArn, attached: false, round };
+  } catch (error) {
+    const cause = (error as { cause?: unknown }).cause ?? error;
+    // The same step of the same attempt ran twice at once and the other won the race: follow it.
+    if (errorName(cause) === 'ExecutionAlreadyExists')
+      return { executionArn: ownArn, attached: true, round, reason: `${name} was started concurrently` };
+    throw error;
+  }
+}
+
+/**
+ * Starts this step's rollout, or attaches to one already there: this attempt's execution of the
+ * same step (the step ran twice), or an earlier attempt's that is still running (the job was
+ * re-run while its rollout went on) - never a second rollout for the same step. Another step of
+ * the run (other mode, phase, services or plan) has another name and starts its own; if the first
+ * still holds the cluster lock, the lock refuses it, naming the holder.
+ * `round` > 0 starts again after a refusal by a held lock (wait-for-lock), under the next name.
  */
 export async function startOrAttach(
   sfn: Pick<SFNClient, 'send'>,
   inputs: ActionInputs,
   pacer: RequestPacer,
+  round?: number,
 ): Promise<Started> {
-  const input = buildExecutionInput(inputs);
+  // Checked before anything is asked of Step Functions: a bad input fails without a request.
+  buildExecutionInput(inputs);
+  if (round !== undefined) return start(sfn, inputs, pacer, round);
   const { runAttempt } = inputs.github;
-  const name = executionName(inputs.github, inputs.mode);
-  const ownArn = executionArnFor(inputs.stateMachineArn, name);
 
-  const ownStatus = await describe(sfn, pacer, ownArn);
-  if (ownStatus)
+  const own = await latestOfAttempt(sfn, inputs, pacer, runAttempt);
+  if (own)
     return {
-      executionArn: ownArn,
+      executionArn: own.executionArn,
       attached: true,
-      reason: `this run attempt already started ${name} (${ownStatus})`,
+      round: own.round,
+      reason: `this run attempt already started ${own.name} (${own.status})`,
     };
 
   for (
@@ -79,34 +147,14 @@ export async function startOrAttach(
     attempt >= Math.max(1, runAttempt - EARLIER_ATTEMPTS_CHECKED);
     attempt--
   ) {
-    const earlierArn = executionArnFor(
-      inputs.stateMachineArn,
-      executionName({ ...inputs.github, runAttempt: attempt }, inputs.mode),
-    );
-    if ((await describe(sfn, pacer, earlierArn)) === 'RUNNING')
+    const earlier = await latestOfAttempt(sfn, inputs, pacer, attempt);
+    if (earlier?.status === 'RUNNING')
       return {
-        executionArn: earlierArn,
+        executionArn: earlier.executionArn,
         attached: true,
-        reason: `attempt ${attempt} of this run is still rolling out`,
+        round: 0,
+        reason: `attempt ${attempt} of this run is still rolling out this step (${earlier.name})`,
       };
   }
-
-  try {
-    const out = await pacer.send(`starting an execution of ${inputs.stateMachineArn}`, () =>
-      sfn.send(
-        new StartExecutionCommand({
-          stateMachineArn: inputs.stateMachineArn,
-          name,
-          input: JSON.stringify(input),
-        }),
-      ),
-    );
-    return { executionArn: out.executionArn ?? ownArn, attached: false };
-  } catch (error) {
-    const cause = (error as { cause?: unknown }).cause ?? error;
-    // Another step of the same attempt won the race: follow the one it started.
-    if (errorName(cause) === 'ExecutionAlreadyExists')
-      return { executionArn: ownArn, attached: true, reason: `${name} was started concurrently` };
-    throw error;
-  }
+  return start(sfn, inputs, pacer, 0);
 }

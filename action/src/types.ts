@@ -26,6 +26,11 @@ export interface ActionInputs {
   readonly phase?: string;
   readonly wait: boolean;
   readonly timeoutMinutes?: number;
+  /**
+   * How long (ms) to keep trying when the cluster lock is held by another execution: the refused
+   * execution ends, and after a backoff the Action starts the same step again. Absent: do not wait.
+   */
+  readonly waitForLockMs?: number;
   readonly github: GitHubRun;
 }
 

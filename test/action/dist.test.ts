@@ -1,11 +1,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parse as parseYaml } from 'yaml';
+import { executionName } from '../../action/src/execution-name';
 import rolledBackReport from '../fixtures/action/report-rolled-back.json';
 import { STATE_MACHINE_ARN, executionArn } from './fake-sfn';
-import { GITHUB_ENV } from './inputs-fixture';
+import { EXAMPLE_PLAN, GITHUB_ENV } from './inputs-fixture';
 import { runDist } from './run-dist';
 
-const NAME = 'migrate-9876543210-1-acme-platform';
+/** The name the Action gives this step: mode migrate, the example plan, no phase or services. */
+const NAME = executionName(
+  { repository: GITHUB_ENV.GITHUB_REPOSITORY, runId: GITHUB_ENV.GITHUB_RUN_ID, runAttempt: 1 },
+  { mode: 'migrate', planDocument: parseYaml(EXAMPLE_PLAN) as Record<string, unknown> },
+);
 
 interface Call {
   readonly target: string;

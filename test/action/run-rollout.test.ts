@@ -1,4 +1,5 @@
 import { GetExecutionHistoryCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { executionName } from '../../action/src/execution-name';
 import { runRollout } from '../../action/src/run-rollout';
 import type { ActionInputs } from '../../action/src/types';
 import type { Report } from '../../core/report/types';
@@ -20,7 +21,12 @@ import {
 } from './fake-sfn';
 import { inputsFor } from './inputs-fixture';
 
-const NAME = 'migrate-9876543210-1-acme-platform';
+/** This step's execution name in attempt `runAttempt` of the run (the default inputs' step). */
+function nameIn(runAttempt: number, round = 0): string {
+  const inputs = inputsFor();
+  return executionName({ ...inputs.github, runAttempt }, inputs, round);
+}
+const NAME = nameIn(1);
 const PARENT = executionArn(NAME);
 const CHILD = executionArn(`${NAME}-worker`);
 const POLL_MS = 5000;
@@ -250,8 +256,8 @@ describe('runRollout', () => {
 
   it('attaches to an earlier attempt of the same run that is still rolling out', async () => {
     const { fake, go } = setup(inputsFor({}, { GITHUB_RUN_ATTEMPT: '3' }));
-    const first = executionArn('migrate-9876543210-1-acme-platform');
-    fake.existing.set(executionArn('migrate-9876543210-2-acme-platform'), 'FAILED');
+    const first = executionArn(nameIn(1));
+    fake.existing.set(executionArn(nameIn(2)), 'FAILED');
     fake.existing.set(first, 'RUNNING');
     fake.at(0, first, [executionSucceeded(succeededReport)]);
 
@@ -263,13 +269,13 @@ describe('runRollout', () => {
 
   it('starts a new execution when earlier attempts have ended', async () => {
     const { fake, go } = setup(inputsFor({}, { GITHUB_RUN_ATTEMPT: '2' }));
-    fake.existing.set(executionArn('migrate-9876543210-1-acme-platform'), 'FAILED');
-    fake.at(0, executionArn('migrate-9876543210-2-acme-platform'), [executionSucceeded(succeededReport)]);
+    fake.existing.set(executionArn(nameIn(1)), 'FAILED');
+    fake.at(0, executionArn(nameIn(2)), [executionSucceeded(succeededReport)]);
 
     const result = await go();
 
     expect(fake.mock).toHaveReceivedCommandWith(StartExecutionCommand, {
-      name: 'migrate-9876543210-2-acme-platform',
+      name: nameIn(2),
     });
     expect(result.attached).toBe(false);
   });
