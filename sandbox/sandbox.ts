@@ -160,8 +160,11 @@ export interface Sandbox {
    * tasks start, the stall leaves no gap in their series.
    */
   warmLambdas(): Promise<void>;
-  /** Registers statemachine/rollout.asl.json (substituted as the infra would) and returns its ARN. */
-  deployOrchestrator(name?: string): Promise<string>;
+  /**
+   * Registers statemachine/rollout.asl.json (substituted as the infra would) and returns its ARN.
+   * `timeoutSeconds`: the execution timeout (TimeoutSeconds, simulated seconds) the construct sets.
+   */
+  deployOrchestrator(name?: string, options?: { readonly timeoutSeconds?: number }): Promise<string>;
   /** Writes a lock item as another running rollout would. */
   holdLock(cluster: string, holder?: string): void;
   stop(): Promise<void>;
@@ -397,9 +400,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await metricsBackend?.setTargets(workload.targets().map((t) => onWallClock(t, clock)));
       await metricsBackend?.waitForTargets?.(workload.targets().length, { timeoutMs });
     },
-    async deployOrchestrator(name = ORCHESTRATOR_NAME) {
+    async deployOrchestrator(name = ORCHESTRATOR_NAME, deployOptions = {}) {
       const text = await readFile(path.join(root, 'statemachine', 'rollout.asl.json'), 'utf8');
-      const definition = substitute(text, substitutions(region, account, lockTableName));
+      let definition = substitute(text, substitutions(region, account, lockTableName));
+      if (deployOptions.timeoutSeconds !== undefined)
+        definition = JSON.stringify({
+          ...(JSON.parse(definition) as Record<string, unknown>),
+          TimeoutSeconds: deployOptions.timeoutSeconds,
+        });
       const arn = sfn.createStateMachine(
         name,
         definition,

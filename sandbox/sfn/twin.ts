@@ -169,6 +169,11 @@ export class SfnTwin {
 
   private async run(execution: Execution, parent?: string): Promise<void> {
     const { definition, waits } = rewriteWaits(execution.machine.definition);
+    // The execution's TimeoutSeconds is simulated time, like every duration here; the runner counts
+    // it in real seconds (a setTimeout), so it is scaled to the clock.
+    const timeout = definition['TimeoutSeconds'];
+    if (typeof timeout === 'number')
+      definition['TimeoutSeconds'] = this.o.clock.realMs(timeout * 1000) / 1000;
     const types = stateTypes(execution.machine.definition);
     const tasks = taskStates(definition);
     const history = execution.history;
