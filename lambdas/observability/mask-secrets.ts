@@ -8,7 +8,7 @@ export const MASK = '****';
 const SECRET_KEY = /authorization|password|secret|token|credential/i;
 // "Basic <base64>", "Bearer <token>", "AWS4-HMAC-SHA256 Credential=..., Signature=...".
 const AUTHORIZATION_VALUE =
-  /\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]{8,}|AWS4-HMAC-SHA256\s+[^"\s]+(,\s*[^"\s]+)*/g;
+  /\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]{8,}|AWS4-HMAC-SHA256\s+[^"\s,]+(?:,\s*[^"\s,]+)*/g;
 
 /** A `jsonReplacerFn` for the Powertools Logger: called for every key and value before printing. */
 export function maskSecrets(key: string, value: unknown): unknown {
