@@ -49,7 +49,8 @@ export function trustedSubjects(
 
 /**
  * The role GitHub workflows assume (configure-aws-credentials) to run rollouts: it may only start,
- * describe, stop and read the history of executions of this one state machine.
+ * describe and read the history of executions of this one state machine. It cannot stop them: the
+ * Action never does, and stopping is an operator's act with their own credentials.
  */
 export class GitHubOidcRole extends Construct {
   readonly role: Role;
@@ -123,7 +124,8 @@ export class GitHubOidcRole extends Construct {
       new PolicyStatement({
         sid: 'FollowRollouts',
         effect: Effect.ALLOW,
-        actions: ['states:DescribeExecution', 'states:StopExecution', 'states:GetExecutionHistory'],
+        // No states:StopExecution: the Action never stops an execution (least privilege).
+        actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
         resources: [props.executionArnPattern],
       }),
     ];

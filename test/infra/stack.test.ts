@@ -410,7 +410,7 @@ describe('GitHub OIDC role', () => {
     });
   });
 
-  it('may only start, describe, stop and read the history of executions of this state machine', () => {
+  it('may only start, describe and read the history of executions of this state machine (never stop them)', () => {
     const [roleId] = githubRole();
     const statements = allStatements(json)
       .filter(({ logicalId }) =>
@@ -426,7 +426,7 @@ describe('GitHub OIDC role', () => {
           'arn:<AWS::Partition>:states:eu-west-1:<AWS::AccountId>:stateMachine:alloy-rollout-temporal-dev',
       },
       {
-        Action: ['states:DescribeExecution', 'states:StopExecution', 'states:GetExecutionHistory'],
+        Action: ['states:DescribeExecution', 'states:GetExecutionHistory'],
         Resource:
           'arn:<AWS::Partition>:states:eu-west-1:<AWS::AccountId>:execution:alloy-rollout-temporal-dev:*',
       },
