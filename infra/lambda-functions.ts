@@ -2,13 +2,14 @@ import * as path from 'node:path';
 import type { Duration } from 'aws-cdk-lib';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { Effect, ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { LAMBDAS, type LambdaId, type Permission } from '../lambdas/catalog';
-import { acknowledgeWildcardResources } from './nag';
+import { LOG_SERVICE_NAME } from '../lambdas/observability/logger';
+import { acknowledgeWildcardResources, NAG_RULES } from './nag';
 import {
   CLUSTER_SCOPABLE,
   clusterScopeReasons,
@@ -40,6 +41,8 @@ export interface RolloutFunctionsProps {
   /** EXECUTION_TIMEOUT_SECONDS: the state machine's TimeoutSeconds. */
   readonly executionTimeoutSeconds: number;
   readonly logRetention: RetentionDays;
+  /** POWERTOOLS_LOG_LEVEL of every function (checked by infra/validation.ts checkLogLevel). */
+  readonly logLevel: string;
   readonly timeout: Duration;
   readonly memorySize: number;
   readonly minify: boolean;
@@ -153,7 +156,12 @@ export class RolloutFunctions extends Construct {
         timeout: props.timeout,
         role,
         logGroup,
+        // X-Ray: the Tracer's subsegment per invocation, with the AWS SDK and fetch calls under it.
+        tracing: Tracing.ACTIVE,
         environment: {
+          // Read by the Powertools Logger and Tracer (lambdas/observability).
+          POWERTOOLS_SERVICE_NAME: LOG_SERVICE_NAME,
+          POWERTOOLS_LOG_LEVEL: props.logLevel,
           LOCK_TABLE_NAME: props.lockTableName,
           LOCK_TTL_SECONDS: String(props.lockTtlSeconds),
           EXECUTION_TIMEOUT_SECONDS: String(props.executionTimeoutSeconds),
@@ -177,6 +185,11 @@ export class RolloutFunctions extends Construct {
               ...(props.network.subnets ? { vpcSubnets: props.network.subnets } : {}),
             }
           : {}),
+      });
+      Validations.of(role).acknowledge({
+        id: `${NAG_RULES.wildcard}[Resource::*]`,
+        reason:
+          'Added by Lambda active tracing (Tracing.ACTIVE): xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
       });
       functions.set(spec.id, fn);
       roles.set(spec.id, role);

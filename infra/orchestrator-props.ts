@@ -6,7 +6,7 @@ import type { Plan } from '../core/plan/schema';
 import { LAMBDAS } from '../lambdas/catalog';
 import type { LambdaNetwork } from './lambda-functions';
 import { checkTarget, targetFromPlan, type RolloutTarget } from './target';
-import { checkLockLifetime, PATTERNS, PropProblems } from './validation';
+import { checkLockLifetime, checkLogLevel, PATTERNS, PropProblems } from './validation';
 
 export interface AlloyRolloutOrchestratorProps {
   /** A parsed plan (`parsePlanOrThrow`): cluster, region, services, config prefix, log groups, AMP workspace and Loki secret are taken from it. Give this or `target`. */
@@ -37,6 +37,11 @@ export interface AlloyRolloutOrchestratorProps {
   readonly lockTtl?: Duration;
   /** Retention of the Lambda and state machine log groups. Default: one month. */
   readonly logRetention?: RetentionDays;
+  /**
+   * Level of the Lambdas' Powertools logs (POWERTOOLS_LOG_LEVEL): TRACE, DEBUG, INFO, WARN, ERROR,
+   * CRITICAL or SILENT. Default: INFO (one line per decision and per check verdict).
+   */
+  readonly logLevel?: string;
   /** Default: 60 seconds (each Lambda does one short step; waiting happens in Wait states). */
   readonly lambdaTimeout?: Duration;
   /** Default: 512 MiB. */
@@ -62,6 +67,7 @@ export interface ResolvedOrchestratorProps {
   readonly executionTimeoutSeconds: number;
   readonly lockTtlSeconds: number;
   readonly logRetention: RetentionDays | undefined;
+  readonly logLevel: string;
   readonly lambdaTimeout: Duration;
   readonly lambdaMemorySize: number;
   readonly minify: boolean;
@@ -195,6 +201,7 @@ export function resolveOrchestratorProps(
   const lockTtlSeconds =
     props.lockTtl?.toSeconds() ?? executionTimeoutSeconds + ORCHESTRATOR_DEFAULTS.lockTtlMarginSeconds;
   checkLockLifetime(problems, executionTimeoutSeconds, lockTtlSeconds);
+  const logLevel = checkLogLevel(problems, props.logLevel);
 
   const lambdaTimeout = props.lambdaTimeout ?? Duration.seconds(ORCHESTRATOR_DEFAULTS.lambdaTimeoutSeconds);
   problems.expect(
@@ -250,6 +257,7 @@ export function resolveOrchestratorProps(
     executionTimeoutSeconds,
     lockTtlSeconds,
     logRetention: props.logRetention,
+    logLevel,
     lambdaTimeout,
     lambdaMemorySize,
     minify: props.minify ?? true,

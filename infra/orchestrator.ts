@@ -51,6 +51,7 @@ export class AlloyRolloutOrchestrator extends Construct {
       lockTtlSeconds: resolved.lockTtlSeconds,
       executionTimeoutSeconds: resolved.executionTimeoutSeconds,
       logRetention,
+      logLevel: resolved.logLevel,
       timeout: resolved.lambdaTimeout,
       memorySize: resolved.lambdaMemorySize,
       minify: resolved.minify,

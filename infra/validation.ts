@@ -1,3 +1,4 @@
+import { LogLevel } from '@aws-lambda-powertools/logger';
 import { InputInvalidError } from '../core/errors';
 
 /**
@@ -79,3 +80,25 @@ export const LOCK_LIFETIME_BOUNDS = {
   /** A Standard workflow's maximum duration, one year (Step Functions service quotas). */
   maxExecutionTimeoutSeconds: 365 * 24 * 3600,
 } as const;
+
+/**
+ * The levels the Lambdas' Powertools Logger accepts in POWERTOOLS_LOG_LEVEL (its LogLevel
+ * constants: TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT; the Logger upper-cases the value,
+ * Logger.js setInitialLogLevel). An unknown level would make the Logger fall back to INFO silently.
+ */
+export const LAMBDA_LOG_LEVELS: readonly string[] = Object.values(LogLevel);
+
+/** Default POWERTOOLS_LOG_LEVEL of the Lambdas: one line per decision and check, no debug. */
+export const DEFAULT_LAMBDA_LOG_LEVEL = 'INFO';
+
+/** The construct's `logLevel`, upper-cased (as Powertools reads it), or a problem naming the levels. */
+export function checkLogLevel(problems: PropProblems, logLevel: unknown): string {
+  const level = logLevel === undefined ? DEFAULT_LAMBDA_LOG_LEVEL : String(logLevel).toUpperCase();
+  problems.expect(
+    typeof (logLevel ?? DEFAULT_LAMBDA_LOG_LEVEL) === 'string' && LAMBDA_LOG_LEVELS.includes(level),
+    'logLevel',
+    `one of ${LAMBDA_LOG_LEVELS.join(', ')} (the Powertools Logger's levels)`,
+    logLevel,
+  );
+  return level;
+}
