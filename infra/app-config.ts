@@ -52,6 +52,8 @@ export const appConfigSchema = z
         `expected one of ${RETENTION_DAYS.join(', ')}`,
       )
       .optional(),
+    /** POWERTOOLS_LOG_LEVEL of the Lambdas; the construct checks it against Powertools' levels. */
+    logLevel: z.string().optional(),
     taskDefinitionFamilies: z.array(z.string()).optional(),
     github: z
       .object({

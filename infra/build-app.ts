@@ -48,6 +48,7 @@ export function buildApp(
       executionRoleArns: config.executionRoleArns,
       ...(config.stateMachineName ? { stateMachineName: config.stateMachineName } : {}),
       ...(config.logRetentionDays ? { logRetention: config.logRetentionDays as RetentionDays } : {}),
+      ...(config.logLevel ? { logLevel: config.logLevel } : {}),
       ...(config.taskDefinitionFamilies ? { taskDefinitionFamilies: config.taskDefinitionFamilies } : {}),
       ...options.orchestrator,
     },
