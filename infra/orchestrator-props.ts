@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { Duration, Token } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Plan } from '../core/plan/schema';
-import { LAMBDAS } from '../lambdas/catalog';
+import { EVENT_LAMBDAS, LAMBDAS } from '../lambdas/catalog';
+import type { NotificationsProp } from './execution-ended';
 import type { LambdaNetwork } from './lambda-functions';
 import { checkTarget, targetFromPlan, type RolloutTarget } from './target';
 import { checkLockLifetime, checkLogLevel, PATTERNS, PropProblems } from './validation';
@@ -54,6 +55,13 @@ export interface AlloyRolloutOrchestratorProps {
   readonly definitionFile?: string;
   /** Default: this repository's package-lock.json (esbuild resolves dependencies next to it). */
   readonly depsLockFilePath?: string;
+  /**
+   * Notify an SNS topic when a rollout (a parent execution) ends ABORTED, TIMED_OUT or FAILED
+   * (rolled back, failed, refused, verify failed): `true` creates a topic encrypted with SNS's AWS
+   * managed key (`notificationTopic`), `{ topic }` publishes to yours. Default: no notifications
+   * (the cleanup after a stopped or timed-out rollout runs either way).
+   */
+  readonly notifications?: NotificationsProp;
 }
 
 /** Props with every default filled in and every field checked. */
@@ -74,6 +82,7 @@ export interface ResolvedOrchestratorProps {
   readonly handlersDir: string;
   readonly definitionFile: string;
   readonly depsLockFilePath: string;
+  readonly notifications: NotificationsProp | undefined;
 }
 
 const REPO_ROOT = path.resolve(__dirname, '..');
@@ -219,7 +228,7 @@ export function resolveOrchestratorProps(
   );
 
   const handlersDir = props.handlersDir ?? ORCHESTRATOR_DEFAULTS.handlersDir;
-  for (const spec of LAMBDAS) {
+  for (const spec of [...LAMBDAS, ...EVENT_LAMBDAS]) {
     const file = path.join(handlersDir, `${spec.file}.ts`);
     if (!fs.existsSync(file))
       problems.add(
@@ -245,6 +254,16 @@ export function resolveOrchestratorProps(
     handlersDir,
   );
 
+  const notifications = props.notifications;
+  problems.expect(
+    notifications === undefined ||
+      notifications === true ||
+      (typeof notifications === 'object' && notifications !== null && Boolean(notifications.topic)),
+    'notifications',
+    '`true` (a topic is created) or `{ topic }` (an SNS topic to publish to)',
+    notifications,
+  );
+
   problems.throwIfAny();
   // Every branch that leaves `target` undefined has recorded a problem, so throwIfAny has thrown.
   return {
@@ -264,5 +283,6 @@ export function resolveOrchestratorProps(
     handlersDir,
     definitionFile,
     depsLockFilePath,
+    notifications,
   };
 }

@@ -3,10 +3,12 @@ import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Role } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ASL_SUBSTITUTIONS, functionArnSubstitution, type LambdaId } from '../lambdas/catalog';
 import { ScopedArns } from './arns';
+import { ExecutionEndedCleanup } from './execution-ended';
 import { RolloutFunctions } from './lambda-functions';
 import { LockTable } from './lock-table';
 import { resolveOrchestratorProps, type AlloyRolloutOrchestratorProps } from './orchestrator-props';
@@ -30,6 +32,10 @@ export class AlloyRolloutOrchestrator extends Construct {
   readonly functionRoles: ReadonlyMap<LambdaId, Role>;
   readonly stateMachineRole: Role;
   readonly target: RolloutTarget;
+  /** The abort path: the EventBridge rule on ended executions, its Lambda, role and dead-letter queue. */
+  readonly executionEnded: ExecutionEndedCleanup;
+  /** The topic notifications go to (prop `notifications`); undefined without. */
+  readonly notificationTopic?: ITopic;
 
   constructor(scope: Construct, id: string, props: AlloyRolloutOrchestratorProps) {
     super(scope, id);
@@ -85,5 +91,21 @@ export class AlloyRolloutOrchestrator extends Construct {
     this.stateMachineName = resolved.stateMachineName;
     this.stateMachineArn = ownArns.stateMachine(resolved.stateMachineName);
     this.executionArnPattern = ownArns.stateMachineExecutions(resolved.stateMachineName);
+
+    // Not referenced by the definition: the rule names the state machine by its ARN (built from
+    // its name), so the state machine and this Lambda do not depend on each other.
+    this.executionEnded = new ExecutionEndedCleanup(this, 'ExecutionEnded', {
+      handlersDir: resolved.handlersDir,
+      depsLockFilePath: resolved.depsLockFilePath,
+      stateMachineName: resolved.stateMachineName,
+      arns: ownArns,
+      lockTable: this.lockTable,
+      logRetention,
+      timeout: resolved.lambdaTimeout,
+      memorySize: resolved.lambdaMemorySize,
+      minify: resolved.minify,
+      ...(resolved.notifications ? { notifications: resolved.notifications } : {}),
+    });
+    if (this.executionEnded.topic) this.notificationTopic = this.executionEnded.topic;
   }
 }

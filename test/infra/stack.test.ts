@@ -3,7 +3,13 @@ import * as path from 'node:path';
 import type { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { LAMBDAS, LOCK_TABLE, functionArnSubstitution, ASL_SUBSTITUTIONS } from '../../lambdas/catalog';
+import {
+  EVENT_LAMBDAS,
+  LAMBDAS,
+  LOCK_TABLE,
+  functionArnSubstitution,
+  ASL_SUBSTITUTIONS,
+} from '../../lambdas/catalog';
 import { loadAppConfig } from '../../infra/app-config';
 import { buildApp } from '../../infra/build-app';
 import { nagResourceText } from '../../infra/nag';
@@ -80,7 +86,7 @@ describe('synthesis', () => {
     for (const { id, reason } of acknowledgements) {
       // IAM4 only for the basic-execution policy of CDK's AwsCustomResource function (Loki's S3 prefix list).
       expect(id).toMatch(
-        /AwsSolutions-(IAM5\[Resource::.+\]|S1|IAM4\[Policy::arn:<AWS::Partition>:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole\])$/,
+        /AwsSolutions-(IAM5\[Resource::.+\]|S1|SQS3|IAM4\[Policy::arn:<AWS::Partition>:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole\])$/,
       );
       expect(reason.length).toBeGreaterThan(60);
     }
@@ -91,8 +97,9 @@ describe('synthesis', () => {
 
 describe('Lambdas', () => {
   it('creates one function per catalog entry: Node 24, ARM64, own log group, lock table name', () => {
-    // One per catalog entry, and CDK's AwsCustomResource function that reads Loki's S3 prefix list.
-    expect(resourcesOfType('AWS::Lambda::Function')).toHaveLength(LAMBDAS.length + 1);
+    // One per catalog entry, the ExecutionEnded cleanup the EventBridge rule runs, and CDK's
+    // AwsCustomResource function that reads Loki's S3 prefix list.
+    expect(resourcesOfType('AWS::Lambda::Function')).toHaveLength(LAMBDAS.length + EVENT_LAMBDAS.length + 1);
     for (const spec of LAMBDAS) {
       const [, fn] = functionFor(spec.description);
       expect(fn.Properties).toMatchObject({
@@ -159,7 +166,7 @@ describe('lock table', () => {
     });
   });
 
-  it('is reachable only by the Lambdas that list lock-table (item actions) or lock-read (GetItem only)', () => {
+  it('is reachable only by the Lambdas that list lock-table (item actions) or lock-read (GetItem only), and ExecutionEnded (no PutItem)', () => {
     const lockStatements = allStatements(json).filter(({ statement }) =>
       asList(statement.Action).some((a) => a.startsWith('dynamodb:')),
     );
@@ -172,6 +179,12 @@ describe('lock table', () => {
       }),
       // The child gate reads who holds the lock (its parent must), never writes it.
       expect.objectContaining({ Sid: 'LockTableRead', Action: 'dynamodb:GetItem', Resource: table }),
+      // The cleanup after a stopped rollout reads the lock's owner and releases only that run's lock.
+      expect.objectContaining({
+        Sid: 'ReleaseLock',
+        Action: ['dynamodb:GetItem', 'dynamodb:DeleteItem'],
+        Resource: table,
+      }),
     ]);
   });
 });

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LAMBDAS } from '../../lambdas/catalog';
+import { EVENT_LAMBDAS, LAMBDAS } from '../../lambdas/catalog';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const REAL_HANDLERS_DIR = path.join(REPO_ROOT, 'lambdas', 'handlers');
@@ -18,7 +18,9 @@ export interface HandlersDir {
  * project root), removed by `cleanup`.
  */
 export function handlersForSynth(): HandlersDir {
-  const allReal = LAMBDAS.every((spec) => fs.existsSync(path.join(REAL_HANDLERS_DIR, `${spec.file}.ts`)));
+  const allReal = [...LAMBDAS, ...EVENT_LAMBDAS].every((spec) =>
+    fs.existsSync(path.join(REAL_HANDLERS_DIR, `${spec.file}.ts`)),
+  );
   if (allReal) return { dir: REAL_HANDLERS_DIR, real: true, cleanup: () => undefined };
   return stubHandlersForSynth();
 }
@@ -30,7 +32,7 @@ export function handlersForSynth(): HandlersDir {
 export function stubHandlersForSynth(): HandlersDir {
   fs.mkdirSync(path.join(REPO_ROOT, 'tmp'), { recursive: true });
   const dir = fs.mkdtempSync(path.join(REPO_ROOT, 'tmp', 'infra-handlers-'));
-  for (const spec of LAMBDAS)
+  for (const spec of [...LAMBDAS, ...EVENT_LAMBDAS])
     fs.writeFileSync(
       path.join(dir, `${spec.file}.ts`),
       'export const handler = async (): Promise<unknown> => ({});\n',

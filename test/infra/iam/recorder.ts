@@ -6,6 +6,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { SinonSpyCall } from 'sinon';
 import type { LambdaId } from '../../../lambdas/catalog';
@@ -22,6 +23,8 @@ export const SDK_CLIENTS = {
   '@aws-sdk/client-secrets-manager': { client: SecretsManagerClient, service: 'secretsmanager' },
   '@aws-sdk/client-ssm': { client: SSMClient, service: 'ssm' },
   '@aws-sdk/client-sfn': { client: SFNClient, service: 'states' },
+  // ExecutionEnded (sns:Publish): run by EventBridge, not by the definition the scenarios drive.
+  '@aws-sdk/client-sns': { client: SNSClient, service: 'sns' },
 } as const;
 
 /** One command a Lambda sent through an AWS SDK client. */

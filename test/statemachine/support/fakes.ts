@@ -24,6 +24,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient } from '@aws-sdk/client-sfn';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { simulationAnswer } from '../../support/iam-simulation';
@@ -40,6 +41,8 @@ export function installFakes(world: World): () => void {
   const logs = mockClient(CloudWatchLogsClient);
   const iam = mockClient(IAMClient);
   const sfn = mockClient(SFNClient);
+  // No Lambda of the definition publishes (ExecutionEnded runs outside it); stubbed so none reaches AWS.
+  const sns = mockClient(SNSClient);
 
   // The lock's takeover rule and the child gate describe executions: the ones a test set on the
   // world, then the harness's own (RUNNING while their states run), else none.
@@ -246,6 +249,7 @@ export function installFakes(world: World): () => void {
     logs.restore();
     iam.restore();
     sfn.restore();
+    sns.restore();
     fetchSpy.mockRestore();
     nowSpy.mockRestore();
   };
