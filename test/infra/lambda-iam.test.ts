@@ -29,6 +29,8 @@ const VPC_ENI =
   "Lambda attaches a VPC function (Loki, Verify: they reach Loki) to its subnets with the function's own role; the handlers never call EC2.";
 const OWN_LOGS =
   "The Lambda service writes the function's own log group with the function's role; the handlers never call it.";
+const OWN_TRACES =
+  "Active tracing: Lambda's X-Ray daemon sends the function's trace segments with the function's role; the handlers' Tracer hands segments to the daemon over UDP and calls no X-Ray API.";
 
 /**
  * Actions granted that no handler calls, each with why it stays. Anything else granted and never
@@ -37,6 +39,8 @@ const OWN_LOGS =
 const GRANTED_NOT_CALLED: Readonly<Record<string, string>> = {
   'logs:CreateLogStream': OWN_LOGS,
   'logs:PutLogEvents': OWN_LOGS,
+  'xray:PutTraceSegments': OWN_TRACES,
+  'xray:PutTelemetryRecords': OWN_TRACES,
   'ec2:CreateNetworkInterface': VPC_ENI,
   'ec2:DescribeNetworkInterfaces': VPC_ENI,
   // ec2:DescribeSubnets is in the VPC Lambdas' network-interface grant too, but it is called: the
