@@ -56,6 +56,13 @@ describe('parseInputs', () => {
     expect(inputs.timeoutMinutes).toBe(45);
   });
 
+  it('reads wait-for-lock as a duration; 0 or nothing means do not wait', () => {
+    expect(inputsFor({ 'wait-for-lock': '60m' }).waitForLockMs).toBe(3_600_000);
+    expect(inputsFor({ 'wait-for-lock': '1h30m' }).waitForLockMs).toBe(5_400_000);
+    expect(inputsFor({ 'wait-for-lock': '0' })).not.toHaveProperty('waitForLockMs');
+    expect(inputsFor({})).not.toHaveProperty('waitForLockMs');
+  });
+
   it('accepts phase "enabled" (up to the last enabled phase)', () => {
     expect(inputsFor({ phase: 'enabled' }).phase).toBe('enabled');
   });
@@ -96,6 +103,15 @@ describe('parseInputs', () => {
       'services: "payments" is not in the plan; expected names from: worker, history, matching, frontend, benchmark-worker',
     ],
     [{ services: 'history,history' }, 'services: history listed more than once'],
+    [{ 'wait-for-lock': '60' }, 'wait-for-lock: expected a duration such as "30m" or "1h30m"'],
+    [
+      { 'wait-for-lock': '100h' },
+      'wait-for-lock: expected a duration such as "30m" or "1h30m" (units ms, s, m, h; at most 72h)',
+    ],
+    [
+      { 'wait-for-lock': '10m', wait: 'false' },
+      'wait-for-lock: only applies when the Action follows the execution (wait: true)',
+    ],
     [
       { phase: 'everything' },
       'phase: "everything" is not a phase of the plan; expected one of: canary, core, benchmark, enabled',

@@ -307,6 +307,66 @@ describe('runRollout', () => {
     expect(io.summary).toContain('wait is false: the Action started the rollout and did not follow it.');
   });
 
+  it('on a re-run of the same attempt, attaches to the newest start of the step after lock refusals', async () => {
+    const { fake, io, go } = setup();
+    fake.existing.set(executionArn(nameIn(1, 0)), 'FAILED');
+    fake.existing.set(executionArn(nameIn(1, 1)), 'FAILED');
+    fake.existing.set(executionArn(nameIn(1, 2)), 'RUNNING');
+    fake.at(0, executionArn(nameIn(1, 2)), [executionSucceeded(succeededReport)]);
+
+    const result = await go();
+
+    expect(fake.mock).not.toHaveReceivedCommand(StartExecutionCommand);
+    expect(result).toMatchObject({
+      attached: true,
+      executionArn: executionArn(nameIn(1, 2)),
+      status: 'SUCCEEDED',
+    });
+    expect(io.lines).toContain(
+      `Attached to ${executionArn(nameIn(1, 2))}: this run attempt already started ${nameIn(1, 2)} (RUNNING)`,
+    );
+  });
+
+  it('wait-for-lock: starts the step again after each lock refusal, naming the holder, until the limit; then REFUSED', async () => {
+    const holder = 'arn:aws:states:eu-west-1:123456789012:execution:alloy-rollout:other';
+    const refused = executionFailed(
+      'RolloutRefused',
+      JSON.stringify({
+        check: 'lock',
+        message: `rollout ${holder} already running`,
+        evidence: { error: 'LockHeldError' },
+      }),
+    );
+    const { fake, io, go } = setup(inputsFor({ 'wait-for-lock': '1m' }));
+    for (const round of [0, 1, 2]) fake.at(0, executionArn(nameIn(1, round)), [refused]);
+
+    const result = await go();
+
+    const starts = fake.mock.commandCalls(StartExecutionCommand).map((c) => c.args[0].input.name);
+    expect(starts).toEqual([nameIn(1, 0), nameIn(1, 1), nameIn(1, 2)]);
+    // 30 s, then the 60 s backoff cut to the 30 s left of the minute; then the limit has passed.
+    expect(fake.sleeps.filter((ms) => ms >= 30_000)).toEqual([30_000, 30_000]);
+    const waits = io.lines.filter((l) => l.startsWith('The cluster lock is not free:'));
+    expect(waits).toHaveLength(2);
+    for (const line of waits) expect(line).toContain(holder);
+    expect(result).toMatchObject({ status: 'REFUSED', executionArn: executionArn(nameIn(1, 2)) });
+    expect(io.outputs['status']).toBe('REFUSED');
+    expect(result.failure?.title).toBe('Rollout refused: the cluster is locked by another rollout');
+    expect(io.summary).toContain('2 starts were refused before this one (wait-for-lock)');
+  });
+
+  it('wait-for-lock does not retry a refusal the lock did not cause', async () => {
+    const { fake, go } = setup(inputsFor({ 'wait-for-lock': '1h' }));
+    fake.at(0, PARENT, [
+      executionFailed('RolloutRefused', JSON.stringify({ check: 'plan', message: 'plan: region missing' })),
+    ]);
+
+    const result = await go();
+
+    expect(result.status).toBe('REFUSED');
+    expect(fake.mock.commandCalls(StartExecutionCommand)).toHaveLength(1);
+  });
+
   it('stops following (not the execution) after timeout-minutes and says so', async () => {
     const { fake, io, go } = setup(inputsFor({ 'timeout-minutes': '1' }));
     fake.at(0, PARENT, [entered('Deployment')]);
