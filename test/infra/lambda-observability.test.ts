@@ -80,9 +80,7 @@ describe('Lambda logs and traces', () => {
       ).toBeGreaterThan(0);
     // The X-Ray actions tracing adds (no resource-level permissions) are acknowledged with a reason.
     const report = new AwsSolutionsChecks(app).validateScope(app);
-    expect(
-      report.violations.map((v) => `${v.ruleName} ${v.violatingConstructPaths?.join(',') ?? ''}`),
-    ).toEqual([]);
+    expect(report.violations.map((v) => v.ruleName)).toEqual([]);
   });
 
   it('takes the level from the logLevel prop, in any case', () => {

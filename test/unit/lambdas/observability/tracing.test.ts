@@ -56,12 +56,12 @@ describe('tracing outside Lambda', () => {
 describe('openInvocationTrace in Lambda', () => {
   it('opens ## <LambdaId> under the facade segment with its annotations, then closes it and restores the parent', () => {
     const facade = new AWSXRay.Segment('alloy-rollout-Verify');
-    let current: AWSXRay.Segment | AWSXRay.Subsegment = facade;
+    const context: { current: AWSXRay.Segment | AWSXRay.Subsegment } = { current: facade };
     const tracer: InvocationTracer = {
       isTracingEnabled: () => true,
-      getSegment: () => current,
+      getSegment: () => context.current,
       setSegment: (s) => {
-        current = s;
+        context.current = s;
       },
       annotateColdStart: () => undefined,
       addServiceNameAnnotation: () => undefined,
@@ -72,12 +72,12 @@ describe('openInvocationTrace in Lambda', () => {
       executionArn: 'arn:aws:states:eu-west-1:1:execution:alloy-rollout:run-1',
       rolloutService: 'history',
     });
-    const sub = current as AWSXRay.Subsegment;
+    const sub = context.current as AWSXRay.Subsegment;
     expect(sub.name).toBe('## Verify');
     expect(facade.subsegments).toContain(sub);
     trace.verdict('passed');
     trace.close();
-    expect(current).toBe(facade);
+    expect(context.current).toBe(facade);
     const doc = JSON.parse(JSON.stringify(sub)) as { annotations: Record<string, string>; end_time?: number };
     expect(doc.annotations).toEqual({
       lambdaId: 'Verify',
