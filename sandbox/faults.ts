@@ -42,6 +42,9 @@ import { formatDuration, parseDuration } from '../core/plan/duration';
  *   amp:baseline-error                         AMP answers every series-count query with an execution error (422)
  *   ecs:throttlex<N>                           the ECS API answers ThrottlingException N times
  *   lock:held                                  another rollout holds the cluster lock
+ *   sfn:child-start-lost                       the first start of each child execution starts it, but its
+ *                                              answer is lost: the parent's task fails once with
+ *                                              StepFunctions.SdkClientException and its Retry starts it again
  * <service> is a plan service name (e.g. history) or an ECS service name.
  */
 export type Fault =
@@ -78,7 +81,8 @@ export type Fault =
   | { readonly kind: 'grafana-dashboard-empty'; readonly uid: string }
   | { readonly kind: 'amp-baseline-error' }
   | { readonly kind: 'ecs-throttle'; readonly times: number }
-  | { readonly kind: 'lock-held' };
+  | { readonly kind: 'lock-held' }
+  | { readonly kind: 'sfn-child-start-lost' };
 
 /** A fault that sets in `afterMs` simulated milliseconds after each migrated task starts running. */
 export interface OnsetFault<K extends string> {
@@ -121,6 +125,7 @@ export const FAULT_GRAMMAR = [
   'amp:baseline-error',
   'ecs:throttlex<N>',
   'lock:held',
+  'sfn:child-start-lost',
 ] as const;
 
 const SERVICE_FAULTS = new Set([
@@ -271,6 +276,10 @@ export function parseFault(spec: string): Fault {
     if (rest !== 'held') throw bad(spec, `unknown lock fault "${rest}"`);
     return { kind: 'lock-held' };
   }
+  if (target === 'sfn') {
+    if (rest !== 'child-start-lost') throw bad(spec, `unknown Step Functions fault "${rest}"`);
+    return { kind: 'sfn-child-start-lost' };
+  }
   const label = /^missing-label=(.*)$/.exec(rest);
   if (label) {
     if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(label[1] ?? ''))
@@ -352,6 +361,8 @@ export function describeFault(f: Fault): string {
       return `grafana: dashboard-empty ${f.uid} (its queries answer no data)`;
     case 'ecs-throttle':
       return `ecs: throttle x${f.times}`;
+    case 'sfn-child-start-lost':
+      return 'sfn: child-start-lost (the first start of each child execution starts it but fails the task once; its Retry starts it again)';
     case 'metric-renamed':
       return `${f.service}: metric-renamed (Alloy tasks export ${RENAMED_METRIC.from} as ${RENAMED_METRIC.to})`;
     case 'drop-lines':
@@ -377,6 +388,7 @@ export class FaultInjector {
   private readonly faults: Fault[];
   private readonly remaining = new Map<Fault, number>();
   private readonly fired = new Set<Fault>();
+  private readonly lostChildStarts = new Set<string>();
 
   constructor(
     faults: readonly Fault[] = [],
@@ -429,6 +441,17 @@ export class FaultInjector {
       | 'grafana-datasource-missing',
   ): boolean {
     return this.faults.some((f) => f.kind === kind);
+  }
+
+  /**
+   * `sfn:child-start-lost`: true the first time a child start with this key (its parent and
+   * input) happens (the start then succeeds but its answer is lost), false on the retry and after.
+   */
+  childStartLost(key: string): boolean {
+    if (!this.faults.some((f) => f.kind === 'sfn-child-start-lost')) return false;
+    if (this.lostChildStarts.has(key)) return false;
+    this.lostChildStarts.add(key);
+    return true;
   }
 
   /** Whether `grafana:dashboard-empty=<uid>` empties that dashboard's queries. */

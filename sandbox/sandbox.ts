@@ -255,6 +255,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     beforeInvoke: () => {
       restoreEnv ??= applyEnv(env0);
     },
+    loseChildStart: (key) => faults.childStartLost(key),
     onExecutionStart: (input) => {
       // reverted-by-iac acts as a verify run starts: the migration before it ran undisturbed.
       if ((input as { mode?: unknown }).mode === 'verify')

@@ -141,6 +141,11 @@ export function decideLockTakeover(input: {
       reason: 'expired',
       message: `lock taken over from ${holder.owner}, which ${ended} without releasing it; its lock ${expiry}`,
     };
+  if (execution.status === 'MISSING')
+    return {
+      verdict: 'refuse',
+      message: `rollout ${holder.owner} holds the lock, but Step Functions knows no such execution; the lock ${expiry}`,
+    };
   return {
     verdict: 'refuse',
     message: `rollout ${holder.owner} ${ended} without releasing the lock; its recovery rollback will take the lock, or it ${expiry}`,

@@ -5,6 +5,7 @@ import { SINGLE_TENANT } from '../loki';
 import type { Task } from '../ecs/model';
 import type { Sandbox } from '../sandbox';
 import { shapeOf } from '../workload/containers';
+import { observeChildren, type ChildrenObservation } from './children';
 import { logsReceivedBy, runningStateOf } from './running-state';
 
 /** What the sandbox shows about one service at the end of a rehearsal. */
@@ -48,6 +49,8 @@ export interface Observation {
   /** No lock item of this execution is left in the lock table. */
   readonly lockReleased: boolean;
   readonly lockItem?: Record<string, unknown>;
+  /** The run's child executions (one per service migrated or rolled back) and its lost child starts. */
+  readonly executions?: ChildrenObservation;
 }
 
 /** Simulated time the observation waits for fresh lines: several log periods of every task. */
@@ -115,7 +118,12 @@ export async function observe(
   });
   const owner = lockItem?.[LOCK_ATTRIBUTES.owner];
   const ours = !!lockItem && !!executionArn && !!owner && 'S' in owner && owner.S === executionArn;
-  return { services, lockReleased: !ours, ...(lockItem ? { lockItem } : {}) };
+  return {
+    services,
+    lockReleased: !ours,
+    ...(lockItem ? { lockItem } : {}),
+    ...(executionArn ? { executions: observeChildren(sandbox, executionArn) } : {}),
+  };
 }
 
 /** The json-file lines of each task that ran on Alloy, against what Loki holds under its task_id. */

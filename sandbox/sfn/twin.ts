@@ -62,6 +62,13 @@ export interface SfnTwinOptions {
    * executions the sandbox aborts as it stops.
    */
   readonly onExecutionEnd?: (event: Record<string, unknown>) => void;
+  /**
+   * Asked after a `startExecution` task started a child, with a key for that child start (parent
+   * and input): true loses the answer, as a network error after the request reached Step Functions
+   * would. The child runs on; the task fails with StepFunctions.SdkClientException and its Retry
+   * starts the child again (sfn:child-start-lost).
+   */
+  readonly loseChildStart?: (key: string) => boolean;
 }
 
 const NAME_RE = /^[A-Za-z0-9_-]{1,80}$/;
@@ -426,6 +433,13 @@ export class SfnTwin {
         taskFailedEventDetails: { ...base, error: `StepFunctions.${err.name}`, cause: err.message },
       });
       throw Object.assign(new Error(err.message), { name: `StepFunctions.${err.name}` });
+    }
+    if (this.o.loseChildStart?.(`${parent.arn}|${childInput}`)) {
+      const cause = 'Unable to execute HTTP request: the connection was reset after the request was sent';
+      history.add('TaskFailed', {
+        taskFailedEventDetails: { ...base, error: 'StepFunctions.SdkClientException', cause },
+      });
+      throw Object.assign(new Error(cause), { name: 'StepFunctions.SdkClientException' });
     }
     const started = { ExecutionArn: child.arn, StartDate: new Date(child.start).toISOString() };
     history.add('TaskSubmitted', {

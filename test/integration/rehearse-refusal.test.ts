@@ -26,7 +26,8 @@ describe('alloy-rollout rehearse: refusals and a failing rollback (sandbox, real
     const r = await runRehearsal(['lock:held']);
     expect(r.exitCode).toBe(1);
     expect(r.report.cause?.message).toMatch(
-      /rollout arn:aws:states:eu-west-1:000000000000:execution:alloy-rollout:another-rollout already running/,
+      // The fault writes the lock item of an execution Step Functions does not know: kept until it expires.
+      /rollout arn:aws:states:eu-west-1:000000000000:execution:alloy-rollout:another-rollout holds the lock, but Step Functions knows no such execution; the lock expires at/,
     );
     expect(service(r, 'worker')).toMatchObject({ finalCollector: 'adot', logsReceivedBy: 'cloudwatch' });
     // Our execution never held the lock; the other rollout still does.

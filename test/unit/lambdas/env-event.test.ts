@@ -7,6 +7,15 @@ describe('readEnv', () => {
     expect(readEnv({ LOCK_TABLE_NAME: 'locks' })).toEqual({ lockTableName: 'locks' });
     expect(readEnv({ LOCK_TABLE_NAME: '' })).toEqual({ lockTableName: undefined });
   });
+  it('reads the lock floor and the execution timeout as whole seconds, refusing anything else by name', () => {
+    expect(readEnv({ LOCK_TTL_SECONDS: '22500', EXECUTION_TIMEOUT_SECONDS: '21600' })).toMatchObject({
+      lockTtlSeconds: 22_500,
+      executionTimeoutSeconds: 21_600,
+    });
+    expect(() => readEnv({ LOCK_TTL_SECONDS: '6h' })).toThrow(
+      'environment variable LOCK_TTL_SECONDS is "6h"; expected a positive whole number of seconds',
+    );
+  });
   it('requireEnv names the missing variable', () => {
     expect(() => requireEnv(readEnv({}), 'lockTableName', 'LOCK_TABLE_NAME')).toThrow(
       /LOCK_TABLE_NAME is not set/,

@@ -42,6 +42,7 @@ describe('parseFault', () => {
     ['amp:baseline-error', { kind: 'amp-baseline-error' }],
     ['ecs:throttlex3', { kind: 'ecs-throttle', times: 3 }],
     ['lock:held', { kind: 'lock-held' }],
+    ['sfn:child-start-lost', { kind: 'sfn-child-start-lost' }],
   ])('reads %s', (spec, expected) => {
     expect(parseFault(spec)).toEqual(expected);
   });
@@ -54,6 +55,7 @@ describe('parseFault', () => {
     ['loki:http-429', 'missing the count'],
     ['ecs:throttlex0', 'count must be a whole number'],
     ['lock:free', 'unknown lock fault'],
+    ['sfn:child-start-slow', 'unknown Step Functions fault "child-start-slow"'],
     ['amp:baseline-errors', 'unknown AMP fault "baseline-errors"'],
     ['amp:no-metrics', 'unknown AMP fault "no-metrics"'],
     ['loki:canary-dropped=1', 'unknown Loki fault "canary-dropped=1"'],
@@ -129,6 +131,10 @@ describe('describeFault', () => {
     ['loki:http-429x3', 'loki: HTTP 429 x3'],
     ['ecs:throttlex2', 'ecs: throttle x2'],
     ['lock:held', 'lock-held'],
+    [
+      'sfn:child-start-lost',
+      'sfn: child-start-lost (the first start of each child execution starts it but fails the task once; its Retry starts it again)',
+    ],
   ])('%s reads "%s"', (spec, text) => {
     expect(describeFault(parseFault(spec))).toBe(text);
   });
