@@ -11,7 +11,7 @@ describe('alloy-rollout rehearse: a role without a permission the migration need
     const r = await runRehearsal(['history:no-remote-write-permission']);
     expect({ exitCode: r.exitCode, status: r.report.status, lockReleased: r.report.lockReleased }).toEqual({
       exitCode: 1,
-      status: 'FAILED',
+      status: 'REFUSED',
       lockReleased: true,
     });
     expect(r.report.cause?.check).toBe('preflight');

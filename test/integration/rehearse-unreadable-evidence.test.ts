@@ -5,10 +5,10 @@ jest.setTimeout(200_000);
 
 /**
  * Refused or failed before the services step: no service changed, lock released, exit 1. A
- * refusal is FAILED; a failed Loki step is ROLLED_BACK, the status of every run that failed and
+ * refusal is REFUSED; a failed Loki step is ROLLED_BACK, the status of every run that failed and
  * left the cluster on its baseline (here, by never leaving it).
  */
-function expectNothingTouched(r: Rehearsal, status: 'FAILED' | 'ROLLED_BACK'): void {
+function expectNothingTouched(r: Rehearsal, status: 'REFUSED' | 'ROLLED_BACK'): void {
   expect({ exitCode: r.exitCode, status: r.report.status, lockReleased: r.report.lockReleased }).toEqual({
     exitCode: 1,
     status,
@@ -26,7 +26,7 @@ function expectNothingTouched(r: Rehearsal, status: 'FAILED' | 'ROLLED_BACK'): v
 describe('alloy-rollout rehearse: evidence that cannot be read stops the rollout before any change', () => {
   it('amp:baseline-error: preflight cannot read the series baseline and refuses, naming the query', async () => {
     const r = await runRehearsal(['amp:baseline-error']);
-    expectNothingTouched(r, 'FAILED');
+    expectNothingTouched(r, 'REFUSED');
     expect(r.report.cause?.message).toContain('count({service_name="worker",job!="integrations/self"})');
     expect(r.report.cause?.message).toMatch(/in 3 attempt\(s\)/);
   });
