@@ -114,6 +114,18 @@ describe('renderSummary', () => {
       'The cluster lock was not released',
     );
   });
+
+  it('says nothing of a lock for a run refused before it held one', () => {
+    const refused = renderSummary({
+      ...base,
+      status: 'REFUSED',
+      report: { ...report, status: 'REFUSED', lockHeld: false, lockReleased: false },
+      cause: { check: 'lock', message: 'rollout arn:other already running' },
+    });
+
+    expect(refused).toContain('REFUSED');
+    expect(refused).not.toMatch(/lock was not released|lock released/i);
+  });
 });
 
 describe('renderDiagram', () => {
