@@ -226,7 +226,7 @@ export function renderSummary(input: SummaryInput): string {
   const lines = [
     `## alloy-rollout ${input.mode}: ${STATUS_ICONS[input.status]} ${input.status.replace('_', ' ')}`,
     '',
-    `Cluster **${cell(report?.cluster ?? input.plan.cluster)}** · execution ${link} in the Step Functions console${input.attached ? ' (attached to an execution already started for this run)' : ''}`,
+    `Cluster **${cell(report?.cluster ?? input.plan.cluster)}** · execution ${link} in the Step Functions console${input.attached ? ' (attached to an execution already started for this step of the run)' : ''}`,
     '',
   ];
   if (input.note) lines.push(`> ${cell(input.note)}`, '');

@@ -79,7 +79,7 @@ describe('renderSummary', () => {
     });
 
     expect(withoutReport).toContain('> wait is false');
-    expect(withoutReport).toContain('(attached to an execution already started for this run)');
+    expect(withoutReport).toContain('(attached to an execution already started for this step of the run)');
     expect(withoutReport).toContain('_The report is written when the execution ends._');
     expect(withoutReport).not.toContain('###');
   });
