@@ -14,7 +14,7 @@ export type LambdaEntry<R> = ((event: unknown, context?: unknown) => Promise<R>)
   readonly [INSTRUMENTED]: InstrumentedId;
 };
 
-/** Marks an instrumented handler with its Lambda id (test/lambdas checks every catalog entry has one). */
+/** Marks an instrumented handler with its Lambda id (every-handler-instrumented.test.ts checks each catalog entry). */
 export const INSTRUMENTED: unique symbol = Symbol.for('alloy-rollout.instrumented');
 
 /** The Lambda id an exported handler was instrumented as, or undefined when it was not. */
