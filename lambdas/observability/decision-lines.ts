@@ -74,10 +74,15 @@ export function decisionLines(lambdaId: string, result: unknown): LogLine[] {
       },
     },
   ];
+  // Verify's result names its settled check in `check` and again among `checks`: one line each.
+  const seen = new Set<string>();
   const checks = [r?.['check'], ...(Array.isArray(r?.['checks']) ? (r['checks'] as unknown[]) : [])];
   for (const check of checks) {
     const line = checkLine(check, service);
-    if (line) lines.push(line);
+    if (line && !seen.has(line.message)) {
+      seen.add(line.message);
+      lines.push(line);
+    }
   }
   const audited = record(r?.['state'])?.['services'];
   if (Array.isArray(audited))

@@ -187,3 +187,26 @@ describe('instrumented(<LambdaId>, handler)', () => {
     expect(text).toContain('Grafana answered 401');
   });
 });
+
+describe('instrumented(<LambdaId>, handler): check lines', () => {
+  it('logs a check that a result names both as `check` and among `checks` once', async () => {
+    const deployment = {
+      name: 'deployment',
+      verdict: 'failed',
+      message: 'another deployment replaced this one',
+      evidence: {},
+      durationMs: 1,
+    };
+    const handler = instrumented('Verify', async () => ({
+      verdict: 'failed',
+      check: deployment,
+      checks: [deployment, { ...deployment, name: 'logs', verdict: 'pending', message: 'waiting' }],
+      progress: { step: 'verify', status: 'failed', message: 'deployment failed' },
+    }));
+    const { lines } = await run(() => handler(childEvent()));
+    expect(lines.filter((l) => l['kind'] === 'check').map((l) => [l['check'], l['verdict']])).toEqual([
+      ['deployment', 'failed'],
+      ['logs', 'pending'],
+    ]);
+  });
+});
