@@ -4,7 +4,7 @@ import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, type EventPattern } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Alias } from 'aws-cdk-lib/aws-kms';
@@ -13,9 +13,10 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { executionEndedPattern } from '../core/orchestration/execution-ended-event';
 import { EVENT_LAMBDAS } from '../lambdas/catalog';
+import { LOG_SERVICE_NAME } from '../lambdas/observability/logger';
 import type { ScopedArns } from './arns';
 import { LAMBDA_RUNTIME } from './lambda-functions';
-import { acknowledgeWildcardResources } from './nag';
+import { acknowledgeWildcardResources, NAG_RULES } from './nag';
 
 /** `true`: the construct creates an encrypted topic; `{ topic }`: notifications go to yours. */
 export type NotificationsProp = true | { readonly topic: ITopic };
@@ -31,6 +32,8 @@ export interface ExecutionEndedProps {
   readonly timeout: Duration;
   readonly memorySize: number;
   readonly minify: boolean;
+  /** POWERTOOLS_LOG_LEVEL, as the definition's Lambdas get it. */
+  readonly logLevel: string;
   readonly notifications?: NotificationsProp;
 }
 
@@ -125,7 +128,11 @@ export class ExecutionEndedCleanup extends Construct {
       // EventBridge invokes the function asynchronously: Lambda retries a failed run twice
       // (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html), then the event lands here.
       deadLetterQueue: this.deadLetterQueue,
+      // Logs and traces as the definition's Lambdas (infra/lambda-functions.ts).
+      tracing: Tracing.ACTIVE,
       environment: {
+        POWERTOOLS_SERVICE_NAME: LOG_SERVICE_NAME,
+        POWERTOOLS_LOG_LEVEL: props.logLevel,
         LOCK_TABLE_NAME: props.lockTable.tableName,
         ...(this.topic ? { NOTIFY_TOPIC_ARN: this.topic.topicArn } : {}),
       },
@@ -141,6 +148,11 @@ export class ExecutionEndedCleanup extends Construct {
       },
     });
     this.function.node.addDependency(policy);
+    Validations.of(this.role).acknowledge({
+      id: `${NAG_RULES.wildcard}[Resource::*]`,
+      reason:
+        'Added by Lambda active tracing (Tracing.ACTIVE): xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+    });
 
     this.rule = new Rule(this, 'Rule', {
       description:

@@ -104,6 +104,7 @@ export class AlloyRolloutOrchestrator extends Construct {
       timeout: resolved.lambdaTimeout,
       memorySize: resolved.lambdaMemorySize,
       minify: resolved.minify,
+      logLevel: resolved.logLevel,
       ...(resolved.notifications ? { notifications: resolved.notifications } : {}),
     });
     if (this.executionEnded.topic) this.notificationTopic = this.executionEnded.topic;

@@ -33,10 +33,35 @@ export interface NoticeInput {
   readonly cleanup: CleanupDone;
 }
 
+/**
+ * A custom notification of AWS Chatbot (Amazon Q Developer in chat applications), the only form it
+ * posts from an SNS topic besides AWS services' own events: version "1.0", source "custom", content
+ * title/description (client-markdown), nextSteps, and metadata
+ * (https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html).
+ */
+export interface ChatNotification {
+  readonly version: '1.0';
+  readonly source: 'custom';
+  readonly content: {
+    readonly textType: 'client-markdown';
+    readonly title: string;
+    readonly description: string;
+    readonly nextSteps: readonly string[];
+  };
+  readonly metadata: {
+    readonly summary: string;
+    readonly eventType: string;
+    readonly relatedResources: readonly string[];
+  };
+}
+
 export interface Notice {
   /** SNS subjects: at most 100 printable ASCII characters, no line breaks. */
   readonly subject: string;
+  /** Plain text, for people (email). */
   readonly message: string;
+  /** The same for a chat channel (AWS Chatbot). */
+  readonly chat: ChatNotification;
 }
 
 const CAUSE_EXCERPT = 1200;
@@ -118,5 +143,38 @@ export function executionEndedNotice(n: NoticeInput): Notice {
     '',
     ...cleanupLines(n.cleanup),
   ];
-  return { subject: subjectText(`alloy-rollout ${cluster}: ${what}${done}`), message: lines.join('\n') };
+  const subject = subjectText(`alloy-rollout ${cluster}: ${what}${done}`);
+  const related = [n.executionArn, ...(n.cleanup.kind === 'recovery' ? [n.cleanup.recoveryArn] : [])];
+  return {
+    subject,
+    message: lines.join('\n'),
+    chat: {
+      version: '1.0',
+      source: 'custom',
+      content: {
+        textType: 'client-markdown',
+        title: subject,
+        description: [
+          `*${n.status}*${n.error ? ` (${n.error})` : ''}: <${consoleUrl(n.region, n.executionArn)}|${n.executionArn}>`,
+          ...(cause ? [`Cause: ${cause.slice(0, 500)}${cause.length > 500 ? '...' : ''}`] : []),
+          ...cleanupLines(n.cleanup),
+        ].join('\n'),
+        nextSteps: nextSteps(n.cleanup),
+      },
+      metadata: { summary: subject, eventType: 'alloy-rollout execution ended', relatedResources: related },
+    },
+  };
+}
+
+function nextSteps(c: CleanupDone): string[] {
+  switch (c.kind) {
+    case 'recovery':
+      return ['Follow the recovery execution in the Step Functions console until it ends.'];
+    case 'lock-released':
+      return c.needsPeople
+        ? [`Roll back by hand (mode rollback) the services left as they were: ${c.leftAsIs.join(', ')}.`]
+        : ['Nothing was left half migrated; start the rollout again when ready.'];
+    case 'none':
+      return ['Read the cause and the report in the console.'];
+  }
 }

@@ -344,8 +344,18 @@ async function handleExecutionEnded(event: unknown): Promise<ExecutionEndedResul
     });
     // arn:aws:sns:<region>:<account>:<topic>
     const sns = createSnsClient(topicArn.split(':')[3] || region);
+    // One message per protocol (MessageStructure json, https://docs.aws.amazon.com/sns/latest/api/API_Publish.html):
+    // email subscribers get the text; every other subscriber, AWS Chatbot included, the custom
+    // notification Chatbot posts to its channel.
     const published = await awsCall('sns:Publish', () =>
-      sns.send(new PublishCommand({ TopicArn: topicArn, Subject: notice.subject, Message: notice.message })),
+      sns.send(
+        new PublishCommand({
+          TopicArn: topicArn,
+          Subject: notice.subject,
+          MessageStructure: 'json',
+          Message: JSON.stringify({ default: JSON.stringify(notice.chat), email: notice.message }),
+        }),
+      ),
     );
     notified = { topicArn, messageId: published.MessageId };
   }

@@ -7,7 +7,10 @@ export interface PublishedMessage {
   readonly topicArn: string;
   readonly messageId: string;
   readonly subject?: string;
+  /** The message every subscriber gets (with MessageStructure json: its `default`). */
   readonly message: string;
+  /** With MessageStructure json: the message per protocol (`email`, `https`, ...), `default` included. */
+  readonly byProtocol?: Readonly<Record<string, string>>;
   /** Simulated epoch ms. */
   readonly at: number;
 }
@@ -56,13 +59,31 @@ export class SnsTwin {
     // SNS: subjects are at most 100 ASCII characters, without line breaks or control characters.
     if (subject !== undefined && (subject.length > 100 || /[^\x20-\x7e]/.test(subject)))
       throw new AwsApiError('InvalidParameter', 'Invalid parameter: Subject');
+    let byProtocol: Record<string, string> | undefined;
+    if (params.string('MessageStructure') === 'json') {
+      // SNS: a JSON object of strings per protocol, with at least `default`.
+      try {
+        byProtocol = JSON.parse(message) as Record<string, string>;
+      } catch {
+        throw new AwsApiError(
+          'InvalidParameter',
+          'Invalid parameter: Message Structure - JSON message body failed to parse',
+        );
+      }
+      if (typeof byProtocol['default'] !== 'string')
+        throw new AwsApiError(
+          'InvalidParameter',
+          'Invalid parameter: Message Structure - No default entry in JSON message body',
+        );
+    }
     const messageId = randomUUID();
     this.messages.push({
       topicArn,
       messageId,
-      message,
+      message: byProtocol?.['default'] ?? message,
       at: this.now(),
       ...(subject !== undefined ? { subject } : {}),
+      ...(byProtocol ? { byProtocol } : {}),
     });
     return { MessageId: messageId };
   }

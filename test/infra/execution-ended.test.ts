@@ -86,8 +86,11 @@ describe('the example app with notifications: true', () => {
     ) ?? ['', undefined];
     expect(fn?.Properties).toMatchObject({
       Runtime: 'nodejs24.x',
+      TracingConfig: { Mode: 'Active' },
       Environment: {
         Variables: {
+          POWERTOOLS_SERVICE_NAME: 'alloy-rollout',
+          POWERTOOLS_LOG_LEVEL: 'INFO',
           LOCK_TABLE_NAME: { Ref: expect.stringMatching(/^OrchestratorLockTable/) },
           NOTIFY_TOPIC_ARN: { Ref: expect.stringMatching(/Notifications/) },
         },
@@ -153,6 +156,7 @@ describe('ExecutionEndedCleanup with a given topic, and without one', () => {
       timeout: Duration.seconds(60),
       memorySize: 256,
       minify: true,
+      logLevel: 'INFO',
       ...(topic ? { notifications: { topic } } : {}),
     });
     return Template.fromStack(stack);

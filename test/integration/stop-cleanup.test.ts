@@ -34,7 +34,8 @@ interface StoppedRollout {
   /** Top-level executions named like a recovery (their children's names extend it), after two deliveries. */
   readonly recoveries: readonly string[];
   readonly observed: Observation;
-  readonly notices: readonly { subject?: string; message: string }[];
+  /** Published to the notification topic: the email text and the chat (AWS Chatbot) form. */
+  readonly notices: readonly { subject?: string; message: string; chat: unknown }[];
   /** What ExecutionEnded returned for the parent's event, first and second delivery. */
   readonly cleanups: readonly unknown[];
 }
@@ -49,10 +50,11 @@ interface StoppedRollout {
 async function stopMidRollout(
   scope: 'all' | 'service',
   end: 'stop' | { readonly timeoutSeconds: number } = 'stop',
+  planText = testPlan(scope),
 ): Promise<StoppedRollout> {
   const dir = mkdtempSync(path.join(tmpdir(), 'stop-cleanup-'));
   const planFile = path.join(dir, 'plan.yaml');
-  writeFileSync(planFile, testPlan(scope));
+  writeFileSync(planFile, planText);
   const inputs = await readRehearsalInputs(planFile, path.join(ROOT, 'examples', 'task-definitions'));
   const { plan } = inputs;
   let sandbox: Sandbox | undefined;
@@ -177,7 +179,11 @@ async function stopMidRollout(
         .filter((e) => /^recover-[0-9a-f]{24}$/.test(e.name ?? ''))
         .map((e) => e.executionArn ?? ''),
       observed,
-      notices: sb.sns.published(sb.notifyTopicArn),
+      notices: sb.sns.published(sb.notifyTopicArn).map((n) => ({
+        ...(n.subject !== undefined ? { subject: n.subject } : {}),
+        message: n.byProtocol?.['email'] ?? '',
+        chat: JSON.parse(n.message) as unknown,
+      })),
       cleanups: sb.events.deliveries
         .filter((d) => (d.event as { detail: { executionArn: string } }).detail.executionArn === parentArn)
         .map((d) => d.result ?? d.error),
@@ -219,6 +225,12 @@ describe('stopping a running rollout (sandbox, real orchestrator, EventBridge ru
     expect(notice?.subject).toBe('alloy-rollout temporal-dev: rollout stopped, recovery rollback started');
     expect(notice?.message).toContain(r.recovery?.arn);
     expect(notice?.message).toContain('Cause: stopped from the console');
+    expect(notice?.chat).toMatchObject({
+      version: '1.0',
+      source: 'custom',
+      content: { title: notice?.subject },
+      metadata: { relatedResources: [r.parentArn, r.recovery?.arn] },
+    });
   });
 
   it('scope service: only history goes back; worker stays on Alloy; the lock is released', async () => {
@@ -237,9 +249,12 @@ describe('stopping a running rollout (sandbox, real orchestrator, EventBridge ru
 
 describe('a rollout that runs past the state machine\u2019s TimeoutSeconds (sandbox)', () => {
   it('TIMED_OUT: its running child is stopped, every started service is put back (scope all), the lock released', async () => {
-    // 150 simulated seconds: in a quiet run the timeout falls in the first migration; the
-    // assertions hold wherever it falls (Lambda calls take real time, so the phase can move).
-    const r = await stopMidRollout('all', { timeoutSeconds: 150 });
+    // The recovery runs on the same state machine, under the same TimeoutSeconds: a 3-minute soak
+    // keeps the migration long (each service about 4 simulated minutes) while a rollback stays short
+    // (about 75 s a service), so 240 s falls inside the migration and leaves the recovery room.
+    // The assertions hold wherever it falls (Lambda calls take real time, so the phase can move).
+    const planText = testPlan('all').replace('soak: 30s', 'soak: 3m');
+    const r = await stopMidRollout('all', { timeoutSeconds: 240 }, planText);
     expect(r.parentStatus).toBe('TIMED_OUT');
     const started = r.migrateChildren.map((c) => c.service);
     expect(r.migrateChildren.filter((c) => c.status === 'RUNNING')).toEqual([]);

@@ -37,6 +37,15 @@ describe('executionEndedNotice', () => {
     expect(n.message).toContain(`started a recovery rollback: ${recovery}`);
     expect(n.message).toContain('worker, history');
     expect(n.message).toContain('requested by github:org/repo run 42 attempt 1');
+    // AWS Chatbot's custom notification form of the same.
+    expect(n.chat).toMatchObject({
+      version: '1.0',
+      source: 'custom',
+      content: { textType: 'client-markdown', title: n.subject },
+      metadata: { relatedResources: [ARN, recovery] },
+    });
+    expect(n.chat.content.description).toContain(recovery);
+    expect(n.chat.content.nextSteps[0]).toMatch(/Follow the recovery/);
   });
 
   it('names the outcome from the Fail state error', () => {
