@@ -54,6 +54,8 @@ export const appConfigSchema = z
       .optional(),
     /** POWERTOOLS_LOG_LEVEL of the Lambdas; the construct checks it against Powertools' levels. */
     logLevel: z.string().optional(),
+    /** true: an SNS topic for the notifications of rollouts that ended stopped, timed out or failed. */
+    notifications: z.boolean({ error: 'expected true (create a notification topic) or false' }).optional(),
     taskDefinitionFamilies: z.array(z.string()).optional(),
     github: z
       .object({

@@ -49,6 +49,7 @@ export function buildApp(
       ...(config.stateMachineName ? { stateMachineName: config.stateMachineName } : {}),
       ...(config.logRetentionDays ? { logRetention: config.logRetentionDays as RetentionDays } : {}),
       ...(config.logLevel ? { logLevel: config.logLevel } : {}),
+      ...(config.notifications ? { notifications: true as const } : {}),
       ...(config.taskDefinitionFamilies ? { taskDefinitionFamilies: config.taskDefinitionFamilies } : {}),
       ...options.orchestrator,
     },

@@ -37,6 +37,15 @@ describe('loadAppConfig', () => {
     );
   });
 
+  it('takes notifications: true, and refuses anything but a boolean', () => {
+    const example = JSON.parse(fs.readFileSync(DEFAULT_CONFIG_FILE, 'utf8')) as Record<string, unknown>;
+    const base = { ...example, planFile: path.join(REPO_ROOT, 'examples', 'plan.yaml') };
+    expect(loadAppConfig(write({ ...base, notifications: true })).config.notifications).toBe(true);
+    expect(() => loadAppConfig(write({ ...base, notifications: 'slack' }))).toThrow(
+      /notifications: expected true \(create a notification topic\) or false/,
+    );
+  });
+
   it('refuses a missing or unparsable file', () => {
     expect(() => loadAppConfig(path.join(dir, 'none.json'))).toThrow(
       /cannot be read; expected the infra config/,
