@@ -49,11 +49,11 @@ export const PATTERNS = {
 } as const;
 
 /**
- * The lock must outlive the execution that holds it. DynamoDB's TTL may delete an expired lock item
- * at any time after its expiry (Time to Live docs: items are deleted "within a few days" of
- * expiring, but may be sooner), so a lock that expired while its execution still ran would let a
- * second rollout in beside it. With TimeoutSeconds below the lock's lifetime, Step Functions ends
- * the execution (TIMED_OUT) before its lock can expire.
+ * The lock must outlive the execution that holds it. DynamoDB's TTL deletes an expired lock item at
+ * some time after its expiry (the DynamoDB Time to Live documentation: typically within a few days
+ * of expiring, with no fixed moment), so a lock that expired while its execution still ran could
+ * vanish and let a second rollout in beside it. With TimeoutSeconds below the lock's lifetime,
+ * Step Functions ends the execution (TIMED_OUT) before its lock can expire.
  */
 export function checkLockLifetime(
   problems: PropProblems,

@@ -20,10 +20,10 @@ export function flattenDone(nested: unknown): unknown[] {
 
 /**
  * Child execution names, derived from the parent so that a retried `startExecution.sync` finds
- * the child it already started: Step Functions answers a StartExecution with the name and input of
- * a RUNNING execution with that execution again (idempotent), instead of starting a second one
- * (StartExecution API reference: "If StartExecution is called with the same name and input as a
- * running execution, the call succeeds and return the same response as the original request").
+ * the child it already started. StartExecution API reference, `name`: when the original execution
+ * is open and the input of the new call is identical, Success is returned (the same execution);
+ * with a different input, or once the original closed, ExecutionAlreadyExists. A retry comes
+ * seconds after a lost answer and a child runs for minutes, so it finds its child running.
  * The ASL appends `-m<position>` or `-r<position>` to this prefix. Names are 1-80 characters of
  * [A-Za-z0-9_-]; the parent's name (a UUID or the Action's name) is cut to 40 so the hash and the
  * suffix always fit, and the hash of the whole ARN keeps two parents with the same first 40
