@@ -9,6 +9,7 @@ import {
   ExecutionAlreadyExists,
   GetExecutionHistoryCommand,
   SFNClient,
+  type HistoryEvent,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -60,14 +61,22 @@ const statusEvent = (detail: Record<string, unknown>) => ({
     ...detail,
   },
 });
-const childStart = (service: string) => ({
-  type: 'TaskScheduled',
-  taskScheduledEventDetails: {
-    resourceType: 'states',
-    resource: 'startExecution.sync:2',
-    parameters: JSON.stringify({ Input: { mode: 'service-migrate', service: { name: service } } }),
-  },
+let eventId = 0;
+/** A history event as GetExecutionHistory returns it. */
+const historyEvent = (e: Omit<HistoryEvent, 'id' | 'timestamp'>): HistoryEvent => ({
+  id: ++eventId,
+  timestamp: new Date(0),
+  ...e,
 });
+const childStart = (service: string) =>
+  historyEvent({
+    type: 'TaskScheduled',
+    taskScheduledEventDetails: {
+      resourceType: 'states',
+      resource: 'startExecution.sync:2',
+      parameters: JSON.stringify({ Input: { mode: 'service-migrate', service: { name: service } } }),
+    },
+  });
 const lockHeldBy = (owner: string | undefined) =>
   ddb
     .on(GetItemCommand)
@@ -81,10 +90,10 @@ describe('ExecutionEnded', () => {
       .resolvesOnce({
         events: [
           childStart('worker'),
-          {
+          historyEvent({
             type: 'TaskSucceeded',
             taskSucceededEventDetails: { resourceType: 'states', resource: 'startExecution.sync:2' },
-          },
+          }),
         ],
         nextToken: 'p2',
       })
