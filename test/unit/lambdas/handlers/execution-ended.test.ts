@@ -74,6 +74,7 @@ const childStart = (service: string) =>
     taskScheduledEventDetails: {
       resourceType: 'states',
       resource: 'startExecution.sync:2',
+      region: 'eu-west-1',
       parameters: JSON.stringify({ Input: { mode: 'service-migrate', service: { name: service } } }),
     },
   });
