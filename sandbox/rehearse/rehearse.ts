@@ -11,7 +11,7 @@ import { applyEnv } from '../env';
 import { checkFaultTargets } from '../fault-targets';
 import { describeFault, type Fault } from '../faults';
 import { startPrometheus } from '../prometheus';
-import { startSandbox } from '../sandbox';
+import { NOTIFY_TOPIC_NAME, startSandbox } from '../sandbox';
 import { withScratchDir } from '../scratch-dir';
 import { seedPlanCluster } from './cluster';
 import { consoleActionIo } from './console-io';
@@ -198,6 +198,9 @@ async function rehearseIn(
     await writeLambdaLogs(logFile, lambdaLogs);
     write(renderObservation(report));
     write(renderOrchestratorLog(lambdaLogs, logFile, report.status === 'SUCCEEDED'));
+    // What the construct's notification topic received (ExecutionEnded runs after the execution ends).
+    await sandbox.events.idle();
+    write(renderNotifications(sandbox.sns.published(sandbox.notifyTopicArn)));
     write(`Report written to ${options.reportFile}; job summary to ${summaryFile}\n`);
     return { exitCode: report.status === 'SUCCEEDED' ? 0 : 1, report };
   } finally {
@@ -270,6 +273,13 @@ export function buildReport(
       ...(verify ? { verify } : {}),
     },
   };
+}
+
+function renderNotifications(published: readonly { readonly subject?: string }[]): string {
+  if (published.length === 0) return 'Notifications: none\n';
+  return `Notifications (SNS topic ${NOTIFY_TOPIC_NAME}):\n${published
+    .map((m) => `  ${m.subject ?? '(no subject)'}\n`)
+    .join('')}`;
 }
 
 function renderObservation(report: RehearsalReport): string {

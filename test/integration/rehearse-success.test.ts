@@ -11,6 +11,8 @@ describe('alloy-rollout rehearse: rollouts that succeed (sandbox, real orchestra
       status: 'SUCCEEDED',
       cause: undefined,
     });
+    // A rollout that succeeds is not notified (the rule matches ABORTED, TIMED_OUT, FAILED only).
+    expect(r.output).toContain('Notifications: none');
     for (const name of ['worker', 'history'])
       expect(service(r, name)).toMatchObject({
         outcome: 'migrated',

@@ -28,4 +28,6 @@ export function expectRolledBack(r: Rehearsal, failing: string, check: RegExp): 
   expect(r.report.lockReleased).toBe(true);
   expectBackOnAdot(r, 'worker');
   expectBackOnAdot(r, 'history');
+  // The construct's notification topic got the outcome (ExecutionEnded, run by the EventBridge rule).
+  expect(r.output).toContain('alloy-rollout temporal-dev: rolled back');
 }
