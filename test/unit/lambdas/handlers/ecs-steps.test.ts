@@ -28,11 +28,14 @@ import {
   window,
 } from '../fixtures';
 import { ampUnderAdot, serveFetch, useExampleCredentials, vectorAt } from './support';
+import { PARENT_ARN, PARENT_LINK, useLiveParent } from './live-parent';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 
 const ecs = mockClient(ECSClient);
 const ssm = mockClient(SSMClient);
 const iam = mockClient(IAMClient);
 const logs = mockClient(CloudWatchLogsClient);
+const parent = useLiveParent();
 const service = (over: Record<string, unknown> = {}): Service =>
   ({
     serviceName: 'temporal-dev-temporal-history',
@@ -132,6 +135,24 @@ describe('Preflight', () => {
 });
 
 describe('Register', () => {
+  it('refuses a child whose parent does not hold the lock, before any ECS call', async () => {
+    const other = 'arn:aws:states:eu-west-1:123456789012:execution:alloy-rollout:other';
+    parent.ddb.on(GetItemCommand).resolves({ Item: { cluster: { S: 'temporal-dev' }, owner: { S: other } } });
+    await expect(
+      register(
+        event('register', {
+          ...PARENT_LINK,
+          service: historyItem,
+          timing: { pollSeconds: 10, soakSeconds: 0 },
+        }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'ChildModeRefused',
+      message: expect.stringContaining(`held by ${other}, not by the parent ${PARENT_ARN}`),
+    });
+    expect(ecs.calls()).toHaveLength(0);
+  });
+
   it('stores the Alloy config and registers the definition tagged with its baseline', async () => {
     ecs.on(DescribeServicesCommand).resolves({ services: [service()] });
     ecs.on(DescribeTaskDefinitionCommand).resolves(describedHistory() as never);
@@ -146,7 +167,11 @@ describe('Register', () => {
       events: Array.from({ length: 30 }, (_, i) => ({ message: i < 3 ? 'panic: boom' : '{"level":"info"}' })),
     });
     const out = await register(
-      event('register', { service: historyItem, timing: { pollSeconds: 10, soakSeconds: 0 } }),
+      event('register', {
+        ...PARENT_LINK,
+        service: historyItem,
+        timing: { pollSeconds: 10, soakSeconds: 0 },
+      }),
     );
     expect(out).toMatchObject({
       taskDefinitionArn: HISTORY_ALLOY_TD,
@@ -178,7 +203,7 @@ describe('Register', () => {
 
   it('rejects an event without the service', async () => {
     await expect(
-      register(event('register', { timing: { pollSeconds: 1, soakSeconds: 0 } })),
+      register(event('register', { ...PARENT_LINK, timing: { pollSeconds: 1, soakSeconds: 0 } })),
     ).rejects.toMatchObject({ name: 'InputInvalidError', message: expect.stringContaining('state.service') });
   });
 
@@ -189,7 +214,13 @@ describe('Register', () => {
     serveFetch(ampUnderAdot);
     useExampleCredentials();
     await expect(
-      register(event('register', { service: historyItem, timing: { pollSeconds: 10, soakSeconds: 0 } })),
+      register(
+        event('register', {
+          ...PARENT_LINK,
+          service: historyItem,
+          timing: { pollSeconds: 10, soakSeconds: 0 },
+        }),
+      ),
     ).rejects.toMatchObject({ name: 'DependencyRejectedError' });
   });
 });

@@ -5,6 +5,7 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { LOCK_ATTRIBUTES } from '../../../../core/orchestration';
 import { LOCK_TABLE } from '../../../../lambdas/catalog';
@@ -13,11 +14,13 @@ import { handler as lock } from '../../../../lambdas/handlers/lock';
 import { EXECUTION_ARN, event, planDoc, sdkError } from '../fixtures';
 
 const ddb = mockClient(DynamoDBClient);
+const sfn = mockClient(SFNClient);
 const held = () =>
   new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
 beforeEach(() => {
   ddb.reset();
+  sfn.reset();
   process.env.LOCK_TABLE_NAME = 'locks';
 });
 
@@ -29,7 +32,7 @@ describe('lock item', () => {
 });
 
 describe('Lock', () => {
-  it('puts the lock with the execution ARN, an expiry and the take-over condition', async () => {
+  it('puts the lock with the execution ARN, an expiry and the condition free-or-ours', async () => {
     ddb.on(PutItemCommand).resolves({});
     const result = await lock({
       action: 'acquire',
@@ -49,18 +52,36 @@ describe('Lock', () => {
         owner: { S: EXECUTION_ARN },
         requestedBy: { S: 'ci run 42' },
       }),
-      ConditionExpression: 'attribute_not_exists(#key) OR #expiresAt < :now OR #owner = :me',
-      ExpressionAttributeNames: { '#key': 'cluster', '#expiresAt': 'expiresAt', '#owner': 'owner' },
+      ConditionExpression: 'attribute_not_exists(#key) OR #owner = :me',
+      ExpressionAttributeNames: { '#key': 'cluster', '#owner': 'owner' },
     });
+    expect(result).toMatchObject({ how: 'taken' });
   });
 
-  it('refuses with "rollout <arn> already running" when another run holds it', async () => {
+  it('refuses with "rollout <arn> already running" while the holder runs, even past its expiry', async () => {
+    const other = 'arn:aws:states:eu-west-1:123456789012:execution:alloy-rollout:other';
     ddb.on(PutItemCommand).rejects(held());
-    ddb.on(GetItemCommand).resolves({ Item: { owner: { S: 'arn:other' } } });
+    ddb.on(GetItemCommand).resolves({ Item: { owner: { S: other }, expiresAt: { N: '1' } } });
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING' });
     await expect(lock(event('acquire', { mode: 'migrate' }))).rejects.toMatchObject({
       name: 'LockHeldError',
-      message: 'rollout arn:other already running',
+      message: expect.stringContaining(`rollout ${other} already running: it is still RUNNING`),
     });
+    expect(sfn).toHaveReceivedCommandWith(DescribeExecutionCommand, { executionArn: other });
+    expect(ddb.commandCalls(PutItemCommand)).toHaveLength(1);
+  });
+
+  it('writes the longer of the plan ttl and LOCK_TTL_SECONDS', async () => {
+    ddb.on(PutItemCommand).resolves({});
+    process.env.LOCK_TTL_SECONDS = String(30 * 24 * 3600);
+    try {
+      const result = await lock(event('acquire', { mode: 'migrate' }));
+      expect(result.expiresAt - Math.floor(Date.parse(result.acquiredAt) / 1000)).toBeGreaterThanOrEqual(
+        30 * 24 * 3600,
+      );
+    } finally {
+      delete process.env.LOCK_TTL_SECONDS;
+    }
   });
 
   it('translates throttling for Retry', async () => {

@@ -29,9 +29,11 @@ import {
   window,
 } from '../fixtures';
 import { stubRunningTask } from './support';
+import { PARENT_LINK, useLiveParent } from './live-parent';
 
 const ecs = mockClient(ECSClient);
 const logs = mockClient(CloudWatchLogsClient);
+useLiveParent();
 
 /** What Verify leaves at `$.verify` when the logs check failed the migration. */
 const failedVerify = {
@@ -109,7 +111,7 @@ describe('Rollback apply', () => {
       .on(DescribeLogGroupsCommand, { logGroupNamePrefix: '/ecs/temporal-dev/adot-sidecar' })
       .resolves({ logGroups: [{ logGroupName: '/ecs/temporal-dev/adot-sidecar', retentionInDays: 7 }] });
     const out = await rollback(
-      event('apply', { mode: 'service-migrate', service: historyItem, verify: failedVerify }),
+      event('apply', { ...PARENT_LINK, mode: 'service-migrate', service: historyItem, verify: failedVerify }),
     );
     expect(ecs).toHaveReceivedCommandWith(UpdateServiceCommand, {
       service: historyItem.ecsService,
@@ -151,6 +153,7 @@ describe('Rollback apply', () => {
     }));
     const out = await rollback(
       event('apply', {
+        ...PARENT_LINK,
         mode: 'service-rollback',
         reason: 'rollback',
         service: { ...historyItem, taskDefinitionArn: HISTORY_ALLOY_TD },
@@ -168,7 +171,7 @@ describe('Rollback apply', () => {
   it('translates a missing service', async () => {
     ecs.on(DescribeServicesCommand).rejects(sdkError('ServiceNotFoundException'));
     await expect(
-      rollback(event('apply', { mode: 'service-rollback', service: historyItem })),
+      rollback(event('apply', { ...PARENT_LINK, mode: 'service-rollback', service: historyItem })),
     ).rejects.toMatchObject({ name: 'ServiceNotFoundError' });
   });
 });
