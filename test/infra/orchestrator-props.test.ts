@@ -203,7 +203,20 @@ describe('resolveOrchestratorProps', () => {
       /handlersDir \(Lock\): .*no-handlers-here\/lock\.ts does not exist; expected the handler file exporting `handler`/,
     );
     expect(message).toMatch(/handlersDir \(Finalize\): /);
+    // The Lambda the EventBridge rule runs is checked as well.
+    expect(message).toMatch(/handlersDir \(ExecutionEnded\): .*execution-ended\.ts does not exist/);
     expect(message).toMatch(/definitionFile: \/nonexistent\/rollout\.asl\.json does not exist/);
+  });
+
+  it('refuses notifications that are neither true nor { topic }', () => {
+    const message = problemsOf({
+      plan,
+      // A JavaScript caller (no types) passing a topic it has not created yet.
+      notifications: { topic: undefined } as unknown as NonNullable<
+        AlloyRolloutOrchestratorProps['notifications']
+      >,
+    });
+    expect(message).toMatch(/notifications: expected `true` \(a topic is created\) or `\{ topic \}`/);
   });
 
   it('refuses handlers outside the directory esbuild runs from', () => {
