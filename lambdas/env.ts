@@ -11,6 +11,8 @@ export interface LambdaEnv {
   readonly lockTtlSeconds: number | undefined;
   /** EXECUTION_TIMEOUT_SECONDS: the state machine's TimeoutSeconds, for the lock's evidence. */
   readonly executionTimeoutSeconds: number | undefined;
+  /** NOTIFY_TOPIC_ARN: the SNS topic ExecutionEnded notifies; unset when the construct wires none. */
+  readonly notifyTopicArn: string | undefined;
 }
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env): LambdaEnv {
@@ -18,6 +20,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): LambdaEnv {
     lockTableName: source.LOCK_TABLE_NAME || undefined,
     lockTtlSeconds: wholeSeconds(source, 'LOCK_TTL_SECONDS'),
     executionTimeoutSeconds: wholeSeconds(source, 'EXECUTION_TIMEOUT_SECONDS'),
+    notifyTopicArn: source.NOTIFY_TOPIC_ARN || undefined,
   };
 }
 

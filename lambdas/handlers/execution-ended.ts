@@ -76,11 +76,6 @@ export interface ExecutionEndedResult {
   readonly progress: Progress;
 }
 
-/** NOTIFY_TOPIC_ARN: the SNS topic notifications go to; unset when the construct wires none. */
-function notifyTopicArn(source: NodeJS.ProcessEnv = process.env): string | undefined {
-  return source.NOTIFY_TOPIC_ARN || undefined;
-}
-
 /** The region of a Step Functions ARN (arn:aws:states:<region>:...). */
 function regionOf(arn: string): string {
   const region = arn.split(':')[3];
@@ -245,6 +240,7 @@ function summary(cleanup: CleanupDone): string {
 }
 
 async function handleExecutionEnded(event: unknown): Promise<ExecutionEndedResult> {
+  const env = readEnv();
   const { detail } = parseEvent(executionStatusChangeSchema, event, 'ExecutionEnded');
   const executionArn = detail.executionArn;
   const status = detail.status;
@@ -294,7 +290,7 @@ async function handleExecutionEnded(event: unknown): Promise<ExecutionEndedResul
       reason: `the plan does not load (${planProblem ?? 'no plan in the input'}), so the run never took the lock`,
     };
   } else {
-    const table = requireEnv(readEnv(), 'lockTableName', 'LOCK_TABLE_NAME');
+    const table = requireEnv(env, 'lockTableName', 'LOCK_TABLE_NAME');
     const db = createDynamoDbClient(plan.region);
     const owner =
       run.mode === 'migrate' || run.mode === 'rollback'
@@ -328,7 +324,7 @@ async function handleExecutionEnded(event: unknown): Promise<ExecutionEndedResul
     }
   }
 
-  const topicArn = notifyTopicArn();
+  const topicArn = env.notifyTopicArn;
   let notified: ExecutionEndedResult['notified'];
   if (topicArn) {
     const notice = executionEndedNotice({
