@@ -3378,13 +3378,13 @@ var require_data_url = __commonJS({
     }
     function collectASequenceOfCodePointsFast(char, input, position) {
       const idx = input.indexOf(char, position.position);
-      const start = position.position;
+      const start2 = position.position;
       if (idx === -1) {
         position.position = input.length;
-        return input.slice(start);
+        return input.slice(start2);
       }
       position.position = idx;
-      return input.slice(start, position.position);
+      return input.slice(start2, position.position);
     }
     function stringPercentDecode(input) {
       const bytes = encoder2.encode(input);
@@ -5390,11 +5390,11 @@ var require_formdata_parser = __commonJS({
       return name3;
     }
     function collectASequenceOfBytes(condition, input, position) {
-      let start = position.position;
-      while (start < input.length && condition(input[start])) {
-        ++start;
+      let start2 = position.position;
+      while (start2 < input.length && condition(input[start2])) {
+        ++start2;
       }
-      return input.subarray(position.position, position.position = start);
+      return input.subarray(position.position, position.position = start2);
     }
     function removeChars(buf2, leading, trailing, predicate) {
       let lead = 0;
@@ -5407,12 +5407,12 @@ var require_formdata_parser = __commonJS({
       }
       return lead === 0 && trail === buf2.length - 1 ? buf2 : buf2.subarray(lead, trail + 1);
     }
-    function bufferStartsWith(buffer, start, position) {
-      if (buffer.length < start.length) {
+    function bufferStartsWith(buffer, start2, position) {
+      if (buffer.length < start2.length) {
         return false;
       }
-      for (let i5 = 0; i5 < start.length; i5++) {
-        if (start[i5] !== buffer[position.position + i5]) {
+      for (let i5 = 0; i5 < start2.length; i5++) {
+        if (start2[i5] !== buffer[position.position + i5]) {
           return false;
         }
       }
@@ -5818,8 +5818,8 @@ var require_client_h1 = __commonJS({
           },
           wasm_on_status: (p3, at, len) => {
             assert2(currentParser.ptr === p3);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
           wasm_on_message_begin: (p3) => {
             assert2(currentParser.ptr === p3);
@@ -5827,13 +5827,13 @@ var require_client_h1 = __commonJS({
           },
           wasm_on_header_field: (p3, at, len) => {
             assert2(currentParser.ptr === p3);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
           wasm_on_header_value: (p3, at, len) => {
             assert2(currentParser.ptr === p3);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
           wasm_on_headers_complete: (p3, statusCode, upgrade, shouldKeepAlive) => {
             assert2(currentParser.ptr === p3);
@@ -5841,8 +5841,8 @@ var require_client_h1 = __commonJS({
           },
           wasm_on_body: (p3, at, len) => {
             assert2(currentParser.ptr === p3);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
           wasm_on_message_complete: (p3) => {
             assert2(currentParser.ptr === p3);
@@ -9290,8 +9290,8 @@ var require_retry_handler = __commonJS({
             this.abort(contentLengthError);
             return false;
           }
-          const { start, size, end: end2 = size - 1 } = contentRange;
-          if (this.start !== start || this.end != null && this.end !== end2) {
+          const { start: start2, size, end: end2 = size - 1 } = contentRange;
+          if (this.start !== start2 || this.end != null && this.end !== end2) {
             this.abort(
               new RequestRetryError("Content-Range mismatch", statusCode, {
                 headers,
@@ -9320,13 +9320,13 @@ var require_retry_handler = __commonJS({
               this.abort(contentLengthError);
               return false;
             }
-            const { start, size, end: end2 = size - 1 } = range2;
+            const { start: start2, size, end: end2 = size - 1 } = range2;
             assert2(
-              start != null && Number.isFinite(start),
+              start2 != null && Number.isFinite(start2),
               "content-range mismatch"
             );
             assert2(end2 != null && Number.isFinite(end2), "invalid content-length");
-            this.start = start;
+            this.start = start2;
             this.end = end2;
           }
           if (this.end == null) {
@@ -9652,9 +9652,9 @@ var require_readable = __commonJS({
       }
       const { _readableState: state2 } = consume2.stream;
       if (state2.bufferIndex) {
-        const start = state2.bufferIndex;
+        const start2 = state2.bufferIndex;
         const end2 = state2.buffer.length;
-        for (let n3 = start; n3 < end2; n3++) {
+        for (let n3 = start2; n3 < end2; n3++) {
           consumePush(consume2, state2.buffer[n3]);
         }
       } else {
@@ -9679,8 +9679,8 @@ var require_readable = __commonJS({
       }
       const buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length);
       const bufferLength = buffer.length;
-      const start = bufferLength > 2 && buffer[0] === 239 && buffer[1] === 187 && buffer[2] === 191 ? 3 : 0;
-      return buffer.utf8Slice(start, bufferLength);
+      const start2 = bufferLength > 2 && buffer[0] === 239 && buffer[1] === 187 && buffer[2] === 191 ? 3 : 0;
+      return buffer.utf8Slice(start2, bufferLength);
     }
     function chunksConcat(chunks, length) {
       if (chunks.length === 0 || length === 0) {
@@ -18330,19 +18330,19 @@ var require_eventsource_stream = __commonJS({
     var minParserItems = 1024;
     var maxParserItems = 131072;
     var bytesPerParserItem = 128;
-    function isASCIINumberBytes(buffer2, start) {
-      if (start >= buffer2.length) {
+    function isASCIINumberBytes(buffer2, start2) {
+      if (start2 >= buffer2.length) {
         return false;
       }
-      for (let i5 = start; i5 < buffer2.length; i5++) {
+      for (let i5 = start2; i5 < buffer2.length; i5++) {
         if (buffer2[i5] < 48 || buffer2[i5] > 57) {
           return false;
         }
       }
       return true;
     }
-    function isValidLastEventIdBytes(buffer2, start) {
-      for (let i5 = start; i5 < buffer2.length; i5++) {
+    function isValidLastEventIdBytes(buffer2, start2) {
+      for (let i5 = start2; i5 < buffer2.length; i5++) {
         if (buffer2[i5] === 0) {
           return false;
         }
@@ -18645,9 +18645,9 @@ ${value}`;
         let length = 0;
         for (let i5 = this.lineChunkIndex; i5 <= this.chunkIndex; i5++) {
           const chunk = this.chunks[i5];
-          const start = i5 === this.lineChunkIndex ? this.linePos : 0;
+          const start2 = i5 === this.lineChunkIndex ? this.linePos : 0;
           const end2 = i5 === this.chunkIndex ? this.pos : chunk.length;
-          const slice = chunk.subarray(start, end2);
+          const slice = chunk.subarray(start2, end2);
           length += slice.length;
           chunks.push(slice);
         }
@@ -24689,14 +24689,14 @@ var init_stringEquals = __esm({
 var substring;
 var init_substring = __esm({
   "node_modules/@smithy/core/dist-es/submodules/endpoints/util-endpoints/lib/substring.js"() {
-    substring = (input, start, stop, reverse) => {
-      if (input == null || start >= stop || input.length < stop || /[^\u0000-\u007f]/.test(input)) {
+    substring = (input, start2, stop, reverse) => {
+      if (input == null || start2 >= stop || input.length < stop || /[^\u0000-\u007f]/.test(input)) {
         return null;
       }
       if (!reverse) {
-        return input.substring(start, stop);
+        return input.substring(start2, stop);
       }
-      return input.substring(input.length - stop, input.length - start);
+      return input.substring(input.length - stop, input.length - start2);
     };
   }
 });
@@ -30134,8 +30134,8 @@ var init_JsonBytesStringAdapter = __esm({
       split(separator, limit) {
         return this.s().split(separator, limit);
       }
-      substring(start, end2) {
-        return this.s().substring(start, end2);
+      substring(start2, end2) {
+        return this.s().substring(start2, end2);
       }
       trim() {
         return this.s().trim();
@@ -39394,10 +39394,10 @@ function writeString(s2) {
       cached2.epoch = encodeCacheEpoch;
       return;
     }
-    const start = cursor;
+    const start2 = cursor;
     writeStringUncached(s2, len);
     const end2 = cursor;
-    const bytes = Uint8Array.prototype.slice.call(buf, start, end2);
+    const bytes = Uint8Array.prototype.slice.call(buf, start2, end2);
     if (stringEncodeCache.size >= STRING_CACHE_MAX) {
       if (encodeCacheSaturated) {
         return;
@@ -39969,24 +39969,24 @@ function readByteString() {
   if (end - pos < length) {
     overflow(length);
   }
-  const start = pos;
+  const start2 = pos;
   pos += length;
-  return payload.subarray(start, start + length);
+  return payload.subarray(start2, start2 + length);
 }
 function readUtf8String() {
   const length = decodeCount();
   if (end - pos < length) {
     overflow(length);
   }
-  const start = pos;
+  const start2 = pos;
   pos += length;
   if (length < 24) {
-    return decodeUtf8Cached(start, length);
+    return decodeUtf8Cached(start2, length);
   }
   if (isBuffer) {
-    return payload.toString("utf-8", start, start + length);
+    return payload.toString("utf-8", start2, start2 + length);
   }
-  return textDecoder.decode(payload.subarray(start, start + length));
+  return textDecoder.decode(payload.subarray(start2, start2 + length));
 }
 function decodeUtf8Cached(at, length) {
   let h5 = length;
@@ -52152,18 +52152,18 @@ ${indent}${text.slice(fold + 1, end3)}`;
     }
     function consumeMoreIndentedLines(text, i5, indent) {
       let end2 = i5;
-      let start = i5 + 1;
-      let ch = text[start];
+      let start2 = i5 + 1;
+      let ch = text[start2];
       while (ch === " " || ch === "	") {
-        if (i5 < start + indent) {
+        if (i5 < start2 + indent) {
           ch = text[++i5];
         } else {
           do {
             ch = text[++i5];
           } while (ch && ch !== "\n");
           end2 = i5;
-          start = i5 + 1;
-          ch = text[start];
+          start2 = i5 + 1;
+          ch = text[start2];
         }
       }
       return end2;
@@ -52194,12 +52194,12 @@ var require_stringifyString = __commonJS({
       const strLen = str.length;
       if (strLen <= limit)
         return false;
-      for (let i5 = 0, start = 0; i5 < strLen; ++i5) {
+      for (let i5 = 0, start2 = 0; i5 < strLen; ++i5) {
         if (str[i5] === "\n") {
-          if (i5 - start > limit)
+          if (i5 - start2 > limit)
             return true;
-          start = i5 + 1;
-          if (strLen - start <= limit)
+          start2 = i5 + 1;
+          if (strLen - start2 <= limit)
             return false;
         }
       }
@@ -52213,19 +52213,19 @@ var require_stringifyString = __commonJS({
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       let str = "";
-      let start = 0;
+      let start2 = 0;
       for (let i5 = 0, ch = json[i5]; ch; ch = json[++i5]) {
         if (ch === " " && json[i5 + 1] === "\\" && json[i5 + 2] === "n") {
-          str += json.slice(start, i5) + "\\ ";
+          str += json.slice(start2, i5) + "\\ ";
           i5 += 1;
-          start = i5;
+          start2 = i5;
           ch = "\\";
         }
         if (ch === "\\")
           switch (json[i5 + 1]) {
             case "u":
               {
-                str += json.slice(start, i5);
+                str += json.slice(start2, i5);
                 const code2 = json.substr(i5 + 2, 4);
                 switch (code2) {
                   case "0000":
@@ -52259,14 +52259,14 @@ var require_stringifyString = __commonJS({
                       str += json.substr(i5, 6);
                 }
                 i5 += 5;
-                start = i5 + 1;
+                start2 = i5 + 1;
               }
               break;
             case "n":
               if (implicitKey || json[i5 + 2] === '"' || json.length < minMultiLineLength) {
                 i5 += 1;
               } else {
-                str += json.slice(start, i5) + "\n\n";
+                str += json.slice(start2, i5) + "\n\n";
                 while (json[i5 + 2] === "\\" && json[i5 + 3] === "n" && json[i5 + 4] !== '"') {
                   str += "\n";
                   i5 += 2;
@@ -52275,14 +52275,14 @@ var require_stringifyString = __commonJS({
                 if (json[i5 + 2] === " ")
                   str += "\\";
                 i5 += 1;
-                start = i5 + 1;
+                start2 = i5 + 1;
               }
               break;
             default:
               i5 += 1;
           }
       }
-      str = start ? str + json.slice(start) : json;
+      str = start2 ? str + json.slice(start2) : json;
       return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
@@ -52361,10 +52361,10 @@ ${indent}`) + "'";
         else
           break;
       }
-      let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
-      if (start) {
-        value = value.substring(start.length);
-        start = start.replace(/\n+/g, `$&${indent}`);
+      let start2 = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
+      if (start2) {
+        value = value.substring(start2.length);
+        start2 = start2.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
       let header = (startWithSpace ? indentSize : "") + chomp;
@@ -52382,14 +52382,14 @@ ${indent}`) + "'";
             literalFallback = true;
           };
         }
-        const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end2}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
+        const body = foldFlowLines.foldFlowLines(`${start2}${foldedValue}${end2}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
           return `>${header}
 ${indent}${body}`;
       }
       value = value.replace(/\n+/g, `$&${indent}`);
       return `|${header}
-${indent}${start}${value}${end2}`;
+${indent}${start2}${value}${end2}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
       const { type, value } = item;
@@ -53020,23 +53020,23 @@ ${indent}${line}` : "\n";
         lines.push(str);
         linesAtValue = lines.length;
       }
-      const { start, end: end2 } = flowChars;
+      const { start: start2, end: end2 } = flowChars;
       if (lines.length === 0) {
-        return start + end2;
+        return start2 + end2;
       } else {
         if (!reqNewline) {
           const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str = start;
+          let str = start2;
           for (const line of lines)
             str += line ? `
 ${indentStep}${indent}${line}` : "\n";
           return `${str}
 ${indent}${end2}`;
         } else {
-          return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end2}`;
+          return `${start2}${fcPadding}${lines.join(" ")}${fcPadding}${end2}`;
         }
       }
     }
@@ -54831,7 +54831,7 @@ var require_resolve_props = __commonJS({
       let newlineAfterProp = null;
       let comma = null;
       let found = null;
-      let start = null;
+      let start2 = null;
       for (const token of tokens) {
         if (reqSpace) {
           if (token.type !== "space" && token.type !== "newline" && token.type !== "comma")
@@ -54883,7 +54883,7 @@ var require_resolve_props = __commonJS({
             if (token.source.endsWith(":"))
               onError(token.offset + token.source.length - 1, "BAD_ALIAS", "Anchor ending in : is ambiguous", true);
             anchor2 = token;
-            start ?? (start = token.offset);
+            start2 ?? (start2 = token.offset);
             atNewline = false;
             hasSpace = false;
             reqSpace = true;
@@ -54892,7 +54892,7 @@ var require_resolve_props = __commonJS({
             if (tag)
               onError(token, "MULTIPLE_TAGS", "A node can have at most one tag");
             tag = token;
-            start ?? (start = token.offset);
+            start2 ?? (start2 = token.offset);
             atNewline = false;
             hasSpace = false;
             reqSpace = true;
@@ -54940,7 +54940,7 @@ var require_resolve_props = __commonJS({
         tag,
         newlineAfterProp,
         end: end2,
-        start: start ?? end2
+        start: start2 ?? end2
       };
     }
     exports2.resolveProps = resolveProps;
@@ -55042,8 +55042,8 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep2, value } = collItem;
-        const keyProps = resolveProps.resolveProps(start, {
+        const { start: start2, key, sep: sep2, value } = collItem;
+        const keyProps = resolveProps.resolveProps(start2, {
           indicator: "explicit-key-ind",
           next: key ?? sep2?.[0],
           offset,
@@ -55070,14 +55070,14 @@ var require_resolve_block_map = __commonJS({
             continue;
           }
           if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key)) {
-            onError(key ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
+            onError(key ?? start2[start2.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
           }
         } else if (keyProps.found?.indent !== bm.indent) {
           onError(offset, "BAD_INDENT", startColMsg);
         }
         ctx.atKey = true;
         const keyStart = keyProps.end;
-        const keyNode = key ? composeNode(ctx, key, keyProps, onError) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
+        const keyNode = key ? composeNode(ctx, key, keyProps, onError) : composeEmptyNode(ctx, keyStart, start2, null, keyProps, onError);
         if (ctx.schema.compat)
           utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError);
         ctx.atKey = false;
@@ -55147,8 +55147,8 @@ var require_resolve_block_seq = __commonJS({
         ctx.atKey = false;
       let offset = bs.offset;
       let commentEnd = null;
-      for (const { start, value } of bs.items) {
-        const props = resolveProps.resolveProps(start, {
+      for (const { start: start2, value } of bs.items) {
+        const props = resolveProps.resolveProps(start2, {
           indicator: "seq-item-ind",
           next: value,
           offset,
@@ -55169,7 +55169,7 @@ var require_resolve_block_seq = __commonJS({
             continue;
           }
         }
-        const node2 = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
+        const node2 = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start2, null, props, onError);
         if (ctx.schema.compat)
           utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
         offset = node2.range[2];
@@ -55253,8 +55253,8 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i5 = 0; i5 < fc.items.length; ++i5) {
         const collItem = fc.items[i5];
-        const { start, key, sep: sep2, value } = collItem;
-        const props = resolveProps.resolveProps(start, {
+        const { start: start2, key, sep: sep2, value } = collItem;
+        const props = resolveProps.resolveProps(start2, {
           flow: fcName,
           indicator: "explicit-key-ind",
           next: key ?? sep2?.[0],
@@ -55294,7 +55294,7 @@ var require_resolve_flow_collection = __commonJS({
             onError(props.start, "MISSING_CHAR", `Missing , between ${fcName} items`);
           if (props.comment) {
             let prevItemComment = "";
-            loop: for (const st of start) {
+            loop: for (const st of start2) {
               switch (st.type) {
                 case "comma":
                 case "space":
@@ -55327,7 +55327,7 @@ var require_resolve_flow_collection = __commonJS({
         } else {
           ctx.atKey = true;
           const keyStart = props.end;
-          const keyNode = key ? composeNode(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start, null, props, onError);
+          const keyNode = key ? composeNode(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start2, null, props, onError);
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
@@ -55490,10 +55490,10 @@ var require_resolve_block_scalar = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
-      const start = scalar.offset;
+      const start2 = scalar.offset;
       const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
       if (!header)
-        return { value: "", type: null, comment: "", range: [start, start, start] };
+        return { value: "", type: null, comment: "", range: [start2, start2, start2] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
@@ -55506,10 +55506,10 @@ var require_resolve_block_scalar = __commonJS({
       }
       if (chompStart === 0) {
         const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
-        let end3 = start + header.length;
+        let end3 = start2 + header.length;
         if (scalar.source)
           end3 += scalar.source.length;
-        return { value: value2, type, comment: header.comment, range: [start, end3, end3] };
+        return { value: value2, type, comment: header.comment, range: [start2, end3, end3] };
       }
       let trimIndent = scalar.indent + header.indent;
       let offset = scalar.offset + header.length;
@@ -55590,8 +55590,8 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end2 = start + header.length + scalar.source.length;
-      return { value, type, comment: header.comment, range: [start, end2, end2] };
+      const end2 = start2 + header.length + scalar.source.length;
+      return { value, type, comment: header.comment, range: [start2, end2, end2] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -56113,7 +56113,7 @@ var require_compose_doc = __commonJS({
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
-    function composeDoc(options, directives, { offset, start, value, end: end2 }, onError) {
+    function composeDoc(options, directives, { offset, start: start2, value, end: end2 }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
       const doc = new Document.Document(void 0, opts);
       const ctx = {
@@ -56123,7 +56123,7 @@ var require_compose_doc = __commonJS({
         options: doc.options,
         schema: doc.schema
       };
-      const props = resolveProps.resolveProps(start, {
+      const props = resolveProps.resolveProps(start2, {
         indicator: "doc-start",
         next: value ?? end2?.[0],
         offset,
@@ -56136,7 +56136,7 @@ var require_compose_doc = __commonJS({
         if (value && (value.type === "block-map" || value.type === "block-seq") && !props.hasNewline)
           onError(props.end, "MISSING_CHAR", "Block collection cannot start on same line with directives-end marker");
       }
-      doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
+      doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start2, null, props, onError);
       const contentEnd = doc.contents.range[2];
       const re = resolveEnd.resolveEnd(end2, contentEnd, false, onError);
       if (re.comment)
@@ -56585,9 +56585,9 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep2, value }) {
+    function stringifyItem({ start: start2, key, sep: sep2, value }) {
       let res = "";
-      for (const st of start)
+      for (const st of start2)
         res += st.source;
       if (key)
         res += stringifyToken(key);
@@ -57377,8 +57377,8 @@ var require_line_counter = __commonJS({
             return { line: low + 1, col: 1 };
           if (low === 0)
             return { line: 0, col: offset };
-          const start = this.lineStarts[low - 1];
-          return { line: low, col: offset - start + 1 };
+          const start2 = this.lineStarts[low - 1];
+          return { line: low, col: offset - start2 + 1 };
         };
       }
     };
@@ -57758,7 +57758,7 @@ var require_parser = __commonJS({
       *scalar(scalar) {
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
-          const start = getFirstKeyStartProps(prev);
+          const start2 = getFirstKeyStartProps(prev);
           let sep2;
           if (scalar.end) {
             sep2 = scalar.end;
@@ -57770,7 +57770,7 @@ var require_parser = __commonJS({
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep2 }]
+            items: [{ start: start2, key: scalar, sep: sep2 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map3;
@@ -57845,7 +57845,7 @@ var require_parser = __commonJS({
         if (this.indent >= map3.indent) {
           const atMapIndent = !this.onKeyLine && this.indent === map3.indent;
           const atNextItem = atMapIndent && (it.sep || it.explicitKey) && this.type !== "seq-item-ind";
-          let start = [];
+          let start2 = [];
           if (atNextItem && it.sep && !it.value) {
             const nl = [];
             for (let i5 = 0; i5 < it.sep.length; ++i5) {
@@ -57865,14 +57865,14 @@ var require_parser = __commonJS({
               }
             }
             if (nl.length >= 2)
-              start = it.sep.splice(nl[1]);
+              start2 = it.sep.splice(nl[1]);
           }
           switch (this.type) {
             case "anchor":
             case "tag":
               if (atNextItem || it.value) {
-                start.push(this.sourceToken);
-                map3.items.push({ start });
+                start2.push(this.sourceToken);
+                map3.items.push({ start: start2 });
                 this.onKeyLine = true;
               } else if (it.sep) {
                 it.sep.push(this.sourceToken);
@@ -57885,8 +57885,8 @@ var require_parser = __commonJS({
                 it.start.push(this.sourceToken);
                 it.explicitKey = true;
               } else if (atNextItem || it.value) {
-                start.push(this.sourceToken);
-                map3.items.push({ start, explicitKey: true });
+                start2.push(this.sourceToken);
+                map3.items.push({ start: start2, explicitKey: true });
               } else {
                 this.stack.push({
                   type: "block-map",
@@ -57903,12 +57903,12 @@ var require_parser = __commonJS({
                   if (includesToken(it.start, "newline")) {
                     Object.assign(it, { key: null, sep: [this.sourceToken] });
                   } else {
-                    const start2 = getFirstKeyStartProps(it.start);
+                    const start3 = getFirstKeyStartProps(it.start);
                     this.stack.push({
                       type: "block-map",
                       offset: this.offset,
                       indent: this.indent,
-                      items: [{ start: start2, key: null, sep: [this.sourceToken] }]
+                      items: [{ start: start3, key: null, sep: [this.sourceToken] }]
                     });
                   }
                 } else if (it.value) {
@@ -57918,10 +57918,10 @@ var require_parser = __commonJS({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start, key: null, sep: [this.sourceToken] }]
+                    items: [{ start: start2, key: null, sep: [this.sourceToken] }]
                   });
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
-                  const start2 = getFirstKeyStartProps(it.start);
+                  const start3 = getFirstKeyStartProps(it.start);
                   const key = it.key;
                   const sep2 = it.sep;
                   sep2.push(this.sourceToken);
@@ -57931,10 +57931,10 @@ var require_parser = __commonJS({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep2 }]
+                    items: [{ start: start3, key, sep: sep2 }]
                   });
-                } else if (start.length > 0) {
-                  it.sep = it.sep.concat(start, this.sourceToken);
+                } else if (start2.length > 0) {
+                  it.sep = it.sep.concat(start2, this.sourceToken);
                 } else {
                   it.sep.push(this.sourceToken);
                 }
@@ -57942,7 +57942,7 @@ var require_parser = __commonJS({
                 if (!it.sep) {
                   Object.assign(it, { key: null, sep: [this.sourceToken] });
                 } else if (it.value || atNextItem) {
-                  map3.items.push({ start, key: null, sep: [this.sourceToken] });
+                  map3.items.push({ start: start2, key: null, sep: [this.sourceToken] });
                 } else if (includesToken(it.sep, "map-value-ind")) {
                   this.stack.push({
                     type: "block-map",
@@ -57962,7 +57962,7 @@ var require_parser = __commonJS({
             case "double-quoted-scalar": {
               const fs3 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map3.items.push({ start, key: fs3, sep: [] });
+                map3.items.push({ start: start2, key: fs3, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
                 this.stack.push(fs3);
@@ -57986,7 +57986,7 @@ var require_parser = __commonJS({
                     return;
                   }
                 } else if (atMapIndent) {
-                  map3.items.push({ start });
+                  map3.items.push({ start: start2 });
                 }
                 this.stack.push(bv);
                 return;
@@ -58123,7 +58123,7 @@ var require_parser = __commonJS({
             yield* this.step();
           } else if (this.type === "map-value-ind" && parent.type !== "flow-collection") {
             const prev = getPrevProps(parent);
-            const start = getFirstKeyStartProps(prev);
+            const start2 = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
             const sep2 = fc.end.splice(1, fc.end.length);
             sep2.push(this.sourceToken);
@@ -58131,7 +58131,7 @@ var require_parser = __commonJS({
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep2 }]
+              items: [{ start: start2, key: fc, sep: sep2 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map3;
@@ -58190,35 +58190,35 @@ var require_parser = __commonJS({
           case "explicit-key-ind": {
             this.onKeyLine = true;
             const prev = getPrevProps(parent);
-            const start = getFirstKeyStartProps(prev);
-            start.push(this.sourceToken);
+            const start2 = getFirstKeyStartProps(prev);
+            start2.push(this.sourceToken);
             return {
               type: "block-map",
               offset: this.offset,
               indent: this.indent,
-              items: [{ start, explicitKey: true }]
+              items: [{ start: start2, explicitKey: true }]
             };
           }
           case "map-value-ind": {
             this.onKeyLine = true;
             const prev = getPrevProps(parent);
-            const start = getFirstKeyStartProps(prev);
+            const start2 = getFirstKeyStartProps(prev);
             return {
               type: "block-map",
               offset: this.offset,
               indent: this.indent,
-              items: [{ start, key: null, sep: [this.sourceToken] }]
+              items: [{ start: start2, key: null, sep: [this.sourceToken] }]
             };
           }
         }
         return null;
       }
-      atIndentedComment(start, indent) {
+      atIndentedComment(start2, indent) {
         if (this.type !== "comment")
           return false;
         if (this.indent <= indent)
           return false;
-        return start.every((st) => st.type === "newline" || st.type === "space");
+        return start2.every((st) => st.type === "newline" || st.type === "space");
       }
       *documentEnd(docEnd) {
         if (this.type !== "doc-mode") {
@@ -59054,9 +59054,9 @@ function nullish(input) {
   return input === null || input === void 0;
 }
 function cleanRegex(source) {
-  const start = source.startsWith("^") ? 1 : 0;
+  const start2 = source.startsWith("^") ? 1 : 0;
   const end2 = source.endsWith("$") ? source.length - 1 : source.length;
-  return source.slice(start, end2);
+  return source.slice(start2, end2);
 }
 function floatSafeRemainder(val, step) {
   const ratio = val / step;
@@ -59527,9 +59527,9 @@ function sizeCaps(defChecks) {
   }
   return caps;
 }
-function attachSchema(issues, start, inst) {
+function attachSchema(issues, start2, inst) {
   var _a4;
-  for (let i5 = start; i5 < issues.length; i5++) {
+  for (let i5 = start2; i5 < issues.length; i5++) {
     (_a4 = issues[i5]).schema ?? (_a4.schema = inst);
   }
 }
@@ -61155,10 +61155,10 @@ function capSize(inst, size) {
     if (n3 > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
       for (const [max, ch] of sizeCaps(inst._zod.def.checks)) {
         if (n3 > max && ch._zod.def.when(payload2)) {
-          const start = payload2.issues.length;
+          const start2 = payload2.issues.length;
           ch._zod.check(payload2);
-          payload2.issues[start].continue = false;
-          attachSchema(payload2.issues, start, inst);
+          payload2.issues[start2].continue = false;
+          attachSchema(payload2.issues, start2, inst);
           return payload2;
         }
       }
@@ -65140,8 +65140,20 @@ var executionInputSchema = object({
   /** Migrate up to and including this phase; "enabled" means up to the last enabled phase. */
   phase: string2().min(1).optional(),
   /** Free text recorded with the lock and the report (e.g. "github:org/repo run 42 attempt 1"). */
-  requestedBy: string2().max(512).optional()
-}).strict();
+  requestedBy: string2().max(512).optional(),
+  /**
+   * Set only by the orchestrator's own cleanup, never by users or the Action: the ARN of an
+   * execution that ended (stopped, timed out, failed) without releasing the cluster lock. This
+   * rollback may take that execution's lock over before it expires (core/orchestration
+   * `decideLockTakeover`), and only while that execution is no longer RUNNING.
+   */
+  recovers: string2().regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/, {
+    error: "expected the ARN of a Step Functions execution (arn:aws:states:<region>:<account>:execution:<state machine>:<name>)"
+  }).optional()
+}).strict().refine((input) => input.recovers === void 0 || input.mode === "rollback", {
+  path: ["recovers"],
+  error: 'recovers is allowed only with mode "rollback" (the recovery rollback of an execution that ended holding the lock)'
+});
 var EXECUTION_FAILURES = {
   /** A step failed and every touched service was put back on ADOT + CloudWatch, verified. */
   RolledBack: "RolledBack",
@@ -65153,7 +65165,12 @@ var EXECUTION_FAILURES = {
    * A `verify` run (read-only, no lock) found a service drifted from its migration (ADOT back, a
    * revision registered outside alloy-rollout) or unhealthy (logs, metrics, Alloy): nothing was changed.
    */
-  VerifyFailed: "VerifyFailed"
+  VerifyFailed: "VerifyFailed",
+  /**
+   * A child mode (service-migrate, service-rollback) started by anything but a live parent of this
+   * state machine holding the cluster lock: refused before anything changed (ERROR_NAMES.ChildModeRefused).
+   */
+  ChildModeRefused: "ChildModeRefused"
 };
 var CHILD_MODES = ["service-migrate", "service-rollback"];
 var workItemSchema = object({
@@ -65210,7 +65227,13 @@ var ERROR_NAMES = {
   /** A deployment ended FAILED or ran past its deadline. */
   DeploymentFailed: "DeploymentFailedError",
   /** A verification check ended failed, or in error at its deadline. */
-  CheckFailed: "CheckFailedError"
+  CheckFailed: "CheckFailedError",
+  /**
+   * A child mode (service-migrate, service-rollback) was started by something other than a live
+   * parent execution of this state machine that holds the cluster lock. The ASL's Route refuses
+   * with the same name when the parent link is missing altogether.
+   */
+  ChildModeRefused: "ChildModeRefused"
 };
 var RETRYABLE_ERROR_NAMES = [ERROR_NAMES.Throttled, ERROR_NAMES.Transient];
 var RolloutError = class extends Error {
@@ -65252,6 +65275,8 @@ var DeploymentFailedError = class extends errorClass(ERROR_NAMES.DeploymentFaile
 };
 var CheckFailedError = class extends errorClass(ERROR_NAMES.CheckFailed) {
 };
+var ChildModeRefusedError = class extends errorClass(ERROR_NAMES.ChildModeRefused) {
+};
 
 // core/plan/duration.ts
 var UNIT_MS = { ms: 1, s: 1e3, m: 6e4, h: 36e5 };
@@ -65264,6 +65289,12 @@ function parseDuration(text) {
     total += Number(match[1]) * UNIT_MS[match[2]];
   }
   return total;
+}
+function formatDuration(ms) {
+  if (ms % 36e5 === 0 && ms > 0) return `${ms / 36e5}h`;
+  if (ms % 6e4 === 0 && ms > 0) return `${ms / 6e4}m`;
+  if (ms % 1e3 === 0) return `${ms / 1e3}s`;
+  return `${ms}ms`;
 }
 
 // core/plan/loki-duration.ts
@@ -65860,20 +65891,20 @@ var TreeNode = class _TreeNode extends BaseNode {
   nextChild(i5, dir, pos2, side, mode = 0) {
     for (let parent = this; ; ) {
       for (let { children, positions } = parent._tree, e5 = dir > 0 ? children.length : -1; i5 != e5; i5 += dir) {
-        let next = children[i5], start = positions[i5] + parent.from, mounted;
-        if (!(mode & IterMode.EnterBracketed && next instanceof Tree && (mounted = MountedTree.get(next)) && !mounted.overlay && mounted.bracketed && pos2 >= start && pos2 <= start + next.length) && !checkSide(side, pos2, start, start + next.length))
+        let next = children[i5], start2 = positions[i5] + parent.from, mounted;
+        if (!(mode & IterMode.EnterBracketed && next instanceof Tree && (mounted = MountedTree.get(next)) && !mounted.overlay && mounted.bracketed && pos2 >= start2 && pos2 <= start2 + next.length) && !checkSide(side, pos2, start2, start2 + next.length))
           continue;
         if (next instanceof TreeBuffer) {
           if (mode & IterMode.ExcludeBuffers)
             continue;
-          let index = next.findChild(0, next.buffer.length, dir, pos2 - start, side);
+          let index = next.findChild(0, next.buffer.length, dir, pos2 - start2, side);
           if (index > -1)
-            return new BufferNode(new BufferContext(parent, next, i5, start), null, index);
+            return new BufferNode(new BufferContext(parent, next, i5, start2), null, index);
         } else if (mode & IterMode.IncludeAnonymous || (!next.type.isAnonymous || hasChild(next))) {
           let mounted2;
           if (!(mode & IterMode.IgnoreMounts) && (mounted2 = MountedTree.get(next)) && !mounted2.overlay)
-            return new _TreeNode(mounted2.tree, start, i5, parent);
-          let inner = new _TreeNode(next, start, i5, parent);
+            return new _TreeNode(mounted2.tree, start2, i5, parent);
+          let inner = new _TreeNode(next, start2, i5, parent);
           return mode & IterMode.IncludeAnonymous || !inner.type.isAnonymous ? inner : inner.nextChild(dir < 0 ? next.children.length - 1 : 0, dir, pos2, side, mode);
         }
       }
@@ -66010,11 +66041,11 @@ function matchNodeContext(node2, context, i5 = context.length - 1) {
   return true;
 }
 var BufferContext = class {
-  constructor(parent, buffer, index, start) {
+  constructor(parent, buffer, index, start2) {
     this.parent = parent;
     this.buffer = buffer;
     this.index = index;
-    this.start = start;
+    this.start = start2;
   }
 };
 var BufferNode = class _BufferNode extends BaseNode {
@@ -66218,10 +66249,10 @@ var TreeCursor = class {
   }
   yieldBuf(index, type) {
     this.index = index;
-    let { start, buffer } = this.buffer;
+    let { start: start2, buffer } = this.buffer;
     this.type = type || buffer.set.types[buffer.buffer[index]];
-    this.from = start + buffer.buffer[index + 1];
-    this.to = start + buffer.buffer[index + 2];
+    this.from = start2 + buffer.buffer[index + 1];
+    this.to = start2 + buffer.buffer[index + 2];
     return true;
   }
   /**
@@ -66530,14 +66561,14 @@ function buildTree(data) {
   let types = nodeSet.types;
   let contextHash = 0, lookAhead = 0;
   function takeNode(parentStart, minPos, children2, positions2, inRepeat, depth) {
-    let { id, start, end: end2, size } = cursor2;
+    let { id, start: start2, end: end2, size } = cursor2;
     let lookAheadAtStart = lookAhead, contextAtStart = contextHash;
     if (size < 0) {
       cursor2.next();
       if (size == -1) {
         let node3 = reused[id];
         children2.push(node3);
-        positions2.push(start - parentStart);
+        positions2.push(start2 - parentStart);
         return;
       } else if (size == -3) {
         contextHash = id;
@@ -66550,8 +66581,8 @@ function buildTree(data) {
       }
     }
     let type = types[id], node2, buffer2;
-    let startPos = start - parentStart;
-    if (end2 - start <= maxBufferLength && (buffer2 = findBufferSize(cursor2.pos - minPos, inRepeat))) {
+    let startPos = start2 - parentStart;
+    if (end2 - start2 <= maxBufferLength && (buffer2 = findBufferSize(cursor2.pos - minPos, inRepeat))) {
       let data2 = new Uint16Array(buffer2.size - buffer2.skip);
       let endPos = cursor2.pos - buffer2.size, index = data2.length;
       while (cursor2.pos > endPos)
@@ -66567,34 +66598,34 @@ function buildTree(data) {
       while (cursor2.pos > endPos) {
         if (localInRepeat >= 0 && cursor2.id == localInRepeat && cursor2.size >= 0) {
           if (cursor2.end <= lastEnd - maxBufferLength) {
-            makeRepeatLeaf(localChildren, localPositions, start, lastGroup, cursor2.end, lastEnd, localInRepeat, groupLookAhead, contextAtStart);
+            makeRepeatLeaf(localChildren, localPositions, start2, lastGroup, cursor2.end, lastEnd, localInRepeat, groupLookAhead, contextAtStart);
             lastGroup = localChildren.length;
             lastEnd = cursor2.end;
             groupLookAhead = lookAhead;
           }
           cursor2.next();
         } else if (depth > 2500) {
-          takeFlatNode(start, endPos, localChildren, localPositions);
+          takeFlatNode(start2, endPos, localChildren, localPositions);
         } else {
           if (localInRepeat >= 0 && cursor2.size == -1 && reused[cursor2.id].type == nodeSet.types[localInRepeat]) {
             if (lastGroup < localChildren.length)
-              makeRepeatLeaf(localChildren, localPositions, start, lastGroup, cursor2.end, lastEnd, localInRepeat, groupLookAhead, contextAtStart);
+              makeRepeatLeaf(localChildren, localPositions, start2, lastGroup, cursor2.end, lastEnd, localInRepeat, groupLookAhead, contextAtStart);
             lastGroup = localChildren.length + 1;
             lastEnd = cursor2.start;
             groupLookAhead = lookAhead;
           }
-          takeNode(start, endPos, localChildren, localPositions, localInRepeat, depth + 1);
+          takeNode(start2, endPos, localChildren, localPositions, localInRepeat, depth + 1);
         }
       }
       if (localInRepeat >= 0 && lastGroup > 0 && lastGroup < localChildren.length)
-        makeRepeatLeaf(localChildren, localPositions, start, lastGroup, start, lastEnd, localInRepeat, groupLookAhead, contextAtStart);
+        makeRepeatLeaf(localChildren, localPositions, start2, lastGroup, start2, lastEnd, localInRepeat, groupLookAhead, contextAtStart);
       localChildren.reverse();
       localPositions.reverse();
       if (localInRepeat > -1 && lastGroup > 0) {
         let make = makeBalanced(type, contextAtStart);
-        node2 = balanceRange(type, localChildren, localPositions, 0, localChildren.length, 0, end2 - start, make, make);
+        node2 = balanceRange(type, localChildren, localPositions, 0, localChildren.length, 0, end2 - start2, make, make);
       } else {
-        node2 = makeTree(type, localChildren, localPositions, end2 - start, lookAheadAtStart - end2, contextAtStart);
+        node2 = makeTree(type, localChildren, localPositions, end2 - start2, lookAheadAtStart - end2, contextAtStart);
       }
     }
     children2.push(node2);
@@ -66604,30 +66635,30 @@ function buildTree(data) {
     let nodes5 = [];
     let nodeCount = 0, stopAt = -1;
     while (cursor2.pos > minPos) {
-      let { id, start, end: end2, size } = cursor2;
+      let { id, start: start2, end: end2, size } = cursor2;
       if (size > 4) {
         cursor2.next();
-      } else if (stopAt > -1 && start < stopAt) {
+      } else if (stopAt > -1 && start2 < stopAt) {
         break;
       } else {
         if (stopAt < 0)
           stopAt = end2 - maxBufferLength;
-        nodes5.push(id, start, end2);
+        nodes5.push(id, start2, end2);
         nodeCount++;
         cursor2.next();
       }
     }
     if (nodeCount) {
       let buffer2 = new Uint16Array(nodeCount * 4);
-      let start = nodes5[nodes5.length - 2];
+      let start2 = nodes5[nodes5.length - 2];
       for (let i5 = nodes5.length - 3, j5 = 0; i5 >= 0; i5 -= 3) {
         buffer2[j5++] = nodes5[i5];
-        buffer2[j5++] = nodes5[i5 + 1] - start;
-        buffer2[j5++] = nodes5[i5 + 2] - start;
+        buffer2[j5++] = nodes5[i5 + 1] - start2;
+        buffer2[j5++] = nodes5[i5 + 2] - start2;
         buffer2[j5++] = j5;
       }
-      children2.push(new TreeBuffer(buffer2, nodes5[2] - start, nodeSet));
-      positions2.push(start - parentStart);
+      children2.push(new TreeBuffer(buffer2, nodes5[2] - start2, nodeSet));
+      positions2.push(start2 - parentStart);
     }
   }
   function makeBalanced(type, contextHash2) {
@@ -66664,13 +66695,13 @@ function buildTree(data) {
   }
   function findBufferSize(maxSize, inRepeat) {
     let fork = cursor2.fork();
-    let size = 0, start = 0, skip = 0, minStart = fork.end - maxBufferLength;
+    let size = 0, start2 = 0, skip = 0, minStart = fork.end - maxBufferLength;
     let result = { size: 0, start: 0, skip: 0 };
     scan: for (let minPos = fork.pos - maxSize; fork.pos > minPos; ) {
       let nodeSize2 = fork.size;
       if (fork.id == inRepeat && nodeSize2 >= 0) {
         result.size = size;
-        result.start = start;
+        result.start = start2;
         result.skip = skip;
         skip += 4;
         size += 4;
@@ -66694,19 +66725,19 @@ function buildTree(data) {
         }
         fork.next();
       }
-      start = nodeStart;
+      start2 = nodeStart;
       size += nodeSize2;
       skip += localSkipped;
     }
     if (inRepeat < 0 || size == maxSize) {
       result.size = size;
-      result.start = start;
+      result.start = start2;
       result.skip = skip;
     }
     return result.size > 4 ? result : void 0;
   }
   function copyToBuffer(bufferStart, buffer2, index) {
-    let { id, start, end: end2, size } = cursor2;
+    let { id, start: start2, end: end2, size } = cursor2;
     cursor2.next();
     if (size >= 0 && id < minRepeatType) {
       let startIndex = index;
@@ -66717,7 +66748,7 @@ function buildTree(data) {
       }
       buffer2[--index] = startIndex;
       buffer2[--index] = end2 - bufferStart;
-      buffer2[--index] = start - bufferStart;
+      buffer2[--index] = start2 - bufferStart;
       buffer2[--index] = id;
     } else if (size == -3) {
       contextHash = id;
@@ -66750,7 +66781,7 @@ function nodeSize(balanceType, node2) {
   }
   return size;
 }
-function balanceRange(balanceType, children, positions, from, to, start, length, mkTop, mkTree) {
+function balanceRange(balanceType, children, positions, from, to, start2, length, mkTop, mkTree) {
   let total = 0;
   for (let i5 = from; i5 < to; i5++)
     total += nodeSize(balanceType, children[i5]);
@@ -66780,7 +66811,7 @@ function balanceRange(balanceType, children, positions, from, to, start, length,
         let length2 = positions2[i5 - 1] + children2[i5 - 1].length - groupStart;
         localChildren.push(balanceRange(balanceType, children2, positions2, groupFrom, i5, groupStart, length2, null, mkTree));
       }
-      localPositions.push(groupStart + offset - start);
+      localPositions.push(groupStart + offset - start2);
     }
   }
   divide(children, positions, from, to, 0);
@@ -66880,8 +66911,8 @@ var Stack = class _Stack {
   /**
   @internal
   */
-  pushState(state2, start) {
-    this.stack.push(this.state, start, this.bufferBase + this.buffer.length);
+  pushState(state2, start2) {
+    this.stack.push(this.state, start2, this.bufferBase + this.buffer.length);
     this.state = state2;
   }
   // Apply a reduce action
@@ -66906,17 +66937,17 @@ var Stack = class _Stack {
       return;
     }
     let base = this.stack.length - (depth - 1) * 3 - (action & 262144 ? 6 : 0);
-    let start = base ? this.stack[base - 2] : this.p.ranges[0].from;
-    if (type < parser3.minRepeatTerm && start == this.reducePos && this.reducePos < this.pos)
+    let start2 = base ? this.stack[base - 2] : this.p.ranges[0].from;
+    if (type < parser3.minRepeatTerm && start2 == this.reducePos && this.reducePos < this.pos)
       this.reducePos = this.pos;
-    let size = this.reducePos - start;
+    let size = this.reducePos - start2;
     if (size >= 2e3 && !((_a4 = this.p.parser.nodeSet.types[type]) === null || _a4 === void 0 ? void 0 : _a4.isAnonymous)) {
-      if (start == this.p.lastBigReductionStart) {
+      if (start2 == this.p.lastBigReductionStart) {
         this.p.bigReductionCount++;
         this.p.lastBigReductionSize = size;
       } else if (this.p.lastBigReductionSize < size) {
         this.p.bigReductionCount = 1;
-        this.p.lastBigReductionStart = start;
+        this.p.lastBigReductionStart = start2;
         this.p.lastBigReductionSize = size;
       }
     }
@@ -66927,7 +66958,7 @@ var Stack = class _Stack {
         1
         /* StateFlag.Skipped */
       ) ? this.pos : this.reducePos;
-      this.storeNode(type, start, pos2, count + 4, true);
+      this.storeNode(type, start2, pos2, count + 4, true);
     }
     if (action & 262144) {
       this.state = this.stack[base];
@@ -66937,26 +66968,26 @@ var Stack = class _Stack {
     }
     while (this.stack.length > base)
       this.stack.pop();
-    this.reduceContext(type, start);
+    this.reduceContext(type, start2);
   }
   // Shift a value into the buffer
   /**
   @internal
   */
-  storeNode(term, start, end2, size = 4, mustSink = false) {
+  storeNode(term, start2, end2, size = 4, mustSink = false) {
     if (term == 0 && (!this.stack.length || this.stack[this.stack.length - 1] < this.buffer.length + this.bufferBase)) {
       let top = this.buffer.length;
       if (top > 0 && this.buffer[top - 4] == 0 && this.buffer[top - 1] > -1) {
-        if (start == end2)
+        if (start2 == end2)
           return;
-        if (this.buffer[top - 2] >= start) {
+        if (this.buffer[top - 2] >= start2) {
           this.buffer[top - 2] = end2;
           return;
         }
       }
     }
     if (!mustSink || this.pos == end2) {
-      this.buffer.push(term, start, end2, size);
+      this.buffer.push(term, start2, end2, size);
     } else {
       let index = this.buffer.length;
       if (index > 0 && (this.buffer[index - 4] != 0 || this.buffer[index - 1] < 0)) {
@@ -66979,7 +67010,7 @@ var Stack = class _Stack {
           }
       }
       this.buffer[index] = term;
-      this.buffer[index + 1] = start;
+      this.buffer[index + 1] = start2;
       this.buffer[index + 2] = end2;
       this.buffer[index + 3] = size;
     }
@@ -66988,7 +67019,7 @@ var Stack = class _Stack {
   /**
   @internal
   */
-  shift(action, type, start, end2) {
+  shift(action, type, start2, end2) {
     if (action & 131072) {
       this.pushState(action & 65535, this.pos);
     } else if ((action & 262144) == 0) {
@@ -66999,17 +67030,17 @@ var Stack = class _Stack {
         1
         /* StateFlag.Skipped */
       );
-      if (!skipped && (end2 > start || type <= parser3.maxNode))
+      if (!skipped && (end2 > start2 || type <= parser3.maxNode))
         this.reducePos = end2;
-      this.pushState(nextState, skipped ? start : Math.min(start, this.reducePos));
-      this.shiftContext(type, start);
+      this.pushState(nextState, skipped ? start2 : Math.min(start2, this.reducePos));
+      this.shiftContext(type, start2);
       if (type <= parser3.maxNode)
-        this.buffer.push(type, start, end2, 4);
+        this.buffer.push(type, start2, end2, 4);
     } else {
       this.pos = end2;
-      this.shiftContext(type, start);
+      this.shiftContext(type, start2);
       if (type <= this.p.parser.maxNode)
-        this.buffer.push(type, start, end2, 4);
+        this.buffer.push(type, start2, end2, 4);
     }
   }
   // Apply an action
@@ -67026,17 +67057,17 @@ var Stack = class _Stack {
   /**
   @internal
   */
-  useNode(value, next, start) {
+  useNode(value, next, start2) {
     let index = this.p.reused.length - 1;
     if (index < 0 || this.p.reused[index] != value) {
       this.p.reused.push(value);
       index++;
     }
-    let end2 = this.reducePos = this.pos = start + value.length;
-    this.pushState(next, start);
+    let end2 = this.reducePos = this.pos = start2 + value.length;
+    this.pushState(next, start2);
     this.buffer.push(
       index,
-      start,
+      start2,
       end2,
       -1
       /* size == -1 means this is a reused value */
@@ -67260,13 +67291,13 @@ var Stack = class _Stack {
   dialectEnabled(dialectID) {
     return this.p.parser.dialect.flags[dialectID];
   }
-  shiftContext(term, start) {
+  shiftContext(term, start2) {
     if (this.curContext)
-      this.updateContext(this.curContext.tracker.shift(this.curContext.context, term, this, this.p.stream.reset(start)));
+      this.updateContext(this.curContext.tracker.shift(this.curContext.context, term, this, this.p.stream.reset(start2)));
   }
-  reduceContext(term, start) {
+  reduceContext(term, start2) {
     if (this.curContext)
-      this.updateContext(this.curContext.tracker.reduce(this.curContext.context, term, this, this.p.stream.reset(start)));
+      this.updateContext(this.curContext.tracker.reduce(this.curContext.context, term, this, this.p.stream.reset(start2)));
   }
   /**
   @internal
@@ -67320,10 +67351,10 @@ var StackContext = class {
   }
 };
 var SimulatedStack = class {
-  constructor(start) {
-    this.start = start;
-    this.state = start.state;
-    this.stack = start.stack;
+  constructor(start2) {
+    this.start = start2;
+    this.state = start2.state;
+    this.stack = start2.stack;
     this.base = this.stack.length;
   }
   reduce(action) {
@@ -67655,7 +67686,7 @@ var LocalTokenGroup = class {
     this.data = typeof data == "string" ? decodeArray(data) : data;
   }
   token(input, stack) {
-    let start = input.pos, skipped = 0;
+    let start2 = input.pos, skipped = 0;
     for (; ; ) {
       let atEof = input.next < 0, nextPos = input.resolveOffset(1, 1);
       readToken(this.data, input, stack, 0, this.data, this.precTable);
@@ -67670,7 +67701,7 @@ var LocalTokenGroup = class {
       input.reset(nextPos, input.token);
     }
     if (skipped) {
-      input.reset(start, input.token);
+      input.reset(start2, input.token);
       input.acceptToken(this.elseToken, skipped);
     }
   }
@@ -67712,10 +67743,10 @@ function readToken(data, input, stack, group4, precTable, precOffset) {
     break;
   }
 }
-function findOffset(data, start, term) {
-  for (let i5 = start, next; (next = data[i5]) != 65535; i5++)
+function findOffset(data, start2, term) {
+  for (let i5 = start2, next; (next = data[i5]) != 65535; i5++)
     if (next == term)
-      return i5 - start;
+      return i5 - start2;
   return -1;
 }
 function overrides(token, prev, tableData, tableOffset) {
@@ -67804,33 +67835,33 @@ var FragmentCursor = class {
         continue;
       }
       let next = top.children[index];
-      let start = this.start[last] + top.positions[index];
-      if (start > pos2) {
-        this.nextStart = start;
+      let start2 = this.start[last] + top.positions[index];
+      if (start2 > pos2) {
+        this.nextStart = start2;
         return null;
       }
       if (next instanceof Tree) {
-        let storeRepeat = start > this.lastRepeatPos && next.type.id >= this.minRepeat;
-        if (start == pos2 || storeRepeat) {
-          let end2 = start + next.length, lookahead;
-          if (start >= this.safeFrom && end2 <= this.safeTo && (!(lookahead = next.prop(NodeProp.lookAhead)) || end2 + lookahead < this.fragment.to)) {
+        let storeRepeat = start2 > this.lastRepeatPos && next.type.id >= this.minRepeat;
+        if (start2 == pos2 || storeRepeat) {
+          let end2 = start2 + next.length, lookahead;
+          if (start2 >= this.safeFrom && end2 <= this.safeTo && (!(lookahead = next.prop(NodeProp.lookAhead)) || end2 + lookahead < this.fragment.to)) {
             if (storeRepeat) {
               this.lastRepeat = next;
-              this.lastRepeatPos = start;
+              this.lastRepeatPos = start2;
             }
-            if (start == pos2)
+            if (start2 == pos2)
               return next;
           }
         }
         this.index[last]++;
-        if (start + next.length >= Math.max(this.safeFrom, pos2)) {
+        if (start2 + next.length >= Math.max(this.safeFrom, pos2)) {
           this.trees.push(next);
-          this.start.push(start);
+          this.start.push(start2);
           this.index.push(0);
         }
       } else {
         this.index[last]++;
-        this.nextStart = start + next.length;
+        this.nextStart = start2 + next.length;
       }
     }
   }
@@ -67902,8 +67933,8 @@ var TokenCache = class {
     return main;
   }
   updateCachedToken(token, tokenizer, stack) {
-    let start = this.stream.clipPos(stack.pos);
-    tokenizer.token(this.stream.reset(start, token), stack);
+    let start2 = this.stream.clipPos(stack.pos);
+    tokenizer.token(this.stream.reset(start2, token), stack);
     if (token.value > -1) {
       let { parser: parser3 } = stack.p;
       for (let i5 = 0; i5 < parser3.specialized.length; i5++)
@@ -67919,7 +67950,7 @@ var TokenCache = class {
         }
     } else {
       token.value = 0;
-      token.end = this.stream.clipPos(start + 1);
+      token.end = this.stream.clipPos(start2 + 1);
     }
   }
   putAction(action, token, end2, index) {
@@ -68083,14 +68114,14 @@ var Parse = class {
   }
   // See if a given tree, or a descendant right at its start, can be
   // reused in the given stack.
-  tryReuse(stack, start, tree, repeatOnly) {
+  tryReuse(stack, start2, tree, repeatOnly) {
     if (!tree)
       return null;
     let strictCx = stack.curContext && stack.curContext.tracker.strict, cxHash = strictCx ? stack.curContext.hash : 0;
     for (; tree; ) {
       let match = this.parser.nodeSet.types[tree.type.id] != tree.type ? -1 : this.parser.getGoto(stack.state, tree.type.id);
       if (match > -1 && tree.length && (!strictCx || (tree.prop(NodeProp.contextHash) || 0) == cxHash)) {
-        stack.useNode(tree, match, start);
+        stack.useNode(tree, match, start2);
         return tree;
       }
       if (tree.children.length == 0 || tree.positions[0] > 0)
@@ -68108,12 +68139,12 @@ var Parse = class {
   // given, stacks split off by ambiguous operations will be pushed to
   // `split`, or added to `stacks` if they move `pos` forward.
   advanceStack(stack, stacks, split2) {
-    let start = stack.pos, { parser: parser3 } = this;
+    let start2 = stack.pos, { parser: parser3 } = this;
     let base = verbose ? this.stackID(stack) + " -> " : "";
-    if (this.stoppedAt != null && start > this.stoppedAt)
+    if (this.stoppedAt != null && start2 > this.stoppedAt)
       return stack.forceReduce() ? stack : null;
     if (this.fragments) {
-      let reused = stack.reducePos < start && stack.buffer.length && stack.buffer[stack.buffer.length - 2] <= stack.reducePos && this.fragments.lastRepeatPos == stack.reducePos && this.tryReuse(stack, stack.reducePos, this.fragments.lastRepeat, true) || this.tryReuse(stack, start, this.fragments.nodeAt(start), false);
+      let reused = stack.reducePos < start2 && stack.buffer.length && stack.buffer[stack.buffer.length - 2] <= stack.reducePos && this.fragments.lastRepeatPos == stack.reducePos && this.tryReuse(stack, stack.reducePos, this.fragments.lastRepeat, true) || this.tryReuse(stack, start2, this.fragments.nodeAt(start2), false);
       if (reused) {
         if (verbose)
           console.log(base + this.stackID(stack) + ` (via reuse of ${parser3.getName(reused.type.id)})`);
@@ -68149,10 +68180,10 @@ var Parse = class {
         console.log(base + this.stackID(localStack) + ` (via ${(action & 65536) == 0 ? "shift" : `reduce of ${parser3.getName(
           action & 65535
           /* Action.ValueMask */
-        )}`} for ${parser3.getName(term)} @ ${start}${localStack == stack ? "" : ", split"})`);
+        )}`} for ${parser3.getName(term)} @ ${start2}${localStack == stack ? "" : ", split"})`);
       if (last)
         return true;
-      else if (localStack.pos > start)
+      else if (localStack.pos > start2)
         stacks.push(localStack);
       else
         split2.push(localStack);
@@ -69822,6 +69853,17 @@ var planSchema = object({
     retentionDays: number2().int().positive().default(30),
     verifyDeadline: duration2("5m")
   }).strict().prefault({}),
+  /**
+   * ECS's own net under a migration: while alloy-rollout deploys a service's Alloy revision, the
+   * deployment circuit breaker with rollback is on, so a deployment that fails while the
+   * orchestrator is unavailable (throttled, stopped, its Lambdas erroring) still returns to the
+   * last completed revision by itself. `restoreCircuitBreaker` puts the service's own setting
+   * back once the migration is verified; by default it stays on (ECS's recommended setting).
+   */
+  safetyNet: object({
+    circuitBreaker: boolean2({ error: "expected true or false" }).default(true),
+    restoreCircuitBreaker: boolean2({ error: "expected true or false" }).default(false)
+  }).strict().prefault({}),
   lock: object({ ttl: duration2("6h") }).strict().prefault({})
 }).strict().superRefine((plan, ctx) => {
   const { cadenceWindow, deadline } = plan.verification.metrics;
@@ -69993,11 +70035,13 @@ var INPUT = {
   phase: "phase",
   wait: "wait",
   timeoutMinutes: "timeout-minutes",
-  awsRegion: "aws-region"
+  awsRegion: "aws-region",
+  waitForLock: "wait-for-lock"
 };
 var DEFAULT_PLAN_FILE = "rollout.yaml";
 var ENABLED_PHASE = "enabled";
 var MAX_TIMEOUT_MINUTES = 72 * 60;
+var MAX_WAIT_FOR_LOCK_MS = MAX_TIMEOUT_MINUTES * 6e4;
 var STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):stateMachine:([A-Za-z0-9_-]{1,80})$/;
 var REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 function parseBoolean2(value) {
@@ -70116,6 +70160,20 @@ function parseInputs(source) {
       );
     else timeoutMinutes = value;
   }
+  const waitForLockText = input(INPUT.waitForLock);
+  let waitForLockMs = 0;
+  if (waitForLockText !== "" && waitForLockText !== "0") {
+    const ms = parseDuration(waitForLockText);
+    if (ms === null || ms > MAX_WAIT_FOR_LOCK_MS)
+      problems.push(
+        `wait-for-lock: expected a duration such as "30m" or "1h30m" (units ms, s, m, h; at most ${formatDuration(MAX_WAIT_FOR_LOCK_MS)}), or 0 not to wait, got ${JSON.stringify(waitForLockText)}`
+      );
+    else if (wait === false)
+      problems.push(
+        "wait-for-lock: only applies when the Action follows the execution (wait: true); with wait: false it returns before the lock is even tried"
+      );
+    else waitForLockMs = ms;
+  }
   const github = readGitHubRun(source.env, problems);
   const planFile = input(INPUT.planFile) || DEFAULT_PLAN_FILE;
   const servicesText = source.getInput(INPUT.services);
@@ -70156,29 +70214,58 @@ ${all.map((p3) => `  - ${p3}`).join("\n")}`,
     ...phase2 ? { phase: phase2 } : {},
     wait,
     ...timeoutMinutes !== void 0 ? { timeoutMinutes } : {},
+    ...waitForLockMs > 0 ? { waitForLockMs } : {},
     github: Object.freeze(github)
   });
 }
 
 // action/src/execution-name.ts
 var import_node_crypto6 = require("node:crypto");
+
+// action/src/canonical-json.ts
+function canonicalJson(value) {
+  return JSON.stringify(sorted(value));
+}
+function sorted(value) {
+  if (Array.isArray(value)) return value.map(sorted);
+  if (value === null || typeof value !== "object") return value;
+  const record2 = value;
+  return Object.fromEntries(
+    Object.keys(record2).sort().map((key) => [key, sorted(record2[key])])
+  );
+}
+
+// action/src/execution-name.ts
 var MAX_EXECUTION_NAME = 80;
 var HASH_LENGTH = 8;
 function sanitise(text) {
   return text.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/-{2,}/g, "-").replace(/^-|-$/g, "");
 }
-function executionName(run2, mode) {
-  const head = sanitise(`${mode}-${run2.runId}-${run2.runAttempt}`);
+function stepKey(step) {
+  const identity = canonicalJson({
+    mode: step.mode,
+    phase: step.phase ?? "",
+    services: step.services ? [...new Set(step.services)].sort() : null,
+    plan: step.planDocument
+  });
+  return (0, import_node_crypto6.createHash)("sha256").update(identity).digest("hex").slice(0, HASH_LENGTH);
+}
+function executionName(run2, step, round = 0) {
+  const key = stepKey(step);
+  const head = sanitise(`${step.mode}-${run2.runId}-${run2.runAttempt}-${key}${round > 0 ? `-w${round}` : ""}`);
   const repo = sanitise(run2.repository.replace("/", "-"));
   const full = repo ? `${head}-${repo}` : head;
   if (full.length <= MAX_EXECUTION_NAME) return full;
   const hash = (0, import_node_crypto6.createHash)("sha256").update(`${run2.repository}
 ${run2.runId}
 ${run2.runAttempt}
-${mode}`).digest("hex").slice(0, HASH_LENGTH);
+${step.mode}
+${key}
+${round}`).digest("hex").slice(0, HASH_LENGTH);
   const room = MAX_EXECUTION_NAME - head.length - HASH_LENGTH - 2;
   const cut = repo.slice(0, Math.max(0, room)).replace(/-$/, "");
-  return cut ? `${head}-${cut}-${hash}` : `${head}-${hash}`;
+  const name3 = cut ? `${head}-${cut}-${hash}` : `${head}-${hash}`;
+  return name3.length <= MAX_EXECUTION_NAME ? name3 : `${name3.slice(0, MAX_EXECUTION_NAME - HASH_LENGTH - 1)}-${hash}`;
 }
 var STATE_MACHINE_ARN2 = /^(arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}):stateMachine:([^:]+)$/;
 function executionArnFor(stateMachineArn, name3) {
@@ -70194,10 +70281,13 @@ function consoleUrl(region, executionArn) {
   return `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${executionArn}`;
 }
 
+// core/report/types.ts
+var REPORT_STATUSES = ["SUCCEEDED", "ROLLED_BACK", "FAILED", "REFUSED"];
+
 // action/src/history-events.ts
 var REPORT_STATE = "Finalize";
 var PROGRESS_STATUSES = /* @__PURE__ */ new Set(["ok", "pending", "failed", "skipped", "info"]);
-var REPORT_STATUSES = /* @__PURE__ */ new Set(["SUCCEEDED", "ROLLED_BACK", "FAILED"]);
+var KNOWN_REPORT_STATUSES = new Set(REPORT_STATUSES);
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -70231,7 +70321,7 @@ function progressOf(result) {
   return items.map(asProgress).filter((p3) => p3 !== void 0);
 }
 function isReport(value) {
-  return isRecord(value) && typeof value["status"] === "string" && REPORT_STATUSES.has(value["status"]) && Array.isArray(value["services"]);
+  return isRecord(value) && typeof value["status"] === "string" && KNOWN_REPORT_STATUSES.has(value["status"]) && Array.isArray(value["services"]);
 }
 function findReport(value, depth = 3) {
   if (isReport(value)) return value;
@@ -71050,9 +71140,25 @@ async function withChildEvidence(report, deps) {
   };
 }
 
+// action/src/lock-wait.ts
+var LOCK_WAIT_BACKOFF = { firstMs: 3e4, factor: 2, maxMs: 5 * 6e4 };
+function refusedByLock(conclusion) {
+  return conclusion.status === "REFUSED" && conclusion.cause?.check === "lock";
+}
+function nextLockWaitMs(round, nowMs, untilMs) {
+  const remaining = untilMs - nowMs;
+  if (remaining <= 0) return void 0;
+  const backoff = Math.min(
+    LOCK_WAIT_BACKOFF.maxMs,
+    LOCK_WAIT_BACKOFF.firstMs * LOCK_WAIT_BACKOFF.factor ** round
+  );
+  return Math.min(remaining, backoff);
+}
+
 // action/src/start.ts
 var import_client_sfn3 = __toESM(require_dist_cjs16());
 var EARLIER_ATTEMPTS_CHECKED = 10;
+var MAX_LOCK_WAIT_ROUNDS = 100;
 function buildExecutionInput(inputs) {
   const { repository, runId, runAttempt, actor } = inputs.github;
   const candidate = {
@@ -71082,30 +71188,20 @@ async function describe147(sfn, pacer, executionArn) {
     throw error4;
   }
 }
-async function startOrAttach(sfn, inputs, pacer) {
-  const input = buildExecutionInput(inputs);
-  const { runAttempt } = inputs.github;
-  const name3 = executionName(inputs.github, inputs.mode);
-  const ownArn = executionArnFor(inputs.stateMachineArn, name3);
-  const ownStatus = await describe147(sfn, pacer, ownArn);
-  if (ownStatus)
-    return {
-      executionArn: ownArn,
-      attached: true,
-      reason: `this run attempt already started ${name3} (${ownStatus})`
-    };
-  for (let attempt = runAttempt - 1; attempt >= Math.max(1, runAttempt - EARLIER_ATTEMPTS_CHECKED); attempt--) {
-    const earlierArn = executionArnFor(
-      inputs.stateMachineArn,
-      executionName({ ...inputs.github, runAttempt: attempt }, inputs.mode)
-    );
-    if (await describe147(sfn, pacer, earlierArn) === "RUNNING")
-      return {
-        executionArn: earlierArn,
-        attached: true,
-        reason: `attempt ${attempt} of this run is still rolling out`
-      };
+async function latestOfAttempt(sfn, inputs, pacer, runAttempt) {
+  let found;
+  for (let round = 0; round <= MAX_LOCK_WAIT_ROUNDS; round++) {
+    const name3 = executionName({ ...inputs.github, runAttempt }, inputs, round);
+    const executionArn = executionArnFor(inputs.stateMachineArn, name3);
+    const status = await describe147(sfn, pacer, executionArn);
+    if (!status) break;
+    found = { executionArn, name: name3, round, status };
   }
+  return found;
+}
+async function start(sfn, inputs, pacer, round) {
+  const name3 = executionName(inputs.github, inputs, round);
+  const ownArn = executionArnFor(inputs.stateMachineArn, name3);
   try {
     const out = await pacer.send(
       `starting an execution of ${inputs.stateMachineArn}`,
@@ -71113,17 +71209,41 @@ async function startOrAttach(sfn, inputs, pacer) {
         new import_client_sfn3.StartExecutionCommand({
           stateMachineArn: inputs.stateMachineArn,
           name: name3,
-          input: JSON.stringify(input)
+          input: JSON.stringify(buildExecutionInput(inputs))
         })
       )
     );
-    return { executionArn: out.executionArn ?? ownArn, attached: false };
+    return { executionArn: out.executionArn ?? ownArn, attached: false, round };
   } catch (error4) {
     const cause = error4.cause ?? error4;
     if (errorName(cause) === "ExecutionAlreadyExists")
-      return { executionArn: ownArn, attached: true, reason: `${name3} was started concurrently` };
+      return { executionArn: ownArn, attached: true, round, reason: `${name3} was started concurrently` };
     throw error4;
   }
+}
+async function startOrAttach(sfn, inputs, pacer, round) {
+  buildExecutionInput(inputs);
+  if (round !== void 0) return start(sfn, inputs, pacer, round);
+  const { runAttempt } = inputs.github;
+  const own2 = await latestOfAttempt(sfn, inputs, pacer, runAttempt);
+  if (own2)
+    return {
+      executionArn: own2.executionArn,
+      attached: true,
+      round: own2.round,
+      reason: `this run attempt already started ${own2.name} (${own2.status})`
+    };
+  for (let attempt = runAttempt - 1; attempt >= Math.max(1, runAttempt - EARLIER_ATTEMPTS_CHECKED); attempt--) {
+    const earlier = await latestOfAttempt(sfn, inputs, pacer, attempt);
+    if (earlier?.status === "RUNNING")
+      return {
+        executionArn: earlier.executionArn,
+        attached: true,
+        round: 0,
+        reason: `attempt ${attempt} of this run is still rolling out this step (${earlier.name})`
+      };
+  }
+  return start(sfn, inputs, pacer, 0);
 }
 
 // action/src/shadow-summary.ts
@@ -71201,7 +71321,7 @@ function cell(text) {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "&#124;").replace(/\r?\n/g, "<br>");
 }
 var code = (text) => `<code>${cell(text)}</code>`;
-function formatDuration(ms) {
+function formatDuration2(ms) {
   if (!Number.isFinite(ms) || ms < 0) return "";
   if (ms < 1e3) return `${Math.round(ms)}ms`;
   const seconds = Math.round(ms / 1e3);
@@ -71212,7 +71332,7 @@ function formatDuration(ms) {
 }
 function spanOf(startedAt, finishedAt) {
   if (!startedAt || !finishedAt) return "";
-  return formatDuration(Date.parse(finishedAt) - Date.parse(startedAt));
+  return formatDuration2(Date.parse(finishedAt) - Date.parse(startedAt));
 }
 function formatEvidence(evidence) {
   const parts = [];
@@ -71231,7 +71351,7 @@ function checksTable(checks) {
     "| --- | --- | --- | --- | --- |",
     ...checks.map((c5) => {
       const attempts = c5.attempts !== void 0 && c5.attempts > 1 ? ` (${c5.attempts} attempts)` : "";
-      return `| ${cell(c5.name)} | ${VERDICT_ICONS[c5.verdict]} | ${cell(c5.message)} | ${formatEvidence(c5.evidence)} | ${formatDuration(c5.durationMs)}${attempts} |`;
+      return `| ${cell(c5.name)} | ${VERDICT_ICONS[c5.verdict]} | ${cell(c5.message)} | ${formatEvidence(c5.evidence)} | ${formatDuration2(c5.durationMs)}${attempts} |`;
     })
   ];
 }
@@ -71317,12 +71437,12 @@ function renderSummary(input) {
   const lines = [
     `## alloy-rollout ${input.mode}: ${STATUS_ICONS[input.status]} ${input.status.replace("_", " ")}`,
     "",
-    `Cluster **${cell(report?.cluster ?? input.plan.cluster)}** · execution ${link} in the Step Functions console${input.attached ? " (attached to an execution already started for this run)" : ""}`,
+    `Cluster **${cell(report?.cluster ?? input.plan.cluster)}** · execution ${link} in the Step Functions console${input.attached ? " (attached to an execution already started for this step of the run)" : ""}`,
     ""
   ];
   if (input.note) lines.push(`> ${cell(input.note)}`, "");
   if (input.cause) lines.push(...causeLines(input.cause), "");
-  if (report && report.mode !== "verify" && !report.lockReleased)
+  if (report && report.mode !== "verify" && report.lockHeld !== false && !report.lockReleased)
     lines.push("> ⚠️ The cluster lock was not released; the next rollout will wait for it to expire.", "");
   lines.push(...renderDiagram(input.plan, report), "");
   if (!report) {
@@ -71380,33 +71500,37 @@ function describeRun(inputs) {
   ].filter(Boolean).join(", ");
   return `${inputs.mode} on cluster ${inputs.plan.cluster} (${scope}) from ${inputs.planFile}`;
 }
+function announce(io, inputs, started) {
+  io.info(
+    started.attached ? `Attached to ${started.executionArn}: ${started.reason ?? "already started"}` : `Started ${started.executionArn}`
+  );
+  io.info(`Console: ${consoleUrl(inputs.region, started.executionArn)}`);
+  io.setOutput(OUTPUT.executionArn, started.executionArn);
+  return started;
+}
 async function runRollout(inputs, deps) {
   const { io, sfn } = deps;
   const clock = { now: deps.now ?? Date.now, sleep: deps.sleep ?? realSleep };
   const pacer = new RequestPacer(clock, { ...DEFAULT_PACER, ...deps.pacer });
   const startedAt = clock.now();
   io.info(`alloy-rollout: ${describeRun(inputs)}`);
-  const started = await startOrAttach(sfn, inputs, pacer);
-  const link = consoleUrl(inputs.region, started.executionArn);
-  io.info(
-    started.attached ? `Attached to ${started.executionArn}: ${started.reason ?? "already started"}` : `Started ${started.executionArn}`
-  );
-  io.info(`Console: ${link}`);
-  io.setOutput(OUTPUT.executionArn, started.executionArn);
-  const base = { executionArn: started.executionArn, attached: started.attached };
-  const summaryBase = {
-    mode: inputs.mode,
-    plan: inputs.plan,
-    region: inputs.region,
-    executionArn: started.executionArn,
-    attached: started.attached
-  };
+  let started = announce(io, inputs, await startOrAttach(sfn, inputs, pacer));
   if (!inputs.wait) {
-    const result2 = { ...base, status: "RUNNING", migratedServices: [], rolledBackServices: [] };
+    const result2 = {
+      executionArn: started.executionArn,
+      attached: started.attached,
+      status: "RUNNING",
+      migratedServices: [],
+      rolledBackServices: []
+    };
     setOutputs(io, result2);
     await io.appendSummary(
       renderSummary({
-        ...summaryBase,
+        mode: inputs.mode,
+        plan: inputs.plan,
+        region: inputs.region,
+        executionArn: started.executionArn,
+        attached: started.attached,
         status: "RUNNING",
         note: "wait is false: the Action started the rollout and did not follow it."
       })
@@ -71415,41 +71539,68 @@ async function runRollout(inputs, deps) {
   }
   const deadline = inputs.timeoutMinutes === void 0 ? void 0 : startedAt + inputs.timeoutMinutes * 6e4;
   const onStepPrinted = deps.onStepPrinted;
-  const followed = await followExecution(
-    { sfn, io, clock, pacer, ...onStepPrinted ? { onStepPrinted } : {} },
-    started.executionArn,
-    {
-      pollIntervalMs: deps.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
-      ...deadline !== void 0 ? { deadline } : {}
-    }
-  );
-  const concluded = followed.end ? conclude(followed.end, followed.report) : { status: "RUNNING" };
-  const conclusion = concluded.report ? { ...concluded, report: await withChildEvidence(concluded.report, { sfn, pacer, io }) } : concluded;
+  const follow = async (executionArn) => {
+    const followed2 = await followExecution(
+      { sfn, io, clock, pacer, ...onStepPrinted ? { onStepPrinted } : {} },
+      executionArn,
+      {
+        pollIntervalMs: deps.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+        ...deadline !== void 0 ? { deadline } : {}
+      }
+    );
+    const concluded = followed2.end ? conclude(followed2.end, followed2.report) : { status: "RUNNING" };
+    const conclusion2 = concluded.report ? { ...concluded, report: await withChildEvidence(concluded.report, { sfn, pacer, io }) } : concluded;
+    return { followed: followed2, conclusion: conclusion2 };
+  };
+  let { followed, conclusion } = await follow(started.executionArn);
+  const waitUntil = inputs.waitForLockMs === void 0 ? void 0 : startedAt + inputs.waitForLockMs;
+  let refusals = 0;
+  while (waitUntil !== void 0 && followed.end && refusedByLock(conclusion)) {
+    const waitMs = nextLockWaitMs(started.round, clock.now(), waitUntil);
+    if (waitMs === void 0 || deadline !== void 0 && clock.now() + waitMs >= deadline) break;
+    refusals++;
+    io.info(
+      `The cluster lock is not free: ${conclusion.cause?.message ?? "held by another execution"}. wait-for-lock: starting again in ${Math.ceil(waitMs / 1e3)} s (waiting until ${new Date(waitUntil).toISOString()} at most).`
+    );
+    await clock.sleep(waitMs);
+    started = announce(io, inputs, await startOrAttach(sfn, inputs, pacer, started.round + 1));
+    ({ followed, conclusion } = await follow(started.executionArn));
+  }
   const failure2 = followed.lost ? {
     title: "Lost track of the execution",
     message: `Stopped following: ${followed.lost.message}. The execution was not stopped and goes on; re-run this job to follow it again.`
   } : describeFailure(conclusion.status, conclusion.cause, followed.end ? void 0 : inputs.timeoutMinutes);
   const result = {
-    ...base,
+    executionArn: started.executionArn,
+    attached: started.attached,
     status: conclusion.status,
     ...conclusion.report ? { report: conclusion.report } : {},
     migratedServices: servicesWithOutcome(conclusion.report, "migrated"),
     rolledBackServices: servicesWithOutcome(conclusion.report, "rolled-back"),
     ...failure2 ? { failure: failure2 } : {}
   };
+  const waited = refusals > 0 ? `The cluster lock was held by another rollout: ${refusals} start${refusals === 1 ? " was" : "s were"} refused before this one (wait-for-lock).` : void 0;
+  const note = !followed.end && failure2 ? failure2.message : waited;
   io.info(`Execution ${conclusion.status === "RUNNING" ? "still running" : `ended: ${conclusion.status}`}`);
   setOutputs(io, result);
   await io.appendSummary(
     renderSummary({
-      ...summaryBase,
+      mode: inputs.mode,
+      plan: inputs.plan,
+      region: inputs.region,
+      executionArn: started.executionArn,
+      attached: started.attached,
       status: result.status,
       ...result.report ? { report: result.report } : {},
       ...conclusion.cause ? { cause: conclusion.cause } : {},
-      ...!followed.end && failure2 ? { note: failure2.message } : {}
+      ...note ? { note } : {}
     })
   );
-  if (failure2) io.error(`${failure2.message}
-Execution: ${link}`, { title: failure2.title });
+  if (failure2)
+    io.error(`${failure2.message}
+Execution: ${consoleUrl(inputs.region, started.executionArn)}`, {
+      title: failure2.title
+    });
   return result;
 }
 

@@ -43,7 +43,8 @@ export function migrationCircuitBreaker(
   return {
     previous: original,
     applied,
-    restore: plan.safetyNet.circuitBreaker && plan.safetyNet.restoreCircuitBreaker && !same(original, applied),
+    restore:
+      plan.safetyNet.circuitBreaker && plan.safetyNet.restoreCircuitBreaker && !same(original, applied),
   };
 }
 
