@@ -67,10 +67,21 @@ const pascal = (text: string) =>
 /** A catalog permission category, or the VPC access the Loki-facing Lambdas need. */
 export type PolicyCategory = Permission | 'vpc-access';
 
-const categoriesOf = (spec: (typeof LAMBDAS)[number]): PolicyCategory[] => [
-  ...spec.permissions,
-  ...(spec.inVpc ? (['vpc-access'] as const) : []),
-];
+/**
+ * Categories whose statements never grow with the plan (one fixed resource each) are written
+ * inline on each role that lists them: they cost no managed-policy slot, and at 60 services
+ * Register's ECS and log categories already take all ten IAM attaches per role
+ * (IAM_QUOTAS.managedPoliciesPerRole); one more would widen ecs-read to the whole cluster.
+ */
+const INLINE_CATEGORIES: ReadonlySet<PolicyCategory> = new Set<PolicyCategory>(['lock-holder']);
+
+const categoriesOf = (spec: (typeof LAMBDAS)[number]): PolicyCategory[] =>
+  [...spec.permissions, ...(spec.inVpc ? (['vpc-access'] as const) : [])].filter(
+    (c) => !INLINE_CATEGORIES.has(c),
+  );
+
+const inlineCategoriesOf = (spec: (typeof LAMBDAS)[number]): Permission[] =>
+  spec.permissions.filter((c) => INLINE_CATEGORIES.has(c));
 
 const vpcAccessStatements = () => [
   new PolicyStatement({
@@ -145,6 +156,12 @@ export class RolloutFunctions extends Construct {
       logGroup.grantWrite(role);
       for (const category of categoriesOf(spec))
         for (const policy of policies.get(category) ?? []) role.addManagedPolicy(policy);
+      for (const category of inlineCategoriesOf(spec)) {
+        const statements = PERMISSION_STATEMENTS[category](props.scope, 'exact');
+        for (const statement of statements) role.addToPrincipalPolicy(statement);
+        const inline = role.node.tryFindChild('DefaultPolicy');
+        if (inline) acknowledgeWildcardResources(inline, statements, WILDCARD_REASONS);
+      }
 
       const fn = new NodejsFunction(this, spec.id, {
         entry: path.join(props.handlersDir, `${spec.file}.ts`),

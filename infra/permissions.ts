@@ -62,11 +62,11 @@ export const PERMISSION_STATEMENTS: Record<
     allow('LockTableItems', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], [lockTableArn]),
   ],
 
-  'lock-read': ({ lockTableArn }) => [allow('LockTableRead', ['dynamodb:GetItem'], [lockTableArn])],
-
-  // DescribeExecution authorises on the execution ARN (Service Authorization Reference, AWS Step
-  // Functions: resource type "execution"); names are made at run time, so the state machine's pattern.
-  'execution-describe': ({ ownExecutionsArn }) => [
+  // Who holds the lock (read only), and whether that execution still runs. DescribeExecution
+  // authorises on the execution ARN (Service Authorization Reference, AWS Step Functions: resource
+  // type "execution"); names are made at run time, so the state machine's pattern.
+  'lock-holder': ({ lockTableArn, ownExecutionsArn }) => [
+    allow('LockTableRead', ['dynamodb:GetItem'], [lockTableArn]),
     allow('DescribeOwnExecutions', ['states:DescribeExecution'], [ownExecutionsArn]),
   ],
 

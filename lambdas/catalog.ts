@@ -6,8 +6,7 @@
  */
 export type Permission =
   | 'lock-table' // DynamoDB PutItem/DeleteItem/GetItem on the lock table
-  | 'lock-read' // DynamoDB GetItem on the lock table (a child checks its parent holds the lock)
-  | 'execution-describe' // states:DescribeExecution on this state machine's executions (lock holder, child's parent)
+  | 'lock-holder' // DynamoDB GetItem on the lock table + states:DescribeExecution on this state machine's executions: who holds the lock, and whether it still runs
   | 'ecs-read' // DescribeServices/TaskDefinition, ListTasks/DescribeTasks
   | 'ecs-write' // RegisterTaskDefinition, TagResource, UpdateService (+ iam:PassRole for task roles)
   | 'ssm-config' // PutParameter on the config prefix
@@ -37,8 +36,8 @@ export const LAMBDAS = [
   {
     id: 'Lock',
     file: 'lock',
-    // execution-describe: an expired lock is taken over only from an execution that is no longer RUNNING.
-    permissions: ['lock-table', 'execution-describe'],
+    // lock-holder: an expired lock is taken over only from an execution that is no longer RUNNING.
+    permissions: ['lock-table', 'lock-holder'],
     inVpc: false,
     description: 'Acquire or release the per-cluster rollout lock',
   },
@@ -69,7 +68,9 @@ export const LAMBDAS = [
   {
     id: 'Register',
     file: 'register',
-    // lock-read, execution-describe: the child gate (its parent is RUNNING and holds the lock).
+    // lock-holder: the child gate (its parent is RUNNING and holds the lock). One category, not
+    // two: at 60 services Register's ECS and log categories take two policies each, and one more
+    // would pass IAM's 10 managed policies per role and widen ecs-read to the cluster.
     permissions: [
       'ecs-read',
       'ecs-write',
@@ -77,8 +78,7 @@ export const LAMBDAS = [
       'logs-read',
       'collector-config',
       'amp-query',
-      'lock-read',
-      'execution-describe',
+      'lock-holder',
     ],
     inVpc: false,
     description: 'Render the Alloy task definition and config, register them',
@@ -115,8 +115,8 @@ export const LAMBDAS = [
   {
     id: 'Rollback',
     file: 'rollback',
-    // lock-read, execution-describe: the child gate of a service-rollback child.
-    permissions: ['ecs-read', 'ecs-write', 'logs-groups', 'lock-read', 'execution-describe'],
+    // lock-holder: the child gate of a service-rollback child.
+    permissions: ['ecs-read', 'ecs-write', 'logs-groups', 'lock-holder'],
     inVpc: false,
     description: 'Choose the services to roll back; put a service back on ADOT + awslogs',
   },

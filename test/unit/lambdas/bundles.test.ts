@@ -5,10 +5,9 @@ import { LAMBDAS, type Permission } from '../../../lambdas/catalog';
 const ROOT = path.resolve(__dirname, '../../..');
 
 /** The SDK client package each permission of the catalog needs; a bundle should carry no other. */
-const CLIENT_OF: Partial<Record<Permission, string>> = {
+const CLIENT_OF: Partial<Record<Permission, string | readonly string[]>> = {
   'lock-table': '@aws-sdk/client-dynamodb',
-  'lock-read': '@aws-sdk/client-dynamodb',
-  'execution-describe': '@aws-sdk/client-sfn',
+  'lock-holder': ['@aws-sdk/client-dynamodb', '@aws-sdk/client-sfn'],
   'ecs-read': '@aws-sdk/client-ecs',
   'ecs-write': '@aws-sdk/client-ecs',
   'ssm-config': '@aws-sdk/client-ssm',
