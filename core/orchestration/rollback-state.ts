@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { CheckResult, FailureCause } from '../report/types';
+import { circuitBreakerRecordSchema } from './circuit-breaker';
 import { checkResultSchema, deploymentTargetSchema, failureCauseSchema } from './state';
 
 /**
@@ -15,6 +16,8 @@ export const rollbackStateSchema = deploymentTargetSchema.extend({
   attempt: z.number().int().min(1).optional(),
   /** The failed attempts before this one, each under its own check name. */
   failedAttempts: z.array(checkResultSchema).optional(),
+  /** What the rollback did to the service's deployment circuit breaker, and what it puts back. */
+  circuitBreaker: circuitBreakerRecordSchema.optional(),
 });
 export type RollbackState = z.infer<typeof rollbackStateSchema>;
 

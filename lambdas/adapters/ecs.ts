@@ -71,7 +71,8 @@ export async function updateService(
   input: {
     cluster: string;
     service: string;
-    taskDefinition: string;
+    /** Left out: the service keeps its revision (e.g. only the deployment configuration changes). */
+    taskDefinition?: string | undefined;
     desiredCount?: number | undefined;
     forceNewDeployment?: boolean | undefined;
     /** The whole configuration (ECS replaces it): the service's own, with what we change. */
@@ -83,7 +84,7 @@ export async function updateService(
       new UpdateServiceCommand({
         cluster: input.cluster,
         service: input.service,
-        taskDefinition: input.taskDefinition,
+        ...(input.taskDefinition ? { taskDefinition: input.taskDefinition } : {}),
         ...(input.desiredCount !== undefined ? { desiredCount: input.desiredCount } : {}),
         ...(input.forceNewDeployment ? { forceNewDeployment: true } : {}),
         ...(input.deploymentConfiguration ? { deploymentConfiguration: input.deploymentConfiguration } : {}),

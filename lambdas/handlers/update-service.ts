@@ -4,6 +4,7 @@ import type { Progress } from '../../core/execution';
 import {
   breakerChanges,
   breakerOf,
+  circuitBreakerRecordSchema,
   migrationCircuitBreaker,
   nextWindow,
   type CircuitBreakerRecord,
@@ -16,21 +17,22 @@ import { InputInvalidError } from '../../core/errors';
 import { loadPlan, planField, servicePlanOf, workItemField } from '../shared';
 import { instrumented } from '../observability/instrumented';
 
-const breakerSchema = z.object({ enable: z.boolean(), rollback: z.boolean() });
-const recordSchema = z.object({ previous: breakerSchema, applied: breakerSchema, restore: z.boolean() });
-
 const eventSchema = taskEventSchema(
-  ['migrate', 'shadow', 'restore-circuit-breaker'],
+  ['migrate', 'shadow', 'restore-circuit-breaker', 'restore-circuit-breaker-after-rollback'],
   z.looseObject({
     plan: planField,
     service: workItemField,
-    register: z.looseObject({
-      taskDefinitionArn: z.string().min(1),
-      shadow: z.looseObject({ taskDefinitionArn: z.string().min(1) }).optional(),
-    }),
+    // Absent in a service-rollback child, which only ever restores the breaker.
+    register: z
+      .looseObject({
+        taskDefinitionArn: z.string().min(1),
+        shadow: z.looseObject({ taskDefinitionArn: z.string().min(1) }).optional(),
+      })
+      .optional(),
     /** The shadow step's record: the service's setting before the shadow deployment switched the net on. */
-    shadowUpdate: z.looseObject({ circuitBreaker: recordSchema.optional() }).optional(),
-    update: z.looseObject({ circuitBreaker: recordSchema.optional() }).optional(),
+    shadowUpdate: z.looseObject({ circuitBreaker: circuitBreakerRecordSchema.optional() }).optional(),
+    update: z.looseObject({ circuitBreaker: circuitBreakerRecordSchema.optional() }).optional(),
+    rollback: z.looseObject({ circuitBreaker: circuitBreakerRecordSchema.optional() }).optional(),
   }),
 );
 
@@ -58,18 +60,20 @@ async function handleUpdateService(event: unknown): Promise<UpdateServiceResult 
   const service = await describeService(aws.ecs, plan.cluster, svc.ecsService);
   const current = breakerOf(service.deploymentConfiguration?.deploymentCircuitBreaker);
 
-  if (action === 'restore-circuit-breaker') {
-    const record = state.update?.circuitBreaker;
+  if (action === 'restore-circuit-breaker' || action === 'restore-circuit-breaker-after-rollback') {
+    const afterRollback = action === 'restore-circuit-breaker-after-rollback';
+    const record = afterRollback ? state.rollback?.circuitBreaker : state.update?.circuitBreaker;
     if (!record)
       throw new InputInvalidError(
-        `UpdateService restore-circuit-breaker: no record of the breaker UpdateService switched for ${svc.name} (expected $.update.circuitBreaker)`,
+        `UpdateService ${action}: no record of the breaker ${afterRollback ? 'Rollback' : 'UpdateService'} switched for ${svc.name} (expected $.${afterRollback ? 'rollback' : 'update'}.circuitBreaker)`,
       );
     const restored = breakerChanges({ ...record, applied: record.previous }, current);
     if (restored)
       await updateService(aws.ecs, {
         cluster: plan.cluster,
         service: svc.ecsService,
-        taskDefinition: service.taskDefinition ?? state.register.taskDefinitionArn,
+        // The revision it runs: only the deployment configuration changes, so no deployment starts.
+        ...(service.taskDefinition ? { taskDefinition: service.taskDefinition } : {}),
         deploymentConfiguration: {
           ...service.deploymentConfiguration,
           deploymentCircuitBreaker: record.previous,
@@ -81,20 +85,28 @@ async function handleUpdateService(event: unknown): Promise<UpdateServiceResult 
         step: 'circuit-breaker',
         status: restored ? 'ok' : 'skipped',
         message: restored
-          ? `${svc.ecsService}: deployment circuit breaker put back to enable=${record.previous.enable}, rollback=${record.previous.rollback} (plan safetyNet.restoreCircuitBreaker)`
+          ? `${svc.ecsService}: deployment circuit breaker put back to enable=${record.previous.enable}, rollback=${record.previous.rollback}` +
+            (afterRollback
+              ? ' after the verified rollback (its deployments ran without ECS rolling them back to the Alloy revision)'
+              : ' (plan safetyNet.restoreCircuitBreaker)')
           : `${svc.ecsService}: deployment circuit breaker already enable=${current.enable}, rollback=${current.rollback}`,
         evidence: { previous: record.previous, before: current },
       },
     };
   }
 
-  const shadow = state.register.shadow;
+  const register = state.register;
+  if (!register)
+    throw new InputInvalidError(
+      `UpdateService ${action}: Register's result is missing for ${svc.name} (expected $.register.taskDefinitionArn)`,
+    );
+  const shadow = register.shadow;
   if (action === 'shadow' && !shadow)
     throw new InputInvalidError(
       `UpdateService shadow: Register made no shadow revision for ${svc.name} (expected $.register.shadow.taskDefinitionArn; the phase has no shadow step, or the service already ran Alloy)`,
     );
   const taskDefinitionArn =
-    action === 'shadow' && shadow ? shadow.taskDefinitionArn : state.register.taskDefinitionArn;
+    action === 'shadow' && shadow ? shadow.taskDefinitionArn : register.taskDefinitionArn;
   const window = nextWindow(undefined, now(), plan.verification.deploymentTimeout);
   const step = action === 'shadow' ? 'update-service-shadow' : 'update-service';
   const breaker = migrationCircuitBreaker(plan, current, state.shadowUpdate?.circuitBreaker?.previous);

@@ -47,7 +47,12 @@ describe('alloy-rollout rehearse: each rehearsal starts from empty state', () =>
     // Series kept from the first run would count again in the second run's baselines.
     expect(seriesBaselines(second.report)).toEqual(baselines);
     // The report stays where the user was told it is; Prometheus' scratch directory does not.
-    expect(afterFirst.sort()).toEqual(['plan.yaml', 'report.json', 'report.summary.md']);
-    expect(readdirSync(workDir).sort()).toEqual(['plan.yaml', 'report.json', 'report.summary.md']);
+    expect(afterFirst.sort()).toEqual(['lambda-logs.jsonl', 'plan.yaml', 'report.json', 'report.summary.md']);
+    expect(readdirSync(workDir).sort()).toEqual([
+      'lambda-logs.jsonl',
+      'plan.yaml',
+      'report.json',
+      'report.summary.md',
+    ]);
   });
 });

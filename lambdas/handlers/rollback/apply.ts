@@ -9,11 +9,16 @@ import {
   type WorkItem,
 } from '../../../core/execution';
 import {
+  breakerChanges,
+  breakerOf,
   causeText,
   caughtSchema,
+  circuitBreakerRecordSchema,
   decideRollback,
   describeCaught,
   nextWindow,
+  rollbackCircuitBreaker,
+  type CircuitBreakerRecord,
   type DeploymentTarget,
 } from '../../../core/orchestration';
 import type { FailureCause } from '../../../core/report/types';
@@ -60,6 +65,8 @@ export type ApplyResult = DeploymentTarget & {
   /** After a failed migration: why; the child then fails with this cause once the rollback is verified. */
   readonly cause?: FailureCause;
   readonly causeText?: string;
+  /** ECS's own rollback off while the rollback deploys, and what goes back once it is verified. */
+  readonly circuitBreaker?: CircuitBreakerRecord;
   readonly progress: Progress;
 };
 
@@ -163,12 +170,27 @@ export async function apply(event: unknown): Promise<ApplyResult> {
   // What VerifyCloudWatch reads: the groups of the containers the rollout follows, the ones the
   // plan's logGroupPattern names (and the Lambdas may read). The collector's own group is neither.
   const logGroups = awslogsGroupsOf(targetBody, plan, svc.name, watchedContainers(targetBody, svc));
-  if (action.kind !== 'nothing')
+  let circuitBreaker: CircuitBreakerRecord | undefined;
+  if (action.kind !== 'nothing') {
+    const before = breakerOf(service.deploymentConfiguration?.deploymentCircuitBreaker);
+    const migration = circuitBreakerRecordSchema.safeParse(
+      (state.update as { circuitBreaker?: unknown } | undefined)?.circuitBreaker,
+    );
+    circuitBreaker = rollbackCircuitBreaker(plan, before, migration.success ? migration.data : undefined);
     deploymentId = await updateService(aws.ecs, {
       cluster: plan.cluster,
       service: svc.ecsService,
       taskDefinition: taskDefinitionArn,
+      ...(breakerChanges(circuitBreaker, before)
+        ? {
+            deploymentConfiguration: {
+              ...service.deploymentConfiguration,
+              deploymentCircuitBreaker: circuitBreaker.applied,
+            },
+          }
+        : {}),
     });
+  }
   // When the service was pointed back (or found already there): how fast a failure turned around.
   const updatedAtMs = now();
 
@@ -187,6 +209,7 @@ export async function apply(event: unknown): Promise<ApplyResult> {
     rolledBackFrom: currentArn,
     logGroups,
     attempt: 1,
+    ...(circuitBreaker ? { circuitBreaker } : {}),
     ...(cause ? { cause, causeText: causeText(cause) } : {}),
     progress: {
       service: svc.name,

@@ -1,6 +1,6 @@
 import { DescribeServicesCommand, ECSClient, UpdateServiceCommand, type Service } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { migrationCircuitBreaker } from '../../../../core/orchestration';
+import { migrationCircuitBreaker, rollbackCircuitBreaker } from '../../../../core/orchestration';
 import { loadPlan } from '../../../../lambdas/shared';
 import { handler as updateService } from '../../../../lambdas/handlers/update-service';
 import { HISTORY_ALLOY_TD, HISTORY_TD, event, historyItem, planDoc } from '../fixtures';
@@ -77,6 +77,24 @@ describe('the migration circuit breaker rule', () => {
     });
   });
 
+  it('turns ECS own rollback off while a rollback deploys, and says what goes back afterwards', () => {
+    const defaults = loadPlan(planDoc());
+    // After a failed migration the net is on: ECS would return to the Alloy revision being left.
+    expect(rollbackCircuitBreaker(defaults, ON)).toEqual({
+      previous: ON,
+      applied: { enable: true, rollback: false },
+      restore: true,
+    });
+    // The service's own setting comes back when the plan restores it and the migration recorded it.
+    const migration = { previous: OFF, applied: ON, restore: true };
+    expect(rollbackCircuitBreaker(plan(true, true), ON, migration).previous).toEqual(OFF);
+    expect(rollbackCircuitBreaker(plan(true, true), ON, migration).restore).toBe(true);
+    // Nothing to switch when ECS's rollback is already off.
+    expect(rollbackCircuitBreaker(defaults, { enable: true, rollback: false })).toMatchObject({
+      restore: false,
+    });
+  });
+
   it('names a bad plan value', () => {
     expect(() => loadPlan(planWith({ circuitBreaker: 'yes' }))).toThrow(
       /safetyNet\.circuitBreaker.*true or false/,
@@ -138,6 +156,25 @@ describe('UpdateService and the circuit breaker', () => {
       },
     });
     expect(out.progress).toMatchObject({ step: 'circuit-breaker', status: 'ok' });
+  });
+
+  it('puts the breaker back after a verified rollback from the rollback record', async () => {
+    ecs.on(DescribeServicesCommand).resolves({ services: [service({ enable: true, rollback: false })] });
+    const out = await updateService({
+      ...event('restore-circuit-breaker-after-rollback', {}),
+      state: {
+        plan: planDoc(),
+        service: historyItem,
+        rollback: {
+          circuitBreaker: { previous: ON, applied: { enable: true, rollback: false }, restore: true },
+        },
+      },
+    });
+    const sent = ecs.commandCalls(UpdateServiceCommand)[0]?.args[0].input;
+    expect(sent?.deploymentConfiguration?.deploymentCircuitBreaker).toEqual(ON);
+    // The revision the service runs, unchanged: no deployment starts for it.
+    expect(sent?.taskDefinition).toBe(HISTORY_TD);
+    expect(out.progress.message).toMatch(/after the verified rollback/);
   });
 
   it('refuses a restore without the record of what was switched', async () => {
