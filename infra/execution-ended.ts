@@ -5,7 +5,7 @@ import { Rule, type EventPattern } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Alias } from 'aws-cdk-lib/aws-kms';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
@@ -15,7 +15,7 @@ import { executionEndedPattern } from '../core/orchestration/execution-ended-eve
 import { EVENT_LAMBDAS } from '../lambdas/catalog';
 import { LOG_SERVICE_NAME } from '../lambdas/observability/logger';
 import type { ScopedArns } from './arns';
-import { LAMBDA_RUNTIME } from './lambda-functions';
+import { handlerBundling, LAMBDA_RUNTIME } from './lambda-functions';
 import { acknowledgeWildcardResources, NAG_RULES } from './nag';
 
 /** `true`: the construct creates an encrypted topic; `{ topic }`: notifications go to yours. */
@@ -136,16 +136,7 @@ export class ExecutionEndedCleanup extends Construct {
         LOCK_TABLE_NAME: props.lockTable.tableName,
         ...(this.topic ? { NOTIFY_TOPIC_ARN: this.topic.topicArn } : {}),
       },
-      depsLockFilePath: props.depsLockFilePath,
-      projectRoot: path.dirname(props.depsLockFilePath),
-      bundling: {
-        forceDockerBundling: false,
-        minify: props.minify,
-        sourceMap: false,
-        target: 'node24',
-        format: OutputFormat.CJS,
-        bundleAwsSDK: true,
-      },
+      ...handlerBundling(props),
     });
     this.function.node.addDependency(policy);
     Validations.of(this.role).acknowledge({

@@ -51,6 +51,24 @@ export interface RolloutFunctionsProps {
 /** The newest Node.js runtime this aws-cdk-lib knows; the handlers are written for Node 24. */
 export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
 
+/** How every alloy-rollout handler is bundled and where its lock file is: one place for all of them. */
+export function handlerBundling(props: { readonly depsLockFilePath: string; readonly minify: boolean }) {
+  return {
+    depsLockFilePath: props.depsLockFilePath,
+    projectRoot: path.dirname(props.depsLockFilePath),
+    bundling: {
+      // Local esbuild only: synthesis must work on machines (and CI) without Docker.
+      forceDockerBundling: false,
+      minify: props.minify,
+      sourceMap: false,
+      target: 'node24',
+      format: OutputFormat.CJS,
+      // The SDK version the handlers were tested with, not whatever the runtime ships.
+      bundleAwsSDK: true,
+    },
+  };
+}
+
 /** Lambda needs these to attach its network interfaces; none of them accepts a narrower resource. */
 const VPC_ENI_ACTIONS = [
   'ec2:CreateNetworkInterface',
@@ -183,18 +201,7 @@ export class RolloutFunctions extends Construct {
           LOCK_TTL_SECONDS: String(props.lockTtlSeconds),
           EXECUTION_TIMEOUT_SECONDS: String(props.executionTimeoutSeconds),
         },
-        depsLockFilePath: props.depsLockFilePath,
-        projectRoot: path.dirname(props.depsLockFilePath),
-        bundling: {
-          // Local esbuild only: synthesis must work on machines (and CI) without Docker.
-          forceDockerBundling: false,
-          minify: props.minify,
-          sourceMap: false,
-          target: 'node24',
-          format: OutputFormat.CJS,
-          // The SDK version the handlers were tested with, not whatever the runtime ships.
-          bundleAwsSDK: true,
-        },
+        ...handlerBundling(props),
         ...(spec.inVpc
           ? {
               vpc: props.network.vpc,

@@ -29,13 +29,21 @@ function refuseUnless(verdict: ParentGateVerdict): void {
  * a child without a parent link; anyone allowed to StartExecution could forge that link, so this
  * checks the parent's real state: DescribeExecution says RUNNING, and the lock item names it.
  */
-export async function requireLiveParent(input: {
-  readonly childExecutionArn: string;
-  readonly parentExecutionArn: string | undefined;
-  readonly startedBy: string | undefined;
-  readonly cluster: string;
-  readonly region: string;
-}): Promise<void> {
+export async function requireLiveParent(
+  childExecutionArn: string,
+  state: {
+    readonly parentExecutionArn?: string | undefined;
+    readonly AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID?: string | undefined;
+  },
+  plan: { readonly cluster: string; readonly region: string },
+): Promise<void> {
+  const input = {
+    childExecutionArn,
+    parentExecutionArn: state.parentExecutionArn,
+    startedBy: state.AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID,
+    cluster: plan.cluster,
+    region: plan.region,
+  };
   refuseUnless(
     assessParentIdentity({
       childExecutionArn: input.childExecutionArn,

@@ -88,13 +88,7 @@ async function handleRegister(event: unknown): Promise<RegisterResult> {
   const { executionArn, state } = parseEvent(eventSchema, event, 'Register');
   const plan = loadPlan(state.plan);
   // The first Lambda of a service-migrate child: nothing changes unless a live parent holding the lock started it.
-  await requireLiveParent({
-    childExecutionArn: executionArn,
-    parentExecutionArn: state.parentExecutionArn,
-    startedBy: state.AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID,
-    cluster: plan.cluster,
-    region: plan.region,
-  });
+  await requireLiveParent(executionArn, state, plan);
   const svc = servicePlanOf(plan, state.service.name);
   const aws = { ecs: createEcsClient(plan.region), ssm: createSsmClient(plan.region) };
   const startedAt = new Date(now()).toISOString();

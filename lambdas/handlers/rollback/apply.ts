@@ -118,14 +118,7 @@ export async function apply(event: unknown): Promise<ApplyResult> {
   const { executionArn, state } = parseEvent(applySchema, event, 'Rollback');
   const plan = loadPlan(state.plan);
   // The first Lambda of a service-rollback child (a service-migrate child passed the gate at Register).
-  if (state.mode === 'service-rollback')
-    await requireLiveParent({
-      childExecutionArn: executionArn,
-      parentExecutionArn: state.parentExecutionArn,
-      startedBy: state.AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID,
-      cluster: plan.cluster,
-      region: plan.region,
-    });
+  if (state.mode === 'service-rollback') await requireLiveParent(executionArn, state, plan);
   const svc = servicePlanOf(plan, state.service.name);
   const aws = { ecs: createEcsClient(plan.region), logs: createLogsClient(plan.region) };
   const startedAtMs = now();
