@@ -43,7 +43,11 @@ describe('alloy-rollout rehearse: a failed check rolls back (sandbox, real orche
   });
 
   it('metrics that flap never pass: rolled back on the metrics check', async () => {
-    expectRolledBack(await runRehearsal(['history:flapping-metrics']), 'history', /metrics/i);
+    // A soak longer than two flap periods: with this plan's 30 s soak, one answering phase (30 s,
+    // and at least one scrape, plus the time a failed scrape takes to show in a poll) could hold
+    // the whole soak, and the run would pass on timing alone.
+    const planText = testPlan().replace('soak: 30s', 'soak: 2m');
+    expectRolledBack(await runRehearsal(['history:flapping-metrics'], { planText }), 'history', /metrics/i);
   });
 
   it('with rollback scope "service" only the failing service goes back', async () => {
