@@ -439,6 +439,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       // aborted with the rest just after (no events then: the twin is stopping).
       await events.close();
       sfn.stop();
+      // Before the twins and the server go: an invocation in flight still calls them.
+      await sfn.settled(10_000);
       ecs.stop();
       workload.stop();
       clock.stop();

@@ -79,6 +79,8 @@ export class SfnTwin {
   private readonly machines = new Map<string, StateMachineRecord>();
   private readonly executions = new Map<string, Execution>();
   private stopped = false;
+  /** Lambda invocations under way: an aborted execution does not stop the one it is in. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly o: SfnTwinOptions) {}
 
@@ -236,7 +238,9 @@ export class SfnTwin {
           );
           this.o.beforeInvoke?.();
           try {
-            const result = await invoke(fn, ref, payload);
+            const running = invoke(fn, ref, payload);
+            this.inFlight.add(running);
+            const result = await running.finally(() => this.inFlight.delete(running));
             const out = invokeApi
               ? {
                   ExecutedVersion: '$LATEST',
@@ -618,6 +622,18 @@ export class SfnTwin {
     this.stopped = true;
     for (const e of this.executions.values())
       if (e.status === 'RUNNING') this.stopExecution(e.arn, 'Sandbox.Stopped', 'the sandbox stopped');
+  }
+
+  /**
+   * Waits (at most `limitMs` of real time) for the Lambda invocations still under way after
+   * `stop()`: they talk to the sandbox's server, so it must outlive them, and a test's module
+   * registry must too (a handler that loads an SDK module after a test file ended fails it).
+   */
+  async settled(limitMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, limitMs)));
+    await Promise.race([Promise.allSettled([...this.inFlight]), limit]);
+    clearTimeout(timer);
   }
 }
 
